@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install the Debian packages anklesleep uses, when they are missing.
+#   run  - what the app itself uses (a voice for spoken guidance)
+#   test - everything the test suite drives: the voice, Chromium, ffmpeg, sox, tmux, PostgreSQL
+# Without root (or apt-get) it only lists what is missing; the features that need a missing
+# tool report it once and carry on, and the tests that need it are skipped.
+set -uo pipefail
+mode=${1:-run}
+declare -A want=( [espeak-ng]=espeak-ng )
+if [ "$mode" = test ]; then
+  want+=( [chromium]=chromium [ffmpeg]=ffmpeg [sox]=sox [tmux]=tmux
+          [/usr/lib/postgresql]=postgresql [fc-list]=fonts-dejavu-core )
+fi
+missing=()
+for tool in "${!want[@]}"; do
+  if [[ $tool == /* ]]; then
+    [ -e "$tool" ] || missing+=("${want[$tool]}")
+  else
+    command -v "$tool" >/dev/null 2>&1 || missing+=("${want[$tool]}")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages: ${missing[*]}" >&2
+  apt-get update -qq || { echo "apt-get update failed" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "apt-get install ${missing[*]} failed" >&2; exit 1; }
+else
+  echo "note: missing system packages (${missing[*]}); run as root or install them to enable every feature" >&2
+fi
+exit 0

@@ -1,0 +1,92 @@
+"""The `anklesleep` command: a thin shell that parses input, calls the library and presents.
+
+Subcommands live in their own modules and are imported only when run, so `anklesleep --help`
+stays quick (no SQLAlchemy, numpy or web framework at start-up).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from anklesleep import __version__
+from anklesleep.errors import AnkleSleepError
+from anklesleep.i18n import _
+
+#: command name -> "module:attribute", imported on first use
+COMMANDS: dict[str, str] = {
+    "routines": "anklesleep.cli.routines:routines",
+    "show": "anklesleep.cli.routines:show",
+    "timeline": "anklesleep.cli.routines:timeline",
+}
+
+#: short help for the command list, without importing each command's module
+SUMMARIES: dict[str, str] = {
+    "routines": "List the routines you can follow.",
+    "show": "Show a routine step by step, with timing.",
+    "timeline": "Print every cue of a session with exact times.",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported when they are invoked (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _(SUMMARIES.get(name, ""))) for name in self.list_commands(ctx)]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example: anklesleep show full",
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    default=None,
+    help="Use this SQLite file (default: the user data folder, or $ANKLESLEEP_DATABASE_URL).",
+)
+@click.version_option(__version__, prog_name="anklesleep")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Guided ankle-bone self-massage for better sleep, with a sleep diary.
+
+    The routine follows one bodywork practitioner's method; it is not a medical treatment.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: user mistakes print one line on stderr and exit with status 2."""
+    try:
+        return cli.main(args=argv, prog_name="anklesleep", standalone_mode=False)
+    except AnkleSleepError as exc:
+        click.echo(f"anklesleep: error: {exc.message}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo(_("Aborted."), err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

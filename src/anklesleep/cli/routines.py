@@ -1,0 +1,80 @@
+"""`routines`, `show` and `timeline`: look at a routine before doing it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import click
+
+from anklesleep import routines as library
+from anklesleep.cli.common import options_from, timeline_options
+from anklesleep.describe import clock, rows
+from anklesleep.i18n import _, translator
+from anklesleep.timeline import estimate_speech_seconds, expand
+
+
+@click.command(epilog="Example: anklesleep routines")
+def routines() -> None:
+    """List the routines you can follow, with their length."""
+    t = translator()
+    found = library.available()
+    width = max(len(r) for r in found)
+    for routine_id, routine in found.items():
+        options = options_from({})
+        total = expand(routine, options, estimate_speech_seconds, t).total_seconds
+        click.echo(
+            f"{routine_id:<{width}}  {t(routine.name):<14} {clock(total):>6}  {t(routine.summary)}"
+        )
+
+
+@click.command(epilog="Example: anklesleep show full --first-foot right --tempo 1.2")
+@click.argument("routine", default="full")
+@timeline_options
+def show(routine: str, routine_file: Path | None, **kwargs: Any) -> None:
+    """Show ROUTINE step by step for both feet, with the time of each step and the total.
+
+    Numbers marked * are anklesleep's own defaults; the others come from the article.
+    """
+    t = translator()
+    options = options_from(kwargs)
+    chosen = library.load(routine, routine_file)
+    timeline = expand(chosen, options, estimate_speech_seconds, t)
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    click.echo(f"{t(chosen.name)} ({chosen.id}): {t(chosen.summary)}")
+    click.echo(
+        _("Total {total}, both feet.  * = our default, not from the article.").format(
+            total=clock(timeline.total_seconds)
+        )
+    )
+    click.echo()
+    what_width = max(20, width - 48)
+    header = f"{'#':>3}  {_('Foot'):<6} {_('Step'):<4}  {_('What to do'):<{what_width}}  "
+    click.echo(header + f"{_('Timing'):<30}{_('Time'):>6}")
+    for row in rows(chosen, timeline, t):
+        lines = textwrap.wrap(row.what, what_width) or [""]
+        click.echo(
+            f"{row.number:>3}  {row.foot:<6} {row.step:<4}  {lines[0]:<{what_width}}  "
+            f"{row.timing:<30}{clock(row.seconds):>6}"
+        )
+        for more in lines[1:]:
+            click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
+    click.echo(f"{_('Total'):>{width - 6}}{clock(timeline.total_seconds):>6}")
+
+
+@click.command(epilog="Example: anklesleep timeline quick --json --tempo 0.5")
+@click.argument("routine", default="full")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
+@timeline_options
+def timeline(routine: str, routine_file: Path | None, as_json: bool, **kwargs: Any) -> None:
+    """Print every cue of a ROUTINE session: start, duration, kind, step, words and tone.
+
+    Prints JSON: {"routine", "total_seconds", "options", "cues": [...]}.
+    """
+    options = options_from(kwargs)
+    chosen = library.load(routine, routine_file)
+    result = expand(chosen, options, estimate_speech_seconds, translator())
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1 if not as_json else None))
