@@ -32,22 +32,29 @@ def step_timing(step: Step, timeline: Timeline, t: Translate) -> str:
         hold = (o.hold or step.hold_seconds) * o.tempo
         rest = (o.release or step.release_seconds) * o.tempo
         return t("{reps} x hold {hold} s{m1}, rest {rest} s{m2}").format(
-            reps=step.reps, hold=_num(hold), rest=_num(rest),
-            m1=mark("hold_seconds", o.hold), m2=mark("release_seconds", o.release),
-        )  # fmt: skip
+            reps=step.reps,
+            hold=_num(hold),
+            rest=_num(rest),
+            m1=mark("hold_seconds", o.hold),
+            m2=mark("release_seconds", o.release),
+        )
     if step.kind == "grip":
         return t("take the grip, {s} s{m}").format(
             s=_num(step.seconds * o.tempo), m=mark("seconds", None)
         )
     pace = (o.circle_pace if step.kind == "circle" else o.tilt_pace) or step.pace_seconds
-    template = t("{reps} circles {direction}, {pace} s each{m}") if step.kind == "circle" else t(
-        "{reps} tilts out and in, {pace} s each{m}"
+    template = (
+        t("{reps} circles {direction}, {pace} s each{m}")
+        if step.kind == "circle"
+        else t("{reps} tilts out and in, {pace} s each{m}")
     )
     overridden = o.circle_pace if step.kind == "circle" else o.tilt_pace
     return template.format(
-        reps=step.reps, direction=t(step.direction or ""), pace=_num(pace * o.tempo),
+        reps=step.reps,
+        direction=t(step.direction or ""),
+        pace=_num(pace * o.tempo),
         m=mark("pace_seconds", overridden),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from anklesleep.errors import AnkleSleepError
 
@@ -75,7 +75,7 @@ def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str
                 field="extra_circles",
             )
         if direction != "none":
-            result[cast(Foot, foot)] = direction
+            result[foot] = direction
     return result
 
 

@@ -161,7 +161,9 @@ class _Checker:
             raise self.fail(where, value, f"expected {kind} from {low:g} to {high:g}")
         return float(cast(float, value))
 
-    def sources(self, raw: Mapping[str, Any], place: str, numbers: tuple[str, ...]) -> dict[str, Source]:
+    def sources(
+        self, raw: Mapping[str, Any], place: str, numbers: tuple[str, ...]
+    ) -> dict[str, Source]:
         where = f"{place}.source" if place else "source"
         table = self.table(raw.get("source", {}), where)
         self.keys(table, where, numbers)
@@ -248,7 +250,9 @@ def _parse_step(check: _Checker, raw_value: object, place: str, section: Section
     step_id = check.choice(raw, "id", place, STEP_IDS)
     if step_id[0] != section[0].upper():
         allowed = [s for s in STEP_IDS if s[0] == section[0].upper()]
-        raise check.fail(f"{place}.id", step_id, f"a {section} step is one of " + ", ".join(allowed))
+        raise check.fail(
+            f"{place}.id", step_id, f"a {section} step is one of " + ", ".join(allowed)
+        )
     values: dict[str, Any] = {n: check.number(raw, n, place) for n in numbers}
     if "reps" in values:
         values["reps"] = int(values["reps"])

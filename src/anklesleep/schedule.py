@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import N_
@@ -56,7 +56,11 @@ class SlotSettings:
         return {
             "timezone": self.timezone,
             "slots": {
-                s.name: {"time": s.time.strftime("%H:%M"), "enabled": s.enabled, "routine": s.routine}
+                s.name: {
+                    "time": s.time.strftime("%H:%M"),
+                    "enabled": s.enabled,
+                    "routine": s.routine,
+                }
                 for s in self.slots
             },
         }
@@ -64,10 +68,8 @@ class SlotSettings:
 
 def check_slot_name(name: str) -> SlotName:
     if name not in SLOTS:
-        raise AnkleSleepError(
-            f"slot: got {name!r}; use one of {', '.join(SLOTS)}", field="slot"
-        )
-    return cast(SlotName, name)
+        raise AnkleSleepError(f"slot: got {name!r}; use one of {', '.join(SLOTS)}", field="slot")
+    return name
 
 
 def parse_time(value: str, field_name: str = "time") -> dt.time:

@@ -19,8 +19,15 @@ from anklesleep.routine import Routine, Section, SectionId, Step
 
 CueKind = Literal["announce", "grip", "hold", "release", "circle", "tilt", "switch", "done"]
 CUE_KINDS: tuple[CueKind, ...] = (
-    "announce", "grip", "hold", "release", "circle", "tilt", "switch", "done",
-)  # fmt: skip
+    "announce",
+    "grip",
+    "hold",
+    "release",
+    "circle",
+    "tilt",
+    "switch",
+    "done",
+)
 SpeechSeconds = Callable[[str], float]
 
 #: Tone frequencies (Hz): a brighter tone starts a hold, a lower one releases it; soft ticks pace
@@ -141,9 +148,17 @@ class Timeline:
             title = cue.text if cue.kind in ("switch", "done") else _chapter_title(cue)
             result.append(
                 Chapter(
-                    cue.chapter, i, i, cue.start, cue.end, cue.kind, cue.step, cue.foot,
-                    cue.section, title,
-                )  # fmt: skip
+                    cue.chapter,
+                    i,
+                    i,
+                    cue.start,
+                    cue.end,
+                    cue.kind,
+                    cue.step,
+                    cue.foot,
+                    cue.section,
+                    title,
+                )
             )
         return tuple(result)
 
@@ -261,8 +276,15 @@ def expand(
                 pace = (options.circle_pace or circle.pace_seconds) * options.tempo
                 text = t(circle.instruction)
                 for rep in range(1, MORE_CIRCLES + 1):
-                    b.add(pace, "circle", text, **{**fields, "say": None}, rep=rep,
-                          reps=MORE_CIRCLES, tone_hz=TONE_CIRCLE)  # fmt: skip
+                    b.add(
+                        pace,
+                        "circle",
+                        text,
+                        **{**fields, "say": None},
+                        rep=rep,
+                        reps=MORE_CIRCLES,
+                        tone_hz=TONE_CIRCLE,
+                    )
     b.new_chapter()
     say = t(CLOSING)
     b.add(b.spoken(say, tr.closing_seconds), "done", say, say=say, tone_hz=TONE_DONE)

@@ -4,35 +4,82 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from anklesleep.options import Options, validate
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
-    click.option("--routine-file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                 help="Use this routine TOML file instead of a named routine."),
-    click.option("--hold", type=str, default=None, metavar="SECONDS",
-                 help="Seconds each toe stretch is held (1-60; routine default 5)."),
-    click.option("--release", type=str, default=None, metavar="SECONDS",
-                 help="Seconds of rest between holds (0.5-30; our default 2)."),
-    click.option("--circle-pace", type=str, default=None, metavar="SECONDS",
-                 help="Seconds per ankle circle (0.5-10; our default 2)."),
-    click.option("--tilt-pace", type=str, default=None, metavar="SECONDS",
-                 help="Seconds per heel tilt cycle, out and in (0.5-10; our default 2)."),
-    click.option("--extra-circles", type=str, default=None, metavar="WHICH",
-                 help="Five more circles after the outward ones: none, inward, outward, "
-                 "or per foot as left=inward,right=none."),
-    click.option("--foot-order", type=str, default=None, metavar="ORDER",
-                 help="by-section (toes L, toes R, ankle L, …) or by-foot (all of one foot first)."),
-    click.option("--first-foot", type=str, default=None, metavar="FOOT",
-                 help="Start with the left (default) or right foot."),
-    click.option("--tempo", type=str, default=None, metavar="FACTOR",
-                 help="Scale every duration (0.1-3.0): 1.5 is slower, 0.8 brisker."),
-]  # fmt: skip
+    click.option(
+        "--routine-file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Use this routine TOML file instead of a named routine.",
+    ),
+    click.option(
+        "--hold",
+        type=str,
+        default=None,
+        metavar="SECONDS",
+        help="Seconds each toe stretch is held (1-60; routine default 5).",
+    ),
+    click.option(
+        "--release",
+        type=str,
+        default=None,
+        metavar="SECONDS",
+        help="Seconds of rest between holds (0.5-30; our default 2).",
+    ),
+    click.option(
+        "--circle-pace",
+        type=str,
+        default=None,
+        metavar="SECONDS",
+        help="Seconds per ankle circle (0.5-10; our default 2).",
+    ),
+    click.option(
+        "--tilt-pace",
+        type=str,
+        default=None,
+        metavar="SECONDS",
+        help="Seconds per heel tilt cycle, out and in (0.5-10; our default 2).",
+    ),
+    click.option(
+        "--extra-circles",
+        type=str,
+        default=None,
+        metavar="WHICH",
+        help="Five more circles after the outward ones: none, inward, outward, "
+        "or per foot as left=inward,right=none.",
+    ),
+    click.option(
+        "--foot-order",
+        type=str,
+        default=None,
+        metavar="ORDER",
+        help="by-section (toes L, toes R, ankle L, …) or by-foot (all of one foot first).",
+    ),
+    click.option(
+        "--first-foot",
+        type=str,
+        default=None,
+        metavar="FOOT",
+        help="Start with the left (default) or right foot.",
+    ),
+    click.option(
+        "--tempo",
+        type=str,
+        default=None,
+        metavar="FACTOR",
+        help="Scale every duration (0.1-3.0): 1.5 is slower, 0.8 brisker.",
+    ),
+]
 
 
 def timeline_options(func: F) -> F:
@@ -44,9 +91,29 @@ def timeline_options(func: F) -> F:
 
 def options_from(kwargs: dict[str, Any], *, voice: bool = True) -> Options:
     """Validated `Options` from the shared flags (removing them from `kwargs`)."""
-    names = ("hold", "release", "circle_pace", "tilt_pace", "extra_circles", "foot_order",
-             "first_foot", "tempo")  # fmt: skip
+    names = (
+        "hold",
+        "release",
+        "circle_pace",
+        "tilt_pace",
+        "extra_circles",
+        "foot_order",
+        "first_foot",
+        "tempo",
+    )
     raw = {name: kwargs.pop(name, None) for name in names}
     if raw["tempo"] is None:
         raw["tempo"] = 1.0
     return validate(**raw, voice=voice)
+
+
+def database(ctx: click.Context) -> Engine:
+    """The user's database (from the global `--db`, else the default), opened once per run."""
+    from anklesleep.store import open_database
+
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if "engine" not in root.obj:
+        root.obj["engine"] = open_database(root.obj.get("db"))
+    engine: Engine = root.obj["engine"]
+    return engine
