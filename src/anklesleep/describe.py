@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from anklesleep.i18n import Translate
+from anklesleep.i18n import N_, Translate
 from anklesleep.routine import Routine, Step
 from anklesleep.timeline import Timeline
+
+
+_WORDS = {
+    "inward": N_("inward"),
+    "outward": N_("outward"),
+    "left": N_("left"),
+    "right": N_("right"),
+}
+
+
+def word(value: str | None, t: Translate) -> str:
+    """A translated direction or foot name ('' for none; never gettext(''), the catalog header)."""
+    return t(_WORDS[value]) if value else ""
 
 
 def clock(seconds: float) -> str:
@@ -51,7 +64,7 @@ def step_timing(step: Step, timeline: Timeline, t: Translate) -> str:
     overridden = o.circle_pace if step.kind == "circle" else o.tilt_pace
     return template.format(
         reps=step.reps,
-        direction=t(step.direction or ""),
+        direction=word(step.direction, t),
         pace=_num(pace * o.tempo),
         m=mark("pace_seconds", overridden),
     )
@@ -72,6 +85,7 @@ class Row:
 def rows(routine: Routine, timeline: Timeline, t: Translate) -> list[Row]:
     """One row per chapter of the timeline: each step on each foot, switches and the end."""
     result: list[Row] = []
+    seen: set[tuple[str | None, str | None]] = set()
     for n, chapter in enumerate(timeline.chapters(), start=1):
         cue = timeline.cues[chapter.first]
         if chapter.kind in ("switch", "done"):
@@ -80,13 +94,14 @@ def rows(routine: Routine, timeline: Timeline, t: Translate) -> list[Row]:
             step_def = routine.step(chapter.step or "")
             what, step = t(step_def.instruction), chapter.step or ""
             timing = step_timing(step_def, timeline, t)
-            circles = [timeline.cues[i] for i in range(chapter.first, chapter.last + 1)]
-            reps = [c for c in circles if c.kind == "circle"]
-            if reps and reps[-1].reps != step_def.reps:  # extra circles
+            if (chapter.step, chapter.foot) in seen:  # the extra circles after A2
+                last = timeline.cues[chapter.last]
                 timing = t("{reps} more circles {direction}").format(
-                    reps=reps[-1].reps, direction=t(step_def.direction or "")
+                    reps=last.reps, direction=word(step_def.direction, t)
                 )
+                what = cue.text if cue.kind == "announce" and cue.say else what
+            seen.add((chapter.step, chapter.foot))
         result.append(
-            Row(n, t(chapter.foot or ""), step, what, timing, chapter.end - chapter.start)
+            Row(n, word(chapter.foot, t), step, what, timing, chapter.end - chapter.start)
         )
     return result

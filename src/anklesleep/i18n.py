@@ -7,14 +7,17 @@ into `locale/anklesleep.pot` (see `scripts/i18n.py`) and compiled catalogs in
 
 from __future__ import annotations
 
-import gettext as _gettext
 import os
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext as _gettext
 
 DOMAIN = "anklesleep"
-LOCALE_DIR = Path(__file__).parent / "locale"
+# os.path rather than pathlib, and gettext imported on first use: the CLI starts faster.
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
 
 Translate = Callable[[str], str]
 
@@ -22,18 +25,29 @@ Translate = Callable[[str], str]
 @cache
 def translations(language: str | None = None) -> _gettext.NullTranslations:
     """The catalog for `language` (default: $ANKLESLEEP_LANG, else English), cached."""
+    import gettext as _gettext
+
     lang = language or os.environ.get("ANKLESLEEP_LANG") or "en"
+    if lang == "en":
+        # English is the source language: no catalog to read.
+        return _gettext.NullTranslations()
     return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
 def translator(language: str | None = None) -> Translate:
     """A `gettext` function for one language."""
-    return translations(language).gettext
+    gettext = translations(language).gettext
+
+    def translate(message: str) -> str:
+        # gettext("") would return the catalog's header, never what a caller means.
+        return gettext(message) if message else message
+
+    return translate
 
 
 def _(message: str) -> str:
     """Translate `message` into the current language."""
-    return translations(None).gettext(message)
+    return translations(None).gettext(message) if message else message
 
 
 def N_(message: str) -> str:

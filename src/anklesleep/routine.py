@@ -191,6 +191,10 @@ def parse_routine(text: str, origin: str) -> Routine:
     routine_id = check.text(raw, "id", "", max_len=40)
     if not _ID_RE.match(routine_id):
         raise check.fail("id", routine_id, "expected lowercase letters, digits and dashes")
+    name = check.text(raw, "name", "", max_len=80)
+    summary = check.text(raw, "summary", "")
+    origin_value = cast(Source, check.choice(raw, "origin", "", SOURCES))
+    order = cast(FootOrder, check.choice(raw, "order", "", FOOT_ORDERS))
     transitions = _parse_transitions(check, raw.get("transitions", {}))
     sections_raw = raw.get("sections", _MISSING)
     if not isinstance(sections_raw, list) or not sections_raw:
@@ -206,10 +210,10 @@ def parse_routine(text: str, origin: str) -> Routine:
             seen.add(step.id)
     return Routine(
         id=routine_id,
-        name=check.text(raw, "name", "", max_len=80),
-        summary=check.text(raw, "summary", ""),
-        origin=cast(Source, check.choice(raw, "origin", "", SOURCES)),
-        order=cast(FootOrder, check.choice(raw, "order", "", FOOT_ORDERS)),
+        name=name,
+        summary=summary,
+        origin=origin_value,
+        order=order,
         transitions=transitions,
         sections=sections,
     )

@@ -6,7 +6,7 @@ Pure: the local time and the slot settings are arguments.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -100,6 +100,42 @@ def from_dict(data: Mapping[str, Any] | None) -> SlotSettings:
             slot = replace(slot, routine=str(raw["routine"]))
         result = result.with_slot(slot)
     return result
+
+
+def change(
+    settings: SlotSettings,
+    name: str,
+    *,
+    time: str | dt.time | None = None,
+    enabled: bool | None = None,
+    routine: str | None = None,
+    known_routines: Collection[str] | None = None,
+) -> SlotSettings:
+    """`settings` with slot `name` changed: its time (`HH:MM`), on/off, or routine id.
+
+    Every value is checked first (one clear error naming the field), so a bad one changes nothing.
+    `known_routines`, when given, lists the routine ids a slot may use.
+    """
+    slot = settings.slot(check_slot_name(name))
+    if time is not None:
+        slot = replace(slot, time=time if isinstance(time, dt.time) else parse_time(time))
+    if enabled is not None:
+        slot = replace(slot, enabled=enabled)
+    if routine is not None:
+        if known_routines is not None and routine not in known_routines:
+            raise AnkleSleepError(
+                f"routine: got {routine!r}; use one of {', '.join(sorted(known_routines))}",
+                field="routine",
+            )
+        slot = replace(slot, routine=routine)
+    return settings.with_slot(slot)
+
+
+def with_timezone(settings: SlotSettings, name: str) -> SlotSettings:
+    """`settings` in the IANA zone `name` (checked: one clear error for an unknown zone)."""
+    from anklesleep.timezone import check
+
+    return replace(settings, timezone=check(name))
 
 
 def _minutes(t: dt.time) -> int:

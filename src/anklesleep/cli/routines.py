@@ -51,14 +51,14 @@ def show(routine: str, routine_file: Path | None, **kwargs: Any) -> None:
         )
     )
     click.echo()
-    what_width = max(20, width - 48)
+    what_width = max(20, width - 50)
     header = f"{'#':>3}  {_('Foot'):<6} {_('Step'):<4}  {_('What to do'):<{what_width}}  "
-    click.echo(header + f"{_('Timing'):<30}{_('Time'):>6}")
+    click.echo(header + f"{_('Timing'):<32}{_('Time'):>6}")
     for row in rows(chosen, timeline, t):
         lines = textwrap.wrap(row.what, what_width) or [""]
         click.echo(
             f"{row.number:>3}  {row.foot:<6} {row.step:<4}  {lines[0]:<{what_width}}  "
-            f"{row.timing:<30}{clock(row.seconds):>6}"
+            f"{row.timing:<32}{clock(row.seconds):>6}"
         )
         for more in lines[1:]:
             click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")

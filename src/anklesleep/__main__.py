@@ -1,0 +1,5 @@
+"""`python -m anklesleep` runs the command line."""
+
+from anklesleep.cli import main
+
+main()

@@ -1,0 +1,52 @@
+"""The clock seam: the real monotonic clock for sessions, a manual one for tests.
+
+Players measure elapsed time as `clock.now() - start` against absolute deadlines, never by
+counting sleeps, so waiting late once never shifts what comes after.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Seconds on a clock that never goes backwards, and a way to wait for a moment on it."""
+
+    def now(self) -> float: ...
+
+    def sleep_until(self, deadline: float) -> None:
+        """Return at (or just after) `deadline`; at once if it has passed."""
+        ...
+
+
+class MonotonicClock:
+    """`time.monotonic`, waiting with `time.sleep` (high resolution on Linux)."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    def sleep_until(self, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining > 0:
+            time.sleep(remaining)
+
+
+class ManualClock:
+    """A clock that moves only when told: `advance(seconds)`; waiting jumps to the deadline."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self._now = float(start)
+        self.waits: list[float] = []
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("a monotonic clock cannot go backwards")
+        self._now += seconds
+
+    def sleep_until(self, deadline: float) -> None:
+        self.waits.append(deadline)
+        self._now = max(self._now, deadline)

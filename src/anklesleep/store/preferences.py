@@ -1,0 +1,76 @@
+"""The web player's remembered choices: default session options and the colour theme.
+
+Stored as one JSON value under the `preferences` key of the settings table, so the terminal
+and the web app read the same defaults. Values cross this boundary as a frozen `Preferences`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, cast
+
+from sqlalchemy import Connection
+
+from anklesleep.errors import AnkleSleepError
+from anklesleep.options import Options, from_dict
+from anklesleep.store import settings
+
+KEY = "preferences"
+Theme = Literal["auto", "dark", "light"]
+THEMES: tuple[Theme, ...] = ("auto", "dark", "light")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Default options for every new session and how the app looks."""
+
+    options: Options = field(default_factory=Options)
+    theme: Theme = "auto"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.options.to_dict()
+        data.pop("language", None)
+        return {"options": data, "theme": self.theme}
+
+
+def check_theme(value: object) -> Theme:
+    if value not in THEMES:
+        raise AnkleSleepError(
+            f"theme: got {value!r}; use one of {', '.join(THEMES)}", field="theme"
+        )
+    return cast(Theme, value)
+
+
+def from_mapping(data: Mapping[str, Any] | None) -> Preferences:
+    """Preferences from their stored (or submitted) form, validated; defaults fill the gaps."""
+    if not data:
+        return Preferences()
+    unknown = sorted(set(data) - {"options", "theme"})
+    if unknown:
+        raise AnkleSleepError(
+            f"preferences: unknown key {unknown[0]!r}; allowed: options, theme", field=unknown[0]
+        )
+    raw_options = data.get("options") or {}
+    if not isinstance(raw_options, Mapping):
+        raise AnkleSleepError(
+            f"options: got {raw_options!r}; expected an object of option values", field="options"
+        )
+    return Preferences(options=from_dict(raw_options), theme=check_theme(data.get("theme", "auto")))
+
+
+def load(conn: Connection) -> Preferences:
+    """The stored preferences; a damaged stored value falls back to the defaults."""
+    try:
+        return from_mapping(settings.get(conn, KEY))
+    except AnkleSleepError:
+        return Preferences()
+
+
+def save(conn: Connection, value: Preferences, now: dt.datetime) -> None:
+    settings.put(conn, KEY, value.to_dict(), now)
+
+
+def with_options(value: Preferences, options: Options) -> Preferences:
+    return replace(value, options=options)

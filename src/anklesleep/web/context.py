@@ -1,0 +1,135 @@
+"""What every view needs: the database, the injected clock, the track renderer, the templates.
+
+`Web` is kept on `app.state.web`; views reach it with `web_of(request)`. The clock returns an
+aware UTC datetime and is injected, so tests pin "now" and no view reads the wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from anklesleep.i18n import translator
+from anklesleep.options import Options
+from anklesleep.routine import Routine
+from anklesleep.schedule import SlotSettings
+from anklesleep.store import preferences as prefs_store
+from anklesleep.store import settings as settings_store
+from anklesleep.store import slots as slots_store
+from anklesleep.timeline import Timeline
+
+Now = Callable[[], dt.datetime]
+TEMPLATES = Path(__file__).parent / "templates"
+SAFETY_KEY = "safety_acknowledged_at"
+#: Local hours shown in the dark theme when the theme is "auto" (evening and night).
+EVENING_FROM = dt.time(19, 0)
+MORNING_FROM = dt.time(6, 30)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class RenderedTrackLike(Protocol):
+    """What a rendered track offers the web app (see `anklesleep.track.RenderedTrack`)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def timeline(self) -> Timeline: ...
+
+
+class TrackRenderer(Protocol):
+    """The seam to the audio engine: render (or fetch from cache) one session's track."""
+
+    def __call__(self, routine: Routine, options: Options, fmt: str) -> RenderedTrackLike: ...
+
+
+def real_renderer(voice: str | None = None) -> TrackRenderer:
+    """Render tracks with `anklesleep.track` and the chosen (or default) voice engine."""
+
+    def render(routine: Routine, options: Options, fmt: str) -> RenderedTrackLike:
+        from anklesleep import track, voice as voices
+
+        engine = voices.get_engine(voice) if voice else voices.get_engine()
+        rendered: RenderedTrackLike = track.render_track(
+            routine, options, engine=engine, fmt=fmt, translate=translator(options.language)
+        )
+        return rendered
+
+    return render
+
+
+@dataclass
+class Web:
+    """Services shared by all views."""
+
+    engine: Engine
+    now: Now
+    renderer: TrackRenderer
+    templates: Jinja2Templates
+    #: rendered tracks by id (the file's stem), so downloads name a track, never a path
+    tracks: dict[str, RenderedTrackLike] = field(default_factory=dict)
+
+    def local_now(self, slots: SlotSettings | None = None) -> dt.datetime:
+        tz = (slots or self.slots()).timezone
+        try:
+            zone = zoneinfo.ZoneInfo(tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo("UTC")
+        return self.now().astimezone(zone)
+
+    def slots(self) -> SlotSettings:
+        with self.engine.connect() as conn:
+            return slots_store.load(conn)
+
+    def preferences(self) -> prefs_store.Preferences:
+        with self.engine.connect() as conn:
+            return prefs_store.load(conn)
+
+    def safety_acknowledged(self) -> bool:
+        with self.engine.connect() as conn:
+            return settings_store.get(conn, SAFETY_KEY) is not None
+
+
+def web_of(request: Request) -> Web:
+    web: Web = request.app.state.web
+    return web
+
+
+def theme_for(choice: str, local: dt.time) -> Literal["dark", "light", "auto"]:
+    """The theme to draw: the user's choice, else dark in the evening and at night.
+
+    By day "auto" lets the system's light/dark preference decide (in CSS).
+    """
+    if choice in ("dark", "light"):
+        return "dark" if choice == "dark" else "light"
+    if local >= EVENING_FROM or local < MORNING_FROM:
+        return "dark"
+    return "auto"
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """A page from `templates/`, with the theme, CSRF token and navigation filled in."""
+    web = web_of(request)
+    slots = context.pop("slots", None) or web.slots()
+    prefs = context.pop("prefs", None) or web.preferences()
+    local = web.local_now(slots)
+    base = {
+        "theme": theme_for(prefs.theme, local.time()),
+        "csrf": request.state.csrf,
+        "path": request.url.path,
+    }
+    return web.templates.TemplateResponse(
+        request, name, {**base, **context}, status_code=status_code
+    )

@@ -1,0 +1,247 @@
+"""Pure ASGI middleware guarding the web app: host check, access token, CSRF, security headers.
+
+- On loopback (the default) only loopback host names are served, which blocks DNS-rebinding
+  pages from reaching the app through a browser.
+- With an access token (serving on a network), every request carries it: once as `?token=` in
+  the link shown by `anklesleep serve` (answered by a redirect that stores it in a cookie), then
+  in that cookie or an `Authorization: Bearer` header.
+- Every state-changing request carries the CSRF token (double-submit: a cookie, echoed in the
+  `X-CSRF-Token` header by scripts or in the `csrf_token` field of a form), and a cross-origin
+  `Origin` is refused.
+- Every response gets `Content-Security-Policy: default-src 'self'` and the usual headers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, urlencode
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_COOKIE = "anklesleep_csrf"
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+TOKEN_COOKIE = "anklesleep_token"
+TOKEN_PARAM = "token"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_FORM_BYTES = 1_000_000
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS: dict[str, str] = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+}
+
+
+def new_token() -> str:
+    """A fresh random token (access or CSRF), URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def _host_name(host_header: str) -> str:
+    if host_header.startswith("["):
+        return host_header.split("]")[0] + "]"
+    return host_header.rsplit(":", 1)[0] if host_header.count(":") == 1 else host_header
+
+
+def _cookies(headers: Headers) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for raw in headers.getlist("cookie"):
+        try:
+            jar.load(raw)
+        except Exception:  # a malformed cookie header is treated as no cookies
+            continue
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+
+
+def _cookie(name: str, value: str, *, http_only: bool = True) -> str:
+    flags = "; HttpOnly" if http_only else ""
+    return f"{name}={value}; Path=/; SameSite=Strict{flags}"
+
+
+async def _plain(send: Send, status: int, message: str, *, api: bool, extra: Iterable[tuple[str, str]] = ()) -> None:
+    if api:
+        body = json.dumps({"error": message, "field": message.split(":", 1)[0]}).encode()
+        kind = b"application/json"
+    else:
+        body = message.encode()
+        kind = b"text/plain; charset=utf-8"
+    headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityMiddleware:
+    """Host check, access token, CSRF and security headers for every HTTP request."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None = None,
+        allowed_hosts: Iterable[str] | None = None,
+    ) -> None:
+        self.app = app
+        self.token = token
+        # With a token the app is reachable by address on a network, so any Host is fine.
+        self.allowed_hosts = (
+            None if token else frozenset(allowed_hosts or LOOPBACK_HOSTS)
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        path: str = scope.get("path", "")
+        api = path.startswith("/api/")
+        host = _host_name(headers.get("host", ""))
+        if self.allowed_hosts is not None and host not in self.allowed_hosts:
+            await _plain(
+                send,
+                421,
+                f"host: got {host!r}; open the app at http://127.0.0.1 or http://localhost",
+                api=api,
+            )
+            return
+        cookies = _cookies(headers)
+        if self.token and not await self._authorised(scope, headers, cookies, send, api):
+            return
+        csrf = cookies.get(CSRF_COOKIE)
+        fresh = None
+        if not csrf:
+            csrf = fresh = new_token()
+        scope.setdefault("state", {})["csrf"] = csrf
+        method = scope["method"]
+        if method not in SAFE_METHODS:
+            origin = headers.get("origin")
+            if origin and origin != "null":
+                expected = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+                if origin != expected:
+                    await _plain(
+                        send,
+                        403,
+                        f"origin: got {origin!r}; requests must come from this app's own pages",
+                        api=api,
+                    )
+                    return
+            sent = headers.get(CSRF_HEADER)
+            if sent is None:
+                sent, receive = await self._form_token(headers, receive)
+            if fresh is not None or not _same(sent, csrf):
+                await _plain(
+                    send,
+                    403,
+                    f"{CSRF_FIELD}: missing or out of date; reload the page and try again",
+                    api=api,
+                )
+                return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                for key, value in HEADERS.items():
+                    if key not in out:
+                        out[key] = value
+                if "cache-control" not in out:
+                    out["cache-control"] = "no-store"
+                if fresh is not None:
+                    out.append("set-cookie", _cookie(CSRF_COOKIE, fresh))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    async def _authorised(
+        self, scope: Scope, headers: Headers, cookies: dict[str, str], send: Send, api: bool
+    ) -> bool:
+        assert self.token is not None
+        if _same(cookies.get(TOKEN_COOKIE), self.token):
+            return True
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer ") and _same(auth[7:].strip(), self.token):
+            return True
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        given = query.pop(TOKEN_PARAM, [None])[0]
+        if _same(given, self.token) and scope["method"] in SAFE_METHODS:
+            rest = urlencode(query, doseq=True)
+            location = scope.get("path", "/") + (f"?{rest}" if rest else "")
+            await _plain(
+                send,
+                303,
+                "Signed in; continue to the app.",
+                api=False,
+                extra=[("location", location), ("set-cookie", _cookie(TOKEN_COOKIE, self.token))],
+            )
+            return False
+        await _plain(
+            send,
+            401,
+            "token: missing or wrong; open the link (or scan the QR code) shown by "
+            "`anklesleep serve`",
+            api=api,
+        )
+        return False
+
+    async def _form_token(self, headers: Headers, receive: Receive) -> tuple[str | None, Receive]:
+        """The `csrf_token` field of an urlencoded or multipart form, and a replaying receive."""
+        kind = headers.get("content-type", "")
+        if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            return None, receive
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_FORM_BYTES:
+                return None, receive
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        token: str | None = None
+        if kind.startswith("application/x-www-form-urlencoded"):
+            token = parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD, [None])[0]
+        else:
+            marker = f'name="{CSRF_FIELD}"'.encode()
+            at = body.find(marker)
+            if at >= 0:
+                start = body.find(b"\r\n\r\n", at)
+                end = body.find(b"\r\n", start + 4)
+                if start >= 0 and end >= 0:
+                    token = body[start + 4 : end].decode("ascii", "replace")
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return token, replay
