@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test setup setup-dev system-deps system-deps-test lint typecheck pytest i18n bench clean
 
 run: setup
-	$(BIN)/anklesleep show full
+	$(BIN)/anklesleep serve --host 127.0.0.1
 
 test: system-deps-test setup-dev lint typecheck pytest
 

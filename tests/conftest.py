@@ -23,7 +23,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-PG_BIN = Path(os.environ.get("ANKLESLEEP_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """PostgreSQL's server binaries: $ANKLESLEEP_TEST_PG_BIN, else 15, else the newest installed."""
+    if os.environ.get("ANKLESLEEP_TEST_PG_BIN"):
+        return Path(os.environ["ANKLESLEEP_TEST_PG_BIN"])
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if (preferred / "initdb").exists():
+        return preferred
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    return found[-1].parent if found else preferred
+
+
 _schema_numbers = itertools.count(1)
 
 
@@ -67,7 +81,7 @@ def _install_postgres() -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(["apt-get", "update"], check=False, capture_output=True, env=env, timeout=600)
     subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "postgresql-15"],
+        ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
         check=False,
         capture_output=True,
         env=env,
@@ -83,10 +97,12 @@ def _throwaway_server() -> Iterator[PostgresServer | str]:
         yield PostgresServer(external)
         return
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    if not (PG_BIN / "initdb").exists() and is_root and os.environ.get("CI") == "true":
+    pg_bin = _pg_bin()
+    if not (pg_bin / "initdb").exists() and is_root and os.environ.get("CI") == "true":
         _install_postgres()
-    if not (PG_BIN / "initdb").exists():
-        yield f"PostgreSQL binaries not found in {PG_BIN} (apt-get install postgresql-15)"
+        pg_bin = _pg_bin()
+    if not (pg_bin / "initdb").exists():
+        yield f"PostgreSQL binaries not found in {pg_bin} (apt-get install postgresql)"
         return
     if is_root and shutil.which("runuser") is None:
         yield "running as root and `runuser` is missing, so PostgreSQL cannot be started"
@@ -100,7 +116,7 @@ def _throwaway_server() -> Iterator[PostgresServer | str]:
             shutil.chown(folder, user="postgres")
         _run(
             [
-                str(PG_BIN / "initdb"),
+                str(pg_bin / "initdb"),
                 "-D",
                 str(data),
                 "-A",
@@ -115,7 +131,7 @@ def _throwaway_server() -> Iterator[PostgresServer | str]:
         )
         _run(
             [
-                str(PG_BIN / "pg_ctl"),
+                str(pg_bin / "pg_ctl"),
                 "-D",
                 str(data),
                 "-l",
@@ -136,7 +152,7 @@ def _throwaway_server() -> Iterator[PostgresServer | str]:
         if started:
             with contextlib.suppress(OSError, subprocess.SubprocessError):
                 _run(
-                    [str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                    [str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                     is_root,
                 )
         shutil.rmtree(folder, ignore_errors=True)

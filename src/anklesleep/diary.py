@@ -260,18 +260,24 @@ def _offsets(entry: SleepEntry) -> _Offsets:
     return _Offsets(tried, final, out)
 
 
+def check_night_date(night: dt.date, today: dt.date) -> dt.date:
+    """Refuse a night whose morning has not come yet."""
+    if night > today:
+        raise AnkleSleepError(
+            f"night: got {night.isoformat()}, which is after today "
+            f"({today.isoformat()}); a night is dated by the morning after it",
+            field="night",
+        )
+    return night
+
+
 def validate_entry(entry: SleepEntry, today: dt.date) -> SleepEntry:
     """Refuse a night that cannot have happened, with one line saying what is wrong.
 
     Each clock time is taken as the first moment at or after the previous one, so a bedtime of
     23:30 and one of 00:30 both work; a mistyped order shows up as a night of 24 hours or more.
     """
-    if entry.night > today:
-        raise AnkleSleepError(
-            f"night: got {entry.night.isoformat()}, which is after today "
-            f"({today.isoformat()}); a night is dated by the morning after it",
-            field="night",
-        )
+    check_night_date(entry.night, today)
     for name in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
         value: dt.time = getattr(entry, name)
         if value.second or value.microsecond or value.tzinfo is not None:

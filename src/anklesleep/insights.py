@@ -254,13 +254,13 @@ def rolling_means(
     span = (end - first).days + 1
     sums = np.zeros((span + 1, len(METRICS)))
     counts = np.zeros(span + 1)
-    for n in nights:
-        i = (n.night - first).days
+    for night in nights:
+        i = (night.night - first).days
         if 0 <= i < span:
-            sums[i + 1] += [n.value(m) for m in METRICS]
+            sums[i + 1] += [night.value(m) for m in METRICS]
             counts[i + 1] += 1
     csum, ccount = np.cumsum(sums, axis=0), np.cumsum(counts)
-    # day index i (from `first`) sits at cumulative index i + 1; output k is day index k + window - 1
+    # day i (counted from `first`) sits at cumulative index i + 1; output k is day k + window - 1
     total = csum[window:] - csum[: span + 1 - window]
     number = ccount[window:] - ccount[: span + 1 - window]
     points = []
@@ -370,7 +370,7 @@ def overview(
 def headline(o: Overview) -> list[str]:
     """A few plain sentences for the top of the stats screen and the report."""
     a = o.adherence
-    lines = [
+    return [
         _("Practice: {done} of {total} days with at least one session ({rate:.0%}).").format(
             done=a.days_done, total=a.days_total, rate=a.rate
         ),
@@ -382,7 +382,6 @@ def headline(o: Overview) -> list[str]:
         ),
         _("Sleep diary: {n} nights recorded.").format(n=o.nights_recorded),
     ]
-    return lines
 
 
 # --- JSON -------------------------------------------------------------------------------------

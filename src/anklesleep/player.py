@@ -110,6 +110,16 @@ class Player:
     def steps_done(self) -> tuple[str, ...]:
         return tuple(self._steps_done)
 
+    def skipped_steps(self) -> tuple[str, ...]:
+        """Steps of the routine not played to their end (skipped, or not reached yet)."""
+        done = set(self._steps_done)
+        ids = (step_id(c) for c in self.chapters)
+        return tuple(dict.fromkeys(i for i in ids if i is not None and i not in done))
+
+    def complete(self) -> bool:
+        """Whether the session reached its end with every step played through."""
+        return self.state == "finished" and not self.skipped_steps()
+
     def position(self) -> float:
         """Seconds into the timeline now (pauses excluded), clamped to the session."""
         if self.state == "ready":

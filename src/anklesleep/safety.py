@@ -19,9 +19,7 @@ NOTES: tuple[str, ...] = (
         "This is not medical advice and not a treatment: the method comes from one bodywork "
         "practitioner, not from clinical trials."
     ),
-    N_(
-        "Press gently but firmly. Stop straight away if you feel pain, tingling or numbness."
-    ),
+    N_("Press gently but firmly. Stop straight away if you feel pain, tingling or numbness."),
     N_(
         "Leave a leg alone if it is swollen, red, warm or painful: that can be a blood clot, so "
         "get medical help now. Also skip any spot with a recent sprain, break, operation, wound "

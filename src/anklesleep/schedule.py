@@ -45,6 +45,9 @@ class SlotSettings:
         default_factory=lambda: tuple(Slot(n, DEFAULT_TIMES[n]) for n in SLOTS)
     )
     timezone: str = "UTC"
+    #: True until the user picks a zone: the stored settings then follow this computer's zone
+    #: (filled in by `store.slots.load`), so a laptop that travels keeps local reminders.
+    timezone_auto: bool = False
 
     def slot(self, name: SlotName) -> Slot:
         return next(s for s in self.slots if s.name == name)
@@ -55,6 +58,7 @@ class SlotSettings:
     def to_dict(self) -> dict[str, Any]:
         return {
             "timezone": self.timezone,
+            "timezone_auto": self.timezone_auto,
             "slots": {
                 s.name: {
                     "time": s.time.strftime("%H:%M"),
@@ -88,8 +92,12 @@ def from_dict(data: Mapping[str, Any] | None) -> SlotSettings:
     """Slot settings from their stored form, defaults filling the gaps."""
     base = SlotSettings()
     if not data:
-        return base
-    result = replace(base, timezone=str(data.get("timezone") or base.timezone))
+        return replace(base, timezone_auto=True)
+    result = replace(
+        base,
+        timezone=str(data.get("timezone") or base.timezone),
+        timezone_auto=bool(data.get("timezone_auto")) or not data.get("timezone"),
+    )
     for name, raw in (data.get("slots") or {}).items():
         slot = result.slot(check_slot_name(name))
         if "time" in raw:
@@ -135,7 +143,12 @@ def with_timezone(settings: SlotSettings, name: str) -> SlotSettings:
     """`settings` in the IANA zone `name` (checked: one clear error for an unknown zone)."""
     from anklesleep.timezone import check
 
-    return replace(settings, timezone=check(name))
+    return replace(settings, timezone=check(name), timezone_auto=False)
+
+
+def with_system_timezone(settings: SlotSettings, detected: str) -> SlotSettings:
+    """`settings` following this computer's zone (`detected` now) from here on."""
+    return replace(with_timezone(settings, detected), timezone_auto=True)
 
 
 def _minutes(t: dt.time) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from rich.align import Align
 from rich.console import Group, RenderableType
 from rich.progress_bar import ProgressBar
 from rich.table import Table
@@ -87,7 +88,8 @@ class Snapshot:
     cue_remaining: float
     position: float
     total: float
-    next_line: str
+    next_cue: str
+    next_step: str
     paused: bool
     can_more: bool
     message: str
@@ -100,41 +102,45 @@ def _section_title(routine: Routine, section_id: str | None, t: Translate) -> st
     return ""
 
 
-def _next_line(player: Player, routine: Routine, t: Translate) -> str:
+def _next_lines(player: Player, t: Translate) -> tuple[str, str]:
+    """What comes next within this step (e.g. "Next: release 2 s"), and the next step."""
     upcoming = player.upcoming(1)
     if not upcoming:
-        return ""
+        return "", ""
     current = player.current_cue()
     following: Cue = upcoming[0]
-    parts: list[str] = []
+    within = ""
     if following.chapter == current.chapter:
-        parts.append(
-            t("Next: {what} {seconds}").format(
-                what=t(KIND_LABELS[following.kind]).lower(),
-                seconds=f"{following.duration:.0f} s"
-                if following.duration >= 1
-                else f"{following.duration:.1f} s",
-            )
+        seconds = (
+            f"{following.duration:.0f} s"
+            if following.duration >= 1
+            else f"{following.duration:.1f} s"
         )
+        what = t(KIND_LABELS[following.kind]).lower()
+        if following.rep is not None and following.reps is not None:
+            what += " " + t("{rep} of {reps}").format(rep=following.rep, reps=following.reps)
+        within = t("Next: {what}, {seconds}").format(what=what, seconds=seconds)
     chapters = player.chapters
     index = next(i for i, c in enumerate(chapters) if c.index == current.chapter)
+    step = ""
     if index + 1 < len(chapters):
         chapter = chapters[index + 1]
         first = player.timeline.cues[chapter.first]
         if chapter.kind in ("switch", "done"):
-            parts.append(t("Then: {text}").format(text=first.text))
+            step = t("Then: {text}").format(text=first.text)
         else:
             foot = t(FOOT_LABELS[first.foot]).lower() if first.foot else ""
-            parts.append(
-                t("Then {step} ({foot}): {text}").format(step=chapter.step, foot=foot, text=first.text)
+            step = t("Then {step}, {foot}: {text}").format(
+                step=chapter.step, foot=foot, text=first.text
             )
-    return "  ·  ".join(parts)
+    return within, step
 
 
 def snapshot(player: Player, routine: Routine, t: Translate, message: str = "") -> Snapshot:
     """Read what to show from the player, translated."""
     cue = player.current_cue()
     chapter = player.current_chapter()
+    within, following_step = _next_lines(player, t)
     number = next(i for i, c in enumerate(player.chapters) if c.index == chapter.index) + 1
     return Snapshot(
         routine_name=t(routine.name),
@@ -150,7 +156,8 @@ def snapshot(player: Player, routine: Routine, t: Translate, message: str = "") 
         cue_remaining=player.cue_remaining(),
         position=player.position(),
         total=player.total_seconds,
-        next_line=_next_line(player, routine, t),
+        next_cue=within,
+        next_step=following_step,
         paused=player.state == "paused",
         can_more=player.can_add_circles(),
         message=message,
@@ -177,9 +184,14 @@ def key_help(s: Snapshot, t: Translate, narrow: bool) -> Text:
 
 
 def render(s: Snapshot, width: int, height: int, t: Translate) -> RenderableType:
-    """The whole screen for a terminal of `width` x `height`."""
+    """The whole screen for a terminal of `width` x `height`.
+
+    From 50 columns and 20 rows the countdown is drawn in big digits; below that it is a line
+    of text, and blank lines go first when rows are short.
+    """
     big = width >= BIG_MIN_WIDTH and height >= BIG_MIN_HEIGHT
     roomy = height >= 22
+    colour = "yellow" if s.paused else "green"
     parts: list[RenderableType] = []
 
     header = Table.grid(expand=True)
@@ -198,28 +210,42 @@ def render(s: Snapshot, width: int, height: int, t: Translate) -> RenderableType
     parts.append(Text(""))
 
     count = countdown_text(s.cue_remaining)
-    what = Text(s.kind.upper(), style="bold green" if not s.paused else "bold yellow")
+    what = Text(s.kind.upper(), style=f"bold {colour}")
     if s.rep is not None and s.reps is not None:
         what.append("   " + t("{rep} of {reps}").format(rep=s.rep, reps=s.reps), style="bold")
     if big:
-        parts.append(what)
-        parts.append(Text("\n".join(big_digits(count)), style="green" if not s.paused else "yellow"))
+        parts.append(Align.center(what))
+        parts.append(Align.center(Text("\n".join(big_digits(count)), style=colour)))
     else:
-        what.append("   " + count + " s", style="bold")
+        what.append("   " + count + " s", style=f"bold {colour}")
         parts.append(what)
-    parts.append(Text(""))
+    if roomy or not big:
+        parts.append(Text(""))
 
-    bar_width = max(10, width - 24)
-    progress = Table.grid(padding=(0, 1))
-    progress.add_column(width=bar_width)
-    progress.add_column(justify="right")
-    progress.add_row(
-        ProgressBar(total=max(s.total, 1e-9), completed=s.position, width=bar_width),
-        Text(t("{left} left").format(left=clock(s.total - s.position))),
+    times = t("{elapsed} of {total}, {left} left").format(
+        elapsed=clock(s.position), total=clock(s.total), left=clock(s.total - s.position)
     )
-    parts.append(progress)
-    if s.next_line:
-        parts.append(Text(s.next_line, style="dim"))
+    if width >= 60:
+        bar_width = max(10, width - len(times) - 1)
+        progress = Table.grid(padding=(0, 1))
+        progress.add_column(width=bar_width)
+        progress.add_column(justify="right")
+        progress.add_row(
+            ProgressBar(total=max(s.total, 1e-9), completed=s.position, width=bar_width),
+            Text(times),
+        )
+        parts.append(progress)
+    else:
+        stacked = Table.grid()
+        stacked.add_column()
+        stacked.add_row(
+            ProgressBar(total=max(s.total, 1e-9), completed=s.position, width=width - 1)
+        )
+        stacked.add_row(Text(times))
+        parts.append(stacked)
+    for line in (s.next_cue, s.next_step):
+        if line:
+            parts.append(Text(line, style="dim", overflow="ellipsis", no_wrap=width >= 60))
     if roomy:
         parts.append(Text(""))
     if s.message:
@@ -233,7 +259,7 @@ def render(s: Snapshot, width: int, height: int, t: Translate) -> RenderableType
 
 
 def plain_line(cue: Cue, routine: Routine, t: Translate, position: float) -> str:
-    """One line for a cue in `--plain` mode, e.g. `[0:07] Toes, left foot, T1: hold 1 of 5 (5 s)`."""
+    """One line for a cue in `--plain` mode: `[0:07] Toes, left foot, T1: hold 1 of 5 (5 s)`."""
     where = ", ".join(
         x
         for x in (

@@ -35,6 +35,10 @@ class AudioOutput(Protocol):
 
     def play(self, wav: Path) -> None: ...
 
+    def stop(self) -> None:
+        """Cut whatever is still sounding (new words after a skip replace the old ones)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -44,6 +48,9 @@ class NullOutput:
     name = "none"
 
     def play(self, wav: Path) -> None:
+        return None
+
+    def stop(self) -> None:
         return None
 
     def close(self) -> None:
@@ -59,11 +66,19 @@ class RecordingOutput:
     played: list[tuple[float | None, Path]] = field(default_factory=list)
     closed: bool = False
 
+    stops: int = 0
+
     def play(self, wav: Path) -> None:
         self.played.append((self.clock() if self.clock else None, wav))
 
+    def stop(self) -> None:
+        self.stops += 1
+
     def close(self) -> None:
         self.closed = True
+
+
+_STOP = "stop"
 
 
 class ProcessOutput:
@@ -72,7 +87,7 @@ class ProcessOutput:
     def __init__(self, command: Sequence[str]) -> None:
         self.command = tuple(command)
         self.name = Path(command[0]).name
-        self._queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Path | str | None] = queue.SimpleQueue()
         self._running: list[subprocess.Popen[bytes]] = []
         self._lock = threading.Lock()
         self.failures = 0
@@ -82,12 +97,21 @@ class ProcessOutput:
     def play(self, wav: Path) -> None:
         self._queue.put(wav)
 
+    def stop(self) -> None:
+        self._queue.put(_STOP)
+
     def _work(self) -> None:
         while True:
             wav = self._queue.get()
             if wav is None:
                 return
             with self._lock:
+                if wav == _STOP:
+                    for process in self._running:
+                        if process.poll() is None:
+                            process.terminate()
+                    continue
+                assert isinstance(wav, Path)
                 self._running = [p for p in self._running if p.poll() is None]
                 try:
                     process = subprocess.Popen(
@@ -151,10 +175,15 @@ class CueSounds:
         """What to play for `cue`: the tone first (an onset marker), then the words."""
         result: list[Path] = []
         if cue.tone_hz is not None and self._tone is not None:
-            key = (None, cue.kind, cue.tone_hz, round(cue.duration, 3))
-            if key not in self._cache:
-                self._cache[key] = self._tone(cue)
-            path = self._cache[key]
+            tone_key: tuple[str | None, str, float | None, float] = (
+                None,
+                cue.kind,
+                cue.tone_hz,
+                round(cue.duration, 3),
+            )
+            if tone_key not in self._cache:
+                self._cache[tone_key] = self._tone(cue)
+            path = self._cache[tone_key]
             if path is not None:
                 result.append(path)
         if cue.say and self._speech is not None:

@@ -191,7 +191,8 @@ def resample(samples: Samples, from_rate: int, to_rate: int) -> Samples:
         spectrum = np.concatenate([spectrum, np.zeros(bins - spectrum.size, complex)])
     out = np.fft.irfft(spectrum, m) * (m / n)
     cut = round(pad * to_rate / from_rate)
-    return np.ascontiguousarray(out[cut : m - cut], dtype=np.float32)
+    size = round(samples.size * to_rate / from_rate)
+    return np.ascontiguousarray(out[cut : cut + size], dtype=np.float32)
 
 
 def _frame_db(samples: Samples, frame: int) -> npt.NDArray[np.float64]:

@@ -115,5 +115,6 @@ def database(ctx: click.Context) -> Engine:
     root.ensure_object(dict)
     if "engine" not in root.obj:
         root.obj["engine"] = open_database(root.obj.get("db"))
+        root.call_on_close(root.obj["engine"].dispose)  # close pooled connections at exit
     engine: Engine = root.obj["engine"]
     return engine

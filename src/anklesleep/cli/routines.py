@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -13,8 +14,10 @@ import click
 from anklesleep import routines as library
 from anklesleep.cli.common import options_from, timeline_options
 from anklesleep.describe import clock, rows
+from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import _, translator
-from anklesleep.timeline import estimate_speech_seconds, expand
+from anklesleep.routine import Routine
+from anklesleep.timeline import Timeline, estimate_speech_seconds, expand
 
 
 @click.command(epilog="Example: anklesleep routines")
@@ -31,18 +34,49 @@ def routines() -> None:
         )
 
 
-@click.command(epilog="Example: anklesleep show full --first-foot right --tempo 1.2")
+@click.command(
+    epilog="Examples: anklesleep show full --first-foot right --tempo 1.2\n\n"
+    "anklesleep show full --html -o sheet.html\n\nanklesleep show quick --pdf -o quick.pdf"
+)
 @click.argument("routine", default="full")
+@click.option(
+    "--html",
+    "as_html",
+    is_flag=True,
+    help="Write a printable sheet (one A4 page, a picture for every step) as one HTML file.",
+)
+@click.option(
+    "--pdf", "as_pdf", is_flag=True, help="Write the printable sheet as PDF (needs Chromium)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="PATH",
+    help="File for --html or --pdf (a name ending in .html or .pdf picks the format).",
+)
 @timeline_options
-def show(routine: str, routine_file: Path | None, **kwargs: Any) -> None:
+def show(
+    routine: str,
+    routine_file: Path | None,
+    as_html: bool,
+    as_pdf: bool,
+    output: Path | None,
+    **kwargs: Any,
+) -> None:
     """Show ROUTINE step by step for both feet, with the time of each step and the total.
 
     Numbers marked * are anklesleep's own defaults; the others come from the article.
+    With --html or --pdf, write the printable routine sheet instead (--html alone prints it).
     """
     t = translator()
     options = options_from(kwargs)
     chosen = library.load(routine, routine_file)
     timeline = expand(chosen, options, estimate_speech_seconds, t)
+    if as_html or as_pdf or output is not None:
+        _write_sheet(chosen, timeline, as_html, as_pdf, output)
+        return
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
     click.echo(f"{t(chosen.name)} ({chosen.id}): {t(chosen.summary)}")
     click.echo(
@@ -63,6 +97,44 @@ def show(routine: str, routine_file: Path | None, **kwargs: Any) -> None:
         for more in lines[1:]:
             click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
     click.echo(f"{_('Total'):>{width - 6}}{clock(timeline.total_seconds):>6}")
+
+
+def _write_sheet(
+    chosen: Routine, timeline: Timeline, as_html: bool, as_pdf: bool, output: Path | None
+) -> None:
+    """`show --html/--pdf`: the printable sheet, to a file (or HTML to stdout)."""
+    from anklesleep import sheet
+
+    if as_html and as_pdf:
+        raise AnkleSleepError("--html/--pdf: got both; choose one format", field="format")
+    if not (as_html or as_pdf):
+        suffix = output.suffix.lower() if output is not None else ""
+        if suffix not in (".html", ".htm", ".pdf"):
+            raise AnkleSleepError(
+                f"-o: got {str(output)!r}; add --html or --pdf, or end the name in .html or .pdf",
+                field="output",
+            )
+        as_pdf = suffix == ".pdf"
+    if as_pdf and output is None:
+        raise AnkleSleepError(
+            "-o: missing; --pdf needs a file to write, such as -o sheet.pdf", field="output"
+        )
+    language = os.environ.get("ANKLESLEEP_LANG") or "en"
+    page = sheet.sheet_html(chosen, timeline, translator(), language=language)
+    if output is None:
+        click.echo(page, nl=False)
+        return
+    sheet.check_output(output)
+    if as_pdf:
+        sheet.pdf_printer().print_pdf(page, output)
+        click.echo(_("Wrote the routine sheet as PDF to {path}.").format(path=output))
+    else:
+        sheet.write_text(output, page)
+        click.echo(
+            _("Wrote the routine sheet to {path}: open it in a browser, or print it on A4.").format(
+                path=output
+            )
+        )
 
 
 @click.command(epilog="Example: anklesleep timeline quick --json --tempo 0.5")

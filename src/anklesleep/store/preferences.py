@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from sqlalchemy import Connection
 
@@ -36,11 +36,10 @@ class Preferences:
 
 
 def check_theme(value: object) -> Theme:
-    if value not in THEMES:
-        raise AnkleSleepError(
-            f"theme: got {value!r}; use one of {', '.join(THEMES)}", field="theme"
-        )
-    return cast(Theme, value)
+    for theme in THEMES:
+        if value == theme:
+            return theme
+    raise AnkleSleepError(f"theme: got {value!r}; use one of {', '.join(THEMES)}", field="theme")
 
 
 def from_mapping(data: Mapping[str, Any] | None) -> Preferences:

@@ -7,9 +7,9 @@ Connection, the write joins the caller's transaction (for imports and web reques
 
 from __future__ import annotations
 
-import datetime as dt
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Row, select, update
@@ -18,7 +18,6 @@ from anklesleep.errors import AnkleSleepError
 from anklesleep.schedule import SlotName
 from anklesleep.sessionlog import SessionRecord, Source
 from anklesleep.store.tables import sessions
-
 
 Bind = Engine | Connection
 
@@ -60,7 +59,7 @@ def _values(record: SessionRecord) -> dict[str, Any]:
 
 
 def _record(row: Row[Any]) -> SessionRecord:
-    m: Mapping[str, Any] = row._mapping
+    m = row._mapping
     return SessionRecord(
         uuid=m["uuid"],
         routine=m["routine"],
@@ -93,9 +92,7 @@ def _update(bind: Bind, uuid: str, values: dict[str, Any]) -> None:
             )
 
 
-def checkpoint(
-    bind: Bind, uuid: str, steps_done: Iterable[str], completed_seconds: float
-) -> None:
+def checkpoint(bind: Bind, uuid: str, steps_done: Iterable[str], completed_seconds: float) -> None:
     """Record progress after a step (committed at once, so it survives a crash)."""
     _update(
         bind,

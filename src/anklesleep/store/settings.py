@@ -13,6 +13,7 @@ from anklesleep.store.tables import settings
 #: Keys in use, with their defaults. Modules that add a setting add its key here.
 DEFAULTS: dict[str, Any] = {
     "safety_acknowledged_at": None,  # ISO timestamp of the first acknowledgement
+    "calendar_exported_at": None,  # ISO timestamp of the last `anklesleep calendar -o FILE`
 }
 
 

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import Connection
 
+from anklesleep import timezone
 from anklesleep.schedule import SlotSettings, from_dict
 from anklesleep.store import settings
-from anklesleep.timezone import detect
 
 KEY = "slots"
 
 
 def load(conn: Connection, default_timezone: str | None = None) -> SlotSettings:
-    """The stored slot settings; until the user picks a zone, this machine's (or the given one)."""
-    stored = settings.get(conn, KEY)
-    if not (stored or {}).get("timezone"):
-        stored = {**(stored or {}), "timezone": default_timezone or detect()}
-    return from_dict(stored)
+    """The stored slot settings; until the user picks a zone, this computer's zone (detected
+    now, so it follows the computer when it travels), or `default_timezone` when given."""
+    value = from_dict(settings.get(conn, KEY))
+    if value.timezone_auto:
+        value = replace(value, timezone=default_timezone or timezone.detect())
+    return value
 
 
 def save(conn: Connection, value: SlotSettings, now: dt.datetime) -> None:

@@ -22,10 +22,19 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from anklesleep import __version__
+from anklesleep.diary import QUALITY_LABELS
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import translations
 from anklesleep.web import api, routes_diary, routes_pages, routes_player, routes_settings
-from anklesleep.web.context import TEMPLATES, Now, TrackRenderer, Web, real_renderer, render, utc_now
+from anklesleep.web.context import (
+    TEMPLATES,
+    Now,
+    TrackRenderer,
+    Web,
+    real_renderer,
+    render,
+    utc_now,
+)
 from anklesleep.web.security import SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -50,6 +59,7 @@ def _templates() -> Jinja2Templates:
     )
     env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = __version__
+    env.globals["quality_labels"] = QUALITY_LABELS
     return Jinja2Templates(env=env)
 
 
@@ -102,4 +112,3 @@ def create_app(
         templates=_templates(),
     )
     return app
-

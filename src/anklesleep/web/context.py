@@ -59,7 +59,8 @@ def real_renderer(voice: str | None = None) -> TrackRenderer:
     """Render tracks with `anklesleep.track` and the chosen (or default) voice engine."""
 
     def render(routine: Routine, options: Options, fmt: str) -> RenderedTrackLike:
-        from anklesleep import track, voice as voices
+        from anklesleep import track
+        from anklesleep import voice as voices
 
         engine = voices.get_engine(voice) if voice else voices.get_engine()
         rendered: RenderedTrackLike = track.render_track(

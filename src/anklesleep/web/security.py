@@ -81,7 +81,9 @@ def _cookie(name: str, value: str, *, http_only: bool = True) -> str:
     return f"{name}={value}; Path=/; SameSite=Strict{flags}"
 
 
-async def _plain(send: Send, status: int, message: str, *, api: bool, extra: Iterable[tuple[str, str]] = ()) -> None:
+async def _plain(
+    send: Send, status: int, message: str, *, api: bool, extra: Iterable[tuple[str, str]] = ()
+) -> None:
     if api:
         body = json.dumps({"error": message, "field": message.split(":", 1)[0]}).encode()
         kind = b"application/json"
@@ -107,9 +109,7 @@ class SecurityMiddleware:
         self.app = app
         self.token = token
         # With a token the app is reachable by address on a network, so any Host is fine.
-        self.allowed_hosts = (
-            None if token else frozenset(allowed_hosts or LOOPBACK_HOSTS)
-        )
+        self.allowed_hosts = None if token else frozenset(allowed_hosts or LOOPBACK_HOSTS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

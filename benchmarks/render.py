@@ -1,0 +1,235 @@
+"""Benchmark: render the full routine's guided track, cold and warm, as WAV and Opus.
+
+Run: .venv/bin/python benchmarks/render.py [--routine full] [--repeat 2]
+
+Each measurement runs in a fresh Python process (so peak memory is that render's own):
+- cold:   empty clip cache and empty track cache (speech is synthesized by espeak-ng)
+- warm:   clips already cached, track rendered again (plan + mix + encode)
+- cached: the same request again (the track cache answers)
+Printed next to the track's own duration (real-time factor = duration / render time), its size,
+peak memory (tracemalloc peak of Python/numpy allocations, and the process's max RSS), and a
+baseline measured in the same run: encoding the already mixed samples alone. Then the levels of
+what was rendered (speech vs tones, peak, integrated loudness by ffmpeg's EBU R128 filter).
+
+Goals on a 2-core machine: warm Opus >= 200x real time, cold >= 60x, full-routine Opus <= 2 MB,
+peak memory <= 250 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+
+GOALS = {"warm": 200.0, "cold": 60.0}
+MAX_OPUS_BYTES = 2_000_000
+MAX_MEMORY_MB = 250.0
+
+
+def one(routine_id: str, fmt: str, clips: Path, tracks: Path) -> dict[str, Any]:
+    """One render in this process; returns its figures."""
+    import tracemalloc
+
+    from anklesleep import routines, track, voice
+    from anklesleep.options import validate
+
+    chosen = routines.load(routine_id)
+    options = validate(tempo=1.0)
+    engine = voice.get_engine(None)
+    tracemalloc.start()
+    started = time.perf_counter()
+    rendered = track.render_track(
+        chosen, options, engine=engine, fmt=fmt, cache_dir=tracks, clip_dir=clips
+    )
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "seconds": seconds,
+        "duration": rendered.duration,
+        "bytes": rendered.bytes,
+        "path": str(rendered.path),
+        "traced_mb": peak / 1e6,
+        "rss_mb": peak_rss_mb(),
+        "engine": engine.name,
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited on exec)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def baseline(routine_id: str, fmt: str, clips: Path) -> float:
+    """Seconds to encode the already mixed samples alone (the encoder's floor)."""
+    from anklesleep import routines, track, voice
+    from anklesleep.i18n import translator
+    from anklesleep.options import validate
+
+    cache = voice.ClipCache(voice.get_engine(None), clips)
+    timeline = track.plan(routines.load(routine_id), validate(), cache, translator())
+    samples = track.mix(timeline, cache)
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        track.encode(samples, Path(folder) / f"b.{fmt}", track.FORMATS[fmt], track.SAMPLE_RATE)
+        return time.perf_counter() - started
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
+    """Loudness of speech and of tones in a rendered WAV, and its peak."""
+    import numpy as np
+    import soundfile
+
+    from anklesleep import routines, track, voice
+    from anklesleep.i18n import translator
+    from anklesleep.options import validate
+    from anklesleep.tones import sound_seconds
+
+    samples, rate = soundfile.read(str(wav), dtype="float64")
+    cache = voice.ClipCache(voice.get_engine(None), clips)
+    timeline = track.plan(routines.load(routine_id), validate(), cache, translator())
+    speech: list[float] = []
+    tone_parts: dict[str, list[float]] = {}
+    for cue in timeline:
+        if cue.say:
+            at = track.sample_at(cue.start + track.speech_lead(cue))
+            clip = samples[at : at + round(cache.speech_seconds(cue.say) * rate)]
+            frames = clip[: clip.size // 240 * 240].reshape(-1, 240)
+            speech.extend(np.mean(frames**2, axis=1))
+        if cue.tone_hz:
+            at = track.sample_at(cue.start)
+            n = round(sound_seconds(cue.kind, track.tone_room(cue)) * rate)
+            part = samples[at : at + n]
+            tone_parts.setdefault(cue.kind, []).append(float(np.max(np.abs(part))))
+    energy = np.asarray(speech)
+    voiced = energy[energy > energy.max() / 1000]  # frames within 30 dB of the loudest
+
+    def db(x: float) -> str:
+        return f"{10 * np.log10(x):.1f}"
+
+    lines = [
+        f"  speech: RMS of voiced frames {db(float(np.mean(voiced)))} dBFS, "
+        f"peak {db(float(np.max(energy)) * 0 + float(np.max(np.abs(samples))) ** 2)} dBFS (track)",
+    ]
+    for kind, peaks in tone_parts.items():
+        peak = max(peaks)
+        lines.append(
+            f"  {kind:<8} tone: peak {db(peak**2)} dBFS, RMS {db(peak**2 / 2)} dBFS (sine at peak)"
+        )
+    clipped = int(np.sum(np.abs(samples) >= 0.999))
+    lines.append(f"  samples at full scale (clipping): {clipped}")
+    if shutil.which("ffmpeg"):
+        probe = subprocess.run(
+            ["ffmpeg", "-nostats", "-i", str(wav), "-af", "ebur128", "-f", "null", "-"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stderr
+        summary = probe[probe.rfind("Summary:") :].split()
+        if "I:" in summary:
+            i = summary.index("I:")
+            lines.append(f"  integrated loudness (EBU R128): {summary[i + 1]} LUFS")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--routine", default="full")
+    parser.add_argument("--repeat", type=int, default=2, help="warm renders per format (best)")
+    parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        kind, routine_id, fmt, clips, tracks = args.child
+        if kind == "render":
+            print(json.dumps(one(routine_id, fmt, Path(clips), Path(tracks))))
+        else:
+            print(json.dumps({"seconds": baseline(routine_id, fmt, Path(clips))}))
+        return
+
+    load = os.getloadavg()
+    print(f"anklesleep render benchmark: routine {args.routine!r}, {os.cpu_count()} cores, ")
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work slows every figure)")
+    print()
+    header = (
+        f"{'format':<6} {'case':<7} {'render s':>9} {'track':>8} {'x real':>8} {'goal':>7} "
+        f"{'size':>9} {'traced MB':>10} {'RSS MB':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    failures: list[str] = []
+    wav_path: Path | None = None
+    with tempfile.TemporaryDirectory(prefix="anklesleep-bench-") as root:
+        for fmt in ("wav", "opus"):
+            clips = Path(root) / f"clips-{fmt}"
+            rows: list[tuple[str, dict[str, Any]]] = []
+            cold_tracks = Path(root) / f"tracks-{fmt}-cold"
+            rows.append(
+                ("cold", run_child("render", args.routine, fmt, str(clips), str(cold_tracks)))
+            )
+            warm: list[dict[str, Any]] = []
+            for n in range(max(1, args.repeat)):
+                tracks = Path(root) / f"tracks-{fmt}-warm{n}"
+                warm.append(run_child("render", args.routine, fmt, str(clips), str(tracks)))
+            rows.append(("warm", min(warm, key=lambda r: r["seconds"])))
+            rows.append(("cached", run_child("render", args.routine, fmt, str(clips), str(tracks))))
+            for case, r in rows:
+                factor = r["duration"] / r["seconds"]
+                goal = GOALS.get(case) if fmt == "opus" else None
+                goal_text = f">={goal:.0f}x" if goal else ""
+                print(
+                    f"{fmt:<6} {case:<7} {r['seconds']:>9.3f} {r['duration']:>7.1f}s "
+                    f"{factor:>7.0f}x {goal_text:>7} {r['bytes'] / 1e6:>7.2f}MB "
+                    f"{r['traced_mb']:>10.1f} {r['rss_mb']:>7.1f}"
+                )
+                if goal and factor < goal:
+                    failures.append(f"{fmt} {case}: {factor:.0f}x < {goal:.0f}x")
+                if r["rss_mb"] > MAX_MEMORY_MB:
+                    failures.append(f"{fmt} {case}: peak RSS {r['rss_mb']:.0f} MB > 250 MB")
+                if fmt == "opus" and r["bytes"] > MAX_OPUS_BYTES:
+                    failures.append(f"opus size {r['bytes'] / 1e6:.2f} MB > 2 MB")
+            base = run_child("baseline", args.routine, fmt, str(clips), "-")
+            duration = rows[0][1]["duration"]
+            print(
+                f"{fmt:<6} {'baseline':<7} {base['seconds']:>9.3f} {duration:>7.1f}s "
+                f"{duration / base['seconds']:>7.0f}x   (encoding the mixed samples alone)"
+            )
+            if fmt == "wav":
+                wav_path = Path(rows[0][1]["path"])
+                print()
+                print("levels of the rendered track:")
+                for line in levels(wav_path, args.routine, clips):
+                    print(line)
+                print()
+    print()
+    if failures:
+        print("below goal: " + "; ".join(failures))
+    else:
+        print("all goals met")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Web app speed: latency and throughput of Today and the timeline API under 32 clients.
+
+Serves the app with uvicorn in a subprocess on a free loopback port (a database seeded with
+two months of sessions and nights), and a minimal ASGI hello-world served the same way, then
+drives each with 32 concurrent keep-alive clients written on raw asyncio streams (so the
+client costs as little as possible). Prints p50/p99 latency and requests per second next to
+the hello-world's, the bytes each page transfers (HTML, CSS, scripts, pictures, API JSON;
+not the audio track), and the server's resident memory after the load.
+
+Goals: p99 under 25 ms for both, at least a third of the hello-world throughput, every page
+under 150 KB, resident memory under 150 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+CLIENTS = 32
+REQUESTS_PER_CLIENT = 60
+WARMUP = 100
+
+SERVER = """
+import datetime as dt, sys, uvicorn
+from anklesleep.store import open_database
+from anklesleep.web.app import create_app
+engine = open_database(sys.argv[1])
+app = create_app(engine)
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+HELLO = """
+import sys, uvicorn
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain"), (b"content-length", b"5")]})
+    await send({"type": "http.response.body", "body": b"hello"})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def seed(db: Path) -> None:
+    """Two months of sessions and diary nights, so Today and History have real work to do."""
+    from anklesleep.diary import SleepEntry
+    from anklesleep.schedule import SlotSettings
+    from anklesleep.sessionlog import new_record
+    from anklesleep.store import diary, open_database, sessions, settings, slots
+
+    engine = open_database(db)
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        slots.save(conn, SlotSettings(timezone="UTC"), now)
+        settings.put(conn, "safety_acknowledged_at", now.isoformat(), now)
+        for back in range(60):
+            day = now.date() - dt.timedelta(days=back)
+            diary.save_night(
+                conn,
+                SleepEntry(
+                    day,
+                    dt.time(23, 0),
+                    dt.time(23, 10),
+                    15,
+                    1,
+                    10,
+                    dt.time(6, 50),
+                    dt.time(7, 5),
+                    3 + back % 3,
+                ),
+                now,
+            )
+    for back in range(60):
+        for hour in (7, 22):
+            start = (now - dt.timedelta(days=back)).replace(hour=hour, minute=5)
+            record = new_record(
+                routine="full", local_start=start, planned_seconds=600, source="web"
+            )
+            sessions.start_session(engine, record)
+            sessions.finish(
+                engine,
+                record.uuid,
+                completed=True,
+                ended_at=start,
+                completed_seconds=600,
+                steps_done=["T1 (left)"],
+            )
+    engine.dispose()
+
+
+def start(code: str, db: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", code, str(db), str(port)], env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, port
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+async def _client(port: int, path: str, count: int, latencies: list[float]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    try:
+        for _ in range(count):
+            began = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))  # type: ignore[union-attr]
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - began)
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise SystemExit(f"{path}: {head.splitlines()[0]!r}")
+    finally:
+        writer.close()
+
+
+async def _load(port: int, path: str, per_client: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    began = time.perf_counter()
+    await asyncio.gather(*(_client(port, path, per_client, latencies) for _ in range(CLIENTS)))
+    return latencies, time.perf_counter() - began
+
+
+def measure(port: int, path: str) -> tuple[float, float, float]:
+    """p50 and p99 latency (ms) and requests per second."""
+    asyncio.run(_load(port, path, max(1, WARMUP // CLIENTS)))
+    latencies, elapsed = asyncio.run(_load(port, path, REQUESTS_PER_CLIENT))
+    latencies.sort()
+    p50 = statistics.median(latencies) * 1000
+    p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    return p50, p99, len(latencies) / elapsed
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        body: bytes = response.read()
+        return body
+
+
+def page_bytes(base: str, path: str) -> tuple[int, int]:
+    """Bytes a page transfers (HTML and everything it loads except the audio), and files."""
+    seen: set[str] = set()
+    total = 0
+
+    def get(url: str) -> bytes:
+        nonlocal total
+        if url in seen:
+            return b""
+        seen.add(url)
+        body = fetch(base + url)
+        total += len(body)
+        return body
+
+    html = get(path).decode()
+    for ref in re.findall(r'(?:src|href)="(/(?:static|illustrations)[^"]*)"', html):
+        body = get(ref)
+        if ref.endswith(".js"):
+            for module in re.findall(rb'from "\./([\w.-]+\.js)"', body):
+                get("/static/" + module.decode())
+    if path.startswith("/play/"):
+        import json
+
+        track = json.loads(get(f"/api/track?routine={path.rsplit('/', 1)[1]}"))
+        for cue in track["timeline"]["cues"]:
+            if cue["step"] and cue["foot"]:
+                get(f"/pictures/{cue['step']}/{cue['foot']}.svg")
+    return total, len(seen)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "ANKLESLEEP_HOME": home}
+        os.environ["ANKLESLEEP_HOME"] = home
+        db = Path(home) / "bench.sqlite3"
+        seed(db)
+        app, app_port = start(SERVER, db, env)
+        hello, hello_port = start(HELLO, db, env)
+        try:
+            print(
+                f"web: {CLIENTS} concurrent keep-alive clients, {REQUESTS_PER_CLIENT} requests each"
+            )
+            print(f"{'target':<28}{'p50 ms':>9}{'p99 ms':>9}{'req/s':>9}{'vs hello':>10}")
+            h50, h99, hrps = measure(hello_port, "/")
+            print(
+                f"{'hello-world ASGI (baseline)':<28}{h50:>9.2f}{h99:>9.2f}{hrps:>9.0f}{'1.00':>10}"
+            )
+            ok = True
+            for name, path in (
+                ("Today page  /", "/"),
+                ("timeline API", "/api/timeline?routine=full"),
+            ):
+                p50, p99, rps = measure(app_port, path)
+                ratio = rps / hrps
+                ok &= p99 < 25 and ratio >= 1 / 3
+                print(f"{name:<28}{p50:>9.2f}{p99:>9.2f}{rps:>9.0f}{ratio:>10.2f}")
+            print("goal: p99 < 25 ms and >= 0.33 of the hello-world throughput")
+            print()
+            print(f"{'page (no audio)':<28}{'bytes':>10}{'files':>7}")
+            base = f"http://127.0.0.1:{app_port}"
+            for path in (
+                "/",
+                "/play/full",
+                "/play/quick",
+                "/sleep",
+                "/symptoms",
+                "/history",
+                "/settings",
+                "/about",
+                "/safety",
+            ):
+                size, files = page_bytes(base, path)
+                ok &= size < 150_000
+                print(f"{path:<28}{size:>10}{files:>7}")
+            print("goal: every page < 150 KB")
+            rss = rss_mb(app.pid)
+            ok &= rss < 150
+            print(
+                f"\nserver resident memory after the load: {rss:.1f} MB (goal < 150 MB); "
+                f"hello-world: {rss_mb(hello.pid):.1f} MB"
+            )
+            print("all goals met" if ok else "SOME GOALS MISSED")
+        finally:
+            for proc in (app, hello):
+                proc.terminate()
+                proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""`audio`: render a guided track to play on any device, screen locked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from anklesleep.cli.common import options_from, timeline_options
+from anklesleep.i18n import _, translator
+
+
+def _size(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f} MB"
+    return f"{max(1, round(count / 1000))} kB"
+
+
+@click.command(epilog="Example: anklesleep audio full -o bedtime.opus --first-foot right")
+@click.argument("routine", default="full")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    metavar="FILE",
+    help="Where to write the track; .opus or .ogg (Opus, smallest), .mp3 or .wav.",
+)
+@timeline_options
+@click.option(
+    "--voice",
+    "voice_name",
+    default=None,
+    metavar="ENGINE",
+    help="Speech engine: espeak-ng (the default when installed) or none (tones only).",
+)
+@click.option(
+    "--no-ticks",
+    is_flag=True,
+    help="Leave out the soft ticks that keep the pace of circles and tilts.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Also write FILE.json: the timeline used, with the exact sample of every tone.",
+)
+def audio(
+    routine: str,
+    output: Path,
+    routine_file: Path | None,
+    voice_name: str | None,
+    no_ticks: bool,
+    as_json: bool,
+    **kwargs: Any,
+) -> None:
+    """Render a ROUTINE session as one audio track, spoken and timed, with chapters.
+
+    Press play, lock the phone and follow the voice: a bright tone starts each hold, a lower
+    one releases it. Beside FILE it writes FILE.vtt, one chapter per step and foot.
+    """
+    from anklesleep import routines as library
+    from anklesleep import track, voice
+    from anklesleep.describe import clock
+
+    t = translator()
+    target = track.check_output(output)
+    fmt = track.format_for(target)
+    engine = voice.get_engine(voice_name)
+    if voice_name is None and engine.name == "none":
+        click.echo(
+            _("espeak-ng is not installed, so this track has tones only; install it for a voice."),
+            err=True,
+        )
+    options = options_from(kwargs, voice=engine.name != "none")
+    chosen = library.load(routine, routine_file)
+    rendered = track.render_track(
+        chosen, options, engine=engine, fmt=fmt, translate=t, ticks=not no_ticks
+    )
+    vtt = target.with_suffix(".vtt")
+    written = [target, vtt]
+    track.copy_atomic(rendered.path, target)
+    track.copy_atomic(rendered.vtt_path, vtt)
+    if as_json:
+        data = track.track_json(
+            rendered.timeline, fmt=fmt, engine=engine, ticks=not no_ticks, rate=rendered.sample_rate
+        )
+        data["track"]["file"] = target.name
+        data["track"]["chapters"] = vtt.name
+        json_path = target.with_suffix(".json")
+        track.write_text(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        written.append(json_path)
+    voice_text = (
+        _("{engine} voice").format(engine=engine.name) if options.voice else _("tones only")
+    )
+    click.echo(
+        _("Wrote {file}: {label}, {length}, {size}, {voice}.").format(
+            file=target,
+            label=fmt.label,
+            length=clock(rendered.duration),
+            size=_size(rendered.bytes),
+            voice=voice_text,
+        )
+    )
+    chapters = len(rendered.timeline.chapters())
+    click.echo(_("Chapters: {file} ({count}).").format(file=vtt, count=chapters))
+    if as_json:
+        click.echo(_("Timeline: {file}.").format(file=written[-1]))

@@ -1,0 +1,175 @@
+"""`today` and `history`: the day's three slots, the streak, and the sessions done."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import click
+
+from anklesleep.cli.common import database
+from anklesleep.i18n import N_, _, translator
+
+STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
+STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
+#: how far back `today` reads sessions to count the current streak
+STREAK_LOOKBACK_DAYS = 3660
+
+
+def _check_days(days: int) -> int:
+    from anklesleep.errors import AnkleSleepError
+
+    if not 1 <= days <= 36600:
+        raise AnkleSleepError(
+            f"--days: got {days!r}; give a number of days from 1 to 36600", field="days"
+        )
+    return days
+
+
+@click.command(epilog="Example: anklesleep today --json")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_context
+def today(ctx: click.Context, /, as_json: bool) -> None:
+    """Show today's three slots (done, partial or not yet) and your streak.
+
+    A day counts for the streak when at least one session was completed; a bedtime session
+    just after midnight counts for the evening before.
+    """
+    from anklesleep.cli.local import local_now, slot_settings
+    from anklesleep.schedule import SLOT_LABELS, SLOTS, session_day
+    from anklesleep.sessionlog import current_streak, day_status, longest_streak
+    from anklesleep.store.sessions import list_sessions
+
+    t = translator()
+    engine = database(ctx)
+    settings, zone = slot_settings(engine)
+    now = local_now(zone)
+    day = session_day(now, settings)
+    records = list_sessions(engine)
+    status = day_status(records, day)
+    todays = [r for r in records if r.local_date == day]
+    streak = current_streak(records, day)
+    best = longest_streak(records)
+    if as_json:
+        data: dict[str, Any] = {
+            "date": day.isoformat(),
+            "slots": {
+                name: {
+                    "status": status[name],
+                    "time": settings.slot(name).time.strftime("%H:%M"),
+                    "enabled": settings.slot(name).enabled,
+                    "routine": settings.slot(name).routine,
+                }
+                for name in SLOTS
+            },
+            "sessions": [r.to_dict() for r in todays],
+            "current_streak": streak,
+            "longest_streak": best,
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(_("Today, {day}").format(day=_long_date(day)))
+    for name in SLOTS:
+        slot = settings.slot(name)
+        mark = STATUS_MARKS[status[name]]
+        label = t(SLOT_LABELS[name])
+        click.echo(f"  {mark} {slot.time:%H:%M}  {label:<32} {t(STATUS_LABELS[status[name]])}")
+    done = sum(1 for s in status.values() if s == "done")
+    click.echo()
+    if done == 0 and any(v == "partial" for v in status.values()):
+        click.echo(_("Started today but not finished yet. Even the quick routine counts."))
+    elif done == 0:
+        click.echo(_("Nothing done yet today. Even the quick routine counts."))
+    elif done < 3:
+        click.echo(
+            _("{done} of 3 done today; three a day is the article's ideal.").format(done=done)
+        )
+    else:
+        click.echo(_("All three done today."))
+    click.echo(
+        _("Streak: {streak} (longest {best}). A day counts with one completed session.").format(
+            streak=_days(streak), best=_days(best)
+        )
+    )
+
+
+def _days(n: int) -> str:
+    from anklesleep.i18n import ngettext
+
+    return ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@click.command(epilog="Example: anklesleep history --days 30")
+@click.option(
+    "--days",
+    type=int,
+    default=14,
+    show_default=True,
+    metavar="N",
+    help="How many days back to list.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_context
+def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
+    """List the sessions of the last N days, newest first: when, slot, routine, how much."""
+    from anklesleep.cli.local import local_now, slot_settings
+    from anklesleep.describe import clock
+    from anklesleep.schedule import session_day
+    from anklesleep.sessionlog import current_streak
+    from anklesleep.store.sessions import list_sessions
+
+    _check_days(days)
+    t = translator()
+    engine = database(ctx)
+    settings, zone = slot_settings(engine)
+    day = session_day(local_now(zone), settings)
+    first = day - dt.timedelta(days=days - 1)
+    records = sorted(list_sessions(engine, start=first), key=lambda r: r.started_at, reverse=True)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "from": first.isoformat(),
+                    "to": day.isoformat(),
+                    "sessions": [r.to_dict() for r in records],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return
+    if not records:
+        click.echo(
+            _("No sessions in the last {days}. Start one with: anklesleep start").format(
+                days=_days(days)
+            )
+        )
+        return
+    click.echo(
+        f"{_('Day'):<10}  {_('Start'):<5}  {_('Slot'):<8} {_('Routine'):<8} "
+        f"{_('Done'):>11}  {_('Result')}"
+    )
+    for r in records:
+        local = r.local_start
+        done = f"{clock(r.completed_seconds)}/{clock(r.planned_seconds)}"
+        if r.completed:
+            result = t("completed")
+        else:
+            result = t("partial, {n} steps").format(n=len(r.steps_done))
+        click.echo(
+            f"{r.local_date.isoformat():<10}  {local:%H:%M}  {t(r.slot):<8} {r.routine:<8} "
+            f"{done:>11}  {result}"
+        )
+    completed = sum(1 for r in records if r.completed)
+    all_records = list_sessions(engine)
+    click.echo()
+    click.echo(
+        _("{count} sessions, {completed} completed. Current streak: {streak}.").format(
+            count=len(records), completed=completed, streak=_days(current_streak(all_records, day))
+        )
+    )

@@ -1,0 +1,74 @@
+"""A consistent copy of the SQLite database while it may be in use (SQLite's online backup)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from anklesleep.errors import AnkleSleepError
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    source: Path
+    target: Path
+    size_bytes: int
+
+
+def sqlite_path(engine: Engine) -> Path:
+    """The database file behind `engine`, or one line saying why there is none."""
+    if engine.url.get_backend_name() != "sqlite":
+        raise AnkleSleepError(
+            f"backup: the database is {engine.url.get_backend_name()}, and backup copies SQLite "
+            "files; use `anklesleep export` (or pg_dump) instead",
+            field="db",
+        )
+    database = engine.url.database or ""
+    if database in ("", ":memory:"):
+        raise AnkleSleepError("backup: the database lives in memory; nothing to copy", field="db")
+    return Path(database)
+
+
+def backup(engine: Engine, target: Path, force: bool = False) -> BackupResult:
+    """Copy the database to `target` through a temporary file, check the copy, then rename it
+    into place, so `target` is either a complete, checked copy or untouched."""
+    source = sqlite_path(engine)
+    if target.exists() and not force:
+        raise AnkleSleepError(
+            f"output: {str(target)!r} already exists; choose a new name or pass --force",
+            field="output",
+        )
+    if target.resolve() == source.resolve():
+        raise AnkleSleepError(
+            "output: that is the database itself; choose another file", field="output"
+        )
+    if not target.parent.is_dir():
+        raise AnkleSleepError(
+            f"output: folder {str(target.parent)!r} does not exist; create it or choose another",
+            field="output",
+        )
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        with (
+            contextlib.closing(sqlite3.connect(source)) as src,
+            contextlib.closing(sqlite3.connect(temp)) as dest,
+        ):
+            src.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            status = dest.execute("PRAGMA integrity_check").fetchone()
+        if not status or status[0] != "ok":
+            raise AnkleSleepError(
+                f"backup: the copy failed its integrity check ({status}); try again", field="db"
+            )
+        temp.replace(target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return BackupResult(source, target, target.stat().st_size)

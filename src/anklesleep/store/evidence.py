@@ -1,0 +1,71 @@
+"""Loading what the insights and the experiment analyse: sessions, diary nights, complaint scores.
+
+One place that turns stored rows into the pure modules' inputs, shared by `anklesleep stats`,
+`anklesleep report`, `anklesleep experiment` and the web Insights page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from anklesleep.diary import SleepEntry, SymptomEntry
+from anklesleep.experiment import Experiment, ExperimentAdherence, adherence
+from anklesleep.insights import Overview, nights_from, overview
+from anklesleep.sessionlog import SessionRecord
+from anklesleep.store import diary, sessions
+from anklesleep.store import experiments as experiment_store
+from anklesleep.trial import Result, analyse, outcome_values, sessions_per_day
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """All sessions (streaks and habit strength need the whole history), and the diary
+    nights and complaint scores from `start` on."""
+
+    sessions: tuple[SessionRecord, ...]
+    nights: tuple[SleepEntry, ...]
+    symptoms: tuple[SymptomEntry, ...]
+
+
+def load(engine: Engine, start: dt.date | None = None, end: dt.date | None = None) -> Evidence:
+    """Read everything in one transaction, so the numbers agree with each other."""
+    with engine.connect() as conn:
+        return Evidence(
+            sessions=tuple(sessions.list_sessions(conn, None, end)),
+            nights=tuple(diary.list_nights(conn, start, end)),
+            symptoms=tuple(diary.list_symptoms(conn, start, end)),
+        )
+
+
+def load_overview(engine: Engine, today: dt.date, days: int) -> Overview:
+    """The insights for the `days` days ending `today`."""
+    start = today - dt.timedelta(days=days - 1)
+    evidence = load(engine, start, today)
+    return overview(evidence.sessions, evidence.nights, evidence.symptoms, today=today, days=days)
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    experiment: Experiment
+    adherence: ExperimentAdherence
+    result: Result
+
+
+def experiment_report(engine: Engine, experiment: Experiment, today: dt.date) -> ExperimentReport:
+    """Adherence and the analysis of one experiment, from the stored sessions and nights."""
+    first = experiment.start_date
+    last = experiment.end_date + dt.timedelta(days=1)
+    evidence = load(engine, first, last)
+    per_day = sessions_per_day(r for r in evidence.sessions if first <= r.local_date <= last)
+    values = outcome_values(nights_from(evidence.nights), experiment.outcome)
+    values = {night: v for night, v in values.items() if night <= today}
+    followed = adherence(experiment, per_day, set(values), today)
+    return ExperimentReport(experiment, followed, analyse(experiment, values, today, followed))
+
+
+def latest_experiment(engine: Engine) -> Experiment | None:
+    with engine.connect() as conn:
+        return experiment_store.latest(conn)

@@ -1,0 +1,34 @@
+"""Whether a slot's session is already done on a day, read from the session log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from anklesleep.schedule import SlotName
+from anklesleep.sessionlog import day_status
+from anklesleep.store.sessions import list_sessions
+
+
+def is_done(bind: Engine | Connection, slot: SlotName, day: dt.date) -> bool:
+    """True when `slot` has a completed session counted for `day` (stopped ones do not count)."""
+    return day_status(list_sessions(bind, day, day), day)[slot] == "done"
+
+
+def done_checker(bind: Engine | Connection) -> Callable[[SlotName, dt.date], bool]:
+    """`is_done` bound to a database, for the reminder service.
+
+    A database error (locked, briefly unavailable) counts as "not done": one reminder too many
+    is better than a missed one.
+    """
+
+    def check(slot: SlotName, day: dt.date) -> bool:
+        try:
+            return is_done(bind, slot, day)
+        except SQLAlchemyError:
+            return False
+
+    return check

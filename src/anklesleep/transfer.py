@@ -1,0 +1,487 @@
+"""Export and import of everything the user has recorded: lossless, idempotent, all-or-nothing.
+
+Formats (described for users in `docs/data.md`):
+- JSON: one document `{"format": "anklesleep-export", "schema_version": 1, "app_version",
+  "exported_at", "tables": {"sessions": [...], "sleep_entries": [...], ...}}`.
+- CSV: one file per table (`sessions.csv`, `sleep_entries.csv`, …) plus `manifest.json`, in a
+  folder or a zip file. A hand-made CSV with the right header imports too.
+- Import also reads a SQLite backup made by `anklesleep backup`.
+
+Each table has a natural key (sessions and experiments: uuid; nights: date; symptom scores:
+day + complaint; settings: key); the database's own row ids are never exported. Importing a row
+whose key exists changes nothing when it is identical; when it differs the stored row is kept
+unless the caller asks to replace it. Every row is checked before anything is written, and the
+write is one transaction, so a bad file imports nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+    Time,
+    select,
+)
+
+from anklesleep import __version__
+from anklesleep.diary import SleepEntry, SymptomEntry, validate_entry, validate_symptom
+from anklesleep.errors import AnkleSleepError
+from anklesleep.store.tables import metadata
+from anklesleep.store.types import UTCDateTime
+
+FORMAT = "anklesleep-export"
+SCHEMA_VERSION = 1
+#: Tables in export (and import) order, each with its natural key.
+KEYS: dict[str, tuple[str, ...]] = {
+    "sessions": ("uuid",),
+    "sleep_entries": ("night",),
+    "symptom_entries": ("day", "symptom"),
+    "settings": ("key",),
+    "experiments": ("uuid",),
+}
+#: How rows are ordered in an export (ties broken by the key), for stable files.
+ORDER: dict[str, tuple[str, ...]] = {
+    "sessions": ("started_at", "uuid"),
+    "sleep_entries": ("night",),
+    "symptom_entries": ("day", "symptom"),
+    "settings": ("key",),
+    "experiments": ("created_at", "uuid"),
+}
+TABLES: tuple[str, ...] = tuple(KEYS)
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL INTEGER; SQLite would take more
+MAX_ERRORS_SHOWN = 5
+
+Kind = Literal["int", "float", "bool", "str", "date", "time", "datetime", "json"]
+Conflict = Literal["keep", "replace"]
+Encoded = dict[str, Any]  # a row as JSON-ready values
+Decoded = dict[str, Any]  # a row as Python values for the database
+NO_DEFAULT = object()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """How one exported column is written and read."""
+
+    name: str
+    kind: Kind
+    nullable: bool
+    length: int | None
+    default: Any = NO_DEFAULT
+
+
+def _kind(column_type: object) -> Kind:
+    if isinstance(column_type, UTCDateTime):
+        return "datetime"
+    if isinstance(column_type, JSON):
+        return "json"
+    if isinstance(column_type, Boolean):
+        return "bool"
+    if isinstance(column_type, Date):
+        return "date"
+    if isinstance(column_type, Time):
+        return "time"
+    if isinstance(column_type, Float):
+        return "float"
+    if isinstance(column_type, Integer):
+        return "int"
+    if isinstance(column_type, String | Text):
+        return "str"
+    raise TypeError(f"no export format for column type {column_type!r}")
+
+
+@cache
+def columns(table_name: str) -> tuple[ColumnSpec, ...]:
+    """The exported columns of a table: all but a surrogate integer id, in table order."""
+    table: Table = metadata.tables[table_name]
+    specs = []
+    for column in table.columns:
+        if column.name == "id" and column.primary_key and "id" not in KEYS[table_name]:
+            continue
+        default: Any = NO_DEFAULT
+        if column.nullable:
+            default = None
+        elif column.default is not None and column.default.is_scalar:
+            default = column.default.arg  # type: ignore[attr-defined]
+        elif column.name == "updated_at":
+            default = "now"
+        length = getattr(column.type, "length", None)
+        specs.append(
+            ColumnSpec(column.name, _kind(column.type), bool(column.nullable), length, default)
+        )
+    return tuple(specs)
+
+
+# --- values <-> text --------------------------------------------------------------------------
+
+
+def encode_value(kind: Kind, value: Any) -> Any:
+    """A Python value as JSON-ready data (dates, times and instants as ISO 8601 text)."""
+    if value is None:
+        return None
+    if kind == "datetime":
+        return value.astimezone(dt.UTC).isoformat()
+    if kind == "date":
+        return value.isoformat()
+    if kind == "time":
+        plain = value.second == 0 and value.microsecond == 0
+        return value.isoformat(timespec="minutes") if plain else value.isoformat()
+    if kind == "float":
+        return float(value)
+    if kind == "bool":
+        return bool(value)
+    return value
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def _check_text(value: str, length: int | None) -> str:
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    if length is not None and len(value) > length:
+        raise ValueError(f"is {len(value)} characters long; at most {length} fit")
+    return value
+
+
+def _check_json(value: Any) -> Any:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"is not plain JSON ({exc})") from None
+    return value
+
+
+def decode_value(spec: ColumnSpec, raw: Any, from_csv: bool) -> Any:
+    """A value read from a file as the Python value to store; ValueError says what is wrong."""
+    if from_csv and spec.kind != "json" and raw == "" and spec.kind != "str":
+        raw = None
+    if raw is None:
+        if spec.kind == "json":
+            return None
+        if spec.nullable:
+            return None
+        raise ValueError("is empty; a value is required")
+    kind = spec.kind
+    if from_csv:
+        if not isinstance(raw, str):
+            raise ValueError("is not text")
+        if kind == "int":
+            raw = int(raw.strip())
+        elif kind == "float":
+            raw = float(raw.strip())
+        elif kind == "bool":
+            word = raw.strip().lower()
+            if word not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(f"{raw!r} is not true or false")
+            raw = word in ("true", "1", "yes")
+        elif kind == "json":
+            raw = json.loads(raw, parse_constant=_reject_constant)
+    if kind == "int":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ValueError(f"{raw!r} is not a whole number")
+        if not INT_MIN <= raw <= INT_MAX:
+            raise ValueError(f"{raw} is out of range")
+        return raw
+    if kind == "float":
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise ValueError(f"{raw!r} is not a number")
+        number = float(raw)
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"{raw!r} is not a finite number")
+        return number
+    if kind == "bool":
+        if not isinstance(raw, bool):
+            raise ValueError(f"{raw!r} is not true or false")
+        return raw
+    if kind == "json":
+        return _check_json(raw)
+    if not isinstance(raw, str):
+        raise ValueError(f"{raw!r} is not text")
+    if kind == "str":
+        return _check_text(raw, spec.length)
+    if kind == "date":
+        return dt.date.fromisoformat(raw.strip())
+    if kind == "time":
+        value = dt.time.fromisoformat(raw.strip())
+        if value.tzinfo is not None:
+            raise ValueError(f"{raw!r} has a time zone; give a local clock time")
+        return value
+    instant = dt.datetime.fromisoformat(raw.strip())
+    if instant.tzinfo is None:
+        raise ValueError(f"{raw!r} has no UTC offset; add one such as +00:00")
+    return instant.astimezone(dt.UTC)
+
+
+def encode_row(table: str, row: Mapping[Any, Any]) -> Encoded:
+    return {spec.name: encode_value(spec.kind, row[spec.name]) for spec in columns(table)}
+
+
+def csv_cell(kind: Kind, value: Any) -> str:
+    """An encoded value as one CSV cell (empty for no value)."""
+    if value is None and kind != "json":
+        return ""
+    if kind == "json":
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "float":
+        return repr(float(value))
+    return str(value)
+
+
+# --- reading what is stored -------------------------------------------------------------------
+
+
+def _sort_key(table: str, row: Encoded) -> tuple[str, ...]:
+    return tuple("" if row[name] is None else str(row[name]) for name in ORDER[table])
+
+
+def collect(conn: Connection) -> dict[str, list[Encoded]]:
+    """Every exported row of every table, encoded, in a stable order."""
+    result: dict[str, list[Encoded]] = {}
+    for name in TABLES:
+        table = metadata.tables[name]
+        rows = [encode_row(name, row._mapping) for row in conn.execute(select(table))]
+        result[name] = sorted(rows, key=lambda r, n=name: _sort_key(n, r))  # type: ignore[misc]
+    return result
+
+
+def document(tables: Mapping[str, list[Encoded]], now: dt.datetime) -> dict[str, Any]:
+    """The JSON export document."""
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "app_version": __version__,
+        "exported_at": now.astimezone(dt.UTC).isoformat(),
+        "tables": {name: list(tables.get(name, [])) for name in TABLES},
+    }
+
+
+def manifest(tables: Mapping[str, list[Encoded]], now: dt.datetime) -> dict[str, Any]:
+    """`manifest.json` of a CSV export: the version and how many rows each file holds."""
+    doc = document(tables, now)
+    doc["tables"] = {name: len(tables.get(name, [])) for name in TABLES}
+    return doc
+
+
+def to_json(tables: Mapping[str, list[Encoded]], now: dt.datetime) -> str:
+    return json.dumps(document(tables, now), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+# --- checking incoming rows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One row as read from a file, with where it came from for error messages."""
+
+    where: str  # e.g. "sleep_entries.csv line 4" or "tables.sleep_entries row 2"
+    values: Mapping[str, Any]
+    from_csv: bool
+    problem: str | None = None  # found while reading, e.g. a CSV line with too many cells
+
+
+@dataclass
+class Incoming:
+    """The rows of one file (or folder), by table, not yet checked."""
+
+    tables: dict[str, list[SourceRow]] = field(default_factory=dict)
+
+    def add(self, table: str, row: SourceRow) -> None:
+        self.tables.setdefault(table, []).append(row)
+
+
+def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
+    """The diary's own rules for a night or a score (the same as when typed in)."""
+    if table == "sleep_entries":
+        names = (
+            "night",
+            "into_bed",
+            "tried_to_sleep",
+            "sol_minutes",
+            "awakenings",
+            "waso_minutes",
+            "final_awakening",
+            "out_of_bed",
+            "quality",
+            "note",
+        )
+        validate_entry(SleepEntry(**{n: row[n] for n in names}), today)
+    elif table == "symptom_entries":
+        entry = SymptomEntry(row["day"], row["symptom"], row["score"], row["note"])
+        validate_symptom(entry, today)
+    elif table == "settings" and not row["key"].strip():
+        raise AnkleSleepError("key: is empty; give the setting's name", field="key")
+
+
+def check(
+    incoming: Incoming, today: dt.date, now: dt.datetime
+) -> tuple[dict[str, list[Decoded]], list[str]]:
+    """Decode and check every row; return the rows by table and every problem found."""
+    problems: list[str] = []
+    result: dict[str, list[Decoded]] = {}
+    for table, rows in incoming.tables.items():
+        specs = columns(table)
+        seen: dict[tuple[Any, ...], str] = {}
+        decoded_rows = []
+        for source in rows:
+            decoded: Decoded = {}
+            names = {spec.name for spec in specs}
+            reasons = [source.problem] if source.problem else []
+            reasons += [f"{extra}: unknown column" for extra in source.values if extra not in names]
+            for spec in specs:
+                if spec.name not in source.values:
+                    if spec.default is NO_DEFAULT:
+                        reasons.append(f"{spec.name}: missing")
+                    else:
+                        decoded[spec.name] = now if spec.default == "now" else spec.default
+                    continue
+                try:
+                    decoded[spec.name] = decode_value(
+                        spec, source.values[spec.name], source.from_csv
+                    )
+                except (ValueError, TypeError) as exc:
+                    reasons.append(f"{spec.name}: {exc}")
+            if not reasons:
+                try:
+                    _domain_check(table, decoded, today)
+                except AnkleSleepError as exc:
+                    reasons.append(exc.message)
+            if not reasons:
+                key = tuple(decoded[k] for k in KEYS[table])
+                if key in seen:
+                    shown = ", ".join(str(encode_value("str", k)) for k in key)
+                    reasons.append(f"same {'+'.join(KEYS[table])} ({shown}) as {seen[key]}")
+                else:
+                    seen[key] = source.where
+            if reasons:
+                problems.append(f"{source.where}: {'; '.join(reasons)}")
+            else:
+                decoded_rows.append(decoded)
+        result[table] = decoded_rows
+    return result, problems
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or would do, in a dry run), counted per table."""
+
+    added: dict[str, int]
+    replaced: dict[str, int]
+    unchanged: dict[str, int]
+    kept: dict[str, int]  # rows that differ from the file, left as stored
+    dry_run: bool = False
+
+    @property
+    def total_added(self) -> int:
+        return sum(self.added.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
+            "kept": self.kept,
+            "dry_run": self.dry_run,
+        }
+
+
+def _key_filter(table: Table, keys: Sequence[str], row: Decoded) -> list[Any]:
+    return [table.c[k] == row[k] for k in keys]
+
+
+def apply(
+    conn: Connection,
+    rows: Mapping[str, list[Decoded]],
+    conflict: Conflict = "keep",
+    dry_run: bool = False,
+) -> ImportReport:
+    """Write checked rows in the caller's transaction (which the caller rolls back on error)."""
+    added: dict[str, int] = {}
+    replaced: dict[str, int] = {}
+    unchanged: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    for name in TABLES:
+        new_rows = rows.get(name, [])
+        if not new_rows:
+            continue
+        table = metadata.tables[name]
+        keys = KEYS[name]
+        existing = {
+            tuple(row[k] for k in keys): encode_row(name, row)
+            for row in (r._mapping for r in conn.execute(select(table)))
+        }
+        inserts = []
+        for row in new_rows:
+            key = tuple(row[k] for k in keys)
+            stored = existing.get(key)
+            if stored is None:
+                inserts.append(row)
+            elif stored == encode_row(name, row):
+                unchanged[name] = unchanged.get(name, 0) + 1
+            elif conflict == "replace":
+                replaced[name] = replaced.get(name, 0) + 1
+                if not dry_run:
+                    changes = {k: v for k, v in row.items() if k not in keys}
+                    conn.execute(
+                        table.update().where(*_key_filter(table, keys, row)).values(**changes)
+                    )
+            else:
+                kept[name] = kept.get(name, 0) + 1
+        if inserts:
+            added[name] = len(inserts)
+            if not dry_run:
+                conn.execute(table.insert(), inserts)
+    return ImportReport(added, replaced, unchanged, kept, dry_run)
+
+
+def import_rows(
+    conn: Connection,
+    incoming: Incoming,
+    today: dt.date,
+    now: dt.datetime,
+    conflict: Conflict = "keep",
+    dry_run: bool = False,
+) -> ImportReport:
+    """Check every row, then write them all (in the caller's transaction) or raise one line."""
+    rows, problems = check(incoming, today, now)
+    if problems:
+        count = len(problems)
+        shown = "; ".join(problems[:MAX_ERRORS_SHOWN])
+        more = f"; and {count - MAX_ERRORS_SHOWN} more" if count > MAX_ERRORS_SHOWN else ""
+        raise AnkleSleepError(
+            f"import: {count} bad row{'s' if count != 1 else ''}, nothing imported: {shown}{more}",
+            field="import",
+        )
+    return apply(conn, rows, conflict, dry_run)
+
+
+def incoming_from_tables(
+    tables: Mapping[str, Iterable[Mapping[str, Any]]],
+    where: Callable[[str, int], str] = lambda table, n: f"{table} row {n}",
+    from_csv: bool = False,
+) -> Incoming:
+    """Rows given per table (from a JSON document or another database) as `Incoming`."""
+    incoming = Incoming()
+    for table, rows in tables.items():
+        for number, values in enumerate(rows, start=1):
+            incoming.add(table, SourceRow(where(table, number), values, from_csv))
+    return incoming

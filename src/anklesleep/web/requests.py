@@ -1,0 +1,122 @@
+"""Reading request input (query strings and JSON bodies) into the core's values, strictly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+
+from anklesleep import routines as library
+from anklesleep.errors import AnkleSleepError
+from anklesleep.options import Options, validate
+from anklesleep.routine import Routine
+
+#: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
+OPTION_PARAMS = (
+    "hold",
+    "release",
+    "circle_pace",
+    "tilt_pace",
+    "extra_circles",
+    "foot_order",
+    "first_foot",
+    "tempo",
+    "voice",
+)
+FORMATS = ("mp3", "opus", "wav")
+MAX_BODY = 64_000
+
+
+def truthy(field: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise AnkleSleepError(f"{field}: got {value!r}; use true or false", field=field)
+
+
+def options_from(params: Mapping[str, Any], base: Options) -> Options:
+    """`base` (the user's saved defaults) with the options given in `params` changed."""
+    merged = base.to_dict()
+    for name in OPTION_PARAMS:
+        if name not in params:
+            continue
+        value = params[name]
+        if name == "voice":
+            merged[name] = truthy(name, value)
+        elif name == "extra_circles":
+            merged[name] = value
+        else:
+            merged[name] = None if value in ("", None) else value
+    if isinstance(merged.get("tempo"), type(None)):
+        merged["tempo"] = 1.0
+    return validate(**merged)
+
+
+def check_params(params: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    for key in params:
+        if key not in allowed:
+            raise AnkleSleepError(
+                f"{key}: unknown parameter; allowed: {', '.join(allowed)}", field=key
+            )
+
+
+def routine_named(routine_id: str) -> Routine:
+    return library.load(routine_id)
+
+
+def track_format(value: str | None) -> str:
+    fmt = value or "mp3"
+    if fmt not in FORMATS:
+        raise AnkleSleepError(f"fmt: got {fmt!r}; use one of {', '.join(FORMATS)}", field="fmt")
+    return fmt
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """The request's JSON object, or one clear error."""
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith("application/json"):
+        raise AnkleSleepError(
+            f"content-type: got {kind or 'nothing'!r}; send application/json",
+            field="content-type",
+        )
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise AnkleSleepError(f"body: got {len(raw)} bytes; send at most {MAX_BODY}", field="body")
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise AnkleSleepError(
+            f"body: not valid JSON ({exc}); send a JSON object", field="body"
+        ) from None
+    if not isinstance(data, dict):
+        raise AnkleSleepError(f"body: got {type(data).__name__}; send a JSON object", field="body")
+    return data
+
+
+def number(data: Mapping[str, Any], field: str, low: float, high: float) -> float:
+    value = data.get(field)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise AnkleSleepError(
+            f"{field}: got {value!r}; expected a number from {low:g} to {high:g}", field=field
+        )
+    return float(value)
+
+
+def string_list(data: Mapping[str, Any], field: str, max_items: int = 500) -> list[str]:
+    value = data.get(field, [])
+    if (
+        not isinstance(value, list)
+        or len(value) > max_items
+        or not all(isinstance(v, str) and 0 < len(v) <= 80 for v in value)
+    ):
+        raise AnkleSleepError(
+            f"{field}: got {str(value)[:60]!r}; expected a list of short step names",
+            field=field,
+        )
+    return value

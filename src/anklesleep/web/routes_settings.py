@@ -1,0 +1,90 @@
+"""The Settings page: slot times, the time zone, the player's default options and the theme.
+
+Everything on the form is checked before anything is stored, and both parts are saved in one
+transaction, so a mistake changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from anklesleep.errors import AnkleSleepError
+from anklesleep.options import EXTRA_CIRCLE_CHOICES
+from anklesleep.schedule import SLOT_LABELS, SLOTS
+from anklesleep.store import preferences as prefs_store
+from anklesleep.store import slots as slots_store
+from anklesleep.web.context import render, web_of
+from anklesleep.web.forms import preferences_from_form, slots_from_form
+
+
+def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
+    """The stored settings as the form's field values."""
+    o = prefs.options
+    values: dict[str, str] = {
+        "timezone": slots.timezone,
+        "theme": prefs.theme,
+        "tempo": f"{o.tempo:g}",
+        "foot_order": o.foot_order or "routine",
+        "first_foot": o.first_foot,
+        "voice": "on" if o.voice else "",
+    }
+    for name in ("hold", "release", "circle_pace", "tilt_pace"):
+        value = getattr(o, name)
+        values[name] = "" if value is None else f"{value:g}"
+    for foot in ("left", "right"):
+        values[f"extra_circles_{foot}"] = o.extra_circles.get(foot, "none")
+    for name in SLOTS:
+        slot = slots.slot(name)
+        values[f"slot_{name}_time"] = slot.time.strftime("%H:%M")
+        values[f"slot_{name}_enabled"] = "on" if slot.enabled else ""
+        values[f"slot_{name}_routine"] = slot.routine
+    return values
+
+
+def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
+    return render(
+        request,
+        "settings.html",
+        values=values,
+        slot_names=SLOTS,
+        slot_labels=SLOT_LABELS,
+        extra_choices=EXTRA_CIRCLE_CHOICES,
+        **extra,
+    )
+
+
+async def settings_page(request: Request) -> Response:
+    web = web_of(request)
+    slots = web.slots()
+    prefs = web.preferences()
+    saved = request.query_params.get("saved") == "1"
+    return _page(request, form_values(slots, prefs), saved=saved, slots=slots, prefs=prefs)
+
+
+async def settings_save(request: Request) -> Response:
+    web = web_of(request)
+    form = await request.form()
+    data = {key: str(value) for key, value in form.items()}
+    current = web.slots()
+    try:
+        slots = slots_from_form(data, current)
+        prefs = preferences_from_form(data)
+    except AnkleSleepError as exc:
+        response = _page(request, data, error=exc.message, error_field=exc.field)
+        response.status_code = 400
+        return response
+    now = web.now()
+    with web.engine.begin() as conn:
+        slots_store.save(conn, slots, now)
+        prefs_store.save(conn, prefs, now)
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+routes = [
+    Route("/settings", settings_page, name="settings"),
+    Route("/settings", settings_save, methods=["POST"], name="settings_save"),
+]

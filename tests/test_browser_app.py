@@ -1,0 +1,242 @@
+"""The web app in Debian's Chromium, end to end: the first-run safety screen, a whole quick
+session, the player's controls, the diary, settings, accessibility and screenshots."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from anklesleep.store import diary as diary_store
+from anklesleep.store import sessions as sessions_store
+from tests.browser_helpers import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    Live,
+    live_server,
+    wait_until,
+    watch,
+)
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "today": "/",
+    "sleep": "/sleep",
+    "symptoms": "/symptoms",
+    "history": "/history",
+    "settings": "/settings",
+    "about": "/about",
+    "safety": "/safety",
+    "player": "/play/quick",
+}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[Live]:
+    with live_server(tmp_path) as server:
+        yield server
+        assert server.foreign_requests() == []
+
+
+def _page(browser: Any, live: Live, viewport: dict[str, int] = PHONE, **kwargs: Any) -> Any:
+    context = browser.new_context(viewport=viewport, **kwargs)
+    page = context.new_page()
+    watch(page, live)
+    return page
+
+
+def _audio(page: Any, expression: str) -> Any:
+    return page.evaluate(f"(() => {{ const a = document.getElementById('audio'); return {expression}; }})()")
+
+
+def _ready_player(page: Any) -> None:
+    page.wait_for_selector("#play:not([disabled])", timeout=30_000)
+
+
+def test_first_session_shows_safety_then_plays_to_the_end_and_counts_on_today(
+    browser: Any, live: Live
+) -> None:
+    page = _page(browser, live)
+    page.goto(live.base + "/")
+    page.click("[data-testid=start-quick]")
+    assert "/safety" in page.url
+    assert "blood clot" in page.text_content("main")
+    page.click("[data-testid=acknowledge]")
+    assert page.url.endswith("/play/quick")
+    _ready_player(page)
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 0.5")
+    assert page.get_attribute("#play", "aria-label") == "Pause"
+    _audio(page, "a.playbackRate = 8")
+    page.wait_for_selector("#done:not([hidden])", timeout=60_000)
+    records = sessions_store.list_sessions(live.engine)
+    assert len(records) == 1
+    assert records[0].completed
+    assert records[0].source == "web"
+    assert records[0].slot == "bedtime"
+    page.click("[data-testid=back-today]")
+    assert page.get_attribute('[data-slot="bedtime"]', "data-status") == "done"
+    assert page.text_content("[data-testid=streak]") == "1"
+    assert page.errors == []
+    # The safety screen is not shown again.
+    page.goto(live.base + "/play/quick")
+    assert page.url.endswith("/play/quick")
+
+
+def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live: Live) -> None:
+    page = _page(browser, live)
+    page.goto(live.base + "/safety?next=/play/quick")
+    page.click("[data-testid=acknowledge]")
+    _ready_player(page)
+    assert page.text_content("#instruction") == "Grip under both ankle knobs."
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 1")
+    page.click("#play")  # pause
+    paused_at = _audio(page, "a.currentTime")
+    page.wait_for_timeout(400)
+    assert _audio(page, "a.paused") is True
+    assert _audio(page, "a.currentTime") == pytest.approx(paused_at, abs=0.01)
+    page.click("#play")  # resume
+    wait_until(page, f"document.getElementById('audio').currentTime > {paused_at + 0.3}")
+
+    page.click("#next-step")
+    wait_until(page, "document.getElementById('instruction').textContent === 'Circle inward.'")
+    # the step's announcement, then the circles counted one by one
+    wait_until(page, "/^circle \\d \\/ 5$/.test(document.getElementById('count-label').textContent)")
+    assert re.fullmatch(r"circle \d / 5", page.text_content("#count-label") or "")
+    page.click("#next-step")
+    wait_until(page, "document.getElementById('instruction').textContent === 'Now outward.'")
+    page.click("#prev")  # back to the start of this step, then to the one before
+    page.click("#prev")
+    wait_until(page, "document.getElementById('instruction').textContent === 'Circle inward.'")
+    # The screen derives from currentTime: seek and it follows at once.
+    _audio(page, "(a.pause(), a.currentTime = 0, 0)")
+    wait_until(page, "document.getElementById('instruction').textContent === 'Grip under both ankle knobs.'")
+    # The session was checkpointed while it played (a closed tab leaves this partial record).
+    record = sessions_store.list_sessions(live.engine)[0]
+    assert record.steps_done
+    assert not record.completed
+    page.click("#stop")
+    page.wait_for_selector("#stopped:not([hidden])")
+    record = sessions_store.list_sessions(live.engine)[0]
+    assert record.ended_at is not None
+    assert not record.completed
+    assert page.get_attribute("#download", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.errors == []
+
+
+def test_five_more_circles_are_really_added_to_the_track(browser: Any, live: Live) -> None:
+    page = _page(browser, live)
+    page.goto(live.base + "/safety?next=/play/quick")
+    page.click("[data-testid=acknowledge]")
+    _ready_player(page)
+    before = page.evaluate("fetch('/api/timeline?routine=quick').then(r => r.json())")
+    page.click("#next-step")  # to the inward circles
+    page.wait_for_selector("#more:not([hidden])")
+    at = _audio(page, "a.currentTime")
+    page.click("#more-inward")
+    wait_until(page, "document.getElementById('status').textContent.startsWith('Five more circles added')", 60)
+    assert _audio(page, "a.currentTime") == pytest.approx(at, abs=0.5)
+    duration = _audio(page, "a.duration")
+    assert duration > before["total_seconds"] + 7  # five circles of 1.5 s
+    assert page.is_hidden("#more")  # once per foot
+    assert page.errors == []
+
+
+def test_the_diary_is_filled_in_and_shows_the_metrics(browser: Any, live: Live) -> None:
+    page = _page(browser, live, DESKTOP)
+    page.goto(live.base + "/sleep")
+    page.fill("#into_bed", "22:45")
+    page.fill("#tried_to_sleep", "23:00")
+    page.fill("#sol_minutes", "30")
+    page.fill("#awakenings", "1")
+    page.fill("#waso_minutes", "15")
+    page.fill("#final_awakening", "06:30")
+    page.fill("#out_of_bed", "07:00")
+    page.check('input[name="quality"][value="4"]')
+    page.fill("#note", "warm bath first")
+    page.click("[data-testid=save-night]")
+    page.wait_for_selector("[data-testid=metrics]")
+    # asleep: (06:30 - 23:00) - 30 - 15 = 405 min; in bed 495 min; 82 %
+    assert page.text_content('[data-metric="tst"]') == "6 h 45"
+    assert page.text_content('[data-metric="tib"]') == "8 h 15"
+    assert page.text_content('[data-metric="se"]') == "82 %"
+    with live.engine.connect() as conn:
+        nights = diary_store.list_nights(conn)
+    assert [n.note for n in nights] == ["warm bath first"]
+    page.goto(live.base + "/")
+    assert "6 h 45" in page.text_content("main")
+    assert page.errors == []
+
+
+def test_settings_persist_across_a_reload(browser: Any, live: Live) -> None:
+    page = _page(browser, live)
+    page.goto(live.base + "/settings")
+    page.fill("#slot_bedtime_time", "21:40")
+    page.fill("#tempo", "1.3")
+    page.select_option("#first_foot", "right")
+    page.check('input[name="theme"][value="light"]')
+    page.click("[data-testid=save-settings]")
+    page.wait_for_selector("[data-testid=saved]")
+    page.reload()
+    assert page.input_value("#slot_bedtime_time") == "21:40"
+    assert page.input_value("#tempo") == "1.3"
+    assert page.input_value("#first_foot") == "right"
+    assert page.is_checked('input[name="theme"][value="light"]')
+    assert page.get_attribute("html", "data-theme") == "light"
+    page.fill("#tempo", "9")
+    page.click("[data-testid=save-settings]")
+    assert "--tempo: got '9'" in page.text_content("[role=alert]")
+    page.goto(live.base + "/settings")  # nothing of the refused form was stored
+    assert page.input_value("#tempo") == "1.3"
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_every_page_screenshot_and_accessibility(browser: Any, live: Live, theme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from anklesleep.store import preferences
+
+    with live.engine.begin() as conn:
+        preferences.save(conn, preferences.Preferences(theme=theme), live.clock())  # type: ignore[arg-type]
+    axe = Axe()
+    problems: list[str] = []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for size_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = _page(browser, live, viewport, color_scheme=theme)
+        for name, path in PAGES.items():
+            page.goto(live.base + path)
+            if name == "player":
+                if "/safety" in page.url:
+                    page.click("[data-testid=acknowledge]")
+                _ready_player(page)
+            assert page.get_attribute("html", "data-theme") == theme
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{size_name}-{theme}.png"), full_page=True)
+            results = axe.run(page)
+            for violation in results.response["violations"]:
+                if violation["impact"] in ("serious", "critical"):
+                    targets = [n["target"] for n in violation["nodes"]][:3]
+                    problems.append(f"{name} {size_name}: {violation['id']} {targets}")
+        assert page.errors == []
+        page.context.close()
+    assert problems == []

@@ -1,0 +1,164 @@
+"""`anklesleep experiment start|status|result|stop`, with a fixed clock that can move on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from anklesleep import synthetic
+from tests.cli_helpers import run_cli
+
+START = dt.datetime(2026, 3, 2, 20, 0, tzinfo=dt.UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def advance(self, days: int) -> None:
+        self.now += dt.timedelta(days=days)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    from anklesleep.cli import local
+
+    c = Clock()
+    monkeypatch.setattr(local, "local_now", lambda zone: c.now.astimezone(zone))
+    monkeypatch.setenv("TZ", "UTC")
+    return c
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "x.sqlite3"
+
+
+def cli(capsys: pytest.CaptureFixture[str], db: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli(capsys, "--db", str(db), "experiment", *args)
+
+
+def test_start_status_result_stop(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    started = cli(capsys, db, "start", "--seed", "42", "--block-days", "4")
+    assert started.code == 0, started.err
+    assert "saved" in started.out
+    assert "7 pairs of 4-day blocks, 2026-03-02 to 2026-04-26" in started.out
+    assert "cannot reach" not in started.out
+    assert "Experiment:" in started.out  # today's instruction
+
+    again = cli(capsys, db, "start", "--seed", "1")
+    assert again.code == 2
+    assert again.err.startswith("anklesleep: error: experiment: one is already running")
+
+    status = cli(capsys, db, "status", "--json")
+    data = json.loads(status.out)
+    assert data["experiment"]["seed"] == 42 and data["experiment"]["outcome"] == "quality"
+    assert len(data["experiment"]["blocks"]) == 14
+    assert data["today"]["day_in_block"] == 1
+    assert data["today"]["do_routine"] == (
+        data["experiment"]["blocks"][0]["condition"] == "routine"
+    )
+
+    early = cli(capsys, db, "result")
+    assert early.code == 0
+    assert "Not enough data" in early.out and "interim" in " ".join(early.out.split())
+
+    stopped = cli(capsys, db, "stop", "--yes")
+    assert stopped.code == 0 and "stopped" in stopped.out
+    status = cli(capsys, db, "status")
+    assert "Experiment stopped" in status.out
+    assert cli(capsys, db, "stop", "--yes").code == 2
+    # a stopped experiment no longer blocks a new one
+    assert cli(capsys, db, "start", "--seed", "5").code == 0
+
+
+def test_a_full_experiment_gives_a_careful_result(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    from anklesleep.sessionlog import SessionRecord
+    from anklesleep.store import diary, open_database, sessions
+
+    assert (
+        cli(capsys, db, "start", "--seed", "7", "--block-days", "4", "--outcome", "sol").code == 0
+    )
+    plan = json.loads(cli(capsys, db, "status", "--json").out)["experiment"]
+    engine = open_database(db)
+    rng = random.Random(1)
+    with engine.begin() as conn:
+        for block in plan["blocks"]:
+            first = dt.date.fromisoformat(block["start"])
+            for i in range(4):
+                day = first + dt.timedelta(days=i)
+                routine = block["condition"] == "routine"
+                if routine:
+                    at = dt.datetime(day.year, day.month, day.day, 22, tzinfo=dt.UTC)
+                    sessions.start_session(
+                        conn,
+                        SessionRecord(
+                            uuid=f"s{day}", routine="full", slot="bedtime", started_at=at,
+                            utc_offset_minutes=0, local_date=day, planned_seconds=600,
+                            completed=True, completed_seconds=600,
+                        ),
+                    )  # fmt: skip
+                entry = synthetic.night(rng, day + dt.timedelta(days=1), sol=12 if routine else 35)
+                diary.save_night(conn, entry, START)
+    engine.dispose()
+    clock.advance(57)
+    result = cli(capsys, db, "result")
+    assert result.code == 0, result.err
+    text = " ".join(result.out.split())  # the text is wrapped for the terminal
+    assert "time to fall asleep" in text
+    assert "averaged 12 min after routine days and 35 min after usual days" in text
+    assert "unlikely to be chance alone" in text
+    assert "expecting a change" in text
+    assert "randomization test over 128 block orders" in text
+    data = json.loads(cli(capsys, db, "result", "--json").out)
+    assert data["result"]["verdict"] == "routine better"
+    assert data["result"]["effect"] == pytest.approx(-23)
+    assert data["experiment"]["status"] == "finished"  # settled once the last night is over
+    assert data["adherence"]["by_condition"][0]["followed"] == 28
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--weeks", "7"], "weeks: got 7; use an even number of weeks"),
+        (["--block-days", "5"], "block-days: got 5; 8 weeks (56 days)"),
+        (["--outcome", "mood"], "outcome: got 'mood'; use one of quality, sol, se, tst"),
+        (["--seed", "x"], "seed: got 'x'"),
+        (["--start", "2026-03-01"], "start: got 2026-03-01, before today"),
+        (["--start", "soon"], "start: got 'soon'"),
+    ],
+)
+def test_bad_options_get_one_line(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock, args: list[str], message: str
+) -> None:
+    result = cli(capsys, db, "start", *args)
+    assert result.code == 2
+    assert result.err.startswith(f"anklesleep: error: {message}")
+    assert result.err.count("\n") == 1
+
+
+def test_default_design_warns_it_cannot_reach_five_percent(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    result = cli(capsys, db, "start", "--seed", "3", "--baseline")
+    assert result.code == 0, result.err
+    result.out = " ".join(result.out.split())
+    assert "4 pairs of 7-day blocks" in result.out and "after a baseline week" in result.out
+    assert "smallest possible p = 0.125" in result.out
+    assert "--block-days 4" in result.out
+    assert "baseline week, day 1 of 7" in result.out
+
+
+def test_nothing_yet(capsys: pytest.CaptureFixture[str], db: Path, clock: Clock) -> None:
+    assert "No experiment yet" in cli(capsys, db, "status").out
+    assert json.loads(cli(capsys, db, "status", "--json").out) == {"experiment": None}
+    result = cli(capsys, db, "result")
+    assert result.code == 2 and "experiment: none found" in result.err

@@ -1,0 +1,89 @@
+"""The audio-output seam: choosing a player, playing without blocking, cue sounds."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from anklesleep import routines
+from anklesleep.options import validate
+from anklesleep.sound import CueSounds, NullOutput, ProcessOutput, RecordingOutput, find_player
+from anklesleep.timeline import Cue, expand, no_speech
+
+
+def test_find_player_prefers_the_first_installed() -> None:
+    installed = {"aplay": "/usr/bin/aplay", "ffplay": "/usr/bin/ffplay"}
+    assert find_player(installed.get) == ["/usr/bin/aplay", "-q"]
+    assert find_player({"ffplay": "/x/ffplay"}.get)[:2] == ["/x/ffplay", "-nodisp"]  # type: ignore[index]
+    nothing: dict[str, str] = {}
+    assert find_player(nothing.get) is None
+
+
+def test_process_output_plays_in_the_background(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    script = f'sleep 0.3; echo "$0" >> {log}'
+    output = ProcessOutput(["/bin/sh", "-c", script])
+    wav = tmp_path / "a.wav"
+    start = time.monotonic()
+    output.play(wav)
+    output.play(wav)
+    assert time.monotonic() - start < 0.1  # handing over a file never waits for the player
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not (log.exists() and len(log.read_text().split()) == 2):
+        time.sleep(0.02)
+    assert log.read_text().split() == [str(wav), str(wav)]
+    output.close()
+
+
+def test_stop_and_close_end_what_is_still_playing(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    output = ProcessOutput(["/bin/sh", "-c", f'sleep 30; echo "$0" >> {log}'])
+    output.play(tmp_path / "long.wav")
+    output.stop()
+    output.close()
+    time.sleep(0.1)
+    assert not log.exists()
+    assert output.failures == 0
+
+
+def test_a_missing_program_counts_as_a_failure(tmp_path: Path) -> None:
+    output = ProcessOutput([str(tmp_path / "no-such-player")])
+    output.play(tmp_path / "a.wav")
+    output.close()
+    assert output.failures == 1
+
+
+def test_null_and_recording_outputs(tmp_path: Path) -> None:
+    null = NullOutput()
+    null.play(tmp_path / "x.wav")
+    null.stop()
+    null.close()
+    recording = RecordingOutput(clock=lambda: 1.5)
+    recording.play(tmp_path / "x.wav")
+    recording.stop()
+    recording.close()
+    assert recording.played == [(1.5, tmp_path / "x.wav")] and recording.stops == 1
+    assert recording.closed
+
+
+def test_cue_sounds_pick_tone_then_words_and_cache(tmp_path: Path) -> None:
+    timeline = expand(routines.load("full"), validate(), no_speech)
+    asked: list[str] = []
+
+    def speech(text: str) -> Path:
+        asked.append(text)
+        return tmp_path / f"say-{len(asked)}.wav"
+
+    def tone(cue: Cue) -> Path:
+        return tmp_path / f"{cue.kind}-{cue.tone_hz}hz.wav"
+
+    sounds = CueSounds(speech, tone)
+    sounds.prepare(timeline.cues)
+    said = {c.say for c in timeline.cues if c.say}
+    assert sorted(asked) == sorted(said)  # each text rendered once
+    hold = next(c for c in timeline.cues if c.kind == "hold")
+    assert sounds.files(hold) == [tmp_path / "hold-660.0hz.wav"]
+    done = timeline.cues[-1]
+    files = sounds.files(done)
+    assert files[0].name.startswith("done-") and files[1].name.startswith("say-")
+    assert CueSounds(None, None).files(done) == []

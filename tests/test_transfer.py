@@ -1,0 +1,426 @@
+"""Export and import: lossless round trips, idempotence, all-or-nothing, clear file errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, func, select
+
+from anklesleep import exportfiles, transfer
+from anklesleep.diary import SYMPTOM_KEYS, SleepEntry, SymptomEntry
+from anklesleep.errors import AnkleSleepError
+from anklesleep.store import create, migrate
+from anklesleep.store import diary as repo
+from anklesleep.store import settings as settings_store
+from anklesleep.store.tables import metadata
+from tests.test_diary import valid_nights
+
+TODAY = dt.date(2026, 3, 14)
+NOW = dt.datetime(2026, 3, 14, 8, 0, tzinfo=dt.UTC)
+
+# --- strategies for every table, as encoded (exported) rows -----------------------------------
+
+texts = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
+)
+instants = st.datetimes(
+    min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)
+)
+dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=TODAY)
+finite = st.floats(allow_nan=False, allow_infinity=False)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | finite | texts,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def enc(value: Any) -> Any:
+    return transfer.encode_value("datetime" if isinstance(value, dt.datetime) else "date", value)
+
+
+@st.composite
+def session_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
+    ended = draw(st.none() | instants)
+    return {
+        "uuid": uuid,
+        "routine": draw(st.text(max_size=40).filter(lambda s: "\x00" not in s)),
+        "slot": draw(st.sampled_from(["morning", "home", "bedtime"])),
+        "started_at": enc(draw(instants)),
+        "ended_at": None if ended is None else enc(ended),
+        "utc_offset_minutes": draw(st.integers(-720, 840)),
+        "local_date": enc(draw(dates)),
+        "planned_seconds": draw(finite),
+        "completed_seconds": draw(finite),
+        "completed": draw(st.booleans()),
+        "steps_done": draw(st.lists(texts, max_size=4)),
+        "options": draw(st.dictionaries(texts, json_values, max_size=3)),
+        "source": draw(st.sampled_from(["terminal", "web", "import"])),
+    }
+
+
+@st.composite
+def experiment_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
+    ended = draw(st.none() | instants)
+    return {
+        "uuid": uuid,
+        "created_at": enc(draw(instants)),
+        "status": draw(st.sampled_from(["active", "stopped", "finished"])),
+        "outcome": draw(st.sampled_from(["se", "tst", "sol", "quality"])),
+        "seed": draw(st.integers(0, 2**31 - 1)),
+        "design": draw(st.dictionaries(texts, json_values, max_size=3)),
+        "schedule": draw(st.lists(json_values, max_size=3)),
+        "start_date": enc(draw(dates)),
+        "ended_at": None if ended is None else enc(ended),
+    }
+
+
+def night_row(entry: SleepEntry, updated: dt.datetime) -> dict[str, Any]:
+    row = {k: getattr(entry, k) for k in entry.__dataclass_fields__}
+    return transfer.encode_row("sleep_entries", {**row, "updated_at": updated})
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
+    uuids = draw(st.lists(st.uuids().map(str), max_size=3, unique=True))
+    sessions = [draw(session_rows(u)) for u in uuids]
+    nights = draw(st.lists(valid_nights(), max_size=4, unique_by=lambda e: e.night))
+    symptoms = draw(
+        st.lists(
+            st.tuples(dates, st.sampled_from(SYMPTOM_KEYS), st.integers(0, 10), texts, instants),
+            max_size=5,
+            unique_by=lambda t: (t[0], t[1]),
+        )
+    )
+    keys = draw(
+        st.lists(
+            st.text(min_size=1, max_size=64).filter(lambda s: "\x00" not in s and s.strip()),
+            max_size=3,
+            unique=True,
+        )
+    )
+    exp_uuids = draw(st.lists(st.uuids().map(str), max_size=2, unique=True))
+    return {
+        "sessions": sessions,
+        "sleep_entries": [night_row(n, draw(instants)) for n in nights],
+        "symptom_entries": [
+            {"day": enc(d), "symptom": s, "score": n, "note": note, "updated_at": enc(at)}
+            for d, s, n, note, at in symptoms
+        ],
+        "settings": [
+            {"key": k, "value": draw(json_values), "updated_at": enc(draw(instants))} for k in keys
+        ],
+        "experiments": [draw(experiment_rows(u)) for u in exp_uuids],
+    }
+
+
+@contextmanager
+def fresh(url: str = "sqlite://") -> Iterator[Engine]:
+    engine = create(url)
+    migrate(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def export(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    with engine.connect() as conn:
+        return transfer.collect(conn)
+
+
+def load(engine: Engine, incoming: transfer.Incoming, **kwargs: Any) -> transfer.ImportReport:
+    with engine.begin() as conn:
+        return transfer.import_rows(conn, incoming, TODAY, NOW, **kwargs)
+
+
+def count(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(select(func.count()).select_from(metadata.tables[table])).scalar_one()
+        )
+
+
+# --- lossless ---------------------------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets())
+def test_export_import_export_is_identical_json_and_csv(
+    data: dict[str, list[dict[str, Any]]],
+) -> None:
+    with fresh() as first:
+        load(first, transfer.incoming_from_tables(data))
+        exported = export(first)
+        text = transfer.to_json(exported, NOW)
+    with fresh() as second:
+        load(second, exportfiles.parse_json(text, "export.json"))
+        assert transfer.to_json(export(second), NOW) == text
+    incoming = transfer.Incoming()
+    for name, rows in exported.items():
+        body = exportfiles.csv_text(name, rows).encode("utf-8")
+        exportfiles.parse_csv(name, body, f"{name}.csv", incoming)
+    with fresh() as third:
+        load(third, incoming)
+        assert transfer.to_json(export(third), NOW) == text
+
+
+@pytest.mark.postgres
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=datasets())
+def test_lossless_across_sqlite_and_postgresql(
+    postgres_server: Any, data: dict[str, list[dict[str, Any]]]
+) -> None:
+    from tests.conftest import fresh_postgres_schema, require_postgres
+
+    server = require_postgres(postgres_server)
+    with fresh() as lite:
+        load(lite, transfer.incoming_from_tables(data))
+        text = transfer.to_json(export(lite), NOW)
+    with fresh_postgres_schema(server) as url, fresh(url) as pg:
+        load(pg, exportfiles.parse_json(text, "export.json"))
+        assert transfer.to_json(export(pg), NOW) == text
+
+
+# --- idempotent, all-or-nothing, conflicts ----------------------------------------------------
+
+
+def sample_night(day: int = 12, **changes: Any) -> SleepEntry:
+    values: dict[str, Any] = {
+        "night": dt.date(2026, 3, day),
+        "into_bed": dt.time(23, 0),
+        "tried_to_sleep": dt.time(23, 15),
+        "sol_minutes": 15,
+        "awakenings": 1,
+        "waso_minutes": 10,
+        "final_awakening": dt.time(6, 45),
+        "out_of_bed": dt.time(7, 0),
+        "quality": 4,
+        "note": "slept, then\nwoke once",
+    }
+    values.update(changes)
+    return SleepEntry(**values)
+
+
+def seed(engine: Engine) -> None:
+    with engine.begin() as conn:
+        repo.save_night(conn, sample_night(11), NOW)
+        repo.save_night(conn, sample_night(12), NOW)
+        repo.save_symptoms(conn, [SymptomEntry(dt.date(2026, 3, 12), "knee", 4, "stairs")], NOW)
+        settings_store.put(conn, "slots", {"timezone": "Europe/Paris"}, NOW)
+
+
+def test_importing_twice_adds_nothing(engine: Engine) -> None:
+    seed(engine)
+    text = transfer.to_json(export(engine), NOW)
+    with fresh() as other:
+        report = load(other, exportfiles.parse_json(text, "x.json"))
+        assert report.added == {"sleep_entries": 2, "symptom_entries": 1, "settings": 1}
+        again = load(other, exportfiles.parse_json(text, "x.json"))
+        assert again.total_added == 0
+        assert again.unchanged == {"sleep_entries": 2, "symptom_entries": 1, "settings": 1}
+        assert count(other, "sleep_entries") == 2
+    # importing into the database it came from is a no-op too
+    assert load(engine, exportfiles.parse_json(text, "x.json")).total_added == 0
+
+
+def test_a_bad_row_imports_nothing_and_names_every_problem(engine: Engine) -> None:
+    data = {
+        "sleep_entries": [
+            night_row(sample_night(10), NOW),
+            {**night_row(sample_night(11), NOW), "quality": 9},
+            night_row(sample_night(12), NOW),
+            {**night_row(sample_night(13), NOW), "sol_minutes": "ten", "extra": 1},
+        ],
+        "symptom_entries": [{"day": "2026-03-12", "symptom": "elbow", "score": 3, "note": ""}],
+    }
+    with pytest.raises(AnkleSleepError) as info:
+        load(engine, transfer.incoming_from_tables(data))
+    message = info.value.message
+    assert message.startswith("import: 3 bad rows, nothing imported")
+    assert "sleep_entries row 2: quality: got 9" in message
+    assert (
+        "sleep_entries row 4: extra: unknown column; sol_minutes: 'ten' is not a whole number"
+        in message
+    )
+    assert "symptom_entries row 1: symptom: got 'elbow'" in message
+    assert "\n" not in message
+    assert count(engine, "sleep_entries") == 0
+
+
+def test_duplicate_keys_in_one_file_are_refused(engine: Engine) -> None:
+    row = night_row(sample_night(10), NOW)
+    with pytest.raises(
+        AnkleSleepError, match=r"row 2: same night \(2026-03-10\) as sleep_entries row 1"
+    ):
+        load(engine, transfer.incoming_from_tables({"sleep_entries": [row, row]}))
+
+
+def test_a_future_night_in_a_file_is_refused(engine: Engine) -> None:
+    row = night_row(sample_night(20), NOW)
+    with pytest.raises(AnkleSleepError, match="after today"):
+        load(engine, transfer.incoming_from_tables({"sleep_entries": [row]}))
+
+
+def test_different_rows_are_kept_unless_replace_is_asked(engine: Engine) -> None:
+    seed(engine)
+    changed = night_row(sample_night(12, quality=1), NOW)
+    incoming = transfer.incoming_from_tables({"sleep_entries": [changed]})
+    report = load(engine, incoming)
+    assert report.kept == {"sleep_entries": 1}
+    with engine.connect() as conn:
+        assert repo.get_night(conn, dt.date(2026, 3, 12)) == sample_night(12)
+    dry = load(engine, incoming, conflict="replace", dry_run=True)
+    assert dry.replaced == {"sleep_entries": 1} and dry.dry_run
+    with engine.connect() as conn:
+        assert repo.get_night(conn, dt.date(2026, 3, 12)) == sample_night(12)
+    load(engine, incoming, conflict="replace")
+    with engine.connect() as conn:
+        assert repo.get_night(conn, dt.date(2026, 3, 12)) == sample_night(12, quality=1)
+
+
+def test_a_hand_made_csv_with_only_the_diary_columns_imports(
+    tmp_path: Path, engine: Engine
+) -> None:
+    path = tmp_path / "sleep_entries.csv"
+    path.write_text(
+        "\ufeffnight,into_bed,tried_to_sleep,sol_minutes,awakenings,waso_minutes,"
+        "final_awakening,out_of_bed,quality\n"
+        "2026-03-10,23:30,23:45,20,0,0,07:00,07:10,3\n",
+        encoding="utf-8",
+    )
+    report = load(engine, exportfiles.read_import(path))
+    assert report.added == {"sleep_entries": 1}
+    with engine.connect() as conn:
+        night = repo.get_night(conn, dt.date(2026, 3, 10))
+    assert night is not None and night.note == "" and night.into_bed == dt.time(23, 30)
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def test_write_and_read_every_format(tmp_path: Path, engine: Engine) -> None:
+    seed(engine)
+    tables = export(engine)
+    text = transfer.to_json(tables, NOW)
+    for name, fmt in (("all.json", "json"), ("all.zip", "csv"), ("folder", "csv")):
+        target = exportfiles.write_export(tmp_path / name, tables, fmt, NOW)  # type: ignore[arg-type]
+        with fresh() as other:
+            load(other, exportfiles.read_import(target))
+            assert transfer.to_json(export(other), NOW) == text
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == [
+        "experiments.csv",
+        "manifest.json",
+        "sessions.csv",
+        "settings.csv",
+        "sleep_entries.csv",
+        "symptom_entries.csv",
+    ]
+    with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["schema_version"] == transfer.SCHEMA_VERSION
+    assert manifest["tables"]["sleep_entries"] == 2
+    with pytest.raises(AnkleSleepError, match="already exists; choose a new name or pass --force"):
+        exportfiles.write_export(tmp_path / "all.json", tables, "json", NOW)
+    exportfiles.write_export(tmp_path / "folder", {}, "csv", NOW, force=True)
+    assert (tmp_path / "folder" / "sleep_entries.csv").read_text().count("\n") == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"not json at all", "is not valid JSON (line 1, column 1"),
+        (b"[1, 2]", "is not an anklesleep export"),
+        (b'{"format": "other", "schema_version": 1}', "is not an anklesleep export"),
+        (
+            b'{"format": "anklesleep-export", "schema_version": 99, "tables": {}}',
+            "has schema version 99, newer than the 1",
+        ),
+        (
+            b'{"format": "anklesleep-export", "schema_version": 1, "tables": {"naps": []}}',
+            "unknown table 'naps'",
+        ),
+        (
+            b'{"format": "anklesleep-export", "schema_version": 1, "tables": {"settings": [3]}}',
+            "settings row 1 is not an object",
+        ),
+        (b"\xff\xfe\x00garbage", "is not an anklesleep export (not JSON, CSV, zip or a backup)"),
+    ],
+)
+def test_bad_files_fail_with_one_line(tmp_path: Path, content: bytes, fragment: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    with pytest.raises(AnkleSleepError) as info:
+        exportfiles.read_import(path)
+    assert fragment in info.value.message
+    assert info.value.message.startswith("import: ")
+    assert "\n" not in info.value.message
+
+
+def test_csv_with_wrong_columns_names_them(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "sleep_entries.csv").write_text("night,bedtime,quality\n2026-03-01,23:00,3\n")
+    with pytest.raises(AnkleSleepError) as info:
+        exportfiles.read_import(folder)
+    message = info.value.message
+    assert "sleep_entries.csv: unknown column bedtime; missing columns into_bed," in message
+    (folder / "sleep_entries.csv").unlink()
+    (folder / "naps.csv").write_text("a\n")
+    with pytest.raises(AnkleSleepError, match=r"has naps\.csv, which anklesleep does not know"):
+        exportfiles.read_import(folder)
+    with pytest.raises(AnkleSleepError, match="nothing at"):
+        exportfiles.read_import(tmp_path / "missing.json")
+
+
+def test_csv_rows_report_their_line_numbers(tmp_path: Path, engine: Engine) -> None:
+    path = tmp_path / "symptom_entries.csv"
+    path.write_text(
+        'day,symptom,score,note\n2026-03-01,knee,3,"two\nlines"\n2026-03-02,knee,12,\n'
+        "2026-03-03,knee\n"
+    )
+    with pytest.raises(AnkleSleepError) as info:
+        load(engine, exportfiles.read_import(path))
+    assert "symptom_entries.csv line 4: knee: got 12" in info.value.message
+    assert (
+        "symptom_entries.csv line 5: has 2 cells for 4 columns; score: missing"
+        in info.value.message
+    )
+
+
+def test_sqlite_backup_imports(tmp_path: Path) -> None:
+    from anklesleep.store.backup import backup
+
+    source = tmp_path / "live.sqlite3"
+    with fresh(f"sqlite:///{source}") as live:
+        seed(live)
+        result = backup(live, tmp_path / "copy.sqlite3")
+        assert result.size_bytes > 0
+        with pytest.raises(AnkleSleepError, match="already exists"):
+            backup(live, tmp_path / "copy.sqlite3")
+    before = (tmp_path / "copy.sqlite3").read_bytes()
+    with fresh() as other:
+        report = load(other, exportfiles.read_import(tmp_path / "copy.sqlite3"))
+        assert report.added["sleep_entries"] == 2
+    assert (tmp_path / "copy.sqlite3").read_bytes() == before  # read, never migrated in place
+
+
+def test_backup_refuses_memory_and_postgres() -> None:
+    from anklesleep.store.backup import backup
+
+    with fresh() as memory, pytest.raises(AnkleSleepError, match="lives in memory"):
+        backup(memory, Path("x.sqlite3"))

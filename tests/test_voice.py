@@ -1,0 +1,195 @@
+"""Speech engines and the clip cache: trimmed, normalized, keyed, shared and safe."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from anklesleep import voice
+from anklesleep.errors import AnkleSleepError
+from tests.audio_fakes import FakeEngine
+
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+
+
+def rms_db(x: np.ndarray) -> float:
+    frames = x[: x.size // 240 * 240].reshape(-1, 240).astype(np.float64)
+    levels = 10 * np.log10(np.maximum(np.mean(frames**2, axis=1), 1e-20))
+    active = levels[levels > levels.max() - 30]
+    return float(10 * np.log10(np.mean(10 ** (active / 10))))
+
+
+def test_engines_follow_the_protocol() -> None:
+    assert isinstance(voice.EspeakEngine(), voice.SpeechEngine)
+    assert isinstance(voice.SilentEngine(), voice.SpeechEngine)
+    assert isinstance(FakeEngine(), voice.SpeechEngine)
+
+
+def test_default_engine_is_espeak_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: True)
+    assert voice.get_engine(None).name == "espeak-ng"
+    monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
+    assert voice.get_engine(None).name == "none"
+
+
+def test_a_missing_engine_asked_for_by_name_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
+    with pytest.raises(AnkleSleepError) as error:
+        voice.get_engine("espeak-ng")
+    message = error.value.message
+    assert "\n" not in message
+    assert "espeak-ng" in message and "apt install espeak-ng" in message
+    assert "--voice none" in message
+
+
+def test_an_unknown_engine_lists_the_choices() -> None:
+    with pytest.raises(AnkleSleepError, match=r"--voice: got 'festival'; choose one of"):
+        voice.get_engine("festival")
+    assert voice.get_engine("None").name == "none"
+
+
+def test_clip_is_trimmed_and_normalized(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    cache = voice.ClipCache(engine, tmp_path)
+    text = "Hold the big toe."
+    samples, rate = cache.clip(text)
+    assert rate == voice.CLIP_RATE
+    # the 0.3 s of silence before and 0.5 s after are gone; the burst itself stays
+    assert samples.size / rate == pytest.approx(engine.burst_seconds(text), abs=0.011)
+    assert rms_db(samples) == pytest.approx(voice.SPEECH_RMS_DBFS, abs=1.0)
+    assert np.max(np.abs(samples)) <= 10 ** (voice.SPEECH_PEAK_DBFS / 20) + 1e-4
+    assert cache.speech_seconds(text) == samples.size / rate
+
+
+def test_loud_clips_are_limited_below_full_scale(tmp_path: Path) -> None:
+    engine = FakeEngine(level=1.0)
+    samples, _ = voice.ClipCache(engine, tmp_path).clip("Loud.")
+    assert np.max(np.abs(samples)) <= 10 ** (voice.SPEECH_PEAK_DBFS / 20) + 1e-4
+
+
+def test_clips_are_synthesized_once_and_shared_through_the_disk(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    first = voice.ClipCache(engine, tmp_path)
+    a, _ = first.clip("Circle inward.")
+    first.clip("Circle inward.")
+    assert engine.calls == ["Circle inward."]
+    second = voice.ClipCache(engine, tmp_path)  # another process, the same folder
+    b, _ = second.clip("Circle inward.")
+    assert engine.calls == ["Circle inward."]
+    np.testing.assert_array_equal(a, b)
+
+
+def test_the_key_covers_engine_voice_rate_and_text(tmp_path: Path) -> None:
+    base = FakeEngine()
+    keys = {
+        voice.ClipCache(base, tmp_path).key("Hello."),
+        voice.ClipCache(base, tmp_path).key("Hello!"),
+        voice.ClipCache(FakeEngine(voice="other"), tmp_path).key("Hello."),
+        voice.ClipCache(FakeEngine(rate=120), tmp_path).key("Hello."),
+        voice.ClipCache(FakeEngine(name="fake2"), tmp_path).key("Hello."),
+    }
+    assert len(keys) == 5
+    slower = FakeEngine(rate=120)
+    voice.ClipCache(base, tmp_path).clip("Hello.")
+    voice.ClipCache(slower, tmp_path).clip("Hello.")
+    assert slower.calls == ["Hello."]
+
+
+def test_wav_path_holds_the_processed_clip(tmp_path: Path) -> None:
+    cache = voice.ClipCache(FakeEngine(), tmp_path)
+    path = cache.wav_path("Tilt out and in.")
+    data, rate = soundfile.read(str(path), dtype="float32")
+    assert rate == voice.CLIP_RATE
+    np.testing.assert_array_equal(data, cache.clip("Tilt out and in.")[0])
+    path.unlink()  # removed behind our back: made again
+    assert cache.wav_path("Tilt out and in.").exists()
+
+
+def test_the_silent_engine_has_no_speech(tmp_path: Path) -> None:
+    cache = voice.ClipCache(voice.SilentEngine(), tmp_path)
+    assert cache.speech_seconds("Anything at all.") == 0.0
+    assert cache.clip("Anything at all.")[0].size == 0
+    assert soundfile.info(str(cache.wav_path("Anything"))).frames > 0
+
+
+def test_a_damaged_cache_file_is_replaced(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    cache = voice.ClipCache(engine, tmp_path)
+    path = cache.wav_path("Now outward.")
+    path.write_bytes(b"not a wav")
+    fresh = voice.ClipCache(engine, tmp_path)
+    samples, _ = fresh.clip("Now outward.")
+    assert samples.size > 0 and len(engine.calls) == 2
+
+
+def test_concurrent_use_leaves_whole_files_only(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    texts = [f"Step number {i}." for i in range(6)]
+    caches = [voice.ClipCache(engine, tmp_path) for _ in range(4)]
+    results: dict[tuple[int, str], float] = {}
+
+    def work(i: int) -> None:
+        for text in texts:
+            results[i, text] = caches[i].speech_seconds(text)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for text in texts:
+        assert len({results[i, text] for i in range(4)}) == 1
+    files = list((tmp_path / "fake").iterdir())
+    assert len(files) == len(texts)
+    assert all(f.suffix == ".wav" for f in files)
+
+
+def test_prepare_synthesizes_every_missing_clip(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    cache = voice.ClipCache(engine, tmp_path)
+    cache.prepare(["One.", "Two.", "One.", "", "Three."], workers=2)
+    assert sorted(engine.calls) == ["One.", "Three.", "Two."]
+    cache.prepare(["One.", "Two."])
+    assert len(engine.calls) == 3
+
+
+def test_process_clip_of_silence_is_empty() -> None:
+    assert voice.process_clip(np.zeros(1000, np.float32), 22050).size == 0
+    assert voice.process_clip(np.zeros(0, np.float32), 22050).size == 0
+
+
+def test_resample_keeps_pitch_and_length() -> None:
+    t = np.arange(22050) / 22050
+    x = (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
+    y = voice.resample(x, 22050, 24000)
+    assert y.size == 24000
+    spectrum = np.abs(np.fft.rfft(y))
+    assert np.argmax(spectrum) == 1000  # 1 Hz bins over one second
+    assert np.max(np.abs(y[2000:-2000])) == pytest.approx(0.5, rel=0.01)
+
+
+@needs_espeak
+def test_espeak_speaks_calmly_and_safely(tmp_path: Path) -> None:
+    engine = voice.get_engine("espeak-ng")
+    assert engine.rate < 175  # slower than espeak-ng's default
+    raw, rate = engine.synthesize("-v is not an option here, just words.")
+    assert rate == 22050 and raw.size > rate  # over a second of speech
+    cache = voice.ClipCache(engine, tmp_path)
+    clip, _ = cache.clip("Rest your feet.")
+    assert 0.5 < clip.size / voice.CLIP_RATE < 3.0
+    assert rms_db(clip) == pytest.approx(voice.SPEECH_RMS_DBFS, abs=1.5)
+
+
+@needs_espeak
+def test_espeak_with_an_unknown_voice_fails_in_one_line() -> None:
+    engine = voice.EspeakEngine(voice="xx-nonexistent")
+    with pytest.raises(AnkleSleepError) as error:
+        engine.synthesize("Hello.")
+    assert "\n" not in error.value.message and "xx-nonexistent" in error.value.message

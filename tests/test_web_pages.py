@@ -1,0 +1,389 @@
+"""The HTML pages, in-process: what each shows, the forms, their errors and redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from anklesleep.diary import SleepEntry
+from anklesleep.sessionlog import new_record
+from anklesleep.store import diary as diary_store
+from anklesleep.store import preferences
+from anklesleep.store import sessions as sessions_store
+from anklesleep.store import settings as settings_store
+from anklesleep.store import slots as slots_store
+from anklesleep.web.context import theme_for
+from anklesleep.web.routes_pages import safe_next
+from tests.web_helpers import MORNING, Clock, client, form_csrf
+
+NIGHT = SleepEntry(
+    night=dt.date(2026, 3, 14),
+    into_bed=dt.time(23, 0),
+    tried_to_sleep=dt.time(23, 15),
+    sol_minutes=20,
+    awakenings=2,
+    waso_minutes=25,
+    final_awakening=dt.time(6, 45),
+    out_of_bed=dt.time(7, 0),
+    quality=4,
+)
+
+
+def _finished_session(engine: Engine, day_time: dt.datetime, routine: str = "quick") -> str:
+    record = new_record(routine=routine, local_start=day_time, planned_seconds=70, source="web")
+    sessions_store.start_session(engine, record)
+    sessions_store.finish(
+        engine,
+        record.uuid,
+        completed=True,
+        ended_at=day_time + dt.timedelta(seconds=70),
+        completed_seconds=70,
+        steps_done=["A0 (left)"],
+    )
+    return record.uuid
+
+
+def test_today_shows_slots_streak_start_buttons_and_the_diary_nudge(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    _finished_session(engine, MORNING - dt.timedelta(days=1))
+    _finished_session(engine, MORNING - dt.timedelta(minutes=20))
+    html = c.get("/").text
+    assert "Good morning" in html
+    assert 'href="/play/full"' in html
+    assert 'href="/play/quick"' in html
+    assert re.search(r'data-slot="morning" data-status="done"', html)
+    assert re.search(r'data-slot="bedtime" data-status="not yet"', html)
+    assert re.search(r'data-testid="streak">2<', html)
+    assert "How did you sleep?" in html  # morning, no diary yet
+    assert "1 of 3 sessions done today" in html
+
+
+def test_today_shows_last_nights_summary_instead_of_the_nudge(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)
+    html = c.get("/").text
+    assert "How did you sleep?" not in html
+    assert "6 h 45" in html  # (06:45 - 23:15) - 20 - 25 min asleep
+    assert "good" in html
+
+
+def test_no_nudge_in_the_evening(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=20)))
+    html = c.get("/").text
+    assert "How did you sleep?" not in html
+    assert "Good evening" in html
+
+
+def test_theme_is_dark_in_the_evening_and_follows_the_system_by_day() -> None:
+    assert theme_for("auto", dt.time(21, 0)) == "dark"
+    assert theme_for("auto", dt.time(3, 0)) == "dark"
+    assert theme_for("auto", dt.time(12, 0)) == "auto"
+    assert theme_for("light", dt.time(23, 0)) == "light"
+    assert theme_for("dark", dt.time(12, 0)) == "dark"
+
+
+def test_the_page_carries_the_theme(engine: Engine, tmp_path: Path) -> None:
+    evening, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=22)))
+    assert 'data-theme="dark"' in evening.get("/").text
+    day, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=12)))
+    assert 'data-theme="auto"' in day.get("/").text
+
+
+def test_the_player_needs_the_safety_notes_first(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, acknowledged=False)
+    first = c.get("/play/quick?tempo=0.5", follow_redirects=False)
+    assert first.status_code == 303
+    assert first.headers["location"] == "/safety?next=/play/quick?tempo=0.5"
+    page = c.get(first.headers["location"]).text
+    assert "Before you start" in page
+    assert "blood clot" in page
+    done = c.post(
+        "/safety",
+        data={"csrf_token": form_csrf(c), "next": "/play/quick?tempo=0.5"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/play/quick?tempo=0.5"
+    with engine.connect() as conn:
+        stamp = settings_store.get(conn, "safety_acknowledged_at")
+    assert stamp == MORNING.isoformat()
+    player = c.get("/play/quick?tempo=0.5")
+    assert player.status_code == 200
+    assert 'id="player-config"' in player.text
+    assert "You read these notes before" in c.get("/safety").text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("/play/quick", "/play/quick"), ("//evil.example/", "/"), ("https://x", "/"), (None, "/")],
+)
+def test_safety_redirects_stay_on_this_site(value: str | None, expected: str) -> None:
+    assert safe_next(value) == expected
+
+
+def test_player_page_describes_the_routine(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/play/full").text
+    assert "Full routine" in html
+    assert "Download track" in html
+    assert '<audio id="audio"' in html
+    assert 'src="/static/player.js"' in html
+
+
+def test_player_rejects_unknown_routines_and_options(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    unknown = c.get("/play/nope")
+    assert unknown.status_code == 400
+    assert "routine: got &#39;nope&#39;" in unknown.text
+    bad = c.get("/play/quick?tempo=99")
+    assert bad.status_code == 400
+    assert "--tempo: got &#39;99&#39;" in bad.text
+
+
+def test_about_presents_the_claim_as_a_claim_and_the_safety_notes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    html = c_get(engine, tmp_path, "/about")
+    assert "one practitioner" in html
+    assert "not medical advice" in html.lower() or "not a treatment" in html
+    assert "Pull the big toe and the second toe apart." in html
+
+
+def c_get(engine: Engine, tmp_path: Path, path: str) -> str:
+    c, _ = client(engine, tmp_path)
+    return c.get(path).text
+
+
+def _settings_form(csrf: str, **changes: str) -> dict[str, str]:
+    form = {
+        "csrf_token": csrf,
+        "slot_morning_time": "06:30",
+        "slot_morning_enabled": "on",
+        "slot_morning_routine": "quick",
+        "slot_home_time": "18:30",
+        "slot_home_routine": "full",
+        "slot_bedtime_time": "22:15",
+        "slot_bedtime_enabled": "on",
+        "slot_bedtime_routine": "full",
+        "timezone": "Europe/Paris",
+        "hold": "",
+        "release": "3",
+        "circle_pace": "",
+        "tilt_pace": "",
+        "tempo": "1.2",
+        "foot_order": "by-foot",
+        "first_foot": "right",
+        "extra_circles_left": "inward",
+        "extra_circles_right": "none",
+        "voice": "on",
+        "theme": "dark",
+    }
+    form.update(changes)
+    return form
+
+
+def test_settings_are_saved_and_shown_again(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.post("/settings", data=_settings_form(form_csrf(c)), follow_redirects=False)
+    assert response.status_code == 303
+    with engine.connect() as conn:
+        slots = slots_store.load(conn)
+        prefs = preferences.load(conn)
+    assert slots.timezone == "Europe/Paris"
+    assert slots.slot("morning").time == dt.time(6, 30)
+    assert slots.slot("morning").routine == "quick"
+    assert not slots.slot("home").enabled
+    assert prefs.theme == "dark"
+    assert prefs.options.tempo == 1.2
+    assert prefs.options.release == 3.0
+    assert prefs.options.hold is None
+    assert prefs.options.first_foot == "right"
+    assert dict(prefs.options.extra_circles) == {"left": "inward"}
+    page = c.get("/settings?saved=1").text
+    assert "Saved." in page
+    assert 'value="06:30"' in page
+    assert 'value="Europe/Paris"' in page
+    assert 'data-theme="dark"' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("tempo", "7", "--tempo: got '7'"),
+        ("slot_home_time", "25:00", "slot_home_time: got '25:00'"),
+        ("timezone", "Mars/Olympus", "timezone: got 'Mars/Olympus'"),
+        ("theme", "neon", "theme: got 'neon'"),
+        ("first_foot", "middle", "--first-foot: got 'middle'"),
+        ("slot_home_routine", "long", "slot_home_routine: got 'long'"),
+    ],
+)
+def test_a_settings_mistake_names_the_field_and_saves_nothing(
+    engine: Engine, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    c, _ = client(engine, tmp_path)
+    form = _settings_form(form_csrf(c), **{field: value})
+    response = c.post("/settings", data=form)
+    assert response.status_code == 400
+    assert message.replace("'", "&#39;") in response.text
+    assert 'aria-invalid="true"' in response.text or field == "theme"
+    with engine.connect() as conn:
+        assert slots_store.load(conn).timezone == "UTC"
+        assert preferences.load(conn) == preferences.Preferences()
+
+
+def _night_form(csrf: str, **changes: str) -> dict[str, str]:
+    form = {
+        "csrf_token": csrf,
+        "night": "2026-03-14",
+        "into_bed": "23:00",
+        "tried_to_sleep": "23:15",
+        "sol_minutes": "20",
+        "awakenings": "2",
+        "waso_minutes": "25",
+        "final_awakening": "06:45",
+        "out_of_bed": "07:00",
+        "quality": "4",
+        "note": "late coffee",
+    }
+    form.update(changes)
+    return form
+
+
+def test_the_diary_form_is_prefilled_and_shows_metrics_after_saving(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    first = c.get("/sleep").text
+    assert "Filled in from your usual times" in first
+    assert 'value="23:00"' in first
+    saved = c.post("/sleep", data=_night_form(form_csrf(c)), follow_redirects=False)
+    assert saved.headers["location"] == "/sleep?night=2026-03-14&saved=1"
+    page = c.get(saved.headers["location"]).text
+    assert "Saved. Here is your night" in page
+    # asleep = (06:45 - 23:15) - 20 - 25 = 405 min; in bed 480 min; efficiency 84 %
+    assert re.search(r'data-metric="tst">6 h 45<', page)
+    assert re.search(r'data-metric="tib">8 h 00<', page)
+    assert re.search(r'data-metric="se">84 %<', page)
+    with engine.connect() as conn:
+        entry = diary_store.get_night(conn, dt.date(2026, 3, 14))
+    assert entry is not None
+    assert entry.note == "late coffee"
+    # the next night starts from these times, without the note
+    nxt = c.get("/sleep?night=2026-03-13").text
+    assert "Filled in from your usual times" in nxt
+
+
+def test_earlier_nights_can_be_edited(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    c.post("/sleep", data=_night_form(form_csrf(c), night="2026-03-10"))
+    page = c.get("/sleep").text
+    assert 'href="/sleep?night=2026-03-10"' in page
+    c.post("/sleep", data=_night_form(form_csrf(c), night="2026-03-10", quality="1"))
+    with engine.connect() as conn:
+        entry = diary_store.get_night(conn, dt.date(2026, 3, 10))
+    assert entry is not None
+    assert entry.quality == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("into_bed", "late", "into_bed: got 'late'"),
+        ("sol_minutes", "-5", "sol_minutes: got -5"),
+        ("waso_minutes", "600", "sol_minutes + waso_minutes"),
+        ("night", "2026-03-20", "night: got 2026-03-20, which is after today"),
+        ("quality", "", "quality: got nothing"),
+    ],
+)
+def test_a_diary_mistake_names_the_field_and_saves_nothing(
+    engine: Engine, tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.post("/sleep", data=_night_form(form_csrf(c), **{field: value}))
+    assert response.status_code == 400
+    assert message.replace("'", "&#39;") in response.text
+    with engine.connect() as conn:
+        assert diary_store.list_nights(conn) == []
+
+
+def test_symptoms_are_scored_and_cleared(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    page = c.get("/symptoms").text
+    assert "Stiff shoulders" in page
+    token = form_csrf(c)
+    response = c.post(
+        "/symptoms",
+        data={"csrf_token": token, "day": "2026-03-14", "knee": "3", "headache": "7"},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/symptoms?day=2026-03-14&saved=1"
+    with engine.connect() as conn:
+        scores = diary_store.get_symptoms(conn, dt.date(2026, 3, 14))
+    assert {k: v.score for k, v in scores.items()} == {"knee": 3, "headache": 7}
+    shown = c.get("/symptoms?day=2026-03-14&saved=1").text
+    assert 'name="knee" value="3" checked' in shown
+    c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-14", "knee": "3"})
+    with engine.connect() as conn:
+        assert set(diary_store.get_symptoms(conn, dt.date(2026, 3, 14))) == {"knee"}
+
+
+def test_a_symptom_mistake_saves_nothing(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.post(
+        "/symptoms",
+        data={"csrf_token": form_csrf(c), "day": "2026-03-14", "knee": "3", "headache": "11"},
+    )
+    assert response.status_code == 400
+    assert "headache: got &#39;11&#39;" in response.text
+    with engine.connect() as conn:
+        assert diary_store.list_symptoms(conn) == []
+
+
+def test_history_lists_sessions_and_nights(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    uuid = _finished_session(engine, MORNING - dt.timedelta(hours=1))
+    partial = new_record(routine="full", local_start=MORNING, planned_seconds=600, source="web")
+    sessions_store.start_session(engine, partial)
+    sessions_store.checkpoint(engine, partial.uuid, ["T1 (left)"], 150)
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)
+    html = c.get("/history").text
+    assert f'data-session="{uuid}"' in html
+    assert "finished" in html
+    assert "stopped at 25 %" in html
+    assert 'href="/sleep?night=2026-03-14"' in html
+
+
+def test_empty_history_says_so(engine: Engine, tmp_path: Path) -> None:
+    html = c_get(engine, tmp_path, "/history")
+    assert "No sessions yet" in html
+    assert "No nights yet" in html
+
+
+def test_unknown_pages_get_a_friendly_404(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.get("/nothing-here")
+    assert response.status_code == 404
+    assert "Back to Today" in response.text
+
+
+def test_navigation_marks_the_current_page(engine: Engine, tmp_path: Path) -> None:
+    html = c_get(engine, tmp_path, "/history")
+    assert re.search(r'<a href="/history" aria-current="page">', html)
+
+
+def test_pages_load_nothing_from_outside(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    for path in ("/", "/about", "/settings", "/sleep", "/symptoms", "/history", "/play/quick"):
+        html = c.get(path).text
+        assert not re.search(r'(src|href)="(https?:)?//', html), path
+        assert "<style" not in html and " style=" not in html, path
+        assert "<script>" not in html, path

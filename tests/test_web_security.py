@@ -1,0 +1,119 @@
+"""Security middleware: host check, access token, CSRF, security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from anklesleep.web.security import CSP, is_loopback
+from tests.web_helpers import client, csrf, form_csrf
+
+PAGES = ["/", "/about", "/settings", "/sleep", "/symptoms", "/history", "/safety"]
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/api/today", "/openapi.json", "/static/app.css"])
+def test_every_response_carries_the_security_headers(
+    engine: Engine, tmp_path: Path, path: str
+) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == CSP
+    assert CSP.startswith("default-src 'self'")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_pages_are_not_cached_but_static_files_revalidate(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    assert c.get("/").headers["cache-control"] == "no-store"
+    assert c.get("/static/app.css").headers["cache-control"] == "no-cache"
+
+
+def test_a_foreign_host_name_is_refused_on_loopback(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, base_url="http://evil.example:8000")
+    response = c.get("/")
+    assert response.status_code == 421
+    assert "host: got 'evil.example'" in response.text
+
+
+def test_localhost_is_accepted(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, base_url="http://localhost:8000")
+    assert c.get("/").status_code == 200
+
+
+def test_state_changes_without_the_csrf_token_are_refused(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    c.get("/")
+    response = c.post("/api/sessions", json={"routine": "quick", "planned_seconds": 60})
+    assert response.status_code == 403
+    assert response.json()["field"] == "csrf_token"
+    wrong = c.post(
+        "/api/sessions",
+        json={"routine": "quick", "planned_seconds": 60},
+        headers={"x-csrf-token": "nope"},
+    )
+    assert wrong.status_code == 403
+    form = c.post("/settings", data={"theme": "dark"})
+    assert form.status_code == 403
+    assert "csrf_token" in form.text
+
+
+def test_the_token_in_a_form_field_or_header_is_accepted(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    ok = c.post(
+        "/api/sessions", json={"routine": "quick", "planned_seconds": 60}, headers=csrf(c)
+    )
+    assert ok.status_code == 201
+    form = c.post(
+        "/safety", data={"csrf_token": form_csrf(c), "next": "/"}, follow_redirects=False
+    )
+    assert form.status_code == 303
+
+
+def test_a_request_from_another_origin_is_refused(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    headers = {**csrf(c), "origin": "http://evil.example"}
+    response = c.put("/api/settings", json={}, headers=headers)
+    assert response.status_code == 403
+    assert "origin: got 'http://evil.example'" in response.json()["error"]
+
+
+def test_first_visit_sets_an_httponly_samesite_csrf_cookie(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    cookie = c.get("/").headers["set-cookie"]
+    assert cookie.startswith("anklesleep_csrf=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    token = c.cookies["anklesleep_csrf"]
+    assert f'name="csrf-token" content="{token}"' in c.get("/").text
+
+
+def test_with_an_access_token_every_request_needs_it(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, token="s3cret-token-for-tests", base_url="http://192.168.1.9:8000")
+    denied = c.get("/")
+    assert denied.status_code == 401
+    assert "token: missing or wrong" in denied.text
+    assert c.get("/api/today").json()["field"] == "token"
+    assert c.get("/?token=wrong").status_code == 401
+    signed = c.get("/history?token=s3cret-token-for-tests&x=1", follow_redirects=False)
+    assert signed.status_code == 303
+    assert signed.headers["location"] == "/history?x=1"
+    assert "anklesleep_token=s3cret-token-for-tests" in signed.headers["set-cookie"]
+    assert c.get("/").status_code == 200  # the cookie now carries it
+
+
+def test_a_bearer_header_also_works(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, token="s3cret-token-for-tests", base_url="http://10.0.0.2:8000")
+    response = c.get("/api/today", headers={"authorization": "Bearer s3cret-token-for-tests"})
+    assert response.status_code == 200
+
+
+def test_loopback_names() -> None:
+    assert is_loopback("127.0.0.1")
+    assert is_loopback("localhost")
+    assert is_loopback("[::1]")
+    assert not is_loopback("192.168.1.2")

@@ -1,0 +1,65 @@
+"""The Today page's content, computed purely from records, the night and the local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from anklesleep.diary import SleepEntry
+from anklesleep.schedule import SlotSettings
+from anklesleep.sessionlog import SessionRecord, new_record
+from anklesleep.web.today import today_view
+
+TZ = dt.timezone(dt.timedelta(hours=1))
+
+
+def _done(at: dt.datetime, completed: bool = True) -> SessionRecord:
+    record = new_record(routine="full", local_start=at, planned_seconds=600, source="web")
+    from dataclasses import replace
+
+    return replace(record, completed=completed, completed_seconds=600 if completed else 100)
+
+
+def test_slots_status_and_streak() -> None:
+    now = dt.datetime(2026, 3, 14, 22, 5, tzinfo=TZ)
+    records = [
+        _done(dt.datetime(2026, 3, 12, 7, 0, tzinfo=TZ)),
+        _done(dt.datetime(2026, 3, 13, 22, 0, tzinfo=TZ)),
+        _done(dt.datetime(2026, 3, 14, 7, 10, tzinfo=TZ)),
+        _done(dt.datetime(2026, 3, 14, 18, 40, tzinfo=TZ), completed=False),
+    ]
+    view = today_view(records, None, now, SlotSettings())
+    assert view.day == dt.date(2026, 3, 14)
+    assert [s.status for s in view.slots] == ["done", "partial", "not yet"]
+    assert view.done_count == 1
+    assert view.streak == 3
+    assert view.current_slot == "bedtime"
+    assert [s.current for s in view.slots] == [False, False, True]
+    assert not view.nudge_diary  # evening
+
+
+def test_a_bedtime_session_after_midnight_still_counts_for_the_evening() -> None:
+    now = dt.datetime(2026, 3, 15, 0, 30, tzinfo=TZ)
+    view = today_view([_done(now)], None, now, SlotSettings())
+    assert view.day == dt.date(2026, 3, 14)
+    assert view.slots[2].status == "done"
+
+
+def test_morning_nudge_until_the_diary_is_filled_in() -> None:
+    now = dt.datetime(2026, 3, 14, 8, 0, tzinfo=TZ)
+    assert today_view([], None, now, SlotSettings()).nudge_diary
+    night = SleepEntry(
+        night=dt.date(2026, 3, 14),
+        into_bed=dt.time(23, 0),
+        tried_to_sleep=dt.time(23, 0),
+        sol_minutes=10,
+        awakenings=0,
+        waso_minutes=0,
+        final_awakening=dt.time(7, 0),
+        out_of_bed=dt.time(7, 0),
+        quality=5,
+    )
+    view = today_view([], night, now, SlotSettings())
+    assert not view.nudge_diary
+    assert view.night_metrics is not None
+    assert view.night_metrics.tst == 470
+    assert view.to_dict()["last_night_metrics"]["tst_minutes"] == 470
