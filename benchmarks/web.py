@@ -29,6 +29,9 @@ from pathlib import Path
 CLIENTS = 32
 REQUESTS_PER_CLIENT = 60
 WARMUP = 100
+#: Each target is measured this many times, interleaved, and its best round is reported:
+#: on a shared machine, other work only ever makes a round slower.
+ROUNDS = 3
 
 SERVER = """
 import datetime as dt, sys, uvicorn

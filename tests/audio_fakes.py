@@ -9,6 +9,8 @@ import numpy as np
 from anklesleep.voice import Samples
 
 FAKE_RATE = 22050
+BUZZ_HZ = 126  # 22050 / 126 = 175 samples: a whole number per period
+PERIOD = FAKE_RATE // BUZZ_HZ
 
 
 @dataclass
@@ -31,10 +33,12 @@ class FakeEngine:
 
     def synthesize(self, text: str) -> tuple[Samples, int]:
         self.calls.append(text)
-        seconds = 0.06 * len(text)
-        t = np.arange(round(seconds * FAKE_RATE)) / FAKE_RATE
-        # a 130 Hz buzz with its harmonics, roughly the spectrum of a low voice
-        buzz = sum(np.sin(2 * np.pi * 130 * k * t) / k for k in range(1, 30))
+        n = round(0.06 * len(text) * FAKE_RATE)
+        # a 126 Hz buzz with its harmonics, roughly the spectrum of a low voice; harmonics at
+        # 504, 630, 756 and 882 Hz sit right next to the tones. One period, repeated.
+        t = np.arange(PERIOD) / FAKE_RATE
+        period = sum(np.sin(2 * np.pi * BUZZ_HZ * k * t) / k for k in range(1, 30))
+        buzz = np.tile(period, n // PERIOD + 1)[:n]
         burst = self.level * buzz / np.max(np.abs(buzz))
         silence_before = np.zeros(round(self.lead * FAKE_RATE))
         silence_after = np.zeros(round(self.tail * FAKE_RATE))
@@ -42,4 +46,4 @@ class FakeEngine:
         return samples, FAKE_RATE
 
     def burst_seconds(self, text: str) -> float:
-        return 0.06 * len(text)
+        return round(0.06 * len(text) * FAKE_RATE) / FAKE_RATE

@@ -49,7 +49,7 @@ class Live:
         return [
             url
             for url in self.requests
-            if not (url.startswith(self.base + "/") or url.startswith(("data:", "blob:")))
+            if not url.startswith((self.base + "/", "data:", "blob:"))
         ]
 
 

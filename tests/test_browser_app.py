@@ -65,7 +65,9 @@ def _page(browser: Any, live: Live, viewport: dict[str, int] = PHONE, **kwargs: 
 
 
 def _audio(page: Any, expression: str) -> Any:
-    return page.evaluate(f"(() => {{ const a = document.getElementById('audio'); return {expression}; }})()")
+    return page.evaluate(
+        f"(() => {{ const a = document.getElementById('audio'); return {expression}; }})()"
+    )
 
 
 def _ready_player(page: Any) -> None:
@@ -121,7 +123,9 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     page.click("#next-step")
     wait_until(page, "document.getElementById('instruction').textContent === 'Circle inward.'")
     # the step's announcement, then the circles counted one by one
-    wait_until(page, "/^circle \\d \\/ 5$/.test(document.getElementById('count-label').textContent)")
+    wait_until(
+        page, "/^circle \\d \\/ 5$/.test(document.getElementById('count-label').textContent)"
+    )
     assert re.fullmatch(r"circle \d / 5", page.text_content("#count-label") or "")
     page.click("#next-step")
     wait_until(page, "document.getElementById('instruction').textContent === 'Now outward.'")
@@ -130,7 +134,10 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     wait_until(page, "document.getElementById('instruction').textContent === 'Circle inward.'")
     # The screen derives from currentTime: seek and it follows at once.
     _audio(page, "(a.pause(), a.currentTime = 0, 0)")
-    wait_until(page, "document.getElementById('instruction').textContent === 'Grip under both ankle knobs.'")
+    wait_until(
+        page,
+        "document.getElementById('instruction').textContent === 'Grip under both ankle knobs.'",
+    )
     # The session was checkpointed while it played (a closed tab leaves this partial record).
     record = sessions_store.list_sessions(live.engine)[0]
     assert record.steps_done
@@ -154,7 +161,11 @@ def test_five_more_circles_are_really_added_to_the_track(browser: Any, live: Liv
     page.wait_for_selector("#more:not([hidden])")
     at = _audio(page, "a.currentTime")
     page.click("#more-inward")
-    wait_until(page, "document.getElementById('status').textContent.startsWith('Five more circles added')", 60)
+    wait_until(
+        page,
+        "document.getElementById('status').textContent.startsWith('Five more circles added')",
+        60,
+    )
     assert _audio(page, "a.currentTime") == pytest.approx(at, abs=0.5)
     duration = _audio(page, "a.duration")
     assert duration > before["total_seconds"] + 7  # five circles of 1.5 s
@@ -211,6 +222,63 @@ def test_settings_persist_across_a_reload(browser: Any, live: Live) -> None:
     assert page.errors == []
 
 
+def _seed(live: Live) -> None:
+    """A week of use, so the pages show what they look like in real life."""
+    import datetime as dt
+
+    from anklesleep.diary import SleepEntry, SymptomEntry
+    from anklesleep.sessionlog import new_record
+    from anklesleep.store import settings as settings_store
+
+    now = live.clock()
+    with live.engine.begin() as conn:
+        settings_store.put(conn, "safety_acknowledged_at", now.isoformat(), now)
+        for back in range(7):
+            day = now.date() - dt.timedelta(days=back)
+            night = SleepEntry(
+                day,
+                dt.time(23, 5),
+                dt.time(23, 20),
+                10 + 5 * back,
+                back % 3,
+                5 * (back % 3),
+                dt.time(6, 40),
+                dt.time(7, 0),
+                2 + back % 4,
+            )
+            diary_store.save_night(conn, night, now)
+            diary_store.save_symptoms(conn, [SymptomEntry(day, "shoulders", 6 - back % 3)], now)
+    for back in range(1, 7):
+        for hour in (7, 22):
+            start = (now - dt.timedelta(days=back)).replace(hour=hour, minute=10)
+            record = new_record(
+                routine="full" if hour == 22 else "quick",
+                local_start=start,
+                planned_seconds=600,
+                source="web",
+            )
+            sessions_store.start_session(live.engine, record)
+            sessions_store.finish(
+                live.engine,
+                record.uuid,
+                completed=back != 3,
+                ended_at=start,
+                completed_seconds=600 if back != 3 else 240,
+                steps_done=[],
+            )
+    morning = now.replace(hour=7, minute=5)
+    record = new_record(routine="quick", local_start=morning, planned_seconds=75, source="web")
+    sessions_store.start_session(live.engine, record)
+    sessions_store.finish(
+        live.engine,
+        record.uuid,
+        completed=True,
+        ended_at=morning,
+        completed_seconds=75,
+        steps_done=[],
+    )
+
+
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_every_page_screenshot_and_accessibility(browser: Any, live: Live, theme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
@@ -219,6 +287,7 @@ def test_every_page_screenshot_and_accessibility(browser: Any, live: Live, theme
 
     with live.engine.begin() as conn:
         preferences.save(conn, preferences.Preferences(theme=theme), live.clock())  # type: ignore[arg-type]
+    _seed(live)
     axe = Axe()
     problems: list[str] = []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -227,9 +296,11 @@ def test_every_page_screenshot_and_accessibility(browser: Any, live: Live, theme
         for name, path in PAGES.items():
             page.goto(live.base + path)
             if name == "player":
-                if "/safety" in page.url:
-                    page.click("[data-testid=acknowledge]")
                 _ready_player(page)
+                _audio(page, "a.currentTime = 12")  # into the inward circles
+                wait_until(
+                    page, "document.getElementById('count-label').textContent.startsWith('circle')"
+                )
             assert page.get_attribute("html", "data-theme") == theme
             page.screenshot(path=str(ARTIFACTS / f"{name}-{size_name}-{theme}.png"), full_page=True)
             results = axe.run(page)

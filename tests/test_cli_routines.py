@@ -45,7 +45,9 @@ def test_timeline_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(result.out)
     assert data["routine"] == "quick"
     assert data["options"]["tempo"] == 0.5
-    assert data["total_seconds"] == pytest.approx(data["cues"][-1]["start"] + data["cues"][-1]["duration"])
+    assert data["total_seconds"] == pytest.approx(
+        data["cues"][-1]["start"] + data["cues"][-1]["duration"]
+    )
     kinds = {c["kind"] for c in data["cues"]}
     assert {"grip", "announce", "circle", "tilt", "switch", "done"} <= kinds
 

@@ -109,6 +109,14 @@ def test_impossible_nights_are_refused_in_one_line(
     assert "\n" not in info.value.message
 
 
+@pytest.mark.parametrize(("note", "fragment"), [("a\x00b", "NUL"), ("ok \udc39", "position 4")])
+def test_notes_that_cannot_be_stored_are_refused(note: str, fragment: str) -> None:
+    with pytest.raises(AnkleSleepError, match=fragment):
+        diary.validate_entry(replace(entry(), note=note), TODAY)
+    with pytest.raises(AnkleSleepError, match=fragment):
+        diary.validate_symptom(SymptomEntry(TODAY, "knee", 1, note), TODAY)
+
+
 def test_seconds_in_a_clock_time_are_refused() -> None:
     bad = replace(entry(), into_bed=dt.time(23, 10, 30))
     with pytest.raises(AnkleSleepError, match="into_bed: got 23:10:30"):
@@ -143,7 +151,12 @@ def valid_nights(draw: st.DrawFn) -> SleepEntry:
         final_awakening=at(before_trying + window),
         out_of_bed=at(before_trying + window + after),
         quality=draw(st.integers(1, 5)),
-        note=draw(st.text(st.characters(blacklist_characters="\x00"), max_size=20)),
+        note=draw(
+            st.text(
+                st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=20,
+            )
+        ),
     )
 
 

@@ -41,7 +41,9 @@ def test_extra_circles_forms() -> None:
 
 
 def test_choices() -> None:
-    with pytest.raises(AnkleSleepError, match="--foot-order: got 'random'; use by-section or by-foot"):
+    with pytest.raises(
+        AnkleSleepError, match="--foot-order: got 'random'; use by-section or by-foot"
+    ):
         validate(foot_order="random")
     with pytest.raises(AnkleSleepError, match="--first-foot: got 'both'; use left or right"):
         validate(first_foot="both")

@@ -18,6 +18,7 @@ from anklesleep.reminders import (
     Schedule,
     next_reminder,
     occurrence,
+    upcoming,
 )
 from anklesleep.schedule import Slot, SlotName, SlotSettings
 
@@ -257,6 +258,18 @@ def test_next_reminder_in_local_time() -> None:
         local(NEW_YORK, 2026, 3, 8, 22, 30),
     )
     assert next_reminder(slots(morning=None, home=None, bedtime=None), evening) is None
+
+
+def test_upcoming_lists_a_window_soonest_first() -> None:
+    now = local(LONDON, 2026, 3, 28, 20, 0)  # the evening before the clocks go forward
+    soon = upcoming(slots(), now, dt.timedelta(days=1))
+    assert [(n, t.strftime("%d %H:%M %Z")) for n, t in soon] == [
+        ("bedtime", "28 22:30 GMT"),
+        ("morning", "29 07:00 BST"),
+        ("home", "29 18:30 BST"),
+    ]
+    assert len(upcoming(slots(), now, dt.timedelta(days=7))) == 21
+    assert upcoming(slots(morning=None, home=None, bedtime=None), now) == []
 
 
 def test_occurrence_resolves_wall_time_to_utc() -> None:

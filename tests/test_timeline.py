@@ -205,7 +205,9 @@ option_values = st.fixed_dictionaries(
 
 @settings(max_examples=60, deadline=None)
 @given(raw=option_values, routine_id=st.sampled_from(["full", "quick"]))
-def test_any_valid_options_give_a_contiguous_timeline(raw: dict[str, object], routine_id: str) -> None:
+def test_any_valid_options_give_a_contiguous_timeline(
+    raw: dict[str, object], routine_id: str
+) -> None:
     routine = FULL if routine_id == "full" else QUICK
     timeline = expand(routine, validate(**raw), estimate_speech_seconds)
     _assert_contiguous(timeline)

@@ -37,6 +37,7 @@ instants = st.datetimes(
 )
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=TODAY)
 finite = st.floats(allow_nan=False, allow_infinity=False)
+non_negative = st.floats(min_value=0, allow_nan=False, allow_infinity=False)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | finite | texts,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
@@ -59,12 +60,24 @@ def session_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
         "ended_at": None if ended is None else enc(ended),
         "utc_offset_minutes": draw(st.integers(-720, 840)),
         "local_date": enc(draw(dates)),
-        "planned_seconds": draw(finite),
-        "completed_seconds": draw(finite),
+        "planned_seconds": draw(non_negative),
+        "completed_seconds": draw(non_negative),
         "completed": draw(st.booleans()),
         "steps_done": draw(st.lists(texts, max_size=4)),
         "options": draw(st.dictionaries(texts, json_values, max_size=3)),
         "source": draw(st.sampled_from(["terminal", "web", "import"])),
+    }
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> dict[str, Any]:
+    start = draw(dates)
+    return {
+        "number": draw(st.integers(1, 50)),
+        "pair": draw(st.integers(1, 25)),
+        "condition": draw(st.sampled_from(["baseline", "routine", "usual"])),
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(days=draw(st.integers(0, 27)))).isoformat(),
     }
 
 
@@ -77,8 +90,12 @@ def experiment_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
         "status": draw(st.sampled_from(["active", "stopped", "finished"])),
         "outcome": draw(st.sampled_from(["se", "tst", "sol", "quality"])),
         "seed": draw(st.integers(0, 2**31 - 1)),
-        "design": draw(st.dictionaries(texts, json_values, max_size=3)),
-        "schedule": draw(st.lists(json_values, max_size=3)),
+        "design": {
+            **draw(st.dictionaries(texts, json_values, max_size=2)),
+            "weeks": draw(st.integers(1, 52)),
+            "block_days": draw(st.integers(1, 28)),
+        },
+        "schedule": draw(st.lists(blocks(), min_size=1, max_size=3)),
         "start_date": enc(draw(dates)),
         "ended_at": None if ended is None else enc(ended),
     }
@@ -261,6 +278,40 @@ def test_a_bad_row_imports_nothing_and_names_every_problem(engine: Engine) -> No
     assert count(engine, "sleep_entries") == 0
 
 
+def test_broken_text_in_a_file_is_a_row_error_not_a_crash(engine: Engine) -> None:
+    doc = '{"format": "anklesleep-export", "schema_version": 1, "tables": {"settings": ['
+    doc += '{"key": "a\\udc39", "value": 1}, {"key": "b", "value": ["\\ud800"]}]}}'
+    with pytest.raises(AnkleSleepError) as info:
+        load(engine, exportfiles.parse_json(doc, "x.json"))
+    assert "settings row 1: key: has a broken character at position 2" in info.value.message
+    assert "settings row 2: value: has a broken character" in info.value.message
+
+
+def test_sessions_and_experiments_must_be_readable_by_the_app(engine: Engine) -> None:
+    session = {
+        "uuid": "s1", "routine": "full", "slot": "noon", "started_at": "2026-03-01T07:00:00+00:00",
+        "utc_offset_minutes": 60, "local_date": "2026-03-01", "planned_seconds": 600.0,
+        "steps_done": [], "options": {}, "source": "terminal",
+    }  # fmt: skip
+    experiment = {
+        "uuid": "e1", "created_at": "2026-03-01T07:00:00+00:00", "status": "active",
+        "outcome": "se", "seed": 1, "design": {"weeks": 4, "block_days": 7},
+        "schedule": [{"number": 1, "pair": 1, "condition": "sometimes", "start": "2026-03-01",
+                      "end": "2026-03-07"}],
+        "start_date": "2026-03-01",
+    }  # fmt: skip
+    with pytest.raises(AnkleSleepError) as info:
+        load(
+            engine,
+            transfer.incoming_from_tables({"sessions": [session], "experiments": [experiment]}),
+        )
+    assert "sessions row 1: slot: got 'noon'" in info.value.message
+    assert (
+        "experiments row 1: schedule block 1: schedule.condition: got 'sometimes'"
+        in info.value.message
+    )
+
+
 def test_duplicate_keys_in_one_file_are_refused(engine: Engine) -> None:
     row = night_row(sample_night(10), NOW)
     with pytest.raises(
@@ -424,3 +475,34 @@ def test_backup_refuses_memory_and_postgres() -> None:
 
     with fresh() as memory, pytest.raises(AnkleSleepError, match="lives in memory"):
         backup(memory, Path("x.sqlite3"))
+
+
+def test_real_sessions_and_experiments_survive_a_round_trip(engine: Engine) -> None:
+    from anklesleep import experiment as exp
+    from anklesleep.sessionlog import new_record
+    from anklesleep.store import experiments as experiments_store
+    from anklesleep.store import sessions as sessions_store
+
+    zone = dt.timezone(dt.timedelta(hours=9))
+    record = new_record(
+        routine="full",
+        local_start=dt.datetime(2026, 3, 13, 22, 5, 30, 123456, tzinfo=zone),
+        planned_seconds=612.25,
+        options={"tempo": 1.1, "first_foot": "right"},
+    )
+    sessions_store.start_session(engine, record)
+    sessions_store.checkpoint(engine, record.uuid, ["T1", "T2"], 95.5)
+    design = exp.design(weeks=4, block_days=7, outcome="se", seed=12345)
+    planned = exp.new_experiment(
+        design, dt.date(2026, 3, 2), today=dt.date(2026, 3, 1), uuid="e-1", created_at=NOW
+    )
+    with engine.begin() as conn:
+        experiments_store.save(conn, planned)
+    text = transfer.to_json(export(engine), NOW)
+    with fresh() as other:
+        report = load(other, exportfiles.parse_json(text, "x.json"))
+        assert report.added == {"sessions": 1, "experiments": 1}
+        assert transfer.to_json(export(other), NOW) == text
+        assert sessions_store.list_sessions(other) == sessions_store.list_sessions(engine)
+        with other.connect() as conn:
+            assert experiments_store.get(conn, "e-1") == planned

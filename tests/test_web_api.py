@@ -111,9 +111,11 @@ def test_track_formats_and_errors(engine: Engine, tmp_path: Path) -> None:
     assert bad.json()["field"] == "fmt"
     missing = c.get(f"/tracks/{'a' * 40}.mp3")
     assert missing.status_code == 404
-    assert "not ready" in missing.json()["error"] if missing.headers[
-        "content-type"
-    ].startswith("application/json") else "not ready" in missing.text
+    assert (
+        "not ready" in missing.json()["error"]
+        if missing.headers["content-type"].startswith("application/json")
+        else "not ready" in missing.text
+    )
     assert c.get("/tracks/..%2F..%2Fetc.mp3").status_code == 404
 
 
@@ -321,13 +323,20 @@ def test_settings_round_trip(engine: Engine, tmp_path: Path) -> None:
     assert start["safety_acknowledged_at"] is None
     assert start["preferences"]["theme"] == "auto"
     body = {
-        "slots": {"timezone": "Asia/Tokyo", "slots": {"bedtime": {"time": "21:45", "enabled": False}}},
+        "slots": {
+            "timezone": "Asia/Tokyo",
+            "slots": {"bedtime": {"time": "21:45", "enabled": False}},
+        },
         "preferences": {"theme": "light", "options": {"tempo": 0.8, "voice": False}},
         "safety_acknowledged": True,
     }
     saved = c.put("/api/settings", json=body, headers=csrf(c)).json()
     assert saved["slots"]["timezone"] == "Asia/Tokyo"
-    assert saved["slots"]["slots"]["bedtime"] == {"time": "21:45", "enabled": False, "routine": "full"}
+    assert saved["slots"]["slots"]["bedtime"] == {
+        "time": "21:45",
+        "enabled": False,
+        "routine": "full",
+    }
     assert saved["preferences"]["theme"] == "light"
     assert saved["preferences"]["options"]["tempo"] == 0.8
     assert saved["preferences"]["options"]["voice"] is False
@@ -353,7 +362,8 @@ def test_bad_settings_change_nothing(
     c, _ = client(engine, tmp_path)
     # a good change next to the bad one must not be stored either
     response = c.put(
-        "/api/settings", json={**body, "preferences": body.get("preferences", {"theme": "dark"})},
+        "/api/settings",
+        json={**body, "preferences": body.get("preferences", {"theme": "dark"})},
         headers=csrf(c),
     )
     assert response.status_code == 400
@@ -367,9 +377,7 @@ def test_openapi_describes_every_api_route(engine: Engine, tmp_path: Path) -> No
     c, _ = client(engine, tmp_path)
     doc = c.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    described = {
-        (path, method.upper()) for path, ops in doc["paths"].items() for method in ops
-    }
+    described = {(path, method.upper()) for path, ops in doc["paths"].items() for method in ops}
     for route in api.routes:
         if not route.path.startswith("/api/"):
             continue

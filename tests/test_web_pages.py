@@ -387,3 +387,14 @@ def test_pages_load_nothing_from_outside(engine: Engine, tmp_path: Path) -> None
         assert not re.search(r'(src|href)="(https?:)?//', html), path
         assert "<style" not in html and " style=" not in html, path
         assert "<script>" not in html, path
+
+
+def test_the_calendar_links_each_reminder_to_its_player(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.get("/calendar.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/calendar")
+    text = response.text
+    assert text.startswith("BEGIN:VCALENDAR")
+    assert text.count("BEGIN:VEVENT") == 3
+    assert "http://127.0.0.1:8000/play/full" in text.replace("\r\n ", "")

@@ -64,13 +64,9 @@ def test_state_changes_without_the_csrf_token_are_refused(engine: Engine, tmp_pa
 
 def test_the_token_in_a_form_field_or_header_is_accepted(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
-    ok = c.post(
-        "/api/sessions", json={"routine": "quick", "planned_seconds": 60}, headers=csrf(c)
-    )
+    ok = c.post("/api/sessions", json={"routine": "quick", "planned_seconds": 60}, headers=csrf(c))
     assert ok.status_code == 201
-    form = c.post(
-        "/safety", data={"csrf_token": form_csrf(c), "next": "/"}, follow_redirects=False
-    )
+    form = c.post("/safety", data={"csrf_token": form_csrf(c), "next": "/"}, follow_redirects=False)
     assert form.status_code == 303
 
 
@@ -93,7 +89,9 @@ def test_first_visit_sets_an_httponly_samesite_csrf_cookie(engine: Engine, tmp_p
 
 
 def test_with_an_access_token_every_request_needs_it(engine: Engine, tmp_path: Path) -> None:
-    c, _ = client(engine, tmp_path, token="s3cret-token-for-tests", base_url="http://192.168.1.9:8000")
+    c, _ = client(
+        engine, tmp_path, token="s3cret-token-for-tests", base_url="http://192.168.1.9:8000"
+    )
     denied = c.get("/")
     assert denied.status_code == 401
     assert "token: missing or wrong" in denied.text

@@ -76,7 +76,13 @@ def test_a_busy_port_is_a_one_line_error(
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("0.0.0.0", False), ("192.168.1.4", False)],
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("0.0.0.0", False),
+        ("192.168.1.4", False),
+    ],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert serve_module.is_loopback_host(host) is loopback

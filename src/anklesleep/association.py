@@ -110,7 +110,8 @@ def _sentence(c: Comparison) -> str:
     assert c.difference is not None and c.low is not None and c.high is not None
     info = METRIC_INFO[c.metric]
     size = _fmt(c.difference, c.decimals)
-    interval = f"{c.low:+.{c.decimals}f} {_(info.unit)} … {c.high:+.{c.decimals}f} {_(info.unit)}"
+    low, high = round(c.low, c.decimals) + 0.0, round(c.high, c.decimals) + 0.0
+    interval = f"{low:+.{c.decimals}f} {_(info.unit)} … {high:+.{c.decimals}f} {_(info.unit)}"
     better = c.favours == "after"
     word = _("better") if better else _("worse")
     direction = _("higher") if c.difference > 0 else _("lower")

@@ -170,7 +170,7 @@ def adherence_calendar(days: Sequence[DayAdherence], weeks: int = 53) -> Chart:
         offset = (d.day - first_monday).days
         grid[offset % 7, offset // 7] = d.count
     cmap = ListedColormap(list(CALENDAR_COLOURS)).with_extremes(bad="#ffffff")
-    figure = _new_figure(max(3.5, min(10.0, 1.2 + columns * 0.17)), 2.2)
+    figure = _new_figure(max(4.5, min(10.0, 1.6 + columns * 0.2)), 2.4)
     ax = figure.add_subplot()
     ax.pcolormesh(
         np.ma.masked_invalid(grid),

@@ -224,6 +224,24 @@ def parse_score(value: str | int, field: str) -> int:
     )
 
 
+def text_problem(text: str) -> str | None:
+    """Why `text` cannot be stored on every back end (a NUL or a broken character), or None."""
+    if "\x00" in text:
+        return "contains a NUL character; remove it"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"has a broken character at position {exc.start + 1}; retype it"
+    return None
+
+
+def check_note(note: str) -> str:
+    problem = text_problem(note)
+    if problem:
+        raise AnkleSleepError(f"note: {problem}", field="note")
+    return note
+
+
 def check_symptom(key: str) -> str:
     if key not in SYMPTOM_KEYS:
         raise AnkleSleepError(
@@ -325,8 +343,7 @@ def validate_entry(entry: SleepEntry, today: dt.date) -> SleepEntry:
             "awakenings, or 0 minutes awake",
             field="waso_minutes",
         )
-    if "\x00" in entry.note:
-        raise AnkleSleepError("note: contains a NUL character; remove it", field="note")
+    check_note(entry.note)
     return entry
 
 
@@ -398,6 +415,5 @@ def validate_symptom(entry: SymptomEntry, today: dt.date) -> SymptomEntry:
             "score a day that has happened",
             field="day",
         )
-    if "\x00" in entry.note:
-        raise AnkleSleepError("note: contains a NUL character; remove it", field="note")
+    check_note(entry.note)
     return entry

@@ -120,20 +120,27 @@ def local_day(instant: dt.datetime, zone: dt.tzinfo) -> dt.date:
     return instant.astimezone(zone).date()
 
 
-def next_reminder(settings: SlotSettings, now: dt.datetime) -> tuple[SlotName, dt.datetime] | None:
-    """The next enabled slot after `now` and its start in the user's zone (None if all off)."""
+def upcoming(
+    settings: SlotSettings, now: dt.datetime, within: dt.timedelta = dt.timedelta(days=1)
+) -> list[tuple[SlotName, dt.datetime]]:
+    """Enabled slots due after `now` and no later than `now + within`, soonest first, each with
+    its start in the user's zone (for a web page that shows browser notifications)."""
     zone = zone_of(settings.timezone)
     today = local_day(now, zone)
-    upcoming = sorted(
+    end = now + within
+    found = sorted(
         (occurrence(slot, today + dt.timedelta(days=offset), zone), slot.name)
-        for offset in range(-1, 3)
+        for offset in range(-1, within.days + 3)
         for slot in settings.slots
         if slot.enabled
     )
-    for instant, name in upcoming:
-        if instant > now:
-            return name, instant.astimezone(zone)
-    return None
+    return [(name, instant.astimezone(zone)) for instant, name in found if now < instant <= end]
+
+
+def next_reminder(settings: SlotSettings, now: dt.datetime) -> tuple[SlotName, dt.datetime] | None:
+    """The next enabled slot after `now` and its start in the user's zone (None if all off)."""
+    soon = upcoming(settings, now, dt.timedelta(days=2))
+    return soon[0] if soon else None
 
 
 @dataclass

@@ -183,7 +183,7 @@ def sheet_html(
 
 _CSS = """
 :root { color-scheme: light dark; --ink: #1d1d1f; --paper: #fbfaf7; --muted: #5c5c66;
-  --line: #d8d4cc; --card: #ffffff; --as-accent: #c2410c; }
+  --line: #d8d4cc; --card: #ffffff; --as-accent: #c2410c; --as-paper: var(--card); }
 @media (prefers-color-scheme: dark) {
   :root { --ink: #ececec; --paper: #141416; --muted: #a7a7b0; --line: #3a3a40;
     --card: #1d1d21; --as-accent: #ffa94d; }

@@ -38,7 +38,7 @@ from anklesleep.options import Options
 from anklesleep.options import from_dict as options_from_dict
 from anklesleep.routine import Routine
 from anklesleep.timeline import Cue, SpeechSeconds, Timeline, estimate_speech_seconds, expand
-from anklesleep.tones import cue_sound, sound_seconds
+from anklesleep.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.voice import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.vtt import webvtt
 
@@ -46,7 +46,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = CLIP_RATE
 #: Bump when mixing or encoding changes, so cached tracks are rendered again.
-MIX_VERSION = 1
+MIX_VERSION = 3
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
 #: Silence between a tone and speech in the same cue (the closing chime, then the words).
@@ -120,7 +120,13 @@ def tone_room(cue: Cue) -> float:
 
 
 def sounds_tone(cue: Cue, ticks: bool) -> bool:
-    return cue.tone_hz is not None and (ticks or cue.kind not in TICK_KINDS)
+    """Whether a tone is heard at this cue: it has one, ticks are on for circles and tilts,
+    and the cue leaves room for a sound long enough not to click (see `tones.MIN_SECONDS`)."""
+    return (
+        cue.tone_hz is not None
+        and (ticks or cue.kind not in TICK_KINDS)
+        and sound_seconds(cue.kind, tone_room(cue)) >= MIN_SECONDS
+    )
 
 
 def mix(

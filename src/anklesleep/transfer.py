@@ -38,7 +38,13 @@ from sqlalchemy import (
 )
 
 from anklesleep import __version__
-from anklesleep.diary import SleepEntry, SymptomEntry, validate_entry, validate_symptom
+from anklesleep.diary import (
+    SleepEntry,
+    SymptomEntry,
+    text_problem,
+    validate_entry,
+    validate_symptom,
+)
 from anklesleep.errors import AnkleSleepError
 from anklesleep.store.tables import metadata
 from anklesleep.store.types import UTCDateTime
@@ -151,8 +157,9 @@ def _reject_constant(name: str) -> Any:
 
 
 def _check_text(value: str, length: int | None) -> str:
-    if "\x00" in value:
-        raise ValueError("contains a NUL character")
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     if length is not None and len(value) > length:
         raise ValueError(f"is {len(value)} characters long; at most {length} fit")
     return value
@@ -160,9 +167,12 @@ def _check_text(value: str, length: int | None) -> str:
 
 def _check_json(value: Any) -> Any:
     try:
-        json.dumps(value, allow_nan=False)
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"is not plain JSON ({exc})") from None
+    problem = text_problem(text)
+    if problem:
+        raise ValueError(problem.replace("position", "JSON position"))
     return value
 
 
@@ -327,6 +337,75 @@ def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
         validate_symptom(entry, today)
     elif table == "settings" and not row["key"].strip():
         raise AnkleSleepError("key: is empty; give the setting's name", field="key")
+    elif table == "sessions":
+        _check_session(row)
+    elif table == "experiments":
+        _check_experiment(row)
+
+
+def _check_session(row: Decoded) -> None:
+    """What the session log needs to read the row back (slot, source, sane numbers)."""
+    from anklesleep.schedule import check_slot_name
+    from anklesleep.sessionlog import SOURCES
+
+    check_slot_name(row["slot"])
+    if row["source"] not in SOURCES:
+        raise AnkleSleepError(
+            f"source: got {row['source']!r}; use one of {', '.join(SOURCES)}", field="source"
+        )
+    for name in ("planned_seconds", "completed_seconds"):
+        if row[name] < 0:
+            raise AnkleSleepError(f"{name}: got {row[name]}; give 0 or more", field=name)
+    if not -24 * 60 < row["utc_offset_minutes"] < 24 * 60:
+        raise AnkleSleepError(
+            f"utc_offset_minutes: got {row['utc_offset_minutes']}; give less than a day",
+            field="utc_offset_minutes",
+        )
+    if not isinstance(row["steps_done"], list) or not all(
+        isinstance(step, str) for step in row["steps_done"]
+    ):
+        raise AnkleSleepError("steps_done: give a JSON list of step names", field="steps_done")
+    if not isinstance(row["options"], dict):
+        raise AnkleSleepError("options: give a JSON object", field="options")
+
+
+def _check_experiment(row: Decoded) -> None:
+    """What the experiment store needs to read the row back (its fixed plan must be whole)."""
+    from anklesleep.experiment import OUTCOMES, STATUSES, Block
+
+    if row["status"] not in STATUSES:
+        raise AnkleSleepError(
+            f"status: got {row['status']!r}; use one of {', '.join(STATUSES)}", field="status"
+        )
+    if row["outcome"] not in OUTCOMES:
+        raise AnkleSleepError(
+            f"outcome: got {row['outcome']!r}; use one of {', '.join(OUTCOMES)}", field="outcome"
+        )
+    design = row["design"]
+    if not isinstance(design, dict) or not all(
+        isinstance(design.get(k), int) and not isinstance(design.get(k), bool)
+        for k in ("weeks", "block_days")
+    ):
+        raise AnkleSleepError(
+            "design: give a JSON object with whole numbers weeks and block_days", field="design"
+        )
+    schedule = row["schedule"]
+    if not isinstance(schedule, list) or not schedule:
+        raise AnkleSleepError("schedule: give a non-empty JSON list of blocks", field="schedule")
+    for number, block in enumerate(schedule, start=1):
+        try:
+            if not isinstance(block, dict):
+                raise TypeError("not an object")
+            Block.from_dict(block)
+        except AnkleSleepError as exc:
+            raise AnkleSleepError(
+                f"schedule block {number}: {exc.message}", field="schedule"
+            ) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise AnkleSleepError(
+                f"schedule block {number}: {type(exc).__name__} {exc}; the plan is damaged",
+                field="schedule",
+            ) from None
 
 
 def check(

@@ -80,9 +80,19 @@ def experiment() -> None:
 
 
 @experiment.command(epilog="Example: anklesleep experiment start --weeks 8 --block-days 4")
-@click.option("--weeks", default="8", show_default=True, help="Length, without the baseline.")
 @click.option(
-    "--block-days", default="7", show_default=True, help="Days per block (blocks come in pairs)."
+    "--weeks",
+    default="8",
+    show_default=True,
+    metavar="N",
+    help="Length in weeks, an even number (without the baseline week).",
+)
+@click.option(
+    "--block-days",
+    default="7",
+    show_default=True,
+    metavar="N",
+    help="Days per block; blocks come in pairs (4 gives a firmer answer over 8 weeks).",
 )
 @click.option(
     "--outcome",
@@ -100,7 +110,9 @@ def experiment() -> None:
     show_default=True,
     help="Start with a week of diary only, no routine.",
 )
-@click.option("--start", "start", default=None, metavar="DATE", help="First day (default today).")
+@click.option(
+    "--start", "start", default=None, metavar="DATE", help="First day, YYYY-MM-DD (default today)."
+)
 @click.pass_context
 def start(
     ctx: click.Context,

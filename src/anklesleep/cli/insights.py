@@ -134,16 +134,14 @@ def stats(ctx: click.Context, /, as_json: bool, days: str) -> None:
     Also compares nights after a bedtime session with nights without: an association, not
     proof. For a fair test, run a personal experiment (anklesleep experiment start).
     """
-    from anklesleep.experiment import today_instruction
     from anklesleep.insights import jsonable, overview_dict
-    from anklesleep.store.evidence import latest_experiment, load_overview
+    from anklesleep.store.evidence import experiment_today, load_overview
 
     n = parse_days(days)
     engine = database(ctx)
     _now, today = local_today(engine)
     o = load_overview(engine, today, n)
-    experiment = latest_experiment(engine)
-    instruction = today_instruction(experiment, today) if experiment is not None else None
+    instruction = experiment_today(engine, today)
     if as_json:
         data: dict[str, Any] = overview_dict(o)
         data["experiment_today"] = jsonable(instruction) if instruction else None

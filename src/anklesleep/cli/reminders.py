@@ -244,10 +244,14 @@ def slots_routine(ctx: click.Context, slot: str, routine: str) -> None:
         database(ctx), lambda s: change(s, name, routine=routine, known_routines=set(known))
     )
     minutes = _minutes(new, _preferred_options(database(ctx))).get(routine)
-    length = _(" (about {minutes} min)").format(minutes=minutes) if minutes else ""
-    click.echo(
-        _("{slot}: {routine} routine{length}.").format(slot=name, routine=routine, length=length)
-    )
+    if minutes:
+        click.echo(
+            _("{slot}: {routine} routine (about {minutes} min).").format(
+                slot=name, routine=routine, minutes=minutes
+            )
+        )
+    else:
+        click.echo(_("{slot}: {routine} routine.").format(slot=name, routine=routine))
     _recalendar_hint(database(ctx))
 
 
@@ -403,7 +407,7 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
     Runs in the foreground until stopped (Ctrl+C); slot changes apply within a minute. To start
     it at login, see docs/reminders.md (a systemd user unit).
     """
-    from anklesleep import notify
+    from anklesleep import notify, reminders
     from anklesleep.reminders import DEFAULT_REPEATS, Reminders, Schedule, SystemClock
     from anklesleep.store.slot_status import done_checker
 
@@ -453,6 +457,7 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
             clock,
             load_settings=reload,
             report=_report(lambda: _zone(service.schedule.settings)),
+            max_wait=reminders.MAX_WAIT,
         )
     except KeyboardInterrupt:
         click.echo(_("Reminders stopped."))

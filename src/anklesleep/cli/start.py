@@ -294,19 +294,23 @@ def _run(
 
 def _summary(player: Any, t: Translate, *, completed: bool) -> str:
     from anklesleep.describe import clock
+    from anklesleep.i18n import ngettext
 
     played = clock(player.played_seconds())
     if completed:
         return t("Session complete ({played}). Rest your feet and sleep well.").format(
             played=played
         )
-    steps = len(player.steps_done)
     if player.state == "finished":
-        return t(
-            "Reached the end in {played}, with {skipped} steps skipped. Kept as a partial session."
-        ).format(played=played, skipped=len(player.skipped_steps()))
-    return t("Stopped after {played}; {steps} steps done. Kept as a partial session.").format(
-        played=played, steps=steps
+        count = len(player.skipped_steps())
+        skipped = ngettext("{n} step skipped", "{n} steps skipped", count).format(n=count)
+        return t("Reached the end in {played}, with {skipped}. Kept as a partial session.").format(
+            played=played, skipped=skipped
+        )
+    steps = len(player.steps_done)
+    done = ngettext("{n} step done", "{n} steps done", steps).format(n=steps)
+    return t("Stopped after {played}; {done}. Kept as a partial session.").format(
+        played=played, done=done
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from anklesleep.cli.common import database
-from anklesleep.i18n import N_, _, translator
+from anklesleep.i18n import N_, _, ngettext, translator
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
 STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
@@ -95,8 +95,6 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
 
 
 def _days(n: int) -> str:
-    from anklesleep.i18n import ngettext
-
     return ngettext("{n} day", "{n} days", n).format(n=n)
 
 
@@ -160,7 +158,8 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
         if r.completed:
             result = t("completed")
         else:
-            result = t("partial, {n} steps").format(n=len(r.steps_done))
+            n = len(r.steps_done)
+            result = ngettext("partial, {n} step", "partial, {n} steps", n).format(n=n)
         click.echo(
             f"{r.local_date.isoformat():<10}  {local:%H:%M}  {t(r.slot):<8} {r.routine:<8} "
             f"{done:>11}  {result}"

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from anklesleep.diary import SleepEntry, SymptomEntry
-from anklesleep.experiment import Experiment, ExperimentAdherence, adherence
+from anklesleep.experiment import (
+    Experiment,
+    ExperimentAdherence,
+    TodayInstruction,
+    adherence,
+    today_instruction,
+)
 from anklesleep.insights import Overview, nights_from, overview
 from anklesleep.sessionlog import SessionRecord
 from anklesleep.store import diary, sessions
@@ -69,3 +75,15 @@ def experiment_report(engine: Engine, experiment: Experiment, today: dt.date) ->
 def latest_experiment(engine: Engine) -> Experiment | None:
     with engine.connect() as conn:
         return experiment_store.latest(conn)
+
+
+def experiment_today(engine: Engine, today: dt.date) -> TodayInstruction | None:
+    """What the running experiment asks of `today`, for the Today screens; None when no
+    experiment is running (or the latest one ended more than a week ago)."""
+    e = latest_experiment(engine)
+    if e is None:
+        return None
+    ended = e.ended_at.date() if e.ended_at is not None else e.end_date
+    if e.status != "active" and (today - ended).days > 7:
+        return None
+    return today_instruction(e, today)

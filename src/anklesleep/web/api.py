@@ -7,6 +7,7 @@ the store, and answer JSON. Writes happen in one transaction after every check h
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from typing import Any
 
@@ -17,7 +18,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from anklesleep import diary, sessionlog
-from anklesleep import routines as library
 from anklesleep.describe import clock
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import translator
@@ -29,6 +29,7 @@ from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
 from anklesleep.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.web import openapi
+from anklesleep.web.cache import options_key
 from anklesleep.web.context import SAFETY_KEY, web_of
 from anklesleep.web.requests import (
     OPTION_PARAMS,
@@ -76,7 +77,7 @@ async def list_routines(request: Request) -> Response:
     options = web.preferences().options
     t = translator()
     result = []
-    for routine_id, routine in library.available().items():
+    for routine_id, routine in web.routines.all().items():
         total = expand(routine, options, estimate_speech_seconds, t).total_seconds
         result.append(
             {
@@ -94,15 +95,24 @@ async def list_routines(request: Request) -> Response:
 def _routine_options(request: Request) -> tuple[Any, Any]:
     params = request.query_params
     check_params(params, ("routine", "fmt", *OPTION_PARAMS))
-    routine = library.load(params.get("routine") or "full")
-    options = options_from(params, web_of(request).preferences().options)
+    web = web_of(request)
+    routine = web.routines.get(params.get("routine") or "full")
+    options = options_from(params, web.preferences().options)
     return routine, options
 
 
 async def get_timeline(request: Request) -> Response:
     routine, options = _routine_options(request)
-    timeline = expand(routine, options, estimate_speech_seconds, translator(options.language))
-    return JSONResponse(timeline_json(timeline))
+
+    def make() -> bytes:
+        t = translator(options.language)
+        timeline = expand(routine, options, estimate_speech_seconds, t)
+        return json.dumps(timeline_json(timeline), ensure_ascii=False).encode()
+
+    key = ("timeline", routine.id, id(routine), options_key(options))
+    body = web_of(request).memo.get_or_make(key, make)
+    assert isinstance(body, bytes)
+    return Response(body, media_type="application/json")
 
 
 async def get_track(request: Request) -> Response:
@@ -157,7 +167,7 @@ async def create_session(request: Request) -> Response:
     data = await json_body(request)
     allowed = ("routine", "options", "planned_seconds", "slot")
     check_params(data, allowed)
-    routine = library.load(str(data.get("routine") or ""))
+    routine = web.routines.get(str(data.get("routine") or ""))
     raw_options = data.get("options", {})
     if not isinstance(raw_options, dict):
         raise AnkleSleepError(f"options: got {raw_options!r}; expected an object", field="options")
@@ -395,7 +405,7 @@ async def put_settings(request: Request) -> Response:
                 if "enabled" in values
                 else None,
                 routine=str(values["routine"]) if "routine" in values else None,
-                known_routines=tuple(library.available()),
+                known_routines=tuple(web.routines.all()),
             )
     new_prefs = prefs
     if "preferences" in data:

@@ -55,6 +55,7 @@ def _templates() -> Jinja2Templates:
         autoescape=select_autoescape(("html", "svg")),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
+        auto_reload=False,
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]

@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from anklesleep import schedule
+from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import translator
 from anklesleep.options import Options
 from anklesleep.routine import Routine
@@ -26,6 +28,7 @@ from anklesleep.store import preferences as prefs_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
 from anklesleep.timeline import Timeline
+from anklesleep.web.cache import LRU, Routines
 
 Now = Callable[[], dt.datetime]
 TEMPLATES = Path(__file__).parent / "templates"
@@ -71,6 +74,38 @@ def real_renderer(voice: str | None = None) -> TrackRenderer:
     return render
 
 
+def _version_query() -> Any:
+    from sqlalchemy import func, select
+
+    from anklesleep.store.tables import sessions, settings, sleep_entries
+
+    def scalar(column: Any) -> Any:
+        return select(column).scalar_subquery()
+
+    return select(
+        scalar(func.count(sessions.c.id)),
+        scalar(func.max(sessions.c.id)),
+        scalar(func.sum(sessions.c.completed_seconds)),
+        scalar(func.count(sessions.c.ended_at)),
+        scalar(func.count(sleep_entries.c.id)),
+        scalar(func.max(sleep_entries.c.updated_at)),
+        scalar(func.count(settings.c.key)),
+        scalar(func.max(settings.c.updated_at)),
+    )
+
+
+_VERSION = _version_query()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The settings one request needs."""
+
+    slots: SlotSettings
+    prefs: prefs_store.Preferences
+    acknowledged: bool
+
+
 @dataclass
 class Web:
     """Services shared by all views."""
@@ -81,6 +116,34 @@ class Web:
     templates: Jinja2Templates
     #: rendered tracks by id (the file's stem), so downloads name a track, never a path
     tracks: dict[str, RenderedTrackLike] = field(default_factory=dict)
+    routines: Routines = field(default_factory=Routines)
+    memo: LRU = field(default_factory=LRU)
+    _version_sql: str | None = None
+
+    def data_version(self) -> tuple[object, ...]:
+        """A cheap fingerprint of everything Today shows; it changes with every write."""
+        if self._version_sql is None:  # compiled once: this runs on every Today request
+            self._version_sql = str(_VERSION.compile(dialect=self.engine.dialect))
+        with self.engine.connect() as conn:
+            return tuple(conn.exec_driver_sql(self._version_sql).one())
+
+    def snapshot(self) -> Snapshot:
+        """Slots, preferences and the safety acknowledgement, read in one query."""
+        with self.engine.connect() as conn:
+            stored = settings_store.get_all(conn)
+            raw_slots = stored.get(slots_store.KEY)
+            if isinstance(raw_slots, dict) and raw_slots.get("timezone"):
+                try:
+                    slots = schedule.from_dict(raw_slots)
+                except AnkleSleepError:
+                    slots = slots_store.load(conn)
+            else:
+                slots = slots_store.load(conn)
+        try:
+            prefs = prefs_store.from_mapping(stored.get(prefs_store.KEY))
+        except AnkleSleepError:
+            prefs = prefs_store.Preferences()
+        return Snapshot(slots, prefs, stored.get(SAFETY_KEY) is not None)
 
     def local_now(self, slots: SlotSettings | None = None) -> dt.datetime:
         tz = (slots or self.slots()).timezone
@@ -123,8 +186,10 @@ def theme_for(choice: str, local: dt.time) -> Literal["dark", "light", "auto"]:
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
     """A page from `templates/`, with the theme, CSRF token and navigation filled in."""
     web = web_of(request)
-    slots = context.pop("slots", None) or web.slots()
-    prefs = context.pop("prefs", None) or web.preferences()
+    snap: Snapshot | None = context.pop("snapshot", None)
+    if snap is None:
+        snap = web.snapshot()
+    slots, prefs = snap.slots, snap.prefs
     local = web.local_now(slots)
     base = {
         "theme": theme_for(prefs.theme, local.time()),

@@ -8,10 +8,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from anklesleep import routines as library
 from anklesleep.errors import AnkleSleepError
 from anklesleep.options import Options, validate
-from anklesleep.routine import Routine
 
 #: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
 OPTION_PARAMS = (
@@ -64,10 +62,6 @@ def check_params(params: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
             raise AnkleSleepError(
                 f"{key}: unknown parameter; allowed: {', '.join(allowed)}", field=key
             )
-
-
-def routine_named(routine_id: str) -> Routine:
-    return library.load(routine_id)
 
 
 def track_format(value: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -13,55 +14,113 @@ from anklesleep import routines as library
 from anklesleep import safety
 from anklesleep.describe import clock
 from anklesleep.i18n import translator
+from anklesleep.options import Options
+from anklesleep.sessionlog import SessionRecord
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
+from anklesleep.store.tables import sessions as sessions_table
 from anklesleep.timeline import estimate_speech_seconds, expand
-from anklesleep.web.context import SAFETY_KEY, Web, render, web_of
+from anklesleep.web.cache import options_key
+from anklesleep.web.context import SAFETY_KEY, Snapshot, Web, render, web_of
 from anklesleep.web.today import TodayView, today_view
 
-#: How far back Today looks for sessions (the streak is counted from these).
-STREAK_WINDOW_DAYS = 400
+#: Today first reads this many days of sessions; only a streak that long reads further back.
+RECENT_DAYS = 35
+STREAK_WINDOW_DAYS = 800
 
 
-def load_today(web: Web) -> TodayView:
-    slots = web.slots()
-    local = web.local_now(slots)
-    records = sessions_store.list_sessions(
-        web.engine, start=local.date() - dt.timedelta(days=STREAK_WINDOW_DAYS)
-    )
+def _sessions_since(web: Web, start: dt.date) -> list[SessionRecord]:
+    """Sessions from `start`, reused while the session table is unchanged (one cheap query)."""
+    with web.engine.connect() as conn:
+        version = tuple(
+            conn.execute(
+                select(
+                    func.count(),
+                    func.max(sessions_table.c.id),
+                    func.sum(sessions_table.c.completed_seconds),
+                    func.count(sessions_table.c.ended_at),
+                    func.max(sessions_table.c.local_date),
+                ).where(sessions_table.c.local_date >= start)
+            ).one()
+        )
+
+    def read() -> list[SessionRecord]:
+        return sessions_store.list_sessions(web.engine, start=start)
+
+    found = web.memo.get_or_make(("sessions", start, version), read)
+    assert isinstance(found, list)
+    return found
+
+
+def load_today(web: Web, snap: Snapshot | None = None) -> TodayView:
+    snap = snap or web.snapshot()
+    local = web.local_now(snap.slots)
+    records = _sessions_since(web, local.date() - dt.timedelta(days=RECENT_DAYS))
     with web.engine.connect() as conn:
         night = diary_store.get_night(conn, local.date())
-    return today_view(records, night, local, slots, translator())
+    view = today_view(records, night, local, snap.slots, translator())
+    if view.streak >= RECENT_DAYS - 1:  # a long streak: count it over the longer window
+        older = _sessions_since(web, local.date() - dt.timedelta(days=STREAK_WINDOW_DAYS))
+        view = today_view(older, night, local, snap.slots, translator())
+    return view
 
 
-def routine_lengths(web: Web) -> dict[str, str]:
+def routine_lengths(web: Web, options: Options) -> dict[str, str]:
     """Each built-in routine's length with the user's options, as `m:ss`."""
-    options = web.preferences().options
     t = translator()
-    return {
-        rid: clock(expand(library.builtin(rid), options, estimate_speech_seconds, t).total_seconds)
-        for rid in library.BUILTIN_IDS
-    }
+    routines = web.routines.all()
+
+    def make() -> dict[str, str]:
+        return {
+            rid: clock(expand(routines[rid], options, estimate_speech_seconds, t).total_seconds)
+            for rid in library.BUILTIN_IDS
+        }
+
+    key = ("lengths", tuple(id(routines[r]) for r in library.BUILTIN_IDS), options_key(options))
+    lengths = web.memo.get_or_make(key, make)
+    assert isinstance(lengths, dict)
+    return lengths
+
+
+#: Stands for the CSRF token in a cached page; each response puts the client's own in.
+CSRF_SLOT = "__anklesleep_csrf_token__"
 
 
 async def today(request: Request) -> Response:
+    """Today, re-rendered only when the data or the local minute changes (it is the busiest
+    page: a phone opens it every time)."""
     web = web_of(request)
-    view = load_today(web)
-    return render(
-        request,
-        "today.html",
-        view=view,
-        lengths=routine_lengths(web),
-        acknowledged=web.safety_acknowledged(),
-        local=web.local_now(),
-    )
+    version = web.data_version()
+    snap = web.memo.get_or_make(("snapshot", version), web.snapshot)
+    assert isinstance(snap, Snapshot)
+    local = web.local_now(snap.slots)
+
+    def make() -> bytes:
+        view = load_today(web, snap)
+        request.state.csrf = CSRF_SLOT
+        page = render(
+            request,
+            "today.html",
+            view=view,
+            lengths=routine_lengths(web, snap.prefs.options),
+            acknowledged=snap.acknowledged,
+            local=local,
+            snapshot=snap,
+        )
+        return bytes(page.body)
+
+    csrf = request.state.csrf
+    body = web.memo.get_or_make(("today", version, local.strftime("%Y%m%d%H%M")), make)
+    assert isinstance(body, bytes)
+    request.state.csrf = csrf
+    return Response(body.replace(CSRF_SLOT.encode(), csrf.encode()), media_type="text/html")
 
 
 async def about(request: Request) -> Response:
     t = translator()
-    full = library.builtin("full")
-    quick = library.builtin("quick")
+    routines = web_of(request).routines.all()
+    full, quick = routines["full"], routines["quick"]
     return render(
         request,
         "about.html",

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from anklesleep import routines as library
 from anklesleep.i18n import translator
 from anklesleep.illustrations import FEET, STEPS
 from anklesleep.web import pictures
@@ -27,7 +26,7 @@ async def player(request: Request) -> Response:
     routine_id = request.path_params["routine"]
     params = request.query_params
     check_params(params, ("autoplay", *OPTION_PARAMS))
-    routine = library.load(routine_id)
+    routine = web.routines.get(routine_id)
     options = options_from(params, web.preferences().options)
     redirect = needs_safety(
         web, str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")

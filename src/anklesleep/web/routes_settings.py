@@ -59,10 +59,9 @@ def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
 
 async def settings_page(request: Request) -> Response:
     web = web_of(request)
-    slots = web.slots()
-    prefs = web.preferences()
+    snap = web.snapshot()
     saved = request.query_params.get("saved") == "1"
-    return _page(request, form_values(slots, prefs), saved=saved, slots=slots, prefs=prefs)
+    return _page(request, form_values(snap.slots, snap.prefs), saved=saved, snapshot=snap)
 
 
 async def settings_save(request: Request) -> Response:
@@ -84,7 +83,23 @@ async def settings_save(request: Request) -> Response:
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
+async def calendar_file(request: Request) -> Response:
+    """The three moments as a daily calendar (.ics), each event linking to its player."""
+    from anklesleep.calendar_file import calendar_bytes
+
+    web = web_of(request)
+    snap = web.snapshot()
+    link = f"{request.url.scheme}://{request.url.netloc}/play/{{routine}}"
+    data = calendar_bytes(snap.slots, now=web.now(), link=link, options=snap.prefs.options)
+    return Response(
+        data,
+        media_type="text/calendar; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="anklesleep.ics"'},
+    )
+
+
 routes = [
+    Route("/calendar.ics", calendar_file, name="calendar"),
     Route("/settings", settings_page, name="settings"),
     Route("/settings", settings_save, methods=["POST"], name="settings_save"),
 ]

@@ -17,10 +17,9 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterable
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlencode
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_COOKIE = "anklesleep_csrf"
@@ -47,6 +46,12 @@ HEADERS: dict[str, str] = {
 }
 
 
+#: the headers above, encoded once, plus "no-store" for responses that set no caching
+_RAW_HEADERS = [
+    (k.encode(), v.encode()) for k, v in {**HEADERS, "cache-control": "no-store"}.items()
+]
+
+
 def new_token() -> str:
     """A fresh random token (access or CSRF), URL-safe."""
     return secrets.token_urlsafe(24)
@@ -63,13 +68,14 @@ def _host_name(host_header: str) -> str:
 
 
 def _cookies(headers: Headers) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
+    """Our cookies from the Cookie headers (plain name=value pairs; others are ignored)."""
+    found: dict[str, str] = {}
     for raw in headers.getlist("cookie"):
-        try:
-            jar.load(raw)
-        except Exception:  # a malformed cookie header is treated as no cookies
-            continue
-    return {key: morsel.value for key, morsel in jar.items()}
+        for part in raw.split(";"):
+            name, sep, value = part.strip().partition("=")
+            if sep and name in (CSRF_COOKIE, TOKEN_COOKIE):
+                found[name] = value.strip().strip('"')
+    return found
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -162,14 +168,12 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                out = MutableHeaders(scope=message)
-                for key, value in HEADERS.items():
-                    if key not in out:
-                        out[key] = value
-                if "cache-control" not in out:
-                    out["cache-control"] = "no-store"
+                raw = list(message.get("headers", []))
+                present = {name.lower() for name, _value in raw}
+                raw += [item for item in _RAW_HEADERS if item[0] not in present]
                 if fresh is not None:
-                    out.append("set-cookie", _cookie(CSRF_COOKIE, fresh))
+                    raw.append((b"set-cookie", _cookie(CSRF_COOKIE, fresh).encode()))
+                message = {**message, "headers": raw}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
