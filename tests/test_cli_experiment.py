@@ -145,10 +145,10 @@ def test_bad_options_get_one_line(
     assert result.err.count("\n") == 1
 
 
-def test_default_design_warns_it_cannot_reach_five_percent(
+def test_weekly_blocks_warn_they_cannot_reach_five_percent(
     capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
 ) -> None:
-    result = cli(capsys, db, "start", "--seed", "3", "--baseline")
+    result = cli(capsys, db, "start", "--seed", "3", "--baseline", "--block-days", "7")
     assert result.code == 0, result.err
     result.out = " ".join(result.out.split())
     assert "4 pairs of 7-day blocks" in result.out and "after a baseline week" in result.out

@@ -61,11 +61,13 @@ def test_bad_designs_get_one_line_naming_the_fix(
 
 def test_default_design_and_its_honest_limit() -> None:
     d = experiment.design(seed=3)
-    assert (d.weeks, d.block_days, d.outcome, d.baseline) == (8, 7, "quality", False)
-    assert d.pairs == 4 and d.washout_nights == 1
-    assert d.smallest_p == pytest.approx(0.125)
+    assert (d.weeks, d.block_days, d.outcome, d.baseline) == (8, 4, "quality", False)
+    assert d.pairs == 7 and d.washout_nights == 1
+    assert d.smallest_p < 0.05
+    # Weekly blocks over 8 weeks give 4 pairs: the test can never reach 5 %.
+    weekly = experiment.design(seed=3, block_days=7)
+    assert weekly.pairs == 4 and weekly.smallest_p == pytest.approx(0.125)
     assert experiment.suggest_block_days(8) == 4
-    assert experiment.design(seed=3, block_days=4).smallest_p < 0.05
 
 
 @settings(max_examples=60, deadline=None)
@@ -112,7 +114,7 @@ def test_an_experiment_cannot_start_in_the_past() -> None:
 
 
 def test_today_instruction_through_the_experiment() -> None:
-    e = make(baseline=True)
+    e = make(baseline=True, block_days=7)
     before = experiment.today_instruction(e, START - dt.timedelta(days=2))
     assert before.phase == "upcoming" and before.do_routine is None
     assert before.starts_on == START and "2 days" in before.detail
@@ -200,7 +202,7 @@ def test_no_difference_is_not_reported_as_no_effect() -> None:
 
 
 def test_thin_data_and_adherence_are_warned_about() -> None:
-    e = make()  # default design: 4 pairs of 7-day blocks
+    e = make(block_days=7)  # 4 pairs of 7-day blocks
     outcomes = nightly(e, lambda c, i: 4.0 if c == "routine" else 3.0)
     # a third of the nights missing, and half the routine days skipped
     outcomes = {d: v for k, (d, v) in enumerate(sorted(outcomes.items())) if k % 3}

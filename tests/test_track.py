@@ -402,13 +402,13 @@ def test_prune_drops_the_least_recently_used_tracks(tmp_path: Path) -> None:
     assert {p.name.split(".")[0] for p in tmp_path.iterdir()} == {"mid"}
 
 
-@pytest.mark.parametrize("tempo", [0.1, 0.2])
+@pytest.mark.parametrize(("routine_id", "tempo"), [("quick", 0.1), ("full", 0.1), ("full", 0.2)])
 def test_the_fastest_tempos_stay_exact_and_drop_sounds_with_no_room(
-    tmp_path: Path, tempo: float
+    tmp_path: Path, routine_id: str, tempo: float
 ) -> None:
     clips = ClipCache(FakeEngine(), tmp_path)
     options = validate(tempo=tempo, release=0.5, circle_pace=0.5)
-    timeline = track.plan(routines.load("quick"), options, clips, lambda s: s)
+    timeline = track.plan(routines.load(routine_id), options, clips, lambda s: s)
     samples = track.mix(timeline, clips)
     check_onsets(samples, RATE, timeline, tolerance=1 / RATE)
     silent = [c for c in timeline if c.tone_hz is not None and not track.sounds_tone(c, True)]

@@ -51,7 +51,7 @@ class Design:
     """
 
     weeks: int = 8
-    block_days: int = 7
+    block_days: int = 4
     outcome: Outcome = "quality"
     seed: int = 0
     baseline: bool = False
@@ -177,7 +177,7 @@ def suggest_block_days(weeks: int, alpha: float = ALPHA) -> int | None:
 def design(
     *,
     weeks: int = 8,
-    block_days: int = 7,
+    block_days: int = 4,
     outcome: str = "quality",
     seed: int,
     baseline: bool = False,

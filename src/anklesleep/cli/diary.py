@@ -13,7 +13,7 @@ import click
 from anklesleep import diary
 from anklesleep.cli.common import database
 from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _
+from anklesleep.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -51,50 +51,52 @@ def _ask(text: str, parse: Callable[[str], T], default: str | None, err: bool = 
 _ITEMS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     (
         "into_bed",
-        "What time did you get into bed? (HH:MM)",
+        N_("What time did you get into bed? (HH:MM)"),
         lambda v: diary.parse_clock(v, "into_bed"),
         "into_bed",
     ),
     (
         "tried",
-        "What time did you try to go to sleep?",
+        N_("What time did you try to go to sleep?"),
         lambda v: diary.parse_clock(v, "tried"),
         "tried_to_sleep",
     ),
     (
         "sol",
-        "How long did it take you to fall asleep? (minutes)",
+        N_("How long did it take you to fall asleep? (minutes)"),
         lambda v: diary.parse_count(v, "sol", "minutes"),
         "sol_minutes",
     ),
     (
         "awakenings",
-        "How many times did you wake up, not counting the final awakening?",
+        N_("How many times did you wake up, not counting the final awakening?"),
         lambda v: diary.parse_count(v, "awakenings"),
         "awakenings",
     ),
     (
         "waso",
-        "In total, how long did those awakenings last? (minutes)",
+        N_("In total, how long did those awakenings last? (minutes)"),
         lambda v: diary.parse_count(v, "waso", "minutes"),
         "waso_minutes",
     ),
     (
         "final",
-        "What time was your final awakening?",
+        N_("What time was your final awakening?"),
         lambda v: diary.parse_clock(v, "final"),
         "final_awakening",
     ),
     (
         "out",
-        "What time did you get out of bed for the day?",
+        N_("What time did you get out of bed for the day?"),
         lambda v: diary.parse_clock(v, "out"),
         "out_of_bed",
     ),
     (
         "quality",
-        "How would you rate the quality of your sleep? "
-        "(1 very poor, 2 poor, 3 fair, 4 good, 5 very good)",
+        N_(
+            "How would you rate the quality of your sleep? "
+            "(1 very poor, 2 poor, 3 fair, 4 good, 5 very good)"
+        ),
         diary.parse_quality,
         "quality",
     ),
@@ -376,8 +378,9 @@ def symptoms(
     as_json: bool,
     **scores: str | None,
 ) -> None:
-    """Score the seven everyday complaints the routine's author links to the ankle bone.
+    """Score the seven everyday complaints the routine's originator links to the ankle bone.
 
+    That link is one bodywork practitioner's claim; these scores let you see for yourself.
     Each from 0 (none) to 10 (the worst you can imagine), one score per complaint per day;
     scoring again the same day replaces the score. With no score options it asks about each
     (Enter skips one).
@@ -386,6 +389,8 @@ def symptoms(
 
     today = shell_today()
     when = diary.parse_date(day, "day") if day else today
+    if when > today and not show:  # say so before asking anything
+        diary.validate_symptom(diary.SymptomEntry(when, diary.SYMPTOM_KEYS[0], 0), today)
     engine = database(ctx)
     with engine.connect() as conn:
         before = store.get_symptoms(conn, when)

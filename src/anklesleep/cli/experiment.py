@@ -89,10 +89,10 @@ def experiment() -> None:
 )
 @click.option(
     "--block-days",
-    default="7",
+    default="4",
     show_default=True,
     metavar="N",
-    help="Days per block; blocks come in pairs (4 gives a firmer answer over 8 weeks).",
+    help="Days per block; blocks come in pairs (7 pairs over 8 weeks by default).",
 )
 @click.option(
     "--outcome",
