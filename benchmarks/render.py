@@ -113,6 +113,7 @@ def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
     cache = voice.ClipCache(voice.get_engine(None), clips)
     timeline = track.plan(routines.load(routine_id), validate(), cache, translator())
     speech: list[float] = []
+    speech_peak = 0.0
     tone_parts: dict[str, list[float]] = {}
     for cue in timeline:
         if cue.say:
@@ -120,20 +121,20 @@ def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
             clip = samples[at : at + round(cache.speech_seconds(cue.say) * rate)]
             frames = clip[: clip.size // 240 * 240].reshape(-1, 240)
             speech.extend(np.mean(frames**2, axis=1))
-        if cue.tone_hz:
+            speech_peak = max(speech_peak, float(np.max(np.abs(clip))))
+        if cue.tone_hz and track.sounds_tone(cue, True):
             at = track.sample_at(cue.start)
             n = round(sound_seconds(cue.kind, track.tone_room(cue)) * rate)
-            part = samples[at : at + n]
-            tone_parts.setdefault(cue.kind, []).append(float(np.max(np.abs(part))))
+            tone_parts.setdefault(cue.kind, []).append(float(np.max(np.abs(samples[at : at + n]))))
     energy = np.asarray(speech)
-    voiced = energy[energy > energy.max() / 1000]  # frames within 30 dB of the loudest
+    voiced = energy[energy > energy.max() / 1000]  # 10 ms frames within 30 dB of the loudest
 
-    def db(x: float) -> str:
-        return f"{10 * np.log10(x):.1f}"
+    def db(power: float) -> str:
+        return f"{10 * np.log10(power):.1f}"
 
     lines = [
-        f"  speech: RMS of voiced frames {db(float(np.mean(voiced)))} dBFS, "
-        f"peak {db(float(np.max(energy)) * 0 + float(np.max(np.abs(samples))) ** 2)} dBFS (track)",
+        f"  speech: RMS of voiced 10 ms frames {db(float(np.mean(voiced)))} dBFS, "
+        f"peak {db(speech_peak**2)} dBFS"
     ]
     for kind, peaks in tone_parts.items():
         peak = max(peaks)

@@ -47,9 +47,7 @@ class Live:
 
     def foreign_requests(self) -> list[str]:
         return [
-            url
-            for url in self.requests
-            if not url.startswith((self.base + "/", "data:", "blob:"))
+            url for url in self.requests if not url.startswith((self.base + "/", "data:", "blob:"))
         ]
 
 

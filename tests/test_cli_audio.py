@@ -41,10 +41,10 @@ def test_audio_writes_the_track_and_its_chapters(
     assert str(out) in result.out
     info = soundfile.info(str(out))
     assert info.format == "OGG" and info.subtype == "OPUS"
-    chapters = vtt.parse_chapters((folder / "bedtime.vtt").read_text(encoding="utf-8"))
+    chapters = vtt.parse_chapters((folder / "bedtime.opus.vtt").read_text(encoding="utf-8"))
     assert len(chapters) == 12  # 5 steps a foot, one switch, the closing
     assert f"({len(chapters)})" in result.out
-    assert sorted(p.name for p in folder.iterdir()) == ["bedtime.opus", "bedtime.vtt"]
+    assert sorted(p.name for p in folder.iterdir()) == ["bedtime.opus", "bedtime.opus.vtt"]
 
 
 @needs_espeak
@@ -54,7 +54,7 @@ def test_json_holds_the_timeline_used_with_exact_tone_samples(
     out = folder / "quick.wav"
     result = run_cli(capsys, "audio", "quick", "-o", str(out), "--json", "--first-foot", "right")
     assert result.code == 0, result.err
-    data = json.loads((folder / "quick.json").read_text(encoding="utf-8"))
+    data = json.loads((folder / "quick.wav.json").read_text(encoding="utf-8"))
     assert data["routine"] == "quick"
     assert data["options"]["first_foot"] == "right"
     assert data["track"]["file"] == "quick.wav" and data["track"]["sample_rate"] == 24000
@@ -77,7 +77,7 @@ def test_voice_none_makes_a_tones_only_track_without_ticks(
     )
     assert result.code == 0, result.err
     assert "tones only" in result.out and "MP3" in result.out
-    data = json.loads((folder / "tones.json").read_text(encoding="utf-8"))
+    data = json.loads((folder / "tones.mp3.json").read_text(encoding="utf-8"))
     assert data["options"]["voice"] is False
     assert data["speech"] == []
     assert {t["kind"] for t in data["tones"]} == {"done"}
@@ -168,3 +168,31 @@ def test_output_is_required_and_help_explains_the_command(
     assert shown.code == 0
     for flag in ("--output", "--voice", "--no-ticks", "--json", "--tempo", "--first-foot"):
         assert flag in shown.out
+
+
+def test_written_files_get_the_usual_permissions(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        result = run_cli(capsys, "audio", "quick", "-o", str(folder / "a.wav"), "--voice", "none")
+    finally:
+        os.umask(old)
+    assert result.code == 0, result.err
+    assert (folder / "a.wav").stat().st_mode & 0o777 == 0o644
+    assert (folder / "a.wav.vtt").stat().st_mode & 0o777 == 0o644
+
+
+def test_two_formats_of_one_name_keep_their_own_chapters(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    spoken = run_cli(capsys, "audio", "quick", "-o", str(folder / "q.wav"), "--voice", "none")
+    faster = run_cli(
+        capsys, "audio", "quick", "-o", str(folder / "q.mp3"), "--voice", "none", "--tempo", "0.5"
+    )
+    assert spoken.code == 0 and faster.code == 0
+    slow_end = vtt.parse_chapters((folder / "q.wav.vtt").read_text(encoding="utf-8"))[-1][1]
+    fast_end = vtt.parse_chapters((folder / "q.mp3.vtt").read_text(encoding="utf-8"))[-1][1]
+    assert fast_end < slow_end

@@ -417,3 +417,40 @@ def test_the_fastest_tempos_stay_exact_and_drop_sounds_with_no_room(
         timeline, fmt=track.FORMATS["wav"], engine=FakeEngine(), ticks=True, rate=RATE
     )
     assert all(tone["seconds"] >= 0.07 for tone in data["tones"])
+
+
+@pytest.mark.parametrize("routine_id", ["quick", "full"])
+def test_tones_only_at_the_fastest_tempo_fit_inside_the_track(
+    tmp_path: Path, routine_id: str
+) -> None:
+    clips = ClipCache(SilentEngine(), tmp_path)
+    options = validate(tempo=0.1, voice=False)
+    timeline = track.plan(routines.load(routine_id), options, clips, lambda s: s)
+    samples = track.mix(timeline, clips)  # the closing chime is shortened, never cut off
+    assert samples.size == round(timeline.total_seconds * RATE)
+    check_onsets(samples, RATE, timeline, tolerance=1 / RATE)
+
+
+def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    with pytest.raises(AnkleSleepError, match=r"cache folder: cannot create .*ANKLESLEEP_HOME"):
+        track.render_track(
+            routines.load("quick"),
+            validate(),
+            engine=SilentEngine(),
+            fmt="wav",
+            cache_dir=blocker / "tracks",
+        )
+
+
+@needs_espeak
+@needs_ffmpeg
+def test_opus_without_ffmpeg_is_written_by_libsndfile_just_as_exactly(
+    quick: Callable[..., track.RenderedTrack], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audiofile, "_ffmpeg_opus", lambda *args: False)
+    rendered = quick("opus", tempo=0.3)
+    assert "Lavc" not in rendered.path.read_bytes()[:4096].decode("latin-1")
+    samples = decode(rendered.path, 48000)
+    check_onsets(samples, 48000, rendered.timeline, tolerance=0.001)

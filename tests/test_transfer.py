@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from anklesleep import exportfiles, transfer
+from anklesleep import exportfiles, rowcodec, transfer
 from anklesleep.diary import SYMPTOM_KEYS, SleepEntry, SymptomEntry
 from anklesleep.errors import AnkleSleepError
 from anklesleep.store import create, migrate
@@ -46,7 +46,7 @@ json_values = st.recursive(
 
 
 def enc(value: Any) -> Any:
-    return transfer.encode_value("datetime" if isinstance(value, dt.datetime) else "date", value)
+    return rowcodec.encode_value("datetime" if isinstance(value, dt.datetime) else "date", value)
 
 
 @st.composite
@@ -103,7 +103,7 @@ def experiment_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
 
 def night_row(entry: SleepEntry, updated: dt.datetime) -> dict[str, Any]:
     row = {k: getattr(entry, k) for k in entry.__dataclass_fields__}
-    return transfer.encode_row("sleep_entries", {**row, "updated_at": updated})
+    return rowcodec.encode_row("sleep_entries", {**row, "updated_at": updated})
 
 
 @st.composite

@@ -44,9 +44,9 @@ FORMATS: dict[str, Format] = {
 }
 #: accepted names and extensions -> format
 _ALIASES = {"opus": "opus", "ogg": "opus", "oga": "opus", "mp3": "mp3", "wav": "wav"}
-#: libsndfile's compression level (0 best quality .. 1 smallest) per format: Opus at about
-#: 24 kbit/s (only without ffmpeg) and MP3 at about 40 kbit/s: lower MP3 rates smear the
-#: attack of the soft ticks by more than a millisecond.
+#: libsndfile's compression level (0 best quality .. 1 smallest) per format. Opus (used only
+#: without ffmpeg): about 1.5 MB for the full routine. MP3: 23 to 32 kbit/s on average here; at
+#: level 0.8 the attack of the soft ticks smeared by more than a millisecond.
 _COMPRESSION = {"opus": 0.85, "mp3": 0.3}
 #: ffmpeg/libopus settings: 32 kbit/s VBR in 60 ms frames at complexity 3 of 10. Measured on
 #: the full routine: about 1.5 MB, and half the CPU time of complexity 10 with 20 ms frames; the
@@ -79,22 +79,37 @@ def format_for(path: Path) -> Format:
     return FORMATS[_ALIASES[suffix]]
 
 
-def _temp_beside(path: Path, suffix: str) -> Path:
+def _file_mode() -> int:
+    """The mode a new file gets from this process's umask (mkstemp's own is owner-only)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
+
+
+def _temp_beside(path: Path, suffix: str, field: str = "--output") -> Path:
+    """A new empty file in `path`'s folder, to be renamed onto `path` once complete."""
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}-", suffix=suffix, dir=path.parent)
     except FileNotFoundError:
         raise AnkleSleepError(
-            f"--output: folder {str(path.parent)!r} does not exist; create it or choose another",
-            field="output",
+            f"{field}: folder {str(path.parent)!r} does not exist; create it or choose another",
+            field=field.lstrip("-"),
         ) from None
     except OSError as exc:
         raise AnkleSleepError(
-            f"--output: cannot write in {str(path.parent)!r} ({exc.strerror}); "
+            f"{field}: cannot write in {str(path.parent)!r} ({exc.strerror}); "
             "choose a folder you can write to",
-            field="output",
+            field=field.lstrip("-"),
         ) from None
     os.close(fd)
-    return Path(name)
+    temp = Path(name)
+    with contextlib.suppress(OSError):
+        temp.chmod(_file_mode())  # an output file readable like any other the user makes
+    return temp
 
 
 def check_output(path: Path) -> Path:
@@ -129,18 +144,24 @@ def copy_atomic(source: Path, target: Path) -> None:
 
 
 def encode(
-    samples: Samples, path: Path, fmt: Format, rate: int, tags: Mapping[str, str] | None = None
+    samples: Samples,
+    path: Path,
+    fmt: Format,
+    rate: int,
+    tags: Mapping[str, str] | None = None,
+    field: str = "--output",
 ) -> int:
     """Write `samples` to `path` in `fmt` (temporary name, then rename); returns its size.
 
     Opus goes through ffmpeg's libopus when ffmpeg is installed (measured on the full routine:
     1.8 s of CPU against libsndfile's 15.7 s, which cannot lower libopus's complexity), else
-    through libsndfile. MP3 is written by LAME through libsndfile, with its Xing/LAME header recording
-    the encoder delay and padding, so gapless decoders (ffmpeg, libsndfile) keep the timing.
+    through libsndfile. MP3 is written by LAME through libsndfile, with its Xing/LAME header
+    recording the encoder delay and padding, so gapless decoders (ffmpeg, libsndfile) keep the
+    timing.
     `tags` (title, artist, album, comment) are what phones show on the lock screen.
     """
     tags = {k: v for k, v in (tags or {}).items() if k in TAGS and v}
-    temp = _temp_beside(path, fmt.extension + ".part")
+    temp = _temp_beside(path, fmt.extension + ".part", field)
     try:
         if not (fmt.name == "opus" and _ffmpeg_opus(samples, temp, rate, tags)):
             _soundfile_encode(samples, temp, fmt, rate, tags)
@@ -227,9 +248,9 @@ def _ffmpeg_opus(samples: Samples, path: Path, rate: int, tags: Mapping[str, str
     return code == 0 and path.exists() and path.stat().st_size > 0
 
 
-def write_text(path: Path, text: str) -> None:
+def write_text(path: Path, text: str, field: str = "--output") -> None:
     """Write a text file under a temporary name, then rename."""
-    temp = _temp_beside(path, ".part")
+    temp = _temp_beside(path, ".part", field)
     try:
         temp.write_text(text, encoding="utf-8")
         temp.replace(path)

@@ -17,16 +17,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from anklesleep.errors import AnkleSleepError
+from anklesleep.rowcodec import NO_DEFAULT, Encoded, columns, csv_cell
 from anklesleep.transfer import (
     FORMAT,
-    NO_DEFAULT,
     SCHEMA_VERSION,
     TABLES,
-    Encoded,
     Incoming,
     SourceRow,
-    columns,
-    csv_cell,
     incoming_from_tables,
     manifest,
     to_json,

@@ -33,7 +33,7 @@ from anklesleep.audiofile import format_named as format_named
 from anklesleep.audiofile import write_text as write_text
 from anklesleep.describe import clock
 from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import Translate, translator
+from anklesleep.i18n import N_, Translate, translator
 from anklesleep.options import Options
 from anklesleep.options import from_dict as options_from_dict
 from anklesleep.routine import Routine
@@ -46,7 +46,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = CLIP_RATE
 #: Bump when mixing or encoding changes, so cached tracks are rendered again.
-MIX_VERSION = 3
+MIX_VERSION = 4
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
 #: Silence between a tone and speech in the same cue (the closing chime, then the words).
@@ -55,6 +55,8 @@ TONE_SPEECH_GAP = 0.25
 TICK_KINDS = frozenset({"circle", "tilt"})
 #: The track cache keeps at most this many bytes (least recently used tracks go first).
 CACHE_BYTES = 400_000_000
+#: how errors name the track cache folder
+CACHE_FIELD = "cache folder"
 
 
 @dataclass(frozen=True)
@@ -113,9 +115,11 @@ def sample_at(seconds: float, rate: int = SAMPLE_RATE) -> int:
 
 
 def tone_room(cue: Cue) -> float:
-    """How long a cue's tone may ring without touching the next cue (or its own speech)."""
-    if cue.say:
-        return sound_seconds(cue.kind)
+    """How long a cue's tone may ring without touching the next cue.
+
+    A cue that also speaks (the closing) was lengthened by `speech_lead` for its tone, so its
+    tone keeps its full length and ends `TONE_SPEECH_GAP` before the words.
+    """
     return max(0.0, cue.duration - TONE_GUARD)
 
 
@@ -220,7 +224,7 @@ def _save_timeline(path: Path, timeline: Timeline) -> None:
         "options": timeline.options.to_dict(),
         "cues": [asdict(c) for c in timeline.cues],
     }
-    write_text(path, json.dumps(data, ensure_ascii=False))
+    write_text(path, json.dumps(data, ensure_ascii=False), field=CACHE_FIELD)
 
 
 def _load_timeline(path: Path) -> Timeline | None:
@@ -337,19 +341,26 @@ def render_track(
                 result = _result(audio, vtt, saved, timeline, form, engine, ticks)
                 _memo[key] = result
                 return result
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AnkleSleepError(
+                f"cache folder: cannot create {str(folder)!r} ({exc.strerror}); "
+                "set ANKLESLEEP_HOME to a folder you can write to",
+                field="cache",
+            ) from None
         clips = ClipCache(engine, clip_dir)
         timeline = plan(routine, options, clips, t)
         samples = mix(timeline, clips, ticks=ticks)
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
-            "album": t("Ankle-bone self-massage"),
-            "comment": t("Tones: bright = hold, low = release. Chapters in the .vtt file."),
+            "album": t(N_("Ankle-bone self-massage")),
+            "comment": t(N_("Tones: bright = hold, low = release. Chapters in the .vtt file.")),
         }
-        encode(samples, audio, form, SAMPLE_RATE, tags)
+        encode(samples, audio, form, SAMPLE_RATE, tags, field=CACHE_FIELD)
         del samples
-        write_text(vtt, webvtt(timeline, t))
+        write_text(vtt, webvtt(timeline, t), field=CACHE_FIELD)
         _save_timeline(saved, timeline)
         result = _result(audio, vtt, saved, timeline, form, engine, ticks)
         _memo[key] = result

@@ -59,7 +59,8 @@ def audio(
     """Render a ROUTINE session as one audio track, spoken and timed, with chapters.
 
     Press play, lock the phone and follow the voice: a bright tone starts each hold, a lower
-    one releases it. Beside FILE it writes FILE.vtt, one chapter per step and foot.
+    one releases it. Beside FILE it writes FILE.vtt (bedtime.opus.vtt), one chapter per step
+    and foot.
     """
     from anklesleep import routines as library
     from anklesleep import track, voice
@@ -79,7 +80,7 @@ def audio(
     rendered = track.render_track(
         chosen, options, engine=engine, fmt=fmt, translate=t, ticks=not no_ticks
     )
-    vtt = target.with_suffix(".vtt")
+    vtt = target.with_name(target.name + ".vtt")  # bedtime.opus.vtt: never shared
     written = [target, vtt]
     track.copy_atomic(rendered.path, target)
     track.copy_atomic(rendered.vtt_path, vtt)
@@ -89,7 +90,7 @@ def audio(
         )
         data["track"]["file"] = target.name
         data["track"]["chapters"] = vtt.name
-        json_path = target.with_suffix(".json")
+        json_path = target.with_name(target.name + ".json")
         track.write_text(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         written.append(json_path)
     voice_text = (

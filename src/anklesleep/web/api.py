@@ -97,7 +97,7 @@ def _routine_options(request: Request) -> tuple[Any, Any]:
     check_params(params, ("routine", "fmt", *OPTION_PARAMS))
     web = web_of(request)
     routine = web.routines.get(params.get("routine") or "full")
-    options = options_from(params, web.preferences().options)
+    options = options_from(params, web.recent_snapshot().prefs.options)
     return routine, options
 
 
@@ -107,7 +107,9 @@ async def get_timeline(request: Request) -> Response:
     def make() -> bytes:
         t = translator(options.language)
         timeline = expand(routine, options, estimate_speech_seconds, t)
-        return json.dumps(timeline_json(timeline), ensure_ascii=False).encode()
+        return json.dumps(
+            timeline_json(timeline), ensure_ascii=False, separators=(",", ":")
+        ).encode()
 
     key = ("timeline", routine.id, id(routine), options_key(options))
     body = web_of(request).memo.get_or_make(key, make)
@@ -202,9 +204,9 @@ async def checkpoint_session(request: Request) -> Response:
     record = _session_or_404(request)
     data = await json_body(request)
     check_params(data, ("completed_seconds", "steps_done"))
-    if record.ended_at is not None:
+    if record.completed:  # a stopped session may carry on; a finished one is closed
         raise AnkleSleepError(
-            f"uuid: session {record.uuid!r} has already ended; start a new one", field="uuid"
+            f"uuid: session {record.uuid!r} is already finished; start a new one", field="uuid"
         )
     seconds, steps = _progress(data, record)
     sessions_store.checkpoint(web_of(request).engine, record.uuid, steps, seconds)

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from anklesleep import __version__
 from anklesleep.diary import QUALITY_LABELS
@@ -80,6 +81,22 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=exc.status_code, message=exc.detail)
 
 
+class ForgetAfterWrites:
+    """After every state-changing request, the app re-reads the data version (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            scope["app"].state.web.forget()
+
+
 def create_app(
     engine: Engine,
     *,
@@ -103,7 +120,10 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts)],
+        middleware=[
+            Middleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts),
+            Middleware(ForgetAfterWrites),
+        ],
         exception_handlers={AnkleSleepError: _user_error, HTTPException: _http_error},
     )
     app.state.web = Web(

@@ -7,6 +7,7 @@ aware UTC datetime and is injected, so tests pin "now" and no view reads the wal
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from anklesleep import schedule
+from anklesleep import safety, schedule
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import translator
 from anklesleep.options import Options
@@ -32,9 +33,11 @@ from anklesleep.web.cache import LRU, Routines
 
 Now = Callable[[], dt.datetime]
 TEMPLATES = Path(__file__).parent / "templates"
-SAFETY_KEY = "safety_acknowledged_at"
+SAFETY_KEY = safety.SETTING
 #: Local hours shown in the dark theme when the theme is "auto" (evening and night).
 EVENING_FROM = dt.time(19, 0)
+#: Seconds a read of the data version is trusted (see `Web.recent_version`).
+VERSION_TTL = 1.0
 MORNING_FROM = dt.time(6, 30)
 
 
@@ -119,6 +122,32 @@ class Web:
     routines: Routines = field(default_factory=Routines)
     memo: LRU = field(default_factory=LRU)
     _version_sql: str | None = None
+    #: (monotonic time read, version): the version is re-read at most every VERSION_TTL seconds
+    _version_seen: tuple[float, tuple[object, ...]] | None = None
+    monotonic: Callable[[], float] = time.monotonic
+
+    def recent_version(self) -> tuple[object, ...]:
+        """`data_version()`, reused for up to VERSION_TTL seconds.
+
+        Writes through this app call `forget()`, so they show at once; a write by another
+        process (a terminal session) shows within VERSION_TTL.
+        """
+        now = self.monotonic()
+        seen = self._version_seen
+        if seen is None or now - seen[0] > VERSION_TTL:
+            seen = (now, self.data_version())
+            self._version_seen = seen
+        return seen[1]
+
+    def forget(self) -> None:
+        """Drop the remembered version after a write, so the next read sees it."""
+        self._version_seen = None
+
+    def recent_snapshot(self) -> Snapshot:
+        """The settings snapshot for the current data version (no query while it is fresh)."""
+        snap = self.memo.get_or_make(("snapshot", self.recent_version()), self.snapshot)
+        assert isinstance(snap, Snapshot)
+        return snap
 
     def data_version(self) -> tuple[object, ...]:
         """A cheap fingerprint of everything Today shows; it changes with every write."""

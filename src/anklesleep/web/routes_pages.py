@@ -91,9 +91,8 @@ async def today(request: Request) -> Response:
     """Today, re-rendered only when the data or the local minute changes (it is the busiest
     page: a phone opens it every time)."""
     web = web_of(request)
-    version = web.data_version()
-    snap = web.memo.get_or_make(("snapshot", version), web.snapshot)
-    assert isinstance(snap, Snapshot)
+    version = web.recent_version()
+    snap = web.recent_snapshot()
     local = web.local_now(snap.slots)
 
     def make() -> bytes:
