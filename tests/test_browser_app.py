@@ -35,6 +35,7 @@ PAGES = {
     "about": "/about",
     "safety": "/safety",
     "player": "/play/quick",
+    "insights": "/insights",
 }
 
 
@@ -112,7 +113,9 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     assert page.text_content("#instruction") == "Grip under both ankle knobs."
     page.click("#play")
     wait_until(page, "document.getElementById('audio').currentTime > 1")
-    title = page.evaluate("navigator.mediaSession.metadata && navigator.mediaSession.metadata.title")
+    title = page.evaluate(
+        "navigator.mediaSession.metadata && navigator.mediaSession.metadata.title"
+    )
     assert title == page.text_content("#instruction")  # the step on the lock screen
     page.click("#play")  # pause
     paused_at = _audio(page, "a.currentTime")

@@ -135,3 +135,17 @@ def test_history_days_are_checked(
     result = run_cli(capsys, "--db", str(tmp_path / "x.sqlite3"), "history", "--days", days)
     assert result.code == 2
     assert result.err.startswith("anklesleep: error: --days: got")
+
+
+def test_today_says_what_the_running_experiment_asks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "exp.sqlite3")
+    started = run_cli(capsys, "--db", db, "experiment", "start", "--seed", "5")
+    assert started.code == 0, started.err
+    text = run_cli(capsys, "--db", db, "today")
+    assert text.code == 0, text.err
+    assert "Experiment: " in text.out
+    data = json.loads(run_cli(capsys, "--db", db, "today", "--json").out)
+    assert data["experiment"]["phase"] in ("upcoming", "baseline", "routine", "usual")
+    assert data["experiment"]["headline"] in text.out

@@ -422,3 +422,23 @@ def test_writes_through_the_app_show_on_today_at_once(engine: Engine, tmp_path: 
     assert "How did you sleep?" in c.get("/").text
     c.post("/sleep", data={**_night_form(form_csrf(c))})
     assert "How did you sleep?" not in c.get("/").text
+
+
+def test_insights_summarise_and_draw_charts_as_separate_images(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    _finished_session(engine, MORNING - dt.timedelta(days=1))
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)
+    html = c.get("/insights").text
+    assert "Sleep diary: 1 nights recorded." in html or "1 night" in html
+    for name in ("practice", "habit", "sleep", "symptoms"):
+        assert f'src="/insights/{name}.svg"' in html
+        image = c.get(f"/insights/{name}.svg")
+        assert image.status_code == 200
+        assert image.headers["content-type"].startswith("image/svg+xml")
+        assert image.headers["content-security-policy"].startswith("default-src 'none'")
+        assert "<svg" in image.text
+    assert c.get("/insights/secrets.svg").status_code == 404
+    assert 'href="/insights"' in c.get("/history").text

@@ -85,7 +85,7 @@ def test_first_visit_sets_an_httponly_samesite_csrf_cookie(engine: Engine, tmp_p
     assert "HttpOnly" in cookie
     assert "SameSite=Strict" in cookie
     token = c.cookies["anklesleep_csrf"]
-    assert f'name="csrf-token" content="{token}"' in c.get("/").text
+    assert f'name="csrf-token" content="{token}"' in c.get("/settings").text
 
 
 def test_with_an_access_token_every_request_needs_it(engine: Engine, tmp_path: Path) -> None:
@@ -115,3 +115,14 @@ def test_loopback_names() -> None:
     assert is_loopback("localhost")
     assert is_loopback("[::1]")
     assert not is_loopback("192.168.1.2")
+
+
+def test_busy_responses_are_compressed_for_browsers(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    for path in ("/", "/api/timeline?routine=full", "/about", "/static/app.css"):
+        packed = c.get(path, headers={"accept-encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip", path
+        plain = c.get(path, headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers, path
+        assert packed.content == plain.content  # httpx decompresses
+    assert 'name="csrf-token" content=""' in c.get("/").text  # Today has no forms

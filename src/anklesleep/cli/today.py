@@ -39,6 +39,7 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     from anklesleep.cli.local import local_now, slot_settings
     from anklesleep.schedule import SLOT_LABELS, SLOTS, session_day
     from anklesleep.sessionlog import current_streak, day_status, longest_streak
+    from anklesleep.store.evidence import experiment_today
     from anklesleep.store.sessions import list_sessions
 
     t = translator()
@@ -51,6 +52,7 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     todays = [r for r in records if r.local_date == day]
     streak = current_streak(records, day)
     best = longest_streak(records)
+    asked = experiment_today(engine, day)
     if as_json:
         data: dict[str, Any] = {
             "date": day.isoformat(),
@@ -66,6 +68,15 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
             "sessions": [r.to_dict() for r in todays],
             "current_streak": streak,
             "longest_streak": best,
+            "experiment": None
+            if asked is None
+            else {
+                "phase": asked.phase,
+                "do_routine": asked.do_routine,
+                "headline": asked.headline,
+                "detail": asked.detail,
+                "days_left": asked.days_left,
+            },
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -92,6 +103,10 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
             streak=_days(streak), best=_days(best)
         )
     )
+    if asked is not None:
+        click.echo()
+        click.echo(asked.headline)
+        click.echo(f"  {asked.detail}")
 
 
 def _days(n: int) -> str:
@@ -168,7 +183,11 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     all_records = list_sessions(engine)
     click.echo()
     click.echo(
-        _("{count} sessions, {completed} completed. Current streak: {streak}.").format(
+        ngettext(
+            "{count} session, {completed} completed. Current streak: {streak}.",
+            "{count} sessions, {completed} completed. Current streak: {streak}.",
+            len(records),
+        ).format(
             count=len(records), completed=completed, streak=_days(current_streak(all_records, day))
         )
     )

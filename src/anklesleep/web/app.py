@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
@@ -26,7 +27,14 @@ from anklesleep import __version__
 from anklesleep.diary import QUALITY_LABELS
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import translations
-from anklesleep.web import api, routes_diary, routes_pages, routes_player, routes_settings
+from anklesleep.web import (
+    api,
+    routes_diary,
+    routes_insights,
+    routes_pages,
+    routes_player,
+    routes_settings,
+)
 from anklesleep.web.context import (
     TEMPLATES,
     Now,
@@ -114,6 +122,7 @@ def create_app(
         *routes_pages.routes,
         *routes_player.routes,
         *routes_diary.routes,
+        *routes_insights.routes,
         *routes_settings.routes,
         *api.routes,
         Mount("/static", app=Static(directory=STATIC), name="static"),
@@ -122,6 +131,8 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts),
+            # pages, scripts, JSON and chart SVGs shrink 4-8x; audio is left alone
+            Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
             Middleware(ForgetAfterWrites),
         ],
         exception_handlers={AnkleSleepError: _user_error, HTTPException: _http_error},

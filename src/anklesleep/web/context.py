@@ -225,6 +225,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         "csrf": request.state.csrf,
         "path": request.url.path,
     }
+    if "csrf" in context:  # a page without forms may leave the token out (to be cacheable)
+        base["csrf"] = context.pop("csrf")
     return web.templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code
     )

@@ -23,6 +23,7 @@ from anklesleep.store.tables import sessions as sessions_table
 from anklesleep.timeline import estimate_speech_seconds, expand
 from anklesleep.web.cache import options_key
 from anklesleep.web.context import SAFETY_KEY, Snapshot, Web, render, web_of
+from anklesleep.web.packed import Packed
 from anklesleep.web.today import TodayView, today_view
 
 #: Today first reads this many days of sessions; only a streak that long reads further back.
@@ -83,21 +84,17 @@ def routine_lengths(web: Web, options: Options) -> dict[str, str]:
     return lengths
 
 
-#: Stands for the CSRF token in a cached page; each response puts the client's own in.
-CSRF_SLOT = "__anklesleep_csrf_token__"
-
-
 async def today(request: Request) -> Response:
     """Today, re-rendered only when the data or the local minute changes (it is the busiest
-    page: a phone opens it every time)."""
+    page: a phone opens it every time). It has no forms, so it carries no CSRF token and the
+    same bytes, compressed once, serve every visitor."""
     web = web_of(request)
     version = web.recent_version()
     snap = web.recent_snapshot()
     local = web.local_now(snap.slots)
 
-    def make() -> bytes:
+    def make() -> Packed:
         view = load_today(web, snap)
-        request.state.csrf = CSRF_SLOT
         page = render(
             request,
             "today.html",
@@ -106,14 +103,13 @@ async def today(request: Request) -> Response:
             acknowledged=snap.acknowledged,
             local=local,
             snapshot=snap,
+            csrf="",
         )
-        return bytes(page.body)
+        return Packed.of(bytes(page.body))
 
-    csrf = request.state.csrf
-    body = web.memo.get_or_make(("today", version, local.strftime("%Y%m%d%H%M")), make)
-    assert isinstance(body, bytes)
-    request.state.csrf = csrf
-    return Response(body.replace(CSRF_SLOT.encode(), csrf.encode()), media_type="text/html")
+    packed = web.memo.get_or_make(("today", version, local.strftime("%Y%m%d%H%M")), make)
+    assert isinstance(packed, Packed)
+    return packed.response(request, "text/html; charset=utf-8")
 
 
 async def about(request: Request) -> Response:
