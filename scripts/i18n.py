@@ -1,6 +1,6 @@
 """Keep the message catalogs in step with the code (Babel).
 
-    python scripts/i18n.py update   # extract every message into the .pot, update and compile catalogs
+    python scripts/i18n.py update   # extract messages into the .pot; update, compile catalogs
     python scripts/i18n.py check    # exit 1 when the .pot is out of date (the tests run this)
 
 Messages come from Python (`_()`, `N_()`, `t()`, `ngettext()`), Jinja templates, and the text
@@ -57,8 +57,10 @@ def extract_toml(
 
 def build_catalog() -> Catalog:
     catalog = Catalog(project="anklesleep", msgid_bugs_address="", copyright_holder="")
-    files = sorted(PACKAGE.rglob("*.py")) + sorted(PACKAGE.rglob("*.html")) + sorted(
-        PACKAGE.glob("routines/*.toml")
+    files = (
+        sorted(PACKAGE.rglob("*.py"))
+        + sorted(PACKAGE.rglob("*.html"))
+        + sorted(PACKAGE.glob("routines/*.toml"))
     )
     for path in files:
         method: Any

@@ -58,16 +58,32 @@ def _broken(old: str, new: str, count: int = 1) -> str:
         (_broken("reps = 5\nhold", "reps = -1\nhold"), "sections[0].steps[0].reps", "-1"),
         (_broken('kind = "circle"', 'kind = "spin"'), "sections[1].steps[1].kind", "'spin'"),
         (_broken('id = "T3"', 'id = "A1"'), "sections[0].steps[2].id", "'A1'"),
-        (_broken("pace_seconds = 2.0", "pace_seconds = 0"), "sections[1].steps[1].pace_seconds", "0"),
-        (_broken('toes = ["big", "second"]', 'toes = ["thumb"]'), "sections[0].steps[0].toes", "['thumb']"),
+        (
+            _broken("pace_seconds = 2.0", "pace_seconds = 0"),
+            "sections[1].steps[1].pace_seconds",
+            "0",
+        ),
+        (
+            _broken('toes = ["big", "second"]', 'toes = ["thumb"]'),
+            "sections[0].steps[0].toes",
+            "['thumb']",
+        ),
         (_broken("schema = 1", "schema = 9"), "schema", "9"),
         (_broken('id = "heel"', 'id = "knee"'), "sections[2].id", "'knee'"),
         (_broken("reps = 10", "reps = 10\nrepz = 3"), "sections[2].steps[1].repz", "3"),
-        (_broken('direction = "inward"', 'direction = "up"'), "sections[1].steps[1].direction", "'up'"),
-        (_broken('release_seconds = "ours"', 'release_seconds = "mine"'), "sections[0].steps[0].source.release_seconds", "'mine'"),
+        (
+            _broken('direction = "inward"', 'direction = "up"'),
+            "sections[1].steps[1].direction",
+            "'up'",
+        ),
+        (
+            _broken('release_seconds = "ours"', 'release_seconds = "mine"'),
+            "sections[0].steps[0].source.release_seconds",
+            "'mine'",
+        ),
         (_broken('id = "full"', 'id = "Full Routine"'), "id", "'Full Routine'"),
     ],
-)  # fmt: skip
+)
 def test_each_mistake_names_file_place_value_and_fix(text: str, place: str, value: str) -> None:
     with pytest.raises(AnkleSleepError) as info:
         parse_routine(text, "mine.toml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 
@@ -156,7 +157,7 @@ def test_chapters_cover_the_timeline() -> None:
     chapters = timeline.chapters()
     assert chapters[0].start == 0
     assert chapters[-1].end == pytest.approx(timeline.total_seconds)
-    for a, b in zip(chapters, chapters[1:], strict=False):
+    for a, b in itertools.pairwise(chapters):
         assert a.end == pytest.approx(b.start)
         assert b.first == a.last + 1
     # 6 toe steps + 3 ankle + 2 heel, on two feet, plus 5 switches and the close

@@ -54,6 +54,7 @@ def test_timeline_applies_the_options(engine: Engine, tmp_path: Path) -> None:
 
 def test_timeline_starts_from_the_saved_preferences(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
+    assert c.get("/api/timeline?routine=quick").json()["cues"][0]["foot"] == "left"
     c.put(
         "/api/settings",
         json={"preferences": {"options": {"first_foot": "right"}}},

@@ -442,3 +442,27 @@ def test_insights_summarise_and_draw_charts_as_separate_images(
         assert "<svg" in image.text
     assert c.get("/insights/secrets.svg").status_code == 404
     assert 'href="/insights"' in c.get("/history").text
+
+
+def test_today_says_what_a_running_experiment_asks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from anklesleep.store import open_database
+    from tests.cli_helpers import run_cli
+
+    db = tmp_path / "exp.sqlite3"
+    assert run_cli(capsys, "--db", str(db), "experiment", "start", "--seed", "5").code == 0
+    engine = open_database(db)
+    c, _ = client(engine, tmp_path)
+    data = c.get("/api/today").json()["experiment"]
+    assert data["phase"] in ("upcoming", "baseline", "routine", "usual")
+    html = c.get("/").text
+    assert 'data-testid="experiment"' in html
+    assert data["headline"] in html
+    engine.dispose()
+
+
+def test_no_experiment_no_card(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    assert c.get("/api/today").json()["experiment"] is None
+    assert 'data-testid="experiment"' not in c.get("/").text

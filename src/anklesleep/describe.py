@@ -8,7 +8,6 @@ from anklesleep.i18n import N_, Translate
 from anklesleep.routine import Routine, Step
 from anklesleep.timeline import Timeline
 
-
 _WORDS = {
     "inward": N_("inward"),
     "outward": N_("outward"),

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 DOMAIN = "anklesleep"
 # os.path rather than pathlib, and gettext imported on first use: the CLI starts faster.
-LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")  # noqa: PTH118, PTH120
 
 Translate = Callable[[str], str]
 

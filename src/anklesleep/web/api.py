@@ -27,10 +27,12 @@ from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
+from anklesleep.store.evidence import experiment_today
 from anklesleep.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.web import openapi
 from anklesleep.web.cache import options_key
 from anklesleep.web.context import SAFETY_KEY, web_of
+from anklesleep.web.packed import Packed
 from anklesleep.web.requests import (
     OPTION_PARAMS,
     check_params,
@@ -102,19 +104,24 @@ def _routine_options(request: Request) -> tuple[Any, Any]:
 
 
 async def get_timeline(request: Request) -> Response:
+    web = web_of(request)
+    # The same question (query, saved defaults, routine files) gets the same answer.
+    asked = ("timeline?", request.url.query, web.recent_version(), id(web.routines.all()))
+    known = web.memo.get(asked)
+    if isinstance(known, Packed):
+        return known.response(request, "application/json")
     routine, options = _routine_options(request)
 
-    def make() -> bytes:
+    def make() -> Packed:
         t = translator(options.language)
-        timeline = expand(routine, options, estimate_speech_seconds, t)
-        return json.dumps(
-            timeline_json(timeline), ensure_ascii=False, separators=(",", ":")
-        ).encode()
+        data = timeline_json(expand(routine, options, estimate_speech_seconds, t))
+        return Packed.of(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
     key = ("timeline", routine.id, id(routine), options_key(options))
-    body = web_of(request).memo.get_or_make(key, make)
-    assert isinstance(body, bytes)
-    return Response(body, media_type="application/json")
+    packed = web.memo.get_or_make(key, make)
+    assert isinstance(packed, Packed)
+    web.memo.put(asked, packed)
+    return packed.response(request, "application/json")
 
 
 async def get_track(request: Request) -> Response:
@@ -351,7 +358,19 @@ async def put_symptoms(request: Request) -> Response:
 
 
 async def get_today(request: Request) -> Response:
-    return JSONResponse(load_today(web_of(request)).to_dict())
+    web = web_of(request)
+    view = load_today(web)
+    asked = experiment_today(web.engine, view.day)
+    experiment = None
+    if asked is not None:
+        experiment = {
+            "phase": asked.phase,
+            "do_routine": asked.do_routine,
+            "headline": asked.headline,
+            "detail": asked.detail,
+            "days_left": asked.days_left,
+        }
+    return JSONResponse({**view.to_dict(), "experiment": experiment})
 
 
 def _settings_json(request: Request) -> dict[str, Any]:

@@ -66,6 +66,20 @@ class LRU:
         self._items: OrderedDict[object, object] = OrderedDict()
         self._lock = threading.Lock()
 
+    def get(self, key: object) -> object | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: object, value: object) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
     def get_or_make(self, key: object, make: Callable[[], object]) -> object:
         with self._lock:
             if key in self._items:

@@ -80,7 +80,7 @@ def real_renderer(voice: str | None = None) -> TrackRenderer:
 def _version_query() -> Any:
     from sqlalchemy import func, select
 
-    from anklesleep.store.tables import sessions, settings, sleep_entries
+    from anklesleep.store.tables import experiments, sessions, settings, sleep_entries
 
     def scalar(column: Any) -> Any:
         return select(column).scalar_subquery()
@@ -94,6 +94,9 @@ def _version_query() -> Any:
         scalar(func.max(sleep_entries.c.updated_at)),
         scalar(func.count(settings.c.key)),
         scalar(func.max(settings.c.updated_at)),
+        scalar(func.count(experiments.c.id)),
+        scalar(func.max(experiments.c.ended_at)),
+        select(func.count()).where(experiments.c.status == "active").scalar_subquery(),
     )
 
 
@@ -152,7 +155,10 @@ class Web:
     def data_version(self) -> tuple[object, ...]:
         """A cheap fingerprint of everything Today shows; it changes with every write."""
         if self._version_sql is None:  # compiled once: this runs on every Today request
-            self._version_sql = str(_VERSION.compile(dialect=self.engine.dialect))
+            compiled = _VERSION.compile(
+                dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}
+            )
+            self._version_sql = str(compiled)
         with self.engine.connect() as conn:
             return tuple(conn.exec_driver_sql(self._version_sql).one())
 

@@ -19,6 +19,7 @@ from anklesleep.sessionlog import SessionRecord
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
+from anklesleep.store.evidence import experiment_today
 from anklesleep.store.tables import sessions as sessions_table
 from anklesleep.timeline import estimate_speech_seconds, expand
 from anklesleep.web.cache import options_key
@@ -99,6 +100,7 @@ async def today(request: Request) -> Response:
             request,
             "today.html",
             view=view,
+            experiment=experiment_today(web.engine, view.day),
             lengths=routine_lengths(web, snap.prefs.options),
             acknowledged=snap.acknowledged,
             local=local,
