@@ -120,6 +120,22 @@ def test_track_formats_and_errors(engine: Engine, tmp_path: Path) -> None:
     assert c.get("/tracks/..%2F..%2Fetc.mp3").status_code == 404
 
 
+def test_a_track_rendered_before_a_restart_is_still_served(engine: Engine, tmp_path: Path) -> None:
+    from anklesleep import paths
+
+    c, _ = client(engine, tmp_path)
+    track_id = "b" * 40
+    folder = paths.cache_dir() / "tracks"
+    folder.mkdir(parents=True)
+    (folder / f"{track_id}.opus").write_bytes(b"OggS-track-bytes")
+    served = c.get(f"/tracks/{track_id}.opus")
+    assert served.status_code == 200
+    assert served.content == b"OggS-track-bytes"
+    assert served.headers["content-type"].startswith("audio/ogg")
+    assert c.get(f"/tracks/{track_id}.mp3").status_code == 404
+    assert c.get(f"/tracks/{track_id}.txt").status_code == 404
+
+
 def _start(c: Any, **extra: Any) -> dict[str, Any]:
     body = {"routine": "quick", "planned_seconds": 75.5, **extra}
     response = c.post("/api/sessions", json=body, headers=csrf(c))

@@ -110,6 +110,18 @@ def test_a_bearer_header_also_works(engine: Engine, tmp_path: Path) -> None:
     assert response.status_code == 200
 
 
+def test_calendar_apps_subscribe_with_the_token_in_the_link(engine: Engine, tmp_path: Path) -> None:
+    """Calendar apps keep no cookies: the feed answers the token link itself, no redirect."""
+    c, _ = client(engine, tmp_path, token="s3cret-token-for-tests", base_url="http://10.0.0.2:8000")
+    assert c.get("/calendar.ics", follow_redirects=False).status_code == 401
+    assert c.get("/calendar.ics?token=wrong", follow_redirects=False).status_code == 401
+    feed = c.get("/calendar.ics?token=s3cret-token-for-tests", follow_redirects=False)
+    assert feed.status_code == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.text.startswith("BEGIN:VCALENDAR")
+    assert "set-cookie" not in feed.headers or "anklesleep_token" not in feed.headers["set-cookie"]
+
+
 def test_loopback_names() -> None:
     assert is_loopback("127.0.0.1")
     assert is_loopback("localhost")
@@ -126,3 +138,9 @@ def test_busy_responses_are_compressed_for_browsers(engine: Engine, tmp_path: Pa
         assert "content-encoding" not in plain.headers, path
         assert packed.content == plain.content  # httpx decompresses
     assert 'name="csrf-token" content=""' in c.get("/").text  # Today has no forms
+
+
+def test_settings_show_a_subscription_link_with_the_token(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, token="s3cret-token-for-tests", base_url="http://10.0.0.2:8000")
+    page = c.get("/settings?token=s3cret-token-for-tests").text
+    assert "http://10.0.0.2:8000/calendar.ics?token=s3cret-token-for-tests" in page

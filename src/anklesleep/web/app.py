@@ -142,5 +142,6 @@ def create_app(
         now=clock,
         renderer=renderer or real_renderer(),
         templates=_templates(),
+        token=token,
     )
     return app

@@ -120,6 +120,8 @@ class Web:
     now: Now
     renderer: TrackRenderer
     templates: Jinja2Templates
+    #: the access token when serving on a network (subscription links carry it)
+    token: str | None = None
     #: rendered tracks by id (the file's stem), so downloads name a track, never a path
     tracks: dict[str, RenderedTrackLike] = field(default_factory=dict)
     routines: Routines = field(default_factory=Routines)

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from anklesleep import paths
 from anklesleep.i18n import translator
 from anklesleep.illustrations import FEET, STEPS
 from anklesleep.web import pictures
@@ -74,16 +75,24 @@ async def track_file(request: Request) -> Response:
     web = web_of(request)
     track_id = request.path_params["track"]
     ext = request.path_params["ext"]
-    rendered = web.tracks.get(track_id) if _TRACK_ID.match(track_id) else None
-    if rendered is None or rendered.path.suffix != f".{ext}" or not rendered.path.exists():
+    valid = bool(_TRACK_ID.match(track_id)) and ext in MEDIA_TYPES
+    rendered = web.tracks.get(track_id) if valid else None
+    path, name = None, f"anklesleep.{ext}"
+    if rendered is not None and rendered.path.suffix == f".{ext}":
+        path, name = rendered.path, f"anklesleep-{rendered.timeline.routine_id}.{ext}"
+    elif valid:
+        # Rendered before this server started (a tab left open across a restart): tracks are
+        # cached on disk under their id, so serve the file when it is still there.
+        cached = paths.cache_dir() / "tracks" / f"{track_id}.{ext}"
+        path = cached if cached.is_file() else None
+    if path is None or not path.exists():
         raise HTTPException(
             404, f"track: {track_id!r} is not ready; open the player again to prepare it"
         )
     headers = {"cache-control": "private, max-age=86400"}
     if request.query_params.get("download") == "1":
-        name = f"anklesleep-{rendered.timeline.routine_id}.{ext}"
         headers["content-disposition"] = f'attachment; filename="{name}"'
-    return FileResponse(rendered.path, media_type=MEDIA_TYPES.get(ext), headers=headers)
+    return FileResponse(path, media_type=MEDIA_TYPES.get(ext), headers=headers)
 
 
 async def picture(request: Request) -> Response:

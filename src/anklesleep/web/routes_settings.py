@@ -46,6 +46,7 @@ def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
 
 
 def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
+    extra.setdefault("subscribe_url", subscribe_url(request))
     return render(
         request,
         "settings.html",
@@ -61,7 +62,19 @@ async def settings_page(request: Request) -> Response:
     web = web_of(request)
     snap = web.snapshot()
     saved = request.query_params.get("saved") == "1"
-    return _page(request, form_values(snap.slots, snap.prefs), saved=saved, snapshot=snap)
+    return _page(
+        request,
+        form_values(snap.slots, snap.prefs),
+        saved=saved,
+        snapshot=snap,
+    )
+
+
+def subscribe_url(request: Request) -> str:
+    """The calendar feed's address for calendar apps, with the access token when there is one."""
+    web = web_of(request)
+    url = f"{request.url.scheme}://{request.url.netloc}/calendar.ics"
+    return f"{url}?token={web.token}" if web.token else url
 
 
 async def settings_save(request: Request) -> Response:

@@ -27,6 +27,9 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 TOKEN_COOKIE = "anklesleep_token"
 TOKEN_PARAM = "token"
+#: Feeds that other programs subscribe to (calendar apps keep no cookies): a correct `?token=`
+#: is accepted on the request itself instead of signing in with a redirect and a cookie.
+FEED_PATHS = frozenset({"/calendar.ics"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_FORM_BYTES = 1_000_000
@@ -190,6 +193,8 @@ class SecurityMiddleware:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         given = query.pop(TOKEN_PARAM, [None])[0]
         if _same(given, self.token) and scope["method"] in SAFE_METHODS:
+            if scope.get("path") in FEED_PATHS:
+                return True
             rest = urlencode(query, doseq=True)
             location = scope.get("path", "/") + (f"?{rest}" if rest else "")
             await _plain(
