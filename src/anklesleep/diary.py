@@ -85,6 +85,21 @@ class SleepEntry:
         }
 
 
+#: The diary items of a night, in the diary's order (the fields of `SleepEntry`).
+NIGHT_FIELDS: tuple[str, ...] = (
+    "night",
+    "into_bed",
+    "tried_to_sleep",
+    "sol_minutes",
+    "awakenings",
+    "waso_minutes",
+    "final_awakening",
+    "out_of_bed",
+    "quality",
+    "note",
+)
+
+
 @dataclass(frozen=True)
 class NightMetrics:
     """The standard derived measures of one night, all in minutes except `se` (percent)."""

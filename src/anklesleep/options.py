@@ -16,6 +16,18 @@ Foot = Literal["left", "right"]
 FEET: tuple[Foot, ...] = ("left", "right")
 EXTRA_CIRCLE_CHOICES = ("none", "inward", "outward")
 
+#: The options a user sets by name on the command line or in a query string.
+OPTION_NAMES = (
+    "hold",
+    "release",
+    "circle_pace",
+    "tilt_pace",
+    "extra_circles",
+    "foot_order",
+    "first_foot",
+    "tempo",
+)
+
 #: option name -> (low, high) for the numeric options
 RANGES: dict[str, tuple[float, float]] = {
     "hold": (1.0, 60.0),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TextIO
 
-from anklesleep.clock import Clock
+from anklesleep.clock import SPIN_SECONDS, Clock
 from anklesleep.i18n import Translate
 from anklesleep.player import CueStarted, Event, Player
 from anklesleep.routine import Routine
@@ -87,12 +87,15 @@ class TerminalKeys:
     def wait(self, deadline: float) -> Key | None:
         if self._pending:
             return self._pending.pop(0)
-        timeout = max(0.0, deadline - self.clock.now())
+        # select() until just short of the deadline, then let the clock finish the wait
+        # exactly (a key pressed in those last milliseconds is read on the next wait).
+        timeout = max(0.0, deadline - self.clock.now() - SPIN_SECONDS)
         try:
             ready, _, _ = select.select([self.fd], [], [], timeout)
         except InterruptedError:  # a signal (window resize): just look again
             return None
         if not ready:
+            self.clock.sleep_until(deadline)
             return None
         data = os.read(self.fd, 64)
         if not data:  # end of input: no more keys, keep time by sleeping

@@ -10,8 +10,6 @@ sample (see `track.detect_tones`).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from anklesleep import paths
+from anklesleep.voice import write_wav_atomic
 
 Samples = npt.NDArray[np.float32]
 
@@ -115,20 +114,6 @@ def cue_sound(kind: str, hz: float, rate: int, room: float | None = None) -> Sam
     return shaped_tone(hz, seconds, rate, peak=shape.peak, decay=shape.decay)
 
 
-def _write_atomic(path: Path, samples: Samples, rate: int) -> None:
-    import soundfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".wav.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _folder(folder: Path | None) -> Path:
     return folder if folder is not None else paths.cache_dir() / "tones"
 
@@ -138,7 +123,7 @@ def tone_wav(hz: float, seconds: float, folder: Path | None = None, rate: int = 
     name = f"tone-{hz:.2f}hz-{seconds:.3f}s-{rate}.wav"
     path = _folder(folder) / name
     if not path.exists():
-        _write_atomic(path, tone(hz, seconds, rate), rate)
+        write_wav_atomic(path, tone(hz, seconds, rate), rate)
     return path
 
 
@@ -152,7 +137,7 @@ def cue_sound_wav(
     name = f"{kind}-{hz:.2f}hz-{seconds:.3f}s-{rate}.wav"
     path = _folder(folder) / name
     if not path.exists():
-        _write_atomic(path, cue_sound(kind, hz, rate, room), rate)
+        write_wav_atomic(path, cue_sound(kind, hz, rate, room), rate)
     return path
 
 

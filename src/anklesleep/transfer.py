@@ -25,7 +25,13 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Table, select
 
 from anklesleep import __version__
-from anklesleep.diary import SleepEntry, SymptomEntry, validate_entry, validate_symptom
+from anklesleep.diary import (
+    NIGHT_FIELDS,
+    SleepEntry,
+    SymptomEntry,
+    validate_entry,
+    validate_symptom,
+)
 from anklesleep.errors import AnkleSleepError
 from anklesleep.rowcodec import (
     NO_DEFAULT,
@@ -127,19 +133,7 @@ class Incoming:
 def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
     """The diary's own rules for a night or a score (the same as when typed in)."""
     if table == "sleep_entries":
-        names = (
-            "night",
-            "into_bed",
-            "tried_to_sleep",
-            "sol_minutes",
-            "awakenings",
-            "waso_minutes",
-            "final_awakening",
-            "out_of_bed",
-            "quality",
-            "note",
-        )
-        validate_entry(SleepEntry(**{n: row[n] for n in names}), today)
+        validate_entry(SleepEntry(**{n: row[n] for n in NIGHT_FIELDS}), today)
     elif table == "symptom_entries":
         entry = SymptomEntry(row["day"], row["symptom"], row["score"], row["note"])
         validate_symptom(entry, today)

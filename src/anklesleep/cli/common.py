@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from anklesleep.options import Options, validate
+from anklesleep.options import OPTION_NAMES, Options, validate
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -91,17 +91,7 @@ def timeline_options(func: F) -> F:
 
 def options_from(kwargs: dict[str, Any], *, voice: bool = True) -> Options:
     """Validated `Options` from the shared flags (removing them from `kwargs`)."""
-    names = (
-        "hold",
-        "release",
-        "circle_pace",
-        "tilt_pace",
-        "extra_circles",
-        "foot_order",
-        "first_foot",
-        "tempo",
-    )
-    raw = {name: kwargs.pop(name, None) for name in names}
+    raw = {name: kwargs.pop(name, None) for name in OPTION_NAMES}
     if raw["tempo"] is None:
         raw["tempo"] = 1.0
     return validate(**raw, voice=voice)

@@ -8,27 +8,14 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, Row, delete, select
 
-from anklesleep.diary import SleepEntry, SymptomEntry
+from anklesleep.diary import NIGHT_FIELDS, SleepEntry, SymptomEntry
 from anklesleep.store.tables import sleep_entries, symptom_entries
 from anklesleep.store.upsert import upsert
-
-_NIGHT_FIELDS = (
-    "night",
-    "into_bed",
-    "tried_to_sleep",
-    "sol_minutes",
-    "awakenings",
-    "waso_minutes",
-    "final_awakening",
-    "out_of_bed",
-    "quality",
-    "note",
-)
 
 
 def _night(row: Row[tuple[object, ...]]) -> SleepEntry:
     m = row._mapping
-    return SleepEntry(**{name: m[name] for name in _NIGHT_FIELDS})
+    return SleepEntry(**{name: m[name] for name in NIGHT_FIELDS})
 
 
 def _symptom(row: Row[tuple[object, ...]]) -> SymptomEntry:
@@ -45,7 +32,7 @@ def save_night(conn: Connection, entry: SleepEntry, now: dt.datetime) -> bool:
     The caller validates first (`diary.validate_entry`) and owns the transaction.
     """
     existed = get_night(conn, entry.night) is not None
-    values = {name: getattr(entry, name) for name in _NIGHT_FIELDS}
+    values = {name: getattr(entry, name) for name in NIGHT_FIELDS}
     upsert(conn, sleep_entries, {**values, "updated_at": now}, ["night"])
     return existed
 

@@ -272,20 +272,7 @@ async def put_sleep(request: Request) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
     data = await json_body(request)
-    check_params(
-        data,
-        (
-            "into_bed",
-            "tried_to_sleep",
-            "sol_minutes",
-            "awakenings",
-            "waso_minutes",
-            "final_awakening",
-            "out_of_bed",
-            "quality",
-            "note",
-        ),
-    )
+    check_params(data, diary.NIGHT_FIELDS[1:])  # the night comes from the path
     for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
         if key in data and not isinstance(data[key], str):
             raise AnkleSleepError(

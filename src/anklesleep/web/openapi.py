@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from anklesleep import __version__
+from anklesleep.diary import NIGHT_FIELDS
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _OPTION_PARAMS = [
@@ -123,16 +124,7 @@ def document() -> dict[str, Any]:
             "quality": {"type": "integer", "minimum": 1, "maximum": 5},
             "note": {"type": "string", "maxLength": 2000},
         },
-        required=(
-            "into_bed",
-            "tried_to_sleep",
-            "sol_minutes",
-            "awakenings",
-            "waso_minutes",
-            "final_awakening",
-            "out_of_bed",
-            "quality",
-        ),
+        required=NIGHT_FIELDS[1:-1],  # every item but the night (in the path) and the note
     )
     night_out = {"type": "object", "description": "A night as saved, with derived `metrics`."}
     progress = _obj(

@@ -9,20 +9,10 @@ from typing import Any
 from starlette.requests import Request
 
 from anklesleep.errors import AnkleSleepError
-from anklesleep.options import Options, validate
+from anklesleep.options import OPTION_NAMES, Options, validate
 
 #: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
-OPTION_PARAMS = (
-    "hold",
-    "release",
-    "circle_pace",
-    "tilt_pace",
-    "extra_circles",
-    "foot_order",
-    "first_foot",
-    "tempo",
-    "voice",
-)
+OPTION_PARAMS = (*OPTION_NAMES, "voice")
 FORMATS = ("mp3", "opus", "wav")
 MAX_BODY = 64_000
 

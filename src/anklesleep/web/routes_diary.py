@@ -74,15 +74,16 @@ def entry_values(entry: diary.SleepEntry) -> dict[str, str]:
     return {key: str(data[key]) for key in (*TIME_FIELDS, *COUNT_FIELDS, "quality", "note")}
 
 
-def _night_param(request: Request, today: dt.date) -> dt.date:
-    raw = request.query_params.get("night")
-    return today if not raw else diary.parse_date(raw, "night")
+def _date_param(request: Request, name: str, today: dt.date) -> dt.date:
+    """The date in query parameter `name` (`?night=2026-03-14`), else today."""
+    raw = request.query_params.get(name)
+    return today if not raw else diary.parse_date(raw, name)
 
 
 async def sleep_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
-    night = _night_param(request, today)
+    night = _date_param(request, "night", today)
     with web.engine.connect() as conn:
         entry = diary_store.get_night(conn, night)
         earlier = diary_store.previous_night(conn, night)
@@ -155,15 +156,10 @@ async def sleep_save(request: Request) -> Response:
     return RedirectResponse(f"/sleep?night={entry.night.isoformat()}&saved=1", status_code=303)
 
 
-def _day_param(request: Request, today: dt.date) -> dt.date:
-    raw = request.query_params.get("day")
-    return today if not raw else diary.parse_date(raw, "day")
-
-
 async def symptoms_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
-    day = _day_param(request, today)
+    day = _date_param(request, "day", today)
     with web.engine.connect() as conn:
         scores = diary_store.get_symptoms(conn, day)
         before = diary_store.latest_symptoms(conn, day)
