@@ -17,6 +17,7 @@ from tests.browser_helpers import (
     ARTIFACTS,
     CHROMIUM,
     DESKTOP,
+    EVENING,
     PHONE,
     Live,
     live_server,
@@ -224,6 +225,69 @@ def test_settings_persist_across_a_reload(browser: Any, live: Live) -> None:
     assert "--tempo: got '9'" in page.text_content("[role=alert]")
     page.goto(live.base + "/settings")  # nothing of the refused form was stored
     assert page.input_value("#tempo") == "1.3"
+    assert page.errors == []
+
+
+FAKE_NOTIFICATION = """
+window.__notes = [];
+window.Notification = class {
+  static permission = "default";
+  static requestPermission() {
+    window.Notification.permission = "granted";
+    return Promise.resolve("granted");
+  }
+  constructor(title, options) {
+    window.__notes.push({ title, body: options.body, tag: options.tag });
+  }
+};
+"""
+
+
+def test_the_browser_reminds_at_slot_time(browser: Any, live: Live) -> None:
+    page = _page(browser, live)
+    page.add_init_script(FAKE_NOTIFICATION)
+    page.clock.install(time=EVENING)  # 21:30 UTC; the bedtime slot is at 22:00
+    page.goto(live.base + "/settings")
+    page.click("[data-testid=reminders-on]")
+    page.wait_for_selector("[data-testid=reminders-off]:not([hidden])")
+    assert "will remind you" in page.text_content("#reminders-status")
+    page.clock.run_for("29:00")
+    assert page.evaluate("window.__notes.length") == 0  # not yet
+    page.clock.run_for("02:00")
+    for _ in range(100):  # the reminder checks /api/today first (a real request)
+        if page.evaluate("window.__notes.length") == 1:
+            break
+        page.wait_for_timeout(50)
+    note = page.evaluate("window.__notes[0]")
+    assert note["tag"] == "anklesleep-bedtime"
+    assert note["title"] == "Time for your ankle routine"
+    assert "Bedtime" in note["body"]
+    assert page.errors == []
+
+
+def test_no_browser_reminder_for_a_slot_already_done(browser: Any, live: Live) -> None:
+    import datetime as dt
+
+    from anklesleep.sessionlog import new_record
+
+    page = _page(browser, live)
+    page.add_init_script(FAKE_NOTIFICATION)
+    page.clock.install(time=EVENING)
+    page.goto(live.base + "/settings")
+    page.click("[data-testid=reminders-on]")
+    page.wait_for_selector("[data-testid=reminders-off]:not([hidden])")
+    # The bedtime routine is done early, after the reminder was planned (at 21:45, UTC).
+    start = EVENING + dt.timedelta(minutes=15)
+    record = new_record(routine="quick", local_start=start, planned_seconds=75, source="web")
+    sessions_store.start_session(live.engine, record)
+    sessions_store.finish(
+        live.engine, record.uuid, completed=True, ended_at=start, completed_seconds=75,
+        steps_done=[],
+    )  # fmt: skip
+    live.clock.now = start + dt.timedelta(minutes=2)
+    page.clock.run_for("31:00")
+    page.wait_for_timeout(1500)  # time for the reminder's own check of /api/today
+    assert page.evaluate("window.__notes.length") == 0
     assert page.errors == []
 
 

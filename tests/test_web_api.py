@@ -418,6 +418,20 @@ def test_today_api(engine: Engine, tmp_path: Path) -> None:
     assert data["streak"] == 0
 
 
+def test_today_lists_the_reminders_of_the_next_day(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)  # 07:30 UTC, zone UTC
+    reminders = c.get("/api/today").json()["reminders"]
+    assert [(r["slot"], r["at"]) for r in reminders] == [
+        ("home", "2026-03-14T18:30:00+00:00"),
+        ("bedtime", "2026-03-14T22:00:00+00:00"),
+        ("morning", "2026-03-15T07:00:00+00:00"),
+    ]
+    assert all(r["done"] is False and r["url"].startswith("/play/") for r in reminders)
+    c.put("/api/settings", json={"slots": {"slots": {"home": {"enabled": False}}}}, headers=csrf(c))
+    slots = [r["slot"] for r in c.get("/api/today").json()["reminders"]]
+    assert slots == ["bedtime", "morning"]
+
+
 def test_dates_in_listings_are_checked(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
     assert c.get("/api/sessions?start=soon").json()["field"] == "start"

@@ -31,7 +31,7 @@ from anklesleep.store.evidence import experiment_today
 from anklesleep.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.web import openapi
 from anklesleep.web.cache import options_key
-from anklesleep.web.context import SAFETY_KEY, web_of
+from anklesleep.web.context import SAFETY_KEY, Web, web_of
 from anklesleep.web.packed import Packed
 from anklesleep.web.requests import (
     OPTION_PARAMS,
@@ -45,6 +45,7 @@ from anklesleep.web.requests import (
 )
 from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
 from anklesleep.web.routes_pages import load_today
+from anklesleep.web.today import TodayView
 
 _render_lock = threading.Lock()
 MAX_SESSION_SECONDS = 6 * 3600.0
@@ -357,7 +358,34 @@ async def get_today(request: Request) -> Response:
             "detail": asked.detail,
             "days_left": asked.days_left,
         }
-    return JSONResponse({**view.to_dict(), "experiment": experiment})
+    return JSONResponse(
+        {**view.to_dict(), "experiment": experiment, "reminders": _reminders(web, view)}
+    )
+
+
+def _reminders(web: Web, view: TodayView) -> list[dict[str, Any]]:
+    """The enabled slots due in the next day, for a page that shows browser notifications."""
+    from anklesleep.reminders import upcoming
+    from anklesleep.schedule import SLOT_LABELS
+
+    t = translator()
+    status = {s.name: s.status for s in view.slots}
+    routines = {s.name: s.routine for s in view.slots}
+    result = []
+    for name, at in upcoming(web.snapshot().slots, web.now()):
+        routine = routines.get(name, "full")
+        result.append(
+            {
+                "slot": name,
+                "at": at.isoformat(),
+                "routine": routine,
+                "done": at.date() == view.day and status.get(name) == "done",
+                "title": t("Time for your ankle routine"),
+                "body": t(SLOT_LABELS[name]),
+                "url": f"/play/{routine}",
+            }
+        )
+    return result
 
 
 def _settings_json(request: Request) -> dict[str, Any]:
