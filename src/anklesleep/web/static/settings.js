@@ -8,7 +8,7 @@ if (field && spot && zone && zone !== field.value) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "btn btn-quiet";
-  button.textContent = `Use this device's: ${zone}`;
+  button.textContent = (spot.dataset.label ?? "{zone}").replace("{zone}", zone);
   button.addEventListener("click", () => { field.value = zone; field.focus(); });
   spot.append(button);
 }
