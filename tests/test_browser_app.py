@@ -348,6 +348,17 @@ def _seed(live: Live) -> None:
     )
 
 
+def test_history_tables_fit_a_phone_without_sideways_scrolling(browser: Any, live: Live) -> None:
+    _seed(live)
+    page = _page(browser, live)
+    page.goto(live.base + "/history")
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].map(w => [w.scrollWidth, w.clientWidth])"
+    )
+    assert len(sizes) == 2
+    assert all(scroll <= client for scroll, client in sizes), sizes
+
+
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_every_page_screenshot_and_accessibility(browser: Any, live: Live, theme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
