@@ -45,4 +45,13 @@ def test_importing_the_cli_stays_light() -> None:
 def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     result = run_cli(capsys, "dance")
     assert result.code == 2
-    assert "No such command 'dance'" in result.err
+    assert result.err.startswith("anklesleep: error: No such command 'dance'; see")
+    assert result.err.count("\n") == 1
+
+
+def test_clicks_own_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "show", "full", "--no-such-flag")
+    assert result.code == 2
+    assert result.err == (
+        "anklesleep: error: No such option '--no-such-flag'; see `anklesleep show --help`\n"
+    )

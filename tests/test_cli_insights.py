@@ -92,8 +92,21 @@ def test_report_into_a_missing_folder(
 ) -> None:
     result = run_cli(capsys, "--db", str(db), "report", "-o", str(tmp_path / "nope" / "r.html"))
     assert result.code == 2
-    assert result.err.startswith("anklesleep: error: --output: got ")
+    assert result.err.startswith(f"anklesleep: error: --output: folder '{tmp_path / 'nope'}'")
     assert "does not exist" in result.err and result.err.count("\n") == 1
+    assert not (tmp_path / "nope").exists()
+
+
+def test_report_png_folder_that_is_a_file(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder")
+    args = ["report", "-o", str(tmp_path / "r.html"), "--png", str(tmp_path / "taken")]
+    result = run_cli(capsys, "--db", str(db), *args)
+    assert result.code == 2
+    assert result.err.startswith("anklesleep: error: Invalid value for '--png': ")
+    assert "is a file" in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
 
 
 def test_commands_have_help(capsys: pytest.CaptureFixture[str]) -> None:

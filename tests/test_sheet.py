@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import re
 import shutil
 from collections import Counter
@@ -12,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep import routines, safety, sheet
+from anklesleep import outfile, routines, safety, sheet
 from anklesleep.describe import step_timing
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import translator
@@ -129,53 +127,6 @@ def test_extra_circles_are_listed_under_the_outward_circles() -> None:
     assert "then 5 more circles" not in make()
 
 
-def test_write_text_replaces_the_file_whole(tmp_path: Path) -> None:
-    target = tmp_path / "sheet.html"
-    target.write_text("old")
-    sheet.write_text(target, "new ✓")
-    assert target.read_text(encoding="utf-8") == "new ✓"
-    assert [p.name for p in tmp_path.iterdir()] == ["sheet.html"]
-    umask = os.umask(0)
-    os.umask(umask)
-    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
-
-
-def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "sheet.html"
-    target.write_text("old")
-
-    def full_disk(fd: int, mode: str) -> object:
-        os.close(fd)
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(os, "fdopen", full_disk)
-    with pytest.raises(AnkleSleepError) as info:
-        sheet.write_text(target, "new")
-    assert "No space left on device" in info.value.message
-    assert info.value.field == "output"
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["sheet.html"]
-
-
-@pytest.mark.parametrize(
-    ("where", "says"),
-    [
-        ("missing/sheet.html", "does not exist; create it"),
-        ("a-file/sheet.html", "does not exist; create it"),
-        ("folder", "is a folder; give a file name"),
-    ],
-)
-def test_unwritable_places_are_one_clear_error(tmp_path: Path, where: str, says: str) -> None:
-    (tmp_path / "a-file").write_text("x")
-    (tmp_path / "folder").mkdir()
-    with pytest.raises(AnkleSleepError) as info:
-        sheet.write_text(tmp_path / where, "page")
-    assert says in info.value.message
-    assert "\n" not in info.value.message
-
-
 def test_show_html_writes_the_sheet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "sheet.html"
     result = run_cli(capsys, "show", "full", "--html", "-o", str(out))
@@ -206,7 +157,7 @@ class FakePrinter:
 
     def print_pdf(self, html_text: str, out: Path) -> None:
         self.pages.append(html_text)
-        sheet.write_bytes(out, b"%PDF-1.4 fake")
+        outfile.write_bytes(out, b"%PDF-1.4 fake")
 
 
 def test_show_pdf_uses_the_printer(

@@ -8,14 +8,10 @@ the web app's `/calendar.ics` both call `calendar_bytes`.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
-from anklesleep import calendar, routines
-from anklesleep.errors import AnkleSleepError
+from anklesleep import calendar, outfile, routines
 from anklesleep.i18n import Translate, translator
 from anklesleep.options import Options
 from anklesleep.schedule import SlotSettings
@@ -55,37 +51,4 @@ def calendar_bytes(
 
 def write(path: Path, data: bytes, field: str = "output") -> None:
     """Write `data` to `path` atomically; one clear error (and no file) when it cannot."""
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise AnkleSleepError(
-            f"{field}: {str(path)!r} is a folder; give a file name such as anklesleep.ics",
-            field=field,
-        )
-    folder = target.parent
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise AnkleSleepError(
-            f"{field}: cannot write {str(path)!r} ({exc.strerror or exc}); "
-            "choose a file in a folder you can write to",
-            field=field,
-        ) from None
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); a calendar is as private as the user's umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        temp.chmod(0o666 & ~umask)
-        temp.replace(target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise AnkleSleepError(
-            f"{field}: cannot write {str(path)!r} ({exc.strerror or exc}); "
-            "choose a file in a folder you can write to",
-            field=field,
-        ) from None
+    outfile.write_bytes(path, data, field, example="anklesleep.ics")

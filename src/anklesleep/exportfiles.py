@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from anklesleep.errors import AnkleSleepError
+from anklesleep.outfile import atomic_file
 from anklesleep.rowcodec import NO_DEFAULT, Encoded, columns, csv_cell
 from anklesleep.transfer import (
     FORMAT,
@@ -55,19 +54,6 @@ def _check_target(path: Path, force: bool) -> None:
             f"output: folder {str(path.parent)!r} does not exist; create it or choose another",
             field="output",
         )
-
-
-@contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[Path]:
-    """A temporary file beside `path` that replaces it only when the block succeeds."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        temp.replace(path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def csv_text(table: str, rows: list[Encoded]) -> str:

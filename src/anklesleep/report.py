@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from anklesleep import __version__
+from anklesleep import __version__, outfile
 from anklesleep.charts import (
     Chart,
     adherence_calendar,
@@ -20,6 +20,7 @@ from anklesleep.charts import (
     sleep_chart,
     symptom_chart,
 )
+from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import _, translator
 from anklesleep.insights import HALF_LIFE_DAYS, Overview, RollingPoint, headline
 from anklesleep.safety import notes as safety_notes
@@ -354,22 +355,21 @@ def render(
 
 
 def write(path: Path, html: str) -> Path:
-    """Write atomically: a temporary file beside the target, then a rename."""
-    target = path.expanduser()
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    """Write the report atomically: a temporary file beside the target, then a rename."""
+    return outfile.write_text(path, html, "--output", example="report.html")
 
 
 def write_pngs(folder: Path, charts: ReportCharts, dpi: int = 150) -> list[Path]:
     """Each chart as `<folder>/<key>.png` (written atomically)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for chart in charts.all():
-        target = folder / f"{chart.key}.png"
-        tmp = folder / f".{chart.key}.png.tmp"
-        tmp.write_bytes(chart.png(dpi))
-        tmp.replace(target)
-        written.append(target)
-    return written
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AnkleSleepError(
+            f"--png: cannot create {str(folder)!r} ({exc.strerror}); choose a place you can "
+            "write to",
+            field="png",
+        ) from None
+    return [
+        outfile.write_bytes(folder / f"{chart.key}.png", chart.png(dpi), "--png", "chart.png")
+        for chart in charts.all()
+    ]

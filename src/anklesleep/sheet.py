@@ -24,6 +24,7 @@ from anklesleep.describe import clock, rows, step_timing
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import N_, Translate
 from anklesleep.illustrations import illustration, stylesheet
+from anklesleep.outfile import write_bytes
 from anklesleep.routine import Routine, Step
 from anklesleep.timeline import Timeline
 
@@ -248,58 +249,6 @@ footer { margin-top: 1rem; color: var(--muted); font-size: .85rem; }
 """
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file renamed into place (never half-written)."""
-    write_bytes(path, text.encode("utf-8"))
-
-
-def check_output(path: Path) -> None:
-    """Fail early, with one clear line, when `path` cannot be a new or replaced file."""
-    if path.is_dir():
-        raise AnkleSleepError(
-            f"output: {str(path)!r} is a folder; give a file name such as {path / 'sheet.html'}",
-            field="output",
-        )
-    if not path.parent.is_dir():
-        raise AnkleSleepError(
-            f"output: folder {str(path.parent)!r} does not exist; create it or choose another",
-            field="output",
-        )
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically; an unwritable place is one clear `AnkleSleepError`."""
-    check_output(path)
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        temp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
-        temp.replace(path)
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _unwritable(path: Path, exc: OSError) -> AnkleSleepError:
-    reason = exc.strerror or type(exc).__name__
-    return AnkleSleepError(
-        f"output: cannot write {str(path)!r} ({reason}); choose a place you can write to",
-        field="output",
-    )
-
-
 class PdfPrinter(Protocol):
     """Turns a self-contained HTML page into a PDF file (the seam tests replace)."""
 
@@ -357,7 +306,7 @@ class ChromiumPrinter:
                     "use --html and print the page from a browser instead",
                     field="pdf",
                 )
-            write_bytes(out, pdf.read_bytes())
+            write_bytes(out, pdf.read_bytes(), example="sheet.pdf")
 
 
 def pdf_printer(candidates: Sequence[str] | None = None) -> PdfPrinter:

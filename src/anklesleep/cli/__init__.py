@@ -117,6 +117,13 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Abort:
         click.echo(_("Aborted."), err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        # click's own checks (unknown option, bad choice, missing argument) get the same one
+        # line as ours, pointing at the command's help.
+        where = exc.ctx.command_path if exc.ctx is not None else "anklesleep"
+        message = exc.format_message().replace("\n", " ")
+        click.echo(f"anklesleep: error: {message.rstrip('.')}; see `{where} --help`", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

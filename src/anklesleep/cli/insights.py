@@ -184,15 +184,11 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
     as it is. Nothing is sent anywhere by anklesleep.
     """
     from anklesleep import report as report_module
+    from anklesleep.outfile import check_output
     from anklesleep.store.evidence import experiment_report, latest_experiment, load_overview
 
     n = parse_days(days)
-    folder = output.expanduser().absolute().parent
-    if not folder.is_dir():
-        raise AnkleSleepError(
-            f"--output: got {str(output)!r}; the folder {str(folder)!r} does not exist",
-            field="output",
-        )
+    check_output(output, "--output", example="report.html")  # before the work, not after
     engine = database(ctx)
     now, today = local_today(engine)
     o = load_overview(engine, today, n)
@@ -200,15 +196,8 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
     x = experiment_report(engine, experiment, today) if experiment is not None else None
     charts = report_module.draw_charts(o, x)
     html = report_module.render(o, x, charts=charts, generated_at=now)
-    try:
-        written = report_module.write(output, html)
-        pngs = report_module.write_pngs(png_dir, charts) if png_dir is not None else []
-    except OSError as exc:
-        raise AnkleSleepError(
-            f"--output: cannot write {str(exc.filename or output)!r} ({exc.strerror}); "
-            "choose a writable place",
-            field="output",
-        ) from None
+    written = report_module.write(output, html)
+    pngs = report_module.write_pngs(png_dir, charts) if png_dir is not None else []
     click.echo(_("Wrote {path} ({n} charts).").format(path=written, n=len(charts.all())))
     if pngs:
         click.echo(_("Wrote {n} PNG images to {folder}.").format(n=len(pngs), folder=png_dir))

@@ -103,7 +103,7 @@ def _write_sheet(
     chosen: Routine, timeline: Timeline, as_html: bool, as_pdf: bool, output: Path | None
 ) -> None:
     """`show --html/--pdf`: the printable sheet, to a file (or HTML to stdout)."""
-    from anklesleep import sheet
+    from anklesleep import outfile, sheet
 
     if as_html and as_pdf:
         raise AnkleSleepError("--html/--pdf: got both; choose one format", field="format")
@@ -124,12 +124,12 @@ def _write_sheet(
     if output is None:
         click.echo(page, nl=False)
         return
-    sheet.check_output(output)
+    outfile.check_output(output, example="sheet.pdf" if as_pdf else "sheet.html")
     if as_pdf:
         sheet.pdf_printer().print_pdf(page, output)
         click.echo(_("Wrote the routine sheet as PDF to {path}.").format(path=output))
     else:
-        sheet.write_text(output, page)
+        outfile.write_text(output, page, example="sheet.html")
         click.echo(
             _("Wrote the routine sheet to {path}: open it in a browser, or print it on A4.").format(
                 path=output
