@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep.cli import data as cli_data
-from anklesleep.cli import diary as cli_diary
+from anklesleep.cli import local
 from tests.cli_helpers import Result, run_cli
 
 TODAY = dt.date(2026, 3, 14)
@@ -20,9 +19,8 @@ NOW = dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC)
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (cli_data, cli_diary):
-        monkeypatch.setattr(module, "shell_today", lambda: TODAY)
-        monkeypatch.setattr(module, "utc_now", lambda: NOW)
+    monkeypatch.setenv("TZ", "UTC")  # the user's zone, whatever this machine's
+    monkeypatch.setattr(local, "utc_now", lambda: NOW)  # NOW is on TODAY in UTC
 
 
 def cli(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> Result:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep.cli import diary as cli_diary
+from anklesleep.cli import local
 from tests.cli_helpers import Result, run_cli
 
 TODAY = dt.date(2026, 3, 14)
@@ -35,10 +35,9 @@ FULL = [
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_diary, "shell_today", lambda: TODAY)
-    monkeypatch.setattr(
-        cli_diary, "utc_now", lambda: dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC)
-    )
+    now = dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC)  # morning of TODAY in UTC
+    monkeypatch.setenv("TZ", "UTC")  # the user's zone, whatever this machine's
+    monkeypatch.setattr(local, "utc_now", lambda: now)
 
 
 @pytest.fixture
@@ -66,6 +65,18 @@ def test_all_flags_save_without_questions_and_print_metrics(
     assert "81.1 %" in result.out  # SE = 385 / 475
     assert "good (4 of 5)" in result.out
     assert "?" not in result.out
+
+
+def test_last_night_is_in_the_users_time_zone(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 14 March 12:00 UTC is already 15 March (01:00) in Auckland, the zone the user chose.
+    monkeypatch.setattr(local, "utc_now", lambda: dt.datetime(2026, 3, 14, 12, tzinfo=dt.UTC))
+    assert run_cli(capsys, "--db", db, "slots", "timezone", "Pacific/Auckland").code == 0
+    typed(monkeypatch)
+    result = sleep(capsys, db, *FULL, "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["night"]["night"] == "2026-03-15"
 
 
 def test_json_metrics(capsys: pytest.CaptureFixture[str], db: str) -> None:

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from anklesleep.cli import data as cli_data
-from anklesleep.cli import diary as cli_diary
+from anklesleep.cli import local
 from anklesleep.schedule import SlotSettings
 from anklesleep.store import settings, slots
 from tests.cli_helpers import run_cli
@@ -40,9 +39,8 @@ def test_the_cli_runs_on_postgresql(
     tmp_path: Any,
 ) -> None:
     server = require_postgres(postgres_server)
-    for module in (cli_data, cli_diary):
-        monkeypatch.setattr(module, "shell_today", lambda: dt.date(2026, 3, 14))
-        monkeypatch.setattr(module, "utc_now", lambda: NOW)
+    monkeypatch.setenv("TZ", "UTC")  # the user's zone, whatever this machine's
+    monkeypatch.setattr(local, "utc_now", lambda: NOW)  # 14 March 2026 in UTC
     with fresh_postgres_schema(server) as url:
         monkeypatch.setenv("ANKLESLEEP_DATABASE_URL", url)
         saved = run_cli(

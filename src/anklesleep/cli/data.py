@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import click
 
+from anklesleep.cli import local
 from anklesleep.cli.common import database
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import _, ngettext
@@ -20,14 +20,6 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "settings": ("{n} setting", "{n} settings"),
     "experiments": ("{n} experiment", "{n} experiments"),
 }
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def shell_today() -> dt.date:
-    return dt.date.today()
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -70,7 +62,7 @@ def export_cmd(ctx: click.Context, /, fmt: str | None, output: str, force: bool)
     engine = database(ctx)
     with engine.connect() as conn:
         tables = transfer.collect(conn)
-    now = utc_now()
+    now = local.utc_now()
     counts = {name: len(rows) for name, rows in tables.items()}
     if output == "-":
         if chosen != "json":
@@ -115,8 +107,8 @@ def import_cmd(
         report = transfer.import_rows(
             conn,
             incoming,
-            shell_today(),
-            utc_now(),
+            local.user_today(engine),
+            local.utc_now(),
             conflict="replace" if replace else "keep",
             dry_run=dry_run,
         )
@@ -166,7 +158,7 @@ def backup(ctx: click.Context, /, output: str | None, force: bool) -> None:
     if output is None:
         folder = data_dir() / "backups"
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"anklesleep-{utc_now().astimezone():%Y%m%d-%H%M%S}.sqlite3"
+        target = folder / f"anklesleep-{local.utc_now().astimezone():%Y%m%d-%H%M%S}.sqlite3"
     else:
         target = Path(output).expanduser()
     result = make_backup(engine, target, force=force)

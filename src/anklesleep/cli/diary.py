@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from anklesleep import diary
+from anklesleep.cli import local
 from anklesleep.cli.common import database
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import N_, _
@@ -19,15 +20,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 T = TypeVar("T")
-
-
-def shell_today() -> dt.date:
-    """Today's date on this machine's clock and time zone (the shell's local date)."""
-    return dt.date.today()
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _ask(text: str, parse: Callable[[str], T], default: str | None, err: bool = False) -> T:
@@ -251,15 +243,15 @@ def sleep(
     """Fill in the sleep diary for one night (the Consensus Sleep Diary's core questions).
 
     Asks each question in turn, offering the previous night's answers as defaults; give every
-    answer as an option to skip the questions (for scripts). Times are clock times on this
-    machine; a bedtime after midnight works as it should. Afterwards it shows the night's time
-    in bed, total sleep, sleep efficiency and the rest.
+    answer as an option to skip the questions (for scripts). Times are local clock times; a
+    bedtime after midnight works as it should. Afterwards it shows the night's time in bed,
+    total sleep, sleep efficiency and the rest.
     """
     from anklesleep.store import diary as store
 
-    today = shell_today()
-    day = diary.parse_date(night, "night") if night else today
     engine = database(ctx)
+    today = local.user_today(engine)
+    day = diary.parse_date(night, "night") if night else today
     with engine.connect() as conn:
         existing = store.get_night(conn, day)
         previous = store.previous_night(conn, day)
@@ -329,7 +321,7 @@ def sleep(
             flags = {}  # ask everything again, offering the answers just given
             defaults = {field: _value_text(values[field]) for _n, _q, _p, field in _ITEMS}
     with engine.begin() as conn:
-        replaced = store.save_night(conn, entry, utc_now())
+        replaced = store.save_night(conn, entry, local.utc_now())
     if not as_json:
         done = _("Replaced the night of {day}.") if replaced else _("Saved the night of {day}.")
         click.echo(done.format(day=day.isoformat()))
@@ -387,11 +379,11 @@ def symptoms(
     """
     from anklesleep.store import diary as store
 
-    today = shell_today()
+    engine = database(ctx)
+    today = local.user_today(engine)
     when = diary.parse_date(day, "day") if day else today
     if when > today and not show:  # say so before asking anything
         diary.validate_symptom(diary.SymptomEntry(when, diary.SYMPTOM_KEYS[0], 0), today)
-    engine = database(ctx)
     with engine.connect() as conn:
         before = store.get_symptoms(conn, when)
         last = store.latest_symptoms(conn, when)
@@ -433,7 +425,7 @@ def symptoms(
             diary.validate_symptom(entry, today)
         if entries:
             with engine.begin() as conn:
-                store.save_symptoms(conn, entries, utc_now())
+                store.save_symptoms(conn, entries, local.utc_now())
         elif not as_json:
             click.echo(_("No scores given; nothing saved."))
     with engine.connect() as conn:

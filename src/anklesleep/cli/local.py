@@ -1,4 +1,7 @@
-"""The user's slot settings and local time, for the commands that log and list sessions."""
+"""The shells' clock: now in UTC, and the user's local time and date (their chosen time zone).
+
+Commands read the time only through these functions, so tests fix it in one place.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +33,17 @@ def slot_settings(engine: Engine) -> tuple[SlotSettings, dt.tzinfo]:
     return loaded, ZoneInfo(zone_name)
 
 
+def utc_now() -> dt.datetime:
+    """Now, as an aware UTC datetime (for stored timestamps)."""
+    return dt.datetime.now(dt.UTC)
+
+
 def local_now(zone: dt.tzinfo) -> dt.datetime:
     """Now, as an aware datetime in `zone`."""
-    return dt.datetime.now(dt.UTC).astimezone(zone)
+    return utc_now().astimezone(zone)
+
+
+def user_today(engine: Engine) -> dt.date:
+    """Today's date in the user's time zone (the same day the web app and `today` show)."""
+    _settings, zone = slot_settings(engine)
+    return local_now(zone).date()

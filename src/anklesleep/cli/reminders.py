@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from anklesleep.cli import local
 from anklesleep.cli.common import database
 from anklesleep.errors import AnkleSleepError
 from anklesleep.i18n import _, translator
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
 
     from anklesleep.options import Options
     from anklesleep.reminders import Outcome
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _load(engine: Engine) -> SlotSettings:
@@ -39,7 +36,7 @@ def _update(engine: Engine, change: Callable[[SlotSettings], SlotSettings]) -> S
 
     with engine.begin() as conn:
         new = change(store.load(conn))
-        store.save(conn, new, _now())
+        store.save(conn, new, local.utc_now())
     return new
 
 
@@ -121,7 +118,7 @@ def _minutes(settings: SlotSettings, options: Options | None) -> dict[str, int]:
 def _show(ctx: click.Context) -> None:
     engine = database(ctx)
     settings = _load(engine)
-    show_settings(settings, _now(), _minutes(settings, _preferred_options(engine)))
+    show_settings(settings, local.utc_now(), _minutes(settings, _preferred_options(engine)))
 
 
 #: Settings key: when a calendar file was last written (ISO time), to remind re-exporting.
@@ -277,7 +274,7 @@ def slots_timezone(ctx: click.Context, zone: str) -> None:
 def _mark_exported(engine: Engine) -> None:
     from anklesleep.store import settings
 
-    now = _now()
+    now = local.utc_now()
     with engine.begin() as conn:
         settings.put(conn, EXPORTED_KEY, now.isoformat(), now)
 
@@ -325,7 +322,7 @@ def calendar_cmd(ctx: click.Context, output: str, link: str | None) -> None:
     engine = database(ctx)
     settings = _load(engine)
     data = calendar_bytes(
-        settings, now=_now(), link=chosen_link, options=_preferred_options(engine)
+        settings, now=local.utc_now(), link=chosen_link, options=_preferred_options(engine)
     )
     if target is None:
         sys.stdout.buffer.write(data)
