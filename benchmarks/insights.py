@@ -1,11 +1,11 @@
 """Cost of the full insights analysis (no chart drawing) for 1, 3 and 10 years of data.
 
 Each history has three sessions a day, a diary every night and the seven complaints weekly
-(`anklesleep.synthetic`). The analysis is `insights.overview` over the whole period (adherence,
-streaks, habit strength, 7-day means, symptom trends and the association view with its 2 000
-bootstrap resamples) plus the experiment analysis of an 8-week experiment at its end. Printed
-next to a baseline measured in the same run: the time to merely iterate over the same values.
-Goal: at most 0.5 s for 10 years, growing about linearly with the years.
+(`anklesleep.testing.synthetic`). The analysis is `insights.overview` over the whole period
+(adherence, streaks, habit strength, 7-day means, symptom trends and the association view with its
+2,000 bootstrap resamples) plus the experiment analysis of an 8-week experiment at its end. Printed
+next to a baseline measured in the same run: the time to merely iterate over the same values. Goal:
+at most 0.5 s for 10 years, growing about linearly with the years.
 
 Run: .venv/bin/python benchmarks/insights.py
 """
@@ -17,7 +17,10 @@ import statistics
 import time
 from collections.abc import Callable
 
-from anklesleep import experiment, insights, synthetic, trial
+from anklesleep.experiment import analysis as trial
+from anklesleep.experiment import design as experiment
+from anklesleep.insights import progress as insights
+from anklesleep.testing import synthetic
 
 YEARS = (1, 3, 10)
 RUNS = 5

@@ -1,13 +1,13 @@
 """Player timing: onset error and end drift of the real player against a naive sleep loop.
 
-Plays a fast synthetic timeline (300 cues of 20 ms by default) through `anklesleep.player`
+Plays a fast synthetic timeline (300 cues of 20 ms by default) through `anklesleep.player.live`
 on the real monotonic clock, then, in the same run, through a loop that sleeps each cue's
 duration. Prints p50/p99/max onset error (ms) and end-of-session drift (ms) for both.
 Goal: p99 onset error under 1 ms and drift under 1 ms for the player, on an idle machine.
 
     .venv/bin/python benchmarks/player_timing.py [--cues 300] [--ms 20] [--terminal]
 
-`--terminal` also runs the terminal player's loop (`anklesleep.terminal.play`, waiting in
+`--terminal` also runs the terminal player's loop (`anklesleep.player.terminal.play`, waiting in
 `select()` on a pipe that never receives a key, with a plain view writing to /dev/null).
 """
 
@@ -19,10 +19,10 @@ import statistics
 import time
 from pathlib import Path
 
-from anklesleep.clock import MonotonicClock
-from anklesleep.options import Options
-from anklesleep.player import CueStarted, Event, Finished, Player
-from anklesleep.timeline import Cue, Timeline
+from anklesleep.player.clock import MonotonicClock
+from anklesleep.player.live import CueStarted, Event, Finished, Player
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import Cue, Timeline
 
 
 def synthetic(count: int, seconds: float) -> Timeline:
@@ -74,8 +74,8 @@ def run_player(timeline: Timeline) -> tuple[list[float], float]:
 
 def run_terminal_loop(timeline: Timeline) -> tuple[list[float], float]:
     """The same through `terminal.play` (select() waits, view updates between cues)."""
-    from anklesleep import routines
-    from anklesleep.terminal import PlainView, TerminalKeys, play
+    from anklesleep.player.terminal import PlainView, TerminalKeys, play
+    from anklesleep.routine import catalog as routines
 
     clock = MonotonicClock()
     player = Player(timeline, clock)

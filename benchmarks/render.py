@@ -41,8 +41,10 @@ def one(routine_id: str, fmt: str, clips: Path, tracks: Path) -> dict[str, Any]:
     """One render in this process; returns its figures."""
     import tracemalloc
 
-    from anklesleep import routines, track, voice
-    from anklesleep.options import validate
+    from anklesleep.audio import mixing as track
+    from anklesleep.audio import voices as voice
+    from anklesleep.routine import catalog as routines
+    from anklesleep.routine.options import validate
 
     chosen = routines.load(routine_id)
     options = validate(tempo=1.0)
@@ -78,9 +80,11 @@ def peak_rss_mb() -> float:
 
 def baseline(routine_id: str, fmt: str, clips: Path) -> float:
     """Seconds to encode the already mixed samples alone (the encoder's floor)."""
-    from anklesleep import routines, track, voice
-    from anklesleep.i18n import translator
-    from anklesleep.options import validate
+    from anklesleep.audio import mixing as track
+    from anklesleep.audio import voices as voice
+    from anklesleep.basics.i18n import translator
+    from anklesleep.routine import catalog as routines
+    from anklesleep.routine.options import validate
 
     cache = voice.ClipCache(voice.get_engine(None), clips)
     timeline = track.plan(routines.load(routine_id), validate(), cache, translator())
@@ -104,10 +108,12 @@ def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
     import numpy as np
     import soundfile
 
-    from anklesleep import routines, track, voice
-    from anklesleep.i18n import translator
-    from anklesleep.options import validate
-    from anklesleep.tones import sound_seconds
+    from anklesleep.audio import mixing as track
+    from anklesleep.audio import voices as voice
+    from anklesleep.audio.tones import sound_seconds
+    from anklesleep.basics.i18n import translator
+    from anklesleep.routine import catalog as routines
+    from anklesleep.routine.options import validate
 
     samples, rate = soundfile.read(str(wav), dtype="float64")
     cache = voice.ClipCache(voice.get_engine(None), clips)

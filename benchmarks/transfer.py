@@ -19,10 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from anklesleep import exportfiles, synthetic, transfer
-from anklesleep.store import create, migrate
+from anklesleep.store import create, migrate, transfer
 from anklesleep.store import diary as diary_store
+from anklesleep.store import export_files as exportfiles
 from anklesleep.store import sessions as sessions_store
+from anklesleep.testing import synthetic
 
 RUNS = 3
 YEARS = (1, 10)

@@ -65,9 +65,9 @@ def free_port() -> int:
 
 def seed(db: Path) -> None:
     """Two months of sessions and diary nights, so Today and History have real work to do."""
-    from anklesleep.diary import SleepEntry
-    from anklesleep.schedule import SlotSettings
-    from anklesleep.sessionlog import new_record
+    from anklesleep.diary.entries import SleepEntry
+    from anklesleep.practice.records import new_record
+    from anklesleep.schedule.slots import SlotSettings
     from anklesleep.store import diary, open_database, sessions, settings, slots
 
     engine = open_database(db)

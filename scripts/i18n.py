@@ -60,7 +60,7 @@ def build_catalog() -> Catalog:
     files = (
         sorted(PACKAGE.rglob("*.py"))
         + sorted(PACKAGE.rglob("*.html"))
-        + sorted(PACKAGE.glob("routines/*.toml"))
+        + sorted(PACKAGE.glob("routine/builtin/*.toml"))
     )
     for path in files:
         method: Any

@@ -18,7 +18,8 @@ import datetime as dt
 
 import numpy as np
 
-from anklesleep import experiment, trial
+from anklesleep.experiment import analysis as trial
+from anklesleep.experiment import design as experiment
 
 START = dt.date(2026, 1, 5)
 EFFECTS = (0.0, 0.5, 0.8)

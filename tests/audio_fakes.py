@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from anklesleep.voice import Samples
+from anklesleep.audio.voices import Samples
 
 FAKE_RATE = 22050
 BUZZ_HZ = 126  # 22050 / 126 = 175 samples: a whole number per period

@@ -268,7 +268,7 @@ def test_the_browser_reminds_at_slot_time(browser: Any, live: Live) -> None:
 def test_no_browser_reminder_for_a_slot_already_done(browser: Any, live: Live) -> None:
     import datetime as dt
 
-    from anklesleep.sessionlog import new_record
+    from anklesleep.practice.records import new_record
 
     page = _page(browser, live)
     page.add_init_script(FAKE_NOTIFICATION)
@@ -295,8 +295,8 @@ def _seed(live: Live) -> None:
     """A week of use, so the pages show what they look like in real life."""
     import datetime as dt
 
-    from anklesleep.diary import SleepEntry, SymptomEntry
-    from anklesleep.sessionlog import new_record
+    from anklesleep.diary.entries import SleepEntry, SymptomEntry
+    from anklesleep.practice.records import new_record
     from anklesleep.store import settings as settings_store
 
     now = live.clock()

@@ -13,12 +13,12 @@ import recurring_ical_events
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anklesleep import calendar
-from anklesleep.i18n import translator
-from anklesleep.options import Options
-from anklesleep.routines import builtin
-from anklesleep.schedule import Slot, SlotSettings
-from anklesleep.timeline import estimate_speech_seconds
+from anklesleep.basics.i18n import translator
+from anklesleep.routine.catalog import builtin
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import estimate_speech_seconds
+from anklesleep.schedule import calendar
+from anklesleep.schedule.slots import Slot, SlotSettings
 
 NOW = dt.datetime(2026, 2, 20, 9, 15, tzinfo=dt.UTC)
 PLANS = {

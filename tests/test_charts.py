@@ -7,8 +7,12 @@ import re
 
 import pytest
 
-from anklesleep import charts, experiment, insights, synthetic, trial
-from anklesleep.insights import Overview
+from anklesleep.experiment import analysis as trial
+from anklesleep.experiment import design as experiment
+from anklesleep.insights import progress as insights
+from anklesleep.insights.progress import Overview
+from anklesleep.printouts import charts
+from anklesleep.testing import synthetic
 
 TODAY = dt.date(2026, 6, 30)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import soundfile
 
-from anklesleep import vtt
+from anklesleep.audio import chapters as vtt
 from tests.cli_helpers import run_cli
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -125,7 +125,7 @@ def test_an_unwritable_output_path_is_one_line_and_writes_nothing(
 def test_a_missing_engine_asked_for_by_name_is_one_line(
     capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from anklesleep import voice
+    from anklesleep.audio import voices as voice
 
     monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
     result = run_cli(capsys, "audio", "quick", "-o", str(folder / "a.opus"), "--voice", "espeak-ng")
@@ -138,7 +138,7 @@ def test_a_missing_engine_asked_for_by_name_is_one_line(
 def test_without_espeak_the_default_is_tones_only_and_says_so(
     capsys: pytest.CaptureFixture[str], folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from anklesleep import voice
+    from anklesleep.audio import voices as voice
 
     monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
     result = run_cli(capsys, "audio", "quick", "-o", str(folder / "a.wav"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep.cli import local
+from anklesleep.cli import localtime as local
 from tests.cli_helpers import Result, run_cli
 
 TODAY = dt.date(2026, 3, 14)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep import synthetic
+from anklesleep.testing import synthetic
 from tests.cli_helpers import run_cli
 
 START = dt.datetime(2026, 3, 2, 20, 0, tzinfo=dt.UTC)
@@ -25,7 +25,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    from anklesleep.cli import local
+    from anklesleep.cli import localtime as local
 
     c = Clock()
     monkeypatch.setattr(local, "local_now", lambda zone: c.now.astimezone(zone))
@@ -81,7 +81,7 @@ def test_start_status_result_stop(
 def test_a_full_experiment_gives_a_careful_result(
     capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
 ) -> None:
-    from anklesleep.sessionlog import SessionRecord
+    from anklesleep.practice.records import SessionRecord
     from anklesleep.store import diary, open_database, sessions
 
     assert (

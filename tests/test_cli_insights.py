@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from anklesleep import synthetic
+from anklesleep.testing import synthetic
 from tests.cli_helpers import run_cli
 
 NOW = dt.datetime(2026, 6, 30, 21, 0, tzinfo=ZoneInfo("UTC"))
@@ -18,7 +18,7 @@ NOW = dt.datetime(2026, 6, 30, 21, 0, tzinfo=ZoneInfo("UTC"))
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with 40 days of synthetic history, and a fixed 'now'."""
-    from anklesleep.cli import local
+    from anklesleep.cli import localtime as local
     from anklesleep.store import diary, open_database, sessions
 
     monkeypatch.setattr(local, "local_now", lambda zone: NOW.astimezone(zone))

@@ -14,8 +14,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from anklesleep import calendar
-from anklesleep.reminders import FakeClock
+from anklesleep.schedule import calendar
+from anklesleep.schedule.reminders import FakeClock
 from tests.cli_helpers import Result, run_cli
 
 
@@ -233,8 +233,8 @@ class StoppingClock(FakeClock):
 def test_remind_runs_until_stopped_and_skips_done_slots(
     capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from anklesleep import reminders
-    from anklesleep.sessionlog import new_record
+    from anklesleep.practice.records import new_record
+    from anklesleep.schedule import reminders
     from anklesleep.store import open_database
     from anklesleep.store.sessions import start_session
 
@@ -308,7 +308,7 @@ def test_documented_slot_commands_work(capsys: pytest.CaptureFixture[str], db: P
 def test_documented_systemd_unit_runs_remind(
     capsys: pytest.CaptureFixture[str], db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from anklesleep import reminders
+    from anklesleep.schedule import reminders
 
     block = re.search(r"```ini\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert block is not None

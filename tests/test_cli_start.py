@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep.clock import ManualClock
-from anklesleep.sound import RecordingOutput
+from anklesleep.player.clock import ManualClock
+from anklesleep.player.output import RecordingOutput
 from anklesleep.store import open_database
 from anklesleep.store.sessions import list_sessions
 from tests.cli_helpers import run_cli
@@ -114,9 +114,10 @@ def test_tones_and_voice_play_at_their_cues(
         pytest.skip("espeak-ng is not installed (the test command installs it)")
     import soundfile
 
-    from anklesleep import routines, voice
-    from anklesleep.options import validate
-    from anklesleep.timeline import expand
+    from anklesleep.audio import voices as voice
+    from anklesleep.routine import catalog as routines
+    from anklesleep.routine.options import validate
+    from anklesleep.routine.timeline import expand
 
     result = run_cli(capsys, "--db", str(tmp_path / "c.sqlite3"), "start", "quick")
     assert result.code == 0, result.err

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep.schedule import SlotName
-from anklesleep.sessionlog import SessionRecord, new_record
+from anklesleep.practice.records import SessionRecord, new_record
+from anklesleep.schedule.slots import SlotName
 from anklesleep.store import open_database, sessions
 from tests.cli_helpers import run_cli
 
@@ -20,8 +20,8 @@ UTC = dt.UTC
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
     """Today is Thursday 14 May 2026, 20:00 in UTC (the test machine's zone is pinned)."""
     now = dt.datetime(2026, 5, 14, 20, 0, tzinfo=UTC)
-    monkeypatch.setattr("anklesleep.cli.local.local_now", lambda zone: now.astimezone(zone))
-    monkeypatch.setattr("anklesleep.timezone.detect", lambda *a, **k: "UTC")
+    monkeypatch.setattr("anklesleep.cli.localtime.local_now", lambda zone: now.astimezone(zone))
+    monkeypatch.setattr("anklesleep.schedule.timezones.detect", lambda *a, **k: "UTC")
     return now
 
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep import diary
-from anklesleep.diary import SleepEntry, SymptomEntry
-from anklesleep.errors import AnkleSleepError
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.diary import entries as diary
+from anklesleep.diary.entries import SleepEntry, SymptomEntry
 
 TODAY = dt.date(2026, 3, 14)
 

@@ -13,10 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from anklesleep import experiment, trial
-from anklesleep.association import Night
-from anklesleep.errors import AnkleSleepError
-from anklesleep.experiment import Experiment
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.experiment import analysis as trial
+from anklesleep.experiment import design as experiment
+from anklesleep.experiment.design import Experiment
+from anklesleep.insights.association import Night
 
 START = dt.date(2026, 1, 5)
 CREATED = dt.datetime(2026, 1, 5, 20, 0, tzinfo=dt.UTC)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from anklesleep.i18n import _, translator
+from anklesleep.basics.i18n import _, translator
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep import routines
-from anklesleep.errors import AnkleSleepError
-from anklesleep.illustrations import (
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.printouts.illustrations import (
     FEET,
     STEPS,
     caption,
@@ -21,7 +20,8 @@ from anklesleep.illustrations import (
     source,
     stylesheet,
 )
-from anklesleep.routine import STEP_IDS, TOES
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.definition import STEP_IDS, TOES
 
 SVG = "{http://www.w3.org/2000/svg}"
 ALL = [(step, foot) for step in STEPS for foot in FEET]
@@ -33,7 +33,7 @@ def parse(svg: str) -> ET.Element:
 
 def test_there_is_a_picture_for_every_step_the_routines_know() -> None:
     assert set(STEPS) == set(STEP_IDS)
-    folder = resources.files("anklesleep.illustrations").joinpath("steps")
+    folder = resources.files("anklesleep.printouts.illustrations").joinpath("steps")
     shipped = {entry.name for entry in folder.iterdir() if entry.name.endswith(".svg")}
     assert shipped == {f"{step}.svg" for step in STEPS}
 

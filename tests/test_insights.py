@@ -11,11 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anklesleep import insights, synthetic
-from anklesleep.association import MIN_NIGHTS, Night, compare
-from anklesleep.diary import SymptomEntry
-from anklesleep.inference import bootstrap_difference, sign_flip_test, smallest_p
-from anklesleep.sessionlog import SessionRecord
+from anklesleep.diary.entries import SymptomEntry
+from anklesleep.insights import progress as insights
+from anklesleep.insights.association import MIN_NIGHTS, Night, compare
+from anklesleep.insights.inference import bootstrap_difference, sign_flip_test, smallest_p
+from anklesleep.practice.records import SessionRecord
+from anklesleep.testing import synthetic
 
 DAY0 = dt.date(2026, 3, 1)
 M = 0.5 ** (1 / 13)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import RANGES, Options, from_dict, parse_extra_circles, validate
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import RANGES, Options, from_dict, parse_extra_circles, validate
 
 
 @pytest.mark.parametrize("name", sorted(RANGES))

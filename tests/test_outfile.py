@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep import outfile
-from anklesleep.errors import AnkleSleepError
+from anklesleep.basics import files as outfile
+from anklesleep.basics.errors import AnkleSleepError
 
 
 def test_write_text_replaces_the_file_whole(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from anklesleep import routines
-from anklesleep.clock import ManualClock
-from anklesleep.options import Options, validate
-from anklesleep.player import CueStarted, Event, Finished, Player, StepDone, step_id
-from anklesleep.timeline import MORE_CIRCLES, Timeline, expand, no_speech
+from anklesleep.player.clock import ManualClock
+from anklesleep.player.live import CueStarted, Event, Finished, Player, StepDone, step_id
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.options import Options, validate
+from anklesleep.routine.timeline import MORE_CIRCLES, Timeline, expand, no_speech
 
 
 def timeline(routine: str = "full", **options: object) -> Timeline:
@@ -255,8 +255,8 @@ def test_quit_stops_for_good() -> None:
 def test_quit_records_a_partial_session(engine: Engine) -> None:
     import datetime as dt
 
-    from anklesleep.session import SessionHooks
-    from anklesleep.sessionlog import new_record
+    from anklesleep.practice.records import new_record
+    from anklesleep.services.playback import SessionHooks
     from anklesleep.store import sessions
 
     tl = timeline("quick")

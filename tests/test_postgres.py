@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from anklesleep.cli import local
-from anklesleep.schedule import SlotSettings
+from anklesleep.cli import localtime as local
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import settings, slots
 from tests.cli_helpers import run_cli
 from tests.conftest import fresh_postgres_schema, require_postgres

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from anklesleep import notify
-from anklesleep.reminders import (
+from anklesleep.schedule import notify
+from anklesleep.schedule.reminders import (
     MAX_WAIT,
     FakeClock,
     Outcome,
@@ -20,7 +20,7 @@ from anklesleep.reminders import (
     occurrence,
     upcoming,
 )
-from anklesleep.schedule import Slot, SlotName, SlotSettings
+from anklesleep.schedule.slots import Slot, SlotName, SlotSettings
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep import experiment, insights, report, synthetic, trial
-from anklesleep.store.evidence import ExperimentReport
+from anklesleep.experiment import analysis as trial
+from anklesleep.experiment import design as experiment
+from anklesleep.experiment.analysis import ExperimentReport
+from anklesleep.insights import progress as insights
+from anklesleep.printouts import report
+from anklesleep.testing import synthetic
 
 TODAY = dt.date(2026, 6, 30)
 NOW = dt.datetime(2026, 6, 30, 21, 15, tzinfo=dt.UTC)

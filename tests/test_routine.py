@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anklesleep import routines
-from anklesleep.errors import AnkleSleepError
-from anklesleep.routine import TOES, parse_routine
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.definition import TOES, parse_routine
 
 FULL_TEXT = (Path(routines.__file__).parent / "full.toml").read_text()
 

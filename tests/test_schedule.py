@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.schedule import (
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.practice.records import new_record
+from anklesleep.schedule.slots import (
     SLOTS,
     Slot,
     SlotSettings,
@@ -20,7 +21,6 @@ from anklesleep.schedule import (
     parse_time,
     session_day,
 )
-from anklesleep.sessionlog import new_record
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.schedule import SlotName
-from anklesleep.sessionlog import (
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.practice.records import (
     SessionRecord,
     current_streak,
     day_status,
@@ -19,6 +18,7 @@ from anklesleep.sessionlog import (
     longest_streak,
     new_record,
 )
+from anklesleep.schedule.slots import SlotName
 
 LONDON = ZoneInfo("Europe/London")
 DAY = dt.date(2026, 5, 12)

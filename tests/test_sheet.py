@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from anklesleep import outfile, routines, safety, sheet
-from anklesleep.describe import step_timing
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import translator
-from anklesleep.options import validate
-from anklesleep.timeline import estimate_speech_seconds, expand
+from anklesleep.basics import files as outfile
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translator
+from anklesleep.printouts import sheet
+from anklesleep.routine import catalog as routines
+from anklesleep.routine import safety
+from anklesleep.routine.descriptions import step_timing
+from anklesleep.routine.options import validate
+from anklesleep.routine.timeline import estimate_speech_seconds, expand
 from tests.cli_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,7 +319,7 @@ def test_each_picture_large_for_looking(tmp_path: Path) -> None:
     """Renders every picture large, both feet, for a person to look at (test-artifacts/)."""
     from playwright.sync_api import sync_playwright
 
-    from anklesleep.illustrations import FEET, STEPS, illustration, stylesheet
+    from anklesleep.printouts.illustrations import FEET, STEPS, illustration, stylesheet
 
     cells = "".join(
         f"<figure>{illustration(s, f, style=False, id_prefix='big')}"

@@ -10,8 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.schedule import (
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.practice.records import new_record
+from anklesleep.schedule.slots import (
     SLOTS,
     SlotSettings,
     change,
@@ -19,7 +20,6 @@ from anklesleep.schedule import (
     with_system_timezone,
     with_timezone,
 )
-from anklesleep.sessionlog import new_record
 from anklesleep.store import slot_status
 from anklesleep.store import slots as store
 from anklesleep.store.sessions import start_session

@@ -5,10 +5,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from anklesleep import routines
-from anklesleep.options import validate
-from anklesleep.sound import CueSounds, NullOutput, ProcessOutput, RecordingOutput, find_player
-from anklesleep.timeline import Cue, expand, no_speech
+from anklesleep.player.output import (
+    CueSounds,
+    NullOutput,
+    ProcessOutput,
+    RecordingOutput,
+    find_player,
+)
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.options import validate
+from anklesleep.routine.timeline import Cue, expand, no_speech
 
 
 def test_find_player_prefers_the_first_installed() -> None:

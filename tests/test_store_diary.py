@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, func, select
 
-from anklesleep.diary import SleepEntry, SymptomEntry
+from anklesleep.diary.entries import SleepEntry, SymptomEntry
 from anklesleep.store import diary as repo
 from anklesleep.store.tables import sleep_entries
 

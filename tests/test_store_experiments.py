@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine
 
-from anklesleep import experiment
-from anklesleep.errors import AnkleSleepError
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.experiment import design as experiment
+from anklesleep.services.evidence import experiment_today
 from anklesleep.store import experiments as store
-from anklesleep.store.evidence import experiment_today
 
 TODAY = dt.date(2026, 4, 6)
 NOW = dt.datetime(2026, 4, 6, 19, 30, tzinfo=dt.UTC)

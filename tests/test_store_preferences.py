@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import validate
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import validate
 from anklesleep.store import preferences
 from anklesleep.store import settings as settings_store
 

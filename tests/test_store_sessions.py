@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.sessionlog import SessionRecord, new_record
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.practice.records import SessionRecord, new_record
 from anklesleep.store import sessions
 
 ZONE = dt.timezone(dt.timedelta(hours=-5))

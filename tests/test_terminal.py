@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from anklesleep import routines
-from anklesleep.clock import ManualClock
-from anklesleep.options import validate
-from anklesleep.player import Event, Player
-from anklesleep.screen import big_digits, countdown_text, render, snapshot
-from anklesleep.terminal import PlainView, ScriptedKeys, decode, play
-from anklesleep.timeline import expand, no_speech
+from anklesleep.player.clock import ManualClock
+from anklesleep.player.live import Event, Player
+from anklesleep.player.screen import big_digits, countdown_text, render, snapshot
+from anklesleep.player.terminal import PlainView, ScriptedKeys, decode, play
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.options import validate
+from anklesleep.routine.timeline import expand, no_speech
 
 
 def ident(text: str) -> str:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anklesleep import routines
-from anklesleep.options import Options, validate
-from anklesleep.timeline import (
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.options import Options, validate
+from anklesleep.routine.timeline import (
     MORE_CIRCLES,
     TONE_HOLD,
     TONE_RELEASE,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep import timezone
-from anklesleep.errors import AnkleSleepError
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.schedule import timezones as timezone
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import soundfile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anklesleep import tones
-from anklesleep.timeline import TONE_CIRCLE, TONE_DONE, TONE_HOLD, TONE_RELEASE, TONE_TILT
+from anklesleep.audio import tones
+from anklesleep.routine.timeline import TONE_CIRCLE, TONE_DONE, TONE_HOLD, TONE_RELEASE, TONE_TILT
 
 RATE = 24000
 

@@ -18,13 +18,16 @@ import soundfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anklesleep import audiofile, routines, track, vtt
-from anklesleep.errors import AnkleSleepError
-from anklesleep.onsets import detect
-from anklesleep.options import Options, validate
-from anklesleep.timeline import Timeline
-from anklesleep.tones import sound_seconds
-from anklesleep.voice import ClipCache, SilentEngine, get_engine
+from anklesleep.audio import chapters as vtt
+from anklesleep.audio import encoding as audiofile
+from anklesleep.audio import mixing as track
+from anklesleep.audio.onsets import detect
+from anklesleep.audio.tones import sound_seconds
+from anklesleep.audio.voices import ClipCache, SilentEngine, get_engine
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine import catalog as routines
+from anklesleep.routine.options import Options, validate
+from anklesleep.routine.timeline import Timeline
 from tests.audio_fakes import FakeEngine
 
 RATE = track.SAMPLE_RATE

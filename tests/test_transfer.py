@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from anklesleep import exportfiles, rowcodec, transfer
-from anklesleep.diary import SYMPTOM_KEYS, SleepEntry, SymptomEntry
-from anklesleep.errors import AnkleSleepError
-from anklesleep.store import create, migrate
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.diary.entries import SYMPTOM_KEYS, SleepEntry, SymptomEntry
+from anklesleep.store import column_text as rowcodec
+from anklesleep.store import create, migrate, transfer
 from anklesleep.store import diary as repo
+from anklesleep.store import export_files as exportfiles
 from anklesleep.store import settings as settings_store
 from anklesleep.store.tables import metadata
 from tests.test_diary import valid_nights
@@ -478,8 +479,8 @@ def test_backup_refuses_memory_and_postgres() -> None:
 
 
 def test_real_sessions_and_experiments_survive_a_round_trip(engine: Engine) -> None:
-    from anklesleep import experiment as exp
-    from anklesleep.sessionlog import new_record
+    from anklesleep.experiment import design as exp
+    from anklesleep.practice.records import new_record
     from anklesleep.store import experiments as experiments_store
     from anklesleep.store import sessions as sessions_store
 

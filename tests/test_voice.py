@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile
 
-from anklesleep import voice
-from anklesleep.errors import AnkleSleepError
+from anklesleep.audio import voices as voice
+from anklesleep.basics.errors import AnkleSleepError
 from tests.audio_fakes import FakeEngine
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")

@@ -121,7 +121,7 @@ def test_track_formats_and_errors(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_a_track_rendered_before_a_restart_is_still_served(engine: Engine, tmp_path: Path) -> None:
-    from anklesleep import paths
+    from anklesleep.basics import paths
 
     c, _ = client(engine, tmp_path)
     track_id = "b" * 40

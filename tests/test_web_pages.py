@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from anklesleep.diary import SleepEntry
-from anklesleep.sessionlog import new_record
+from anklesleep.diary.entries import SleepEntry
+from anklesleep.practice.records import new_record
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences
 from anklesleep.store import sessions as sessions_store

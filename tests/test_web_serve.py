@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from anklesleep.cli import serve as serve_module
+from anklesleep.services.access import TOKEN_KEY
 from anklesleep.store import open_database
 from anklesleep.store import settings as settings_store
 from tests.cli_helpers import run_cli
@@ -54,7 +55,7 @@ def test_serving_on_the_network_needs_a_token_shown_as_link_and_qr_code(
     assert result.code == 0
     engine = open_database(db)
     with engine.connect() as conn:
-        token = settings_store.get(conn, serve_module.TOKEN_KEY)
+        token = settings_store.get(conn, TOKEN_KEY)
     assert isinstance(token, str) and len(token) >= 16
     assert f"?token={token}" in result.out
     assert "▀" in result.out or "█" in result.out  # the QR code, drawn with blocks

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anklesleep.diary import SleepEntry
-from anklesleep.schedule import SlotSettings
-from anklesleep.sessionlog import SessionRecord, new_record
+from anklesleep.diary.entries import SleepEntry
+from anklesleep.practice.records import SessionRecord, new_record
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.web.today import today_view
 
 TZ = dt.timezone(dt.timedelta(hours=1))

@@ -26,8 +26,8 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     (wheel,) = dist.glob("anklesleep-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in (
-        "anklesleep/routines/full.toml",
-        "anklesleep/routines/quick.toml",
+        "anklesleep/routine/builtin/full.toml",
+        "anklesleep/routine/builtin/quick.toml",
         "anklesleep/store/migrations/env.py",
         "anklesleep/store/migrations/versions/0001_initial.py",
         "anklesleep/locale/anklesleep.pot",

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from anklesleep.options import Options
-from anklesleep.routine import Routine
-from anklesleep.schedule import SlotSettings
+from anklesleep.routine.definition import Routine
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import Timeline, expand, no_speech
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
-from anklesleep.timeline import Timeline, expand, no_speech
 from anklesleep.web.app import create_app
 
 with warnings.catch_warnings():

@@ -13,8 +13,8 @@ from typing import Any
 import click
 
 from anklesleep import __version__
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 #: command name -> "module:attribute", imported on first use
 COMMANDS: dict[str, str] = {

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from anklesleep.basics.i18n import _, translator
 from anklesleep.cli.common import options_from, timeline_options
-from anklesleep.i18n import _, translator
 
 
 def _size(count: int) -> str:
@@ -62,9 +62,10 @@ def audio(
     one releases it. Beside FILE it writes FILE.vtt (bedtime.opus.vtt), one chapter per step
     and foot.
     """
-    from anklesleep import routines as library
-    from anklesleep import track, voice
-    from anklesleep.describe import clock
+    from anklesleep.audio import mixing as track
+    from anklesleep.audio import voices as voice
+    from anklesleep.routine import catalog as library
+    from anklesleep.routine.descriptions import clock
 
     t = translator()
     target = track.check_output(output)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from anklesleep.options import OPTION_NAMES, Options, validate
+from anklesleep.routine.options import OPTION_NAMES, Options, validate
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

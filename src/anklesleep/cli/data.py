@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from anklesleep.cli import local
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _, ngettext
+from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _, ngettext
 
 #: how each table's rows are counted for people: (singular, plural)
 TABLE_LABELS: dict[str, tuple[str, str]] = {
@@ -56,7 +56,8 @@ def export_cmd(ctx: click.Context, /, fmt: str | None, output: str, force: bool)
     The files are yours to keep, read in a spreadsheet, or bring back with `anklesleep import`.
     Nothing is ever sent anywhere.
     """
-    from anklesleep import exportfiles, transfer
+    from anklesleep.store import export_files as exportfiles
+    from anklesleep.store import transfer
 
     chosen = fmt or ("csv" if output.lower().endswith(".zip") else "json")
     engine = database(ctx)
@@ -99,7 +100,8 @@ def import_cmd(
     All or nothing: every row is checked first, and if any is wrong nothing is imported and
     the error lists each bad row. Importing the same file twice adds nothing.
     """
-    from anklesleep import exportfiles, transfer
+    from anklesleep.store import export_files as exportfiles
+    from anklesleep.store import transfer
 
     incoming = exportfiles.read_import(Path(path).expanduser())
     engine = database(ctx)
@@ -151,7 +153,7 @@ def backup(ctx: click.Context, /, output: str | None, force: bool) -> None:
     To restore: `anklesleep import BACKUP` (merges, all or nothing), or stop anklesleep and
     copy the file over the database (see docs/data.md).
     """
-    from anklesleep.paths import data_dir
+    from anklesleep.basics.paths import data_dir
     from anklesleep.store.backup import backup as make_backup
 
     engine = database(ctx)

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from anklesleep import diary
-from anklesleep.cli import local
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import N_, _
+from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import N_, _
+from anklesleep.diary import entries as diary
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

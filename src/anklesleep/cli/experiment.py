@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _, translator
 from anklesleep.cli.common import database
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _, translator
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from anklesleep.experiment import Experiment
+    from anklesleep.experiment.design import Experiment
 
 WIDTH = 88
 
@@ -45,7 +45,7 @@ def _settle(engine: Engine, now: dt.datetime, today: dt.date) -> Experiment | No
 
 
 def _plan_lines(e: Experiment) -> list[str]:
-    from anklesleep.experiment import OUTCOME_LABELS
+    from anklesleep.experiment.design import OUTCOME_LABELS
 
     t = translator()
     d = e.design
@@ -129,8 +129,8 @@ def start(
     import uuid
 
     from anklesleep.cli.insights import local_today
-    from anklesleep.diary import parse_date
-    from anklesleep.experiment import (
+    from anklesleep.diary.entries import parse_date
+    from anklesleep.experiment.design import (
         ALPHA,
         SEED_MAX,
         design,
@@ -195,9 +195,9 @@ def start(
 def status(ctx: click.Context, /, as_json: bool) -> None:
     """Show the plan, today's block and how closely it has been followed so far."""
     from anklesleep.cli.insights import local_today
-    from anklesleep.experiment import to_dict, today_instruction
-    from anklesleep.insights import jsonable
-    from anklesleep.store.evidence import experiment_report
+    from anklesleep.experiment.design import to_dict, today_instruction
+    from anklesleep.insights.progress import jsonable
+    from anklesleep.services.evidence import experiment_report
 
     engine = database(ctx)
     now, today = local_today(engine)
@@ -253,9 +253,9 @@ def status(ctx: click.Context, /, as_json: bool) -> None:
 def result(ctx: click.Context, /, as_json: bool) -> None:
     """Analyse the primary outcome: the effect, its uncertainty, and what it can't tell."""
     from anklesleep.cli.insights import local_today
-    from anklesleep.experiment import to_dict
-    from anklesleep.insights import jsonable
-    from anklesleep.store.evidence import experiment_report
+    from anklesleep.experiment.design import to_dict
+    from anklesleep.insights.progress import jsonable
+    from anklesleep.services.evidence import experiment_report
 
     engine = database(ctx)
     now, today = local_today(engine)

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _, translator
 from anklesleep.cli.common import database
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _, translator
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from anklesleep.insights import Overview
+    from anklesleep.insights.progress import Overview
 
 DAYS_RANGE = (7, 3660)
 WIDTH = 88
@@ -41,8 +41,8 @@ def parse_days(value: str) -> int:
 def local_today(engine: Engine) -> tuple[dt.datetime, dt.date]:
     """Now in the user's zone, and the day it counts as (a bedtime just after midnight still
     belongs to the evening before)."""
-    from anklesleep.cli import local
-    from anklesleep.schedule import session_day
+    from anklesleep.cli import localtime as local
+    from anklesleep.schedule.slots import session_day
 
     settings, zone = local.slot_settings(engine)
     now = local.local_now(zone)
@@ -62,8 +62,8 @@ def _signed(value: float | None, decimals: int) -> str:
 
 
 def _text(o: Overview, instruction: str | None) -> list[str]:
-    from anklesleep.insights import headline
-    from anklesleep.schedule import SLOT_LABELS
+    from anklesleep.insights.progress import headline
+    from anklesleep.schedule.slots import SLOT_LABELS
 
     t = translator()
     lines = [
@@ -80,7 +80,7 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
     last = o.rolling[-1] if o.rolling else None
     if last is not None and last.nights:
         lines += ["", _("Sleep, mean of the last 7 days ({n} nights):").format(n=last.nights)]
-        from anklesleep.association import METRIC_INFO, METRICS
+        from anklesleep.insights.association import METRIC_INFO, METRICS
 
         for metric in METRICS:
             info = METRIC_INFO[metric]
@@ -134,8 +134,8 @@ def stats(ctx: click.Context, /, as_json: bool, days: str) -> None:
     Also compares nights after a bedtime session with nights without: an association, not
     proof. For a fair test, run a personal experiment (anklesleep experiment start).
     """
-    from anklesleep.insights import jsonable, overview_dict
-    from anklesleep.store.evidence import experiment_today, load_overview
+    from anklesleep.insights.progress import jsonable, overview_dict
+    from anklesleep.services.evidence import experiment_today, load_overview
 
     n = parse_days(days)
     engine = database(ctx)
@@ -183,9 +183,9 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
     The file needs nothing else to open (charts are inline SVG), so it can be printed or sent
     as it is. Nothing is sent anywhere by anklesleep.
     """
-    from anklesleep import report as report_module
-    from anklesleep.outfile import check_output
-    from anklesleep.store.evidence import experiment_report, latest_experiment, load_overview
+    from anklesleep.basics.files import check_output
+    from anklesleep.printouts import report as report_module
+    from anklesleep.services.evidence import experiment_report, latest_experiment, load_overview
 
     n = parse_days(days)
     check_output(output, "--output", example="report.html")  # before the work, not after

@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from anklesleep.cli import local
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _, translator
+from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _, translator
-from anklesleep.schedule import SLOT_LABELS, SlotName, SlotSettings, check_slot_name
+from anklesleep.schedule.slots import SLOT_LABELS, SlotName, SlotSettings, check_slot_name
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from anklesleep.options import Options
-    from anklesleep.reminders import Outcome
+    from anklesleep.routine.options import Options
+    from anklesleep.schedule.reminders import Outcome
 
 
 def _load(engine: Engine) -> SlotSettings:
@@ -49,13 +49,13 @@ def _preferred_options(engine: Engine) -> Options | None:
 
 
 def _zone(settings: SlotSettings) -> dt.tzinfo:
-    from anklesleep.reminders import zone_of
+    from anklesleep.schedule.reminders import zone_of
 
     return zone_of(settings.timezone)
 
 
 def _next(settings: SlotSettings, now: dt.datetime) -> tuple[SlotName, dt.datetime] | None:
-    from anklesleep.reminders import next_reminder
+    from anklesleep.schedule.reminders import next_reminder
 
     return next_reminder(settings, now)
 
@@ -106,7 +106,7 @@ def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, i
 
 
 def _minutes(settings: SlotSettings, options: Options | None) -> dict[str, int]:
-    from anklesleep.calendar_file import routine_plans
+    from anklesleep.schedule.calendar_file import routine_plans
 
     try:
         plans = routine_plans(settings, options)
@@ -169,7 +169,7 @@ def slots_show(ctx: click.Context) -> None:
 @click.pass_context
 def slots_set(ctx: click.Context, slot: str, time: str) -> None:
     """Set the time of SLOT (morning, home or bedtime) to HH:MM, and turn its reminder on."""
-    from anklesleep.schedule import change
+    from anklesleep.schedule.slots import change
 
     name = check_slot_name(slot)
     new = _update(database(ctx), lambda s: change(s, name, time=time, enabled=True))
@@ -183,7 +183,7 @@ def slots_set(ctx: click.Context, slot: str, time: str) -> None:
 
 
 def _switch(ctx: click.Context, names: tuple[str, ...], enabled: bool) -> None:
-    from anklesleep.schedule import change
+    from anklesleep.schedule.slots import change
 
     if not names:
         raise AnkleSleepError(
@@ -232,8 +232,8 @@ def slots_off(ctx: click.Context, names: tuple[str, ...]) -> None:
 @click.pass_context
 def slots_routine(ctx: click.Context, slot: str, routine: str) -> None:
     """Use ROUTINE (full, quick, or one of yours) for SLOT; it sets the calendar event's length."""
-    from anklesleep import routines
-    from anklesleep.schedule import change
+    from anklesleep.routine import catalog as routines
+    from anklesleep.schedule.slots import change
 
     name = check_slot_name(slot)
     known = routines.available()
@@ -257,8 +257,8 @@ def slots_routine(ctx: click.Context, slot: str, routine: str) -> None:
 @click.pass_context
 def slots_timezone(ctx: click.Context, zone: str) -> None:
     """Set your IANA time zone (like Europe/London); `auto` uses this computer's zone."""
-    from anklesleep import timezone
-    from anklesleep.schedule import with_system_timezone, with_timezone
+    from anklesleep.schedule import timezones as timezone
+    from anklesleep.schedule.slots import with_system_timezone, with_timezone
 
     if zone.strip().lower() in ("auto", "detect", "system"):
         new = _update(database(ctx), lambda s: with_system_timezone(s, timezone.detect()))
@@ -315,7 +315,7 @@ def calendar_cmd(ctx: click.Context, output: str, link: str | None) -> None:
     Each event starts at the slot's time in your time zone, lasts as long as its routine and
     carries an alarm. Importing the file again updates the same events instead of adding copies.
     """
-    from anklesleep.calendar_file import DEFAULT_LINK, calendar_bytes, write
+    from anklesleep.schedule.calendar_file import DEFAULT_LINK, calendar_bytes, write
 
     chosen_link = _check_link(link) if link is not None else DEFAULT_LINK
     target = None if output == "-" else Path(output)
@@ -404,8 +404,8 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
     Runs in the foreground until stopped (Ctrl+C); slot changes apply within a minute. To start
     it at login, see docs/reminders.md (a systemd user unit).
     """
-    from anklesleep import notify, reminders
-    from anklesleep.reminders import DEFAULT_REPEATS, Reminders, Schedule, SystemClock
+    from anklesleep.schedule import notify, reminders
+    from anklesleep.schedule.reminders import DEFAULT_REPEATS, Reminders, Schedule, SystemClock
     from anklesleep.store.slot_status import done_checker
 
     snooze_minutes = _whole(snooze, "--snooze", 1, 240, " of minutes")

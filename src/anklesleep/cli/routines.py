@@ -11,13 +11,13 @@ from typing import Any
 
 import click
 
-from anklesleep import routines as library
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _, translator
 from anklesleep.cli.common import options_from, timeline_options
-from anklesleep.describe import clock, rows
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import _, translator
-from anklesleep.routine import Routine
-from anklesleep.timeline import Timeline, estimate_speech_seconds, expand
+from anklesleep.routine import catalog as library
+from anklesleep.routine.definition import Routine
+from anklesleep.routine.descriptions import clock, rows
+from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
 
 
 @click.command(epilog="Example: anklesleep routines")
@@ -103,7 +103,8 @@ def _write_sheet(
     chosen: Routine, timeline: Timeline, as_html: bool, as_pdf: bool, output: Path | None
 ) -> None:
     """`show --html/--pdf`: the printable sheet, to a file (or HTML to stdout)."""
-    from anklesleep import outfile, sheet
+    from anklesleep.basics import files as outfile
+    from anklesleep.printouts import sheet
 
     if as_html and as_pdf:
         raise AnkleSleepError("--html/--pdf: got both; choose one format", field="format")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import socket
 
 import click
 
-from anklesleep.i18n import _
-
-TOKEN_KEY = "web_access_token"
+from anklesleep.basics.i18n import _
 
 
 def is_loopback_host(host: str) -> bool:
@@ -49,24 +48,6 @@ def qr_text(url: str) -> str:
     return buffer.getvalue()
 
 
-def stored_token(engine: object) -> str:
-    """The access token kept in settings (made once, reused so phone links keep working)."""
-    import datetime as dt
-
-    from sqlalchemy import Engine
-
-    from anklesleep.store import settings
-    from anklesleep.web.security import new_token
-
-    assert isinstance(engine, Engine)
-    with engine.begin() as conn:
-        token = settings.get(conn, TOKEN_KEY)
-        if not isinstance(token, str) or len(token) < 16:
-            token = new_token()
-            settings.put(conn, TOKEN_KEY, token, dt.datetime.now(dt.UTC))
-    return token
-
-
 @click.command(epilog="Example: anklesleep serve --open   (a phone on your Wi-Fi: --host 0.0.0.0)")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -87,16 +68,17 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
     import uvicorn
 
     from anklesleep.cli.common import database
+    from anklesleep.services.access import stored_token
     from anklesleep.web.app import create_app
 
     engine = database(ctx)
-    token = None if is_loopback_host(host) else stored_token(engine)
+    token = None if is_loopback_host(host) else stored_token(engine, dt.datetime.now(dt.UTC))
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host.strip("[]"), port))
         except OSError as exc:
-            from anklesleep.errors import AnkleSleepError
+            from anklesleep.basics.errors import AnkleSleepError
 
             raise AnkleSleepError(
                 f"--port: cannot listen on {host}:{port} ({exc.strerror}); "

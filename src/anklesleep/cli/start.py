@@ -9,31 +9,31 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from anklesleep import routines as library
+from anklesleep.basics.i18n import Translate, _, translator
 from anklesleep.cli.common import database, options_from, timeline_options
-from anklesleep.i18n import Translate, _, translator
-from anklesleep.schedule import check_slot_name
+from anklesleep.routine import catalog as library
+from anklesleep.schedule.slots import check_slot_name
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from anklesleep.clock import Clock
-    from anklesleep.options import Options
-    from anklesleep.routine import Routine
-    from anklesleep.sound import AudioOutput, CueSounds
-    from anklesleep.timeline import SpeechSeconds
+    from anklesleep.player.clock import Clock
+    from anklesleep.player.output import AudioOutput, CueSounds
+    from anklesleep.routine.definition import Routine
+    from anklesleep.routine.options import Options
+    from anklesleep.routine.timeline import SpeechSeconds
 
 
 def make_clock() -> Clock:
     """The session clock (tests replace this with a manual clock)."""
-    from anklesleep.clock import MonotonicClock
+    from anklesleep.player.clock import MonotonicClock
 
     return MonotonicClock()
 
 
 def make_output() -> AudioOutput | None:
     """The audio output, or None when no player program is installed (tests replace this)."""
-    from anklesleep.sound import open_output
+    from anklesleep.player.output import open_output
 
     return open_output()
 
@@ -48,7 +48,7 @@ def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
     import shutil
     import textwrap
 
-    from anklesleep import safety
+    from anklesleep.routine import safety
     from anklesleep.store import settings
 
     with engine.connect() as conn:
@@ -78,9 +78,9 @@ def prepare_sound(
     """The options (voice off when it cannot be heard), speech lengths, output and files."""
     from dataclasses import replace
 
-    from anklesleep.errors import AnkleSleepError
-    from anklesleep.sound import CueSounds
-    from anklesleep.timeline import Cue, expand, no_speech
+    from anklesleep.basics.errors import AnkleSleepError
+    from anklesleep.player.output import CueSounds
+    from anklesleep.routine.timeline import Cue, expand, no_speech
 
     if no_sound:
         return replace(options, voice=False), no_speech, None, None
@@ -93,7 +93,8 @@ def prepare_sound(
             )
         )
         return replace(options, voice=False), no_speech, None, None
-    from anklesleep import tones, voice
+    from anklesleep.audio import tones
+    from anklesleep.audio import voices as voice
 
     def tone(cue: Cue) -> Path | None:
         assert cue.tone_hz is not None
@@ -168,12 +169,12 @@ def start(
     circles), q quit (asks first; what you did is kept). Every session is kept in your log,
     with its slot (morning, home or bedtime).
     """
-    from anklesleep.cli.local import local_now, slot_settings
-    from anklesleep.player import Player
-    from anklesleep.session import SessionHooks
-    from anklesleep.sessionlog import new_record
+    from anklesleep.cli.localtime import local_now, slot_settings
+    from anklesleep.player.live import Player
+    from anklesleep.practice.records import new_record
+    from anklesleep.routine.timeline import expand
+    from anklesleep.services.playback import SessionHooks
     from anklesleep.store import sessions
-    from anklesleep.timeline import expand
 
     t = translator()
     slot_name = check_slot_name(slot.strip().lower()) if slot else None
@@ -243,7 +244,7 @@ def start(
 
 
 def _events_error(path: Path, exc: OSError) -> Exception:
-    from anklesleep.errors import AnkleSleepError
+    from anklesleep.basics.errors import AnkleSleepError
 
     return AnkleSleepError(
         f"--events: cannot write {str(path)!r} ({exc.strerror}); give a writable file path",
@@ -254,7 +255,7 @@ def _events_error(path: Path, exc: OSError) -> Exception:
 def _run(
     player: Any, chosen: Routine, hooks: Any, t: Translate, *, plain: bool, stdin_tty: bool
 ) -> str:
-    from anklesleep.terminal import (
+    from anklesleep.player.terminal import (
         LiveView,
         NoKeys,
         PlainView,
@@ -293,8 +294,8 @@ def _run(
 
 
 def _summary(player: Any, t: Translate, *, completed: bool) -> str:
-    from anklesleep.describe import clock
-    from anklesleep.i18n import ngettext
+    from anklesleep.basics.i18n import ngettext
+    from anklesleep.routine.descriptions import clock
 
     played = clock(player.played_seconds())
     if completed:
@@ -317,7 +318,7 @@ def _summary(player: Any, t: Translate, *, completed: bool) -> str:
 def _day_line(engine: Engine, day: Any, t: Translate) -> str:
     """e.g. "Today: morning done, home not yet, bedtime done. Streak: 4 days."."""
     from anklesleep.cli.today import STATUS_LABELS, _days
-    from anklesleep.sessionlog import current_streak, day_status
+    from anklesleep.practice.records import current_streak, day_status
     from anklesleep.store.sessions import list_sessions
 
     records = list_sessions(engine)

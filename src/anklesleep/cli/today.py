@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
+from anklesleep.basics.i18n import N_, _, ngettext, translator
 from anklesleep.cli.common import database
-from anklesleep.i18n import N_, _, ngettext, translator
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
 STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
@@ -18,7 +18,7 @@ STREAK_LOOKBACK_DAYS = 3660
 
 
 def _check_days(days: int) -> int:
-    from anklesleep.errors import AnkleSleepError
+    from anklesleep.basics.errors import AnkleSleepError
 
     if not 1 <= days <= 36600:
         raise AnkleSleepError(
@@ -36,10 +36,10 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     A day counts for the streak when at least one session was completed; a bedtime session
     just after midnight counts for the evening before.
     """
-    from anklesleep.cli.local import local_now, slot_settings
-    from anklesleep.schedule import SLOT_LABELS, SLOTS, session_day
-    from anklesleep.sessionlog import current_streak, day_status, longest_streak
-    from anklesleep.store.evidence import experiment_today
+    from anklesleep.cli.localtime import local_now, slot_settings
+    from anklesleep.practice.records import current_streak, day_status, longest_streak
+    from anklesleep.schedule.slots import SLOT_LABELS, SLOTS, session_day
+    from anklesleep.services.evidence import experiment_today
     from anklesleep.store.sessions import list_sessions
 
     t = translator()
@@ -130,10 +130,10 @@ def _long_date(day: dt.date) -> str:
 @click.pass_context
 def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     """List the sessions of the last N days, newest first: when, slot, routine, how much."""
-    from anklesleep.cli.local import local_now, slot_settings
-    from anklesleep.describe import clock
-    from anklesleep.schedule import session_day
-    from anklesleep.sessionlog import current_streak
+    from anklesleep.cli.localtime import local_now, slot_settings
+    from anklesleep.practice.records import current_streak
+    from anklesleep.routine.descriptions import clock
+    from anklesleep.schedule.slots import session_day
     from anklesleep.store.sessions import list_sessions
 
     _check_days(days)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from anklesleep.errors import AnkleSleepError
+from anklesleep.basics.errors import AnkleSleepError
 
 
 @dataclass(frozen=True)

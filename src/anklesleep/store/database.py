@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.paths import data_dir
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.paths import data_dir
 
 ENV_URL = "ANKLESLEEP_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"

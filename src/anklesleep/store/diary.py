@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, Row, delete, select
 
-from anklesleep.diary import NIGHT_FIELDS, SleepEntry, SymptomEntry
+from anklesleep.diary.entries import NIGHT_FIELDS, SleepEntry, SymptomEntry
 from anklesleep.store.tables import sleep_entries, symptom_entries
 from anklesleep.store.upsert import upsert
 

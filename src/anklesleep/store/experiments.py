@@ -12,8 +12,8 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Row, select, update
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.experiment import STATUSES, Block, Design, Experiment, Outcome, Status
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.experiment.design import STATUSES, Block, Design, Experiment, Outcome, Status
 from anklesleep.store.tables import experiments
 
 

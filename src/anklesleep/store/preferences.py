@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import Options, from_dict
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import Options, from_dict
 from anklesleep.store import settings
 
 KEY = "preferences"

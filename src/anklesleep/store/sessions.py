@@ -14,9 +14,9 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Row, select, update
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.schedule import SlotName
-from anklesleep.sessionlog import SessionRecord, Source
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.practice.records import SessionRecord, Source
+from anklesleep.schedule.slots import SlotName
 from anklesleep.store.tables import sessions
 
 Bind = Engine | Connection

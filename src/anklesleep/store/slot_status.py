@@ -8,8 +8,8 @@ from collections.abc import Callable
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from anklesleep.schedule import SlotName
-from anklesleep.sessionlog import day_status
+from anklesleep.practice.records import day_status
+from anklesleep.schedule.slots import SlotName
 from anklesleep.store.sessions import list_sessions
 
 

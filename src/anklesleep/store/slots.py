@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from sqlalchemy import Connection
 
-from anklesleep import timezone
-from anklesleep.schedule import SlotSettings, from_dict
+from anklesleep.schedule import timezones as timezone
+from anklesleep.schedule.slots import SlotSettings, from_dict
 from anklesleep.store import settings
 
 KEY = "slots"

@@ -17,18 +17,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from anklesleep import diary, sessionlog
-from anklesleep.describe import clock
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import translator
-from anklesleep.schedule import change, check_slot_name, with_timezone
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translator
+from anklesleep.diary import entries as diary
+from anklesleep.practice import records as sessionlog
+from anklesleep.routine.descriptions import clock
+from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
+from anklesleep.schedule.slots import change, check_slot_name, with_timezone
+from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
-from anklesleep.store.evidence import experiment_today
-from anklesleep.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.web import openapi
 from anklesleep.web.cache import options_key
 from anklesleep.web.context import SAFETY_KEY, Web, web_of
@@ -365,8 +366,8 @@ async def get_today(request: Request) -> Response:
 
 def _reminders(web: Web, view: TodayView) -> list[dict[str, Any]]:
     """The enabled slots due in the next day, for a page that shows browser notifications."""
-    from anklesleep.reminders import upcoming
-    from anklesleep.schedule import SLOT_LABELS
+    from anklesleep.schedule.reminders import upcoming
+    from anklesleep.schedule.slots import SLOT_LABELS
 
     t = translator()
     status = {s.name: s.status for s in view.slots}

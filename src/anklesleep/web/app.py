@@ -24,9 +24,9 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from anklesleep import __version__
-from anklesleep.diary import QUALITY_LABELS
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import translations
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translations
+from anklesleep.diary.entries import QUALITY_LABELS
 from anklesleep.web import (
     api,
     routes_diary,

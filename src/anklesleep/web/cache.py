@@ -13,11 +13,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from anklesleep import routines as library
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import Options
-from anklesleep.paths import user_routines_dir
-from anklesleep.routine import Routine
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.paths import user_routines_dir
+from anklesleep.routine import catalog as library
+from anklesleep.routine.definition import Routine
+from anklesleep.routine.options import Options
 
 
 def options_key(options: Options) -> str:

@@ -19,16 +19,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from anklesleep import safety, schedule
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import translator
-from anklesleep.options import Options
-from anklesleep.routine import Routine
-from anklesleep.schedule import SlotSettings
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translator
+from anklesleep.routine import safety
+from anklesleep.routine.definition import Routine
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import Timeline
+from anklesleep.schedule import slots as schedule
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
-from anklesleep.timeline import Timeline
 from anklesleep.web.cache import LRU, Routines
 
 Now = Callable[[], dt.datetime]
@@ -46,7 +47,7 @@ def utc_now() -> dt.datetime:
 
 
 class RenderedTrackLike(Protocol):
-    """What a rendered track offers the web app (see `anklesleep.track.RenderedTrack`)."""
+    """What a rendered track offers the web app (see `anklesleep.audio.mixing.RenderedTrack`)."""
 
     @property
     def path(self) -> Path: ...
@@ -62,11 +63,11 @@ class TrackRenderer(Protocol):
 
 
 def real_renderer(voice: str | None = None) -> TrackRenderer:
-    """Render tracks with `anklesleep.track` and the chosen (or default) voice engine."""
+    """Render tracks with `anklesleep.audio.mixing` and the chosen (or default) voice engine."""
 
     def render(routine: Routine, options: Options, fmt: str) -> RenderedTrackLike:
-        from anklesleep import track
-        from anklesleep import voice as voices
+        from anklesleep.audio import mixing as track
+        from anklesleep.audio import voices
 
         engine = voices.get_engine(voice) if voice else voices.get_engine()
         rendered: RenderedTrackLike = track.render_track(

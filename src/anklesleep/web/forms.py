@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from anklesleep import timezone
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import FEET, Options, validate
-from anklesleep.schedule import SLOTS, SlotSettings, parse_time
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import FEET, Options, validate
+from anklesleep.schedule import timezones as timezone
+from anklesleep.schedule.slots import SLOTS, SlotSettings, parse_time
 from anklesleep.store.preferences import Preferences, check_theme
 
 OPTION_NUMBERS = ("hold", "release", "circle_pace", "tilt_pace")

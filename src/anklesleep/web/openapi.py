@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from anklesleep import __version__
-from anklesleep.diary import NIGHT_FIELDS
+from anklesleep.diary.entries import NIGHT_FIELDS
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _OPTION_PARAMS = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from anklesleep.i18n import translator
-from anklesleep.illustrations import FEET, STEPS, illustration, stylesheet
+from anklesleep.basics.i18n import translator
+from anklesleep.printouts.illustrations import FEET, STEPS, illustration, stylesheet
 
 _STYLE_RE = re.compile(r'\sstyle="([^"]*)"')
 

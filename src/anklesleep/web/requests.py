@@ -8,8 +8,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import OPTION_NAMES, Options, validate
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import OPTION_NAMES, Options, validate
 
 #: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
 OPTION_PARAMS = (*OPTION_NAMES, "voice")

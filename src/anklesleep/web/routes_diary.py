@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from anklesleep import diary
-from anklesleep.errors import AnkleSleepError
-from anklesleep.i18n import translator
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translator
+from anklesleep.diary import entries as diary
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.web.context import render, web_of

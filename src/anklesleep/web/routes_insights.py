@@ -1,8 +1,8 @@
 """The Insights page: how regularly you practise and how your nights and complaints change.
 
-The numbers come from `anklesleep.insights`, the charts from `anklesleep.charts` (matplotlib
-SVG). Charts are separate SVG images, each served with its own narrow Content-Security-Policy
-(an SVG shown as an image runs no script), so the page itself keeps `default-src 'self'`.
+The numbers come from `anklesleep.insights.progress`, the charts from `anklesleep.printouts.charts`
+(matplotlib SVG). Charts are separate SVG images, each served with its own narrow Content-Security-
+Policy (an SVG shown as an image runs no script), so the page itself keeps `default-src 'self'`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _overview(web: Web) -> Any:
-    from anklesleep import insights
+    from anklesleep.insights import progress as insights
 
     today = web.local_now(web.recent_snapshot().slots).date()
     start = today - dt.timedelta(days=DAYS + 400)
@@ -43,7 +43,7 @@ def _overview(web: Web) -> Any:
 
 
 def _chart(web: Web, name: str) -> Any:
-    from anklesleep import charts
+    from anklesleep.printouts import charts
 
     overview = _overview(web)
 
@@ -60,7 +60,7 @@ def _chart(web: Web, name: str) -> Any:
 
 
 async def insights_page(request: Request) -> Response:
-    from anklesleep import insights
+    from anklesleep.insights import progress as insights
 
     web = web_of(request)
     overview = await run_in_threadpool(_overview, web)

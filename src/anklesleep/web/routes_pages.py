@@ -10,18 +10,18 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from anklesleep import routines as library
-from anklesleep import safety
-from anklesleep.describe import clock
-from anklesleep.i18n import translator
-from anklesleep.options import Options
-from anklesleep.sessionlog import SessionRecord
+from anklesleep.basics.i18n import translator
+from anklesleep.practice.records import SessionRecord
+from anklesleep.routine import catalog as library
+from anklesleep.routine import safety
+from anklesleep.routine.descriptions import clock
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import estimate_speech_seconds, expand
+from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
-from anklesleep.store.evidence import experiment_today
 from anklesleep.store.tables import sessions as sessions_table
-from anklesleep.timeline import estimate_speech_seconds, expand
 from anklesleep.web.cache import options_key
 from anklesleep.web.context import SAFETY_KEY, Snapshot, Web, render, web_of
 from anklesleep.web.packed import Packed

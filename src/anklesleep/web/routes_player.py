@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from anklesleep import paths
-from anklesleep.i18n import translator
-from anklesleep.illustrations import FEET, STEPS
+from anklesleep.basics import paths
+from anklesleep.basics.i18n import translator
+from anklesleep.printouts.illustrations import FEET, STEPS
 from anklesleep.web import pictures
 from anklesleep.web.context import render, web_of
 from anklesleep.web.requests import OPTION_PARAMS, check_params, options_from

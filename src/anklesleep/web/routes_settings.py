@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from anklesleep.errors import AnkleSleepError
-from anklesleep.options import EXTRA_CIRCLE_CHOICES
-from anklesleep.schedule import SLOT_LABELS, SLOTS
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES
+from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web.context import render, web_of
@@ -98,7 +98,7 @@ async def settings_save(request: Request) -> Response:
 
 async def calendar_file(request: Request) -> Response:
     """The three moments as a daily calendar (.ics), each event linking to its player."""
-    from anklesleep.calendar_file import calendar_bytes
+    from anklesleep.schedule.calendar_file import calendar_bytes
 
     web = web_of(request)
     snap = web.snapshot()

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import hmac
 import json
-import secrets
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlencode
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from anklesleep.services.access import new_token
 
 CSRF_COOKIE = "anklesleep_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -53,11 +54,6 @@ HEADERS: dict[str, str] = {
 _RAW_HEADERS = [
     (k.encode(), v.encode()) for k, v in {**HEADERS, "cache-control": "no-store"}.items()
 ]
-
-
-def new_token() -> str:
-    """A fresh random token (access or CSRF), URL-safe."""
-    return secrets.token_urlsafe(24)
 
 
 def is_loopback(host: str) -> bool:

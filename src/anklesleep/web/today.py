@@ -11,9 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from anklesleep.diary import NightMetrics, SleepEntry, metrics
-from anklesleep.schedule import SLOT_LABELS, SLOTS, SlotName, SlotSettings, infer_slot, session_day
-from anklesleep.sessionlog import SessionRecord, SlotStatus, current_streak, day_status
+from anklesleep.diary.entries import NightMetrics, SleepEntry, metrics
+from anklesleep.practice.records import SessionRecord, SlotStatus, current_streak, day_status
+from anklesleep.schedule.slots import (
+    SLOT_LABELS,
+    SLOTS,
+    SlotName,
+    SlotSettings,
+    infer_slot,
+    session_day,
+)
 
 #: Until this local hour the Today page nudges to fill in last night's diary.
 NUDGE_UNTIL_HOUR = 14

@@ -1,0 +1,403 @@
+"""The guided audio track: speech clips and tones mixed at exact sample offsets, then encoded.
+
+The file is the clock: every cue's sound starts at sample `round(cue.start * SAMPLE_RATE)`, so a
+player that follows the file's playback position (the web player, a phone with its screen
+locked) is exactly in step with the timeline returned beside it. Timing comes from the measured
+clips (`ClipCache.speech_seconds`), so speech never runs into a tone or the next speech.
+`render_track` caches finished tracks by everything that shapes them; a repeated request only
+checks that the files are still there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from anklesleep import __version__
+from anklesleep.audio.chapters import webvtt
+from anklesleep.audio.encoding import FORMATS as FORMATS
+from anklesleep.audio.encoding import Format as Format
+from anklesleep.audio.encoding import check_output as check_output
+from anklesleep.audio.encoding import copy_atomic as copy_atomic
+from anklesleep.audio.encoding import encode as encode
+from anklesleep.audio.encoding import format_for as format_for
+from anklesleep.audio.encoding import format_named as format_named
+from anklesleep.audio.encoding import write_text as write_text
+from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
+from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
+from anklesleep.basics import paths
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import N_, Translate, translator
+from anklesleep.routine.definition import Routine
+from anklesleep.routine.descriptions import clock
+from anklesleep.routine.options import Options
+from anklesleep.routine.options import from_dict as options_from_dict
+from anklesleep.routine.timeline import (
+    Cue,
+    SpeechSeconds,
+    Timeline,
+    estimate_speech_seconds,
+    expand,
+)
+
+Samples = npt.NDArray[np.float32]
+
+SAMPLE_RATE = CLIP_RATE
+#: Bump when mixing or encoding changes, so cached tracks are rendered again.
+MIX_VERSION = 4
+#: Silence kept between a tone's end and the next cue.
+TONE_GUARD = 0.05
+#: Silence between a tone and speech in the same cue (the closing chime, then the words).
+TONE_SPEECH_GAP = 0.25
+#: Kinds whose tones are the optional soft ticks.
+TICK_KINDS = frozenset({"circle", "tilt"})
+#: The track cache keeps at most this many bytes (least recently used tracks go first).
+CACHE_BYTES = 400_000_000
+#: how errors name the track cache folder
+CACHE_FIELD = "cache folder"
+
+
+@dataclass(frozen=True)
+class RenderedTrack:
+    """A finished track on disk, with the timeline it was mixed from (the exact one)."""
+
+    path: Path
+    vtt_path: Path
+    timeline_path: Path
+    timeline: Timeline
+    duration: float
+    bytes: int
+    format: Format
+    sample_rate: int
+    engine: str
+    ticks: bool
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+
+def speech_lead(cue: Cue) -> float:
+    """Seconds after a cue's start at which its speech begins: after its tone, if it has one."""
+    if cue.say and cue.tone_hz:
+        return sound_seconds(cue.kind) + TONE_SPEECH_GAP
+    return 0.0
+
+
+def plan(routine: Routine, options: Options, clips: ClipCache, translate: Translate) -> Timeline:
+    """The timeline to mix: expanded with the measured length of every clip.
+
+    Clips are synthesized first, several at a time. A cue that both sounds a tone and speaks
+    (the closing) gets room for the tone before its words.
+    """
+    draft = expand(routine, options, estimate_speech_seconds, translate)
+    said = [c.say for c in draft if c.say]
+    lead = {c.say: speech_lead(c) for c in draft if c.say and speech_lead(c) > 0}
+    if not options.voice or clips.silent:
+        return expand(routine, options, lambda _t: 0.0, translate)
+    clips.prepare(said)
+
+    def measured(text: str) -> float:
+        seconds = clips.speech_seconds(text)
+        return seconds + lead.get(text, 0.0) if seconds else 0.0
+
+    speech: SpeechSeconds = measured
+    return expand(routine, options, speech, translate)
+
+
+# --- mixing ----------------------------------------------------------------------------------
+
+
+def sample_at(seconds: float, rate: int = SAMPLE_RATE) -> int:
+    """The sample where something scheduled at `seconds` starts: the file is the clock."""
+    return round(seconds * rate)
+
+
+def tone_room(cue: Cue) -> float:
+    """How long a cue's tone may ring without touching the next cue.
+
+    A cue that also speaks (the closing) was lengthened by `speech_lead` for its tone, so its
+    tone keeps its full length and ends `TONE_SPEECH_GAP` before the words.
+    """
+    return max(0.0, cue.duration - TONE_GUARD)
+
+
+def sounds_tone(cue: Cue, ticks: bool) -> bool:
+    """Whether a tone is heard at this cue: it has one, ticks are on for circles and tilts,
+    and the cue leaves room for a sound long enough not to click (see `tones.MIN_SECONDS`)."""
+    return (
+        cue.tone_hz is not None
+        and (ticks or cue.kind not in TICK_KINDS)
+        and sound_seconds(cue.kind, tone_room(cue)) >= MIN_SECONDS
+    )
+
+
+def mix(
+    timeline: Timeline,
+    clips: ClipCache | None,
+    *,
+    ticks: bool = True,
+    rate: int = SAMPLE_RATE,
+) -> Samples:
+    """One float32 buffer holding every clip and tone of `timeline` at its exact sample."""
+    total = sample_at(timeline.total_seconds, rate)
+    buffer = np.zeros(total, dtype=np.float32)
+    sounds: dict[tuple[str, float, float], Samples] = {}
+
+    def put(at: int, samples: Samples, what: str) -> None:
+        end = at + samples.size
+        if end > total:
+            raise RuntimeError(f"{what} at sample {at} runs {end - total} samples past the end")
+        buffer[at:end] += samples
+
+    for cue in timeline:
+        if sounds_tone(cue, ticks):
+            assert cue.tone_hz is not None
+            room = tone_room(cue)
+            key = (cue.kind, cue.tone_hz, round(room, 6))
+            if key not in sounds:
+                sounds[key] = cue_sound(cue.kind, cue.tone_hz, rate, room)
+            put(sample_at(cue.start, rate), sounds[key], f"{cue.kind} tone")
+        if cue.say and clips is not None and not clips.silent and timeline.options.voice:
+            clip, clip_rate = clips.clip(cue.say)
+            if clip_rate != rate:
+                raise RuntimeError(f"clip rate {clip_rate} differs from the track's {rate}")
+            put(sample_at(cue.start + speech_lead(cue), rate), clip, "speech")
+    np.clip(buffer, -1.0, 1.0, out=buffer)
+    return buffer
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def track_json(
+    timeline: Timeline, *, fmt: Format, engine: SpeechEngine, ticks: bool, rate: int
+) -> dict[str, Any]:
+    """The timeline actually mixed, plus where each tone and clip sits in the file."""
+    tones = []
+    speech = []
+    for index, cue in enumerate(timeline):
+        if sounds_tone(cue, ticks):
+            at = sample_at(cue.start, rate)
+            tones.append(
+                {
+                    "cue": index,
+                    "kind": cue.kind,
+                    "tone_hz": cue.tone_hz,
+                    "sample": at,
+                    "start": at / rate,
+                    "seconds": round(sound_seconds(cue.kind, tone_room(cue)), 6),
+                }
+            )
+        if cue.say and timeline.options.voice and engine.name != "none":
+            at = sample_at(cue.start + speech_lead(cue), rate)
+            speech.append({"cue": index, "sample": at, "start": at / rate, "say": cue.say})
+    data = timeline.to_dict()
+    data["track"] = {
+        "format": fmt.name,
+        "media_type": fmt.media_type,
+        "sample_rate": rate,
+        "samples": sample_at(timeline.total_seconds, rate),
+        "engine": engine.name,
+        "voice": engine.voice,
+        "rate": engine.rate,
+        "ticks": ticks,
+        "app_version": __version__,
+    }
+    data["tones"] = tones
+    data["speech"] = speech
+    return data
+
+
+# --- cached rendering ------------------------------------------------------------------------
+
+
+def _cue_from(data: dict[str, Any]) -> Cue:
+    return Cue(**data)
+
+
+def _save_timeline(path: Path, timeline: Timeline) -> None:
+    """Full-precision copy of the timeline, to hand back the exact one on a cache hit."""
+    data = {
+        "routine_id": timeline.routine_id,
+        "options": timeline.options.to_dict(),
+        "cues": [asdict(c) for c in timeline.cues],
+    }
+    write_text(path, json.dumps(data, ensure_ascii=False), field=CACHE_FIELD)
+
+
+def _load_timeline(path: Path) -> Timeline | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        options = options_from_dict(data["options"])
+        cues = tuple(_cue_from(c) for c in data["cues"])
+        return Timeline(data["routine_id"], options, cues)
+    except (OSError, ValueError, KeyError, TypeError, AnkleSleepError):
+        return None
+
+
+def cache_key(
+    routine: Routine, options: Options, engine: SpeechEngine, fmt: Format, ticks: bool, draft: str
+) -> str:
+    """Everything that shapes a track, hashed: routine, options, voice, format, versions."""
+    parts = {
+        "routine": repr(routine),
+        "options": options.to_dict(),
+        "engine": [engine.name, engine.voice, engine.rate],
+        "format": fmt.name,
+        "ticks": ticks,
+        "app": __version__,
+        "mix": MIX_VERSION,
+        "clips": PROCESSING_VERSION,
+        "texts": draft,
+    }
+    raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
+
+
+_memo: dict[str, RenderedTrack] = {}
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def prune(folder: Path, keep_bytes: int = CACHE_BYTES, keep: frozenset[str] = frozenset()) -> int:
+    """Delete the least recently used tracks until the folder holds at most `keep_bytes`.
+
+    A track is its audio, chapters and timeline files (one key); `keep` names keys to spare.
+    Returns how many tracks were removed.
+    """
+    groups: dict[str, list[Path]] = {}
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.is_file() and not path.name.startswith("."):
+            groups.setdefault(path.name.split(".", 1)[0], []).append(path)
+
+    def used(key: str) -> float:
+        return max(p.stat().st_mtime for p in groups[key])
+
+    total = sum(p.stat().st_size for files in groups.values() for p in files)
+    removed = 0
+    for key in sorted(groups, key=used):
+        if total <= keep_bytes:
+            break
+        if key in keep:
+            continue
+        for path in groups[key]:
+            total -= path.stat().st_size
+            path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def _touch(path: Path) -> None:
+    """Mark a cached track as just used (for `prune`); harmless if it fails."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def _lock_for(key: str) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def render_track(
+    routine: Routine,
+    options: Options,
+    *,
+    engine: SpeechEngine,
+    fmt: str | Format,
+    cache_dir: Path | None = None,
+    translate: Translate | None = None,
+    ticks: bool = True,
+    clip_dir: Path | None = None,
+) -> RenderedTrack:
+    """The track of `routine` played with `options` in voice `engine` and format `fmt`.
+
+    Rendered once into `cache_dir` (default: the user cache folder's `tracks/`) and reused
+    while the routine, options, voice, format and app version stay the same. The returned
+    timeline is the exact one that was mixed.
+    """
+    form = fmt if isinstance(fmt, Format) else format_named(fmt)
+    t = translate or translator(options.language)
+    if engine.name == "none" and options.voice:
+        options = replace(options, voice=False)
+    folder = cache_dir if cache_dir is not None else paths.cache_dir() / "tracks"
+    draft = expand(routine, options, estimate_speech_seconds, t)
+    draft_text = json.dumps([(c.say, c.text) for c in draft], ensure_ascii=False)
+    key = cache_key(routine, options, engine, form, ticks, draft_text)
+    audio = folder / f"{key}{form.extension}"
+    vtt = folder / f"{key}.vtt"
+    saved = folder / f"{key}.timeline.json"
+
+    with _lock_for(key):
+        hit = _memo.get(key)
+        if hit is not None and audio.exists() and vtt.exists():
+            _touch(audio)
+            return hit
+        if audio.exists() and vtt.exists() and saved.exists():
+            timeline = _load_timeline(saved)
+            if timeline is not None:
+                _touch(audio)
+                result = _result(audio, vtt, saved, timeline, form, engine, ticks)
+                _memo[key] = result
+                return result
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise AnkleSleepError(
+                f"cache folder: cannot create {str(folder)!r} ({exc.strerror}); "
+                "set ANKLESLEEP_HOME to a folder you can write to",
+                field="cache",
+            ) from None
+        clips = ClipCache(engine, clip_dir)
+        timeline = plan(routine, options, clips, t)
+        samples = mix(timeline, clips, ticks=ticks)
+        tags = {
+            "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
+            "artist": "anklesleep",
+            "album": t(N_("Ankle-bone self-massage")),
+            "comment": t(N_("Tones: bright = hold, low = release. Chapters in the .vtt file.")),
+        }
+        encode(samples, audio, form, SAMPLE_RATE, tags, field=CACHE_FIELD)
+        del samples
+        write_text(vtt, webvtt(timeline, t), field=CACHE_FIELD)
+        _save_timeline(saved, timeline)
+        result = _result(audio, vtt, saved, timeline, form, engine, ticks)
+        _memo[key] = result
+        prune(folder, keep=frozenset({key}))
+        return result
+
+
+def _result(
+    audio: Path,
+    vtt: Path,
+    saved: Path,
+    timeline: Timeline,
+    form: Format,
+    engine: SpeechEngine,
+    ticks: bool,
+) -> RenderedTrack:
+    return RenderedTrack(
+        path=audio,
+        vtt_path=vtt,
+        timeline_path=saved,
+        timeline=timeline,
+        duration=sample_at(timeline.total_seconds) / SAMPLE_RATE,
+        bytes=audio.stat().st_size,
+        format=form,
+        sample_rate=SAMPLE_RATE,
+        engine=engine.name,
+        ticks=ticks,
+    )
+
+
+def clear_memory() -> None:
+    """Forget tracks remembered in this process (files on disk stay)."""
+    _memo.clear()

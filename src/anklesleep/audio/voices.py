@@ -1,0 +1,343 @@
+"""Speech engines behind one small Protocol, and an on-disk cache of processed speech clips.
+
+An engine turns text into float32 mono samples. `ClipCache` trims each clip's leading and
+trailing silence, normalizes its loudness, resamples it to `CLIP_RATE` and keeps it on disk keyed
+by engine, voice, rate and text, so the audio track, the terminal player and the web app share
+one set of clips and measure speech from the very samples they play. A new engine (a neural voice)
+only needs `name`, `voice`, `rate`, `available()` and `synthesize()`, plus a line in `ENGINES`;
+nothing downstream changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from anklesleep.basics import paths
+from anklesleep.basics.errors import AnkleSleepError
+
+Samples = npt.NDArray[np.float32]
+
+#: Sample rate of processed clips and rendered tracks: one that Opus accepts (8/12/16/24/48 kHz)
+#: and above espeak-ng's 22.05 kHz, so nothing of the voice is lost.
+CLIP_RATE = 24000
+#: Loudness of processed speech: RMS over its voiced frames (dBFS) and the peak ceiling (dBFS).
+SPEECH_RMS_DBFS = -20.0
+SPEECH_PEAK_DBFS = -1.0
+#: Frames quieter than this below the clip's loudest frame count as silence when trimming.
+SILENCE_BELOW_PEAK_DB = 45.0
+#: Bump when clip processing changes, so old cached clips are not reused.
+PROCESSING_VERSION = 1
+
+
+@runtime_checkable
+class SpeechEngine(Protocol):
+    """Turns text into speech samples. `name`, `voice` and `rate` key the clip cache."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def voice(self) -> str: ...
+
+    @property
+    def rate(self) -> int: ...
+
+    def available(self) -> bool:
+        """Whether this engine can speak on this machine (its program or model is installed)."""
+        ...
+
+    def synthesize(self, text: str) -> tuple[Samples, int]:
+        """Speak `text`: float32 mono samples in -1..1 and their sample rate."""
+        ...
+
+
+@dataclass(frozen=True)
+class EspeakEngine:
+    """The espeak-ng program: robotic but offline, small and fast. Slow and a little low: calm."""
+
+    voice: str = "en-us"
+    rate: int = 140  # words a minute (espeak-ng's default is 175)
+    pitch: int = 42  # 0-99, default 50
+    program: str = "espeak-ng"
+    name: str = "espeak-ng"
+
+    def available(self) -> bool:
+        return shutil.which(self.program) is not None
+
+    def synthesize(self, text: str) -> tuple[Samples, int]:
+        import soundfile
+
+        with tempfile.TemporaryDirectory(prefix="anklesleep-espeak-") as folder:
+            out = Path(folder) / "clip.wav"
+            command = [
+                self.program,
+                "-v",
+                self.voice,
+                "-s",
+                str(self.rate),
+                "-p",
+                str(self.pitch),
+                "-z",  # no final sentence pause: trailing silence is trimmed anyway
+                "-b",
+                "1",  # UTF-8 input
+                "-w",
+                str(out),
+                "--stdin",  # text on stdin: safe for any characters, including a leading "-"
+            ]
+            try:
+                done = subprocess.run(
+                    command, input=text.encode("utf-8"), capture_output=True, check=False
+                )
+            except OSError as exc:
+                raise AnkleSleepError(
+                    f"voice: cannot run {self.program!r} ({exc}); "
+                    "install espeak-ng or choose --voice none",
+                    field="voice",
+                ) from None
+            if done.returncode != 0 or not out.exists():
+                detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise AnkleSleepError(
+                    f"voice: espeak-ng voice {self.voice!r} failed "
+                    f"({detail[-1] if detail else 'exit ' + str(done.returncode)}); "
+                    "check `espeak-ng --voices` or choose --voice none",
+                    field="voice",
+                )
+            data, rate = soundfile.read(str(out), dtype="float32", always_2d=True)
+        return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate)
+
+
+@dataclass(frozen=True)
+class SilentEngine:
+    """No voice: tones only. Every clip is empty, so announcements take their minimum time."""
+
+    voice: str = "none"
+    rate: int = 0
+    name: str = "none"
+
+    def available(self) -> bool:
+        return True
+
+    def synthesize(self, text: str) -> tuple[Samples, int]:
+        return np.zeros(0, dtype=np.float32), CLIP_RATE
+
+
+#: engine name -> factory. Order matters: the first available one is the default.
+ENGINES: dict[str, Callable[[], SpeechEngine]] = {
+    "espeak-ng": EspeakEngine,
+    "none": SilentEngine,
+}
+#: what to install for each engine, for the error when it is asked for but missing
+INSTALL_HINTS: dict[str, str] = {
+    "espeak-ng": "install espeak-ng (Debian/Ubuntu: sudo apt install espeak-ng)",
+}
+
+
+def get_engine(name: str | None = None) -> SpeechEngine:
+    """The engine called `name`; `None` means espeak-ng when installed, else "none" (tones only).
+
+    A named engine that is unknown or not installed raises `AnkleSleepError`.
+    """
+    if name is None:
+        for factory in ENGINES.values():
+            engine = factory()
+            if engine.available():
+                return engine
+        return SilentEngine()
+    key = name.strip().lower()
+    if key not in ENGINES:
+        raise AnkleSleepError(
+            f"--voice: got {name!r}; choose one of {', '.join(ENGINES)}", field="voice"
+        )
+    engine = ENGINES[key]()
+    if not engine.available():
+        hint = INSTALL_HINTS.get(key, "install it")
+        raise AnkleSleepError(
+            f"--voice: the speech engine {key!r} is not installed; {hint}, "
+            "or choose --voice none for tones only",
+            field="voice",
+        )
+    return engine
+
+
+# --- clip processing -------------------------------------------------------------------------
+
+
+def resample(samples: Samples, from_rate: int, to_rate: int) -> Samples:
+    """Band-limited resampling by FFT (exact for a clip padded with silence at both ends)."""
+    if from_rate == to_rate or samples.size == 0:
+        return samples.astype(np.float32, copy=False)
+    pad = int(from_rate * 0.05)  # silence on both sides keeps the FFT's wrap-around inaudible
+    padded = np.concatenate([np.zeros(pad, np.float32), samples, np.zeros(pad, np.float32)])
+    n = padded.size
+    m = round(n * to_rate / from_rate)
+    spectrum = np.fft.rfft(padded.astype(np.float64))
+    bins = m // 2 + 1
+    if bins <= spectrum.size:
+        spectrum = spectrum[:bins]
+    else:
+        spectrum = np.concatenate([spectrum, np.zeros(bins - spectrum.size, complex)])
+    out = np.fft.irfft(spectrum, m) * (m / n)
+    cut = round(pad * to_rate / from_rate)
+    size = round(samples.size * to_rate / from_rate)
+    return np.ascontiguousarray(out[cut : cut + size], dtype=np.float32)
+
+
+def _frame_db(samples: Samples, frame: int) -> npt.NDArray[np.float64]:
+    count = max(1, -(-samples.size // frame))
+    padded = np.zeros(count * frame, dtype=np.float64)
+    padded[: samples.size] = samples
+    rms = np.sqrt(np.mean(padded.reshape(count, frame) ** 2, axis=1))
+    return np.asarray(20 * np.log10(np.maximum(rms, 1e-9)), dtype=np.float64)
+
+
+def process_clip(samples: Samples, rate: int) -> Samples:
+    """Trim silence at both ends, resample to `CLIP_RATE` and normalize loudness.
+
+    Loudness is the RMS of the voiced 10 ms frames, set to `SPEECH_RMS_DBFS`, with the peak kept
+    under `SPEECH_PEAK_DBFS` so speech never clips when mixed.
+    """
+    if samples.size == 0 or not np.any(samples):
+        return np.zeros(0, dtype=np.float32)
+    frame = max(1, rate // 100)
+    levels = _frame_db(samples, frame)
+    voiced = np.flatnonzero(levels > levels.max() - SILENCE_BELOW_PEAK_DB)
+    start = int(voiced[0]) * frame
+    end = min(samples.size, (int(voiced[-1]) + 1) * frame)
+    trimmed = resample(samples[start:end], rate, CLIP_RATE).astype(np.float64)
+    # a 5 ms fade at each end, so a cut inside a breath never clicks
+    fade = min(trimmed.size // 2, CLIP_RATE // 200)
+    if fade:
+        ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, fade))
+        trimmed[:fade] *= ramp
+        trimmed[-fade:] *= ramp[::-1]
+    loud = _frame_db(trimmed.astype(np.float32), CLIP_RATE // 100)
+    active = loud[loud > loud.max() - 30.0]
+    rms_db = 10 * np.log10(np.mean(10 ** (active / 10)))
+    gain = 10 ** ((SPEECH_RMS_DBFS - rms_db) / 20)
+    peak = float(np.max(np.abs(trimmed))) * gain
+    ceiling = 10 ** (SPEECH_PEAK_DBFS / 20)
+    if peak > ceiling:
+        gain *= ceiling / peak
+    return np.ascontiguousarray(trimmed * gain, dtype=np.float32)
+
+
+def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
+    """Write a 16-bit WAV to a temporary name beside `path`, then rename: never half a file."""
+    import soundfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".wav.part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class ClipCache:
+    """Processed speech clips of one engine, memoized in memory and kept on disk.
+
+    Keyed by engine name, voice, rate and text (plus `PROCESSING_VERSION`). Safe to share
+    between threads and processes: files are written under a temporary name and renamed.
+    """
+
+    def __init__(self, engine: SpeechEngine, folder: Path | None = None) -> None:
+        self.engine = engine
+        self.folder = folder if folder is not None else paths.cache_dir() / "clips"
+        self._memory: dict[str, Samples] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def silent(self) -> bool:
+        return self.engine.name == "none"
+
+    def key(self, text: str) -> str:
+        e = self.engine
+        raw = f"{PROCESSING_VERSION}\0{e.name}\0{e.voice}\0{e.rate}\0{text}"
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    def _path(self, text: str) -> Path:
+        return self.folder / self.engine.name / f"{self.key(text)}.wav"
+
+    def clip(self, text: str) -> tuple[Samples, int]:
+        """The processed clip of `text`: trimmed, loudness-normalized, at `CLIP_RATE`."""
+        if self.silent or not text.strip():
+            return np.zeros(0, dtype=np.float32), CLIP_RATE
+        key = self.key(text)
+        with self._lock:
+            found = self._memory.get(key)
+        if found is not None:
+            return found, CLIP_RATE
+        path = self._path(text)
+        samples = self._read(path)
+        if samples is None:
+            raw, rate = self.engine.synthesize(text)
+            samples = process_clip(raw, rate)
+            write_wav_atomic(path, samples, CLIP_RATE)
+            # read back what is stored, so the memory and disk copies are the same samples
+            samples = self._read(path)
+            assert samples is not None
+        with self._lock:
+            self._memory[key] = samples
+        return samples, CLIP_RATE
+
+    @staticmethod
+    def _read(path: Path) -> Samples | None:
+        import soundfile
+
+        try:
+            data, rate = soundfile.read(str(path), dtype="float32")
+        except (OSError, RuntimeError, soundfile.LibsndfileError):
+            return None  # missing, or damaged by someone else: synthesize again
+        if rate != CLIP_RATE or data.ndim != 1:
+            return None
+        return np.ascontiguousarray(data, dtype=np.float32)
+
+    def speech_seconds(self, text: str) -> float:
+        """Length of the processed clip in seconds (0 for the "none" engine)."""
+        if self.silent:
+            return 0.0
+        samples, rate = self.clip(text)
+        return samples.size / rate
+
+    def wav_path(self, text: str) -> Path:
+        """The processed clip as a WAV file on disk (synthesized first if needed)."""
+        if self.silent or not text.strip():
+            path = self.folder / "none" / "silence.wav"
+            if not path.exists():
+                write_wav_atomic(path, np.zeros(CLIP_RATE // 10, np.float32), CLIP_RATE)
+            return path
+        path = self._path(text)
+        if not path.exists():
+            with self._lock:
+                self._memory.pop(self.key(text), None)
+            self.clip(text)
+        return path
+
+    def prepare(self, texts: Iterable[str], workers: int | None = None) -> None:
+        """Synthesize every missing clip of `texts`, several at a time (one per core)."""
+        todo = sorted({t for t in texts if t.strip()})
+        if self.silent or not todo:
+            return
+        count = workers or max(1, min(4, os.cpu_count() or 1))
+        if count == 1 or len(todo) == 1:
+            for text in todo:
+                self.clip(text)
+            return
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            list(pool.map(self.clip, todo))

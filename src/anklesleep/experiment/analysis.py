@@ -1,0 +1,335 @@
+"""Analysing a personal experiment in a way that respects its design. Pure.
+
+Unit of analysis: the pair of blocks. For each pair with enough diary nights in both blocks,
+d = mean(routine block) - mean(usual block), using the nights after each block day except the
+washout nights at the start of a block. The estimate is the mean of d over pairs, with a 95 %
+Student t interval (pairs are independent replications; nights within a block are not).
+The p-value comes from a randomization test over every within-pair order the coin could have
+chosen (exact when there are up to 16 pairs), which is valid whatever the nights' day-to-day
+correlation. See docs/experiment.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from anklesleep.basics.i18n import N_, _
+from anklesleep.experiment.design import (
+    ALPHA,
+    OUTCOME_LABELS,
+    Block,
+    Experiment,
+    ExperimentAdherence,
+    Outcome,
+)
+from anklesleep.insights.association import Night
+from anklesleep.insights.inference import mean_interval, sign_flip_test, smallest_p
+from anklesleep.practice.records import SessionRecord
+
+#: a block needs at least this many diary nights to enter the comparison
+MIN_NIGHTS_PER_BLOCK = 3
+#: below this share of days followed as asked, adherence is called too thin
+MIN_ADHERENCE = 0.8
+#: below this share of nights recorded, the diary is called too thin
+MIN_DIARY = 0.7
+
+UNITS: dict[Outcome, str] = {"quality": N_("points"), "sol": N_("min"), "se": "%", "tst": N_("min")}
+DECIMALS: dict[Outcome, int] = {"quality": 2, "sol": 0, "se": 1, "tst": 0}
+HIGHER_IS_BETTER: dict[Outcome, bool] = {"quality": True, "sol": False, "se": True, "tst": True}
+
+Verdict = Literal["too little data", "no clear difference", "routine better", "routine worse"]
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    block: Block
+    nights: int
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The analysis of the primary outcome, with its uncertainty and warnings, in values."""
+
+    outcome: Outcome
+    label: str
+    unit: str
+    decimals: int
+    higher_is_better: bool
+    blocks: tuple[BlockResult, ...]
+    pairs_planned: int
+    pairs_used: int
+    differences: tuple[float, ...]  # per usable pair: routine - usual
+    routine_mean: float | None  # over the nights used
+    usual_mean: float | None
+    routine_nights: int
+    usual_nights: int
+    effect: float | None  # mean paired difference, routine - usual
+    low: float | None  # 95 % interval
+    high: float | None
+    standardized: float | None  # effect / SD of nights within blocks
+    p_value: float | None
+    assignments: int
+    exact: bool
+    null_statistics: tuple[float, ...]
+    smallest_possible_p: float
+    alpha: float
+    complete: bool
+    verdict: Verdict
+    summary: str
+    warnings: tuple[str, ...]
+
+
+def _block_nights(block: Block, washout: int, outcomes: Mapping[dt.date, float]) -> list[float]:
+    """Outcome values of the nights after the block's days, washout nights left out."""
+    one = dt.timedelta(days=1)
+    values = []
+    for i in range(washout, block.days):
+        night = block.start + dt.timedelta(days=i) + one
+        if night in outcomes:
+            values.append(outcomes[night])
+    return values
+
+
+def _fmt(value: float, outcome: Outcome, signed: bool = False) -> str:
+    text = f"{value:+.{DECIMALS[outcome]}f}" if signed else f"{value:.{DECIMALS[outcome]}f}"
+    return f"{text} {_(UNITS[outcome])}" if UNITS[outcome] != "%" else f"{text} %"
+
+
+def analyse(
+    experiment: Experiment,
+    outcomes: Mapping[dt.date, float],
+    today: dt.date,
+    adherence: ExperimentAdherence | None = None,
+    *,
+    alpha: float = ALPHA,
+) -> Result:
+    """The primary outcome compared between routine and usual blocks (see the module doc).
+
+    `outcomes` maps each recorded night (the morning's date) to the primary outcome's value.
+    Nights not yet slept are simply absent, so an interim look uses what there is and says so.
+    """
+    d = experiment.design
+    outcome = d.outcome
+    per_block: list[BlockResult] = []
+    values: dict[int, list[float]] = {}
+    for block in experiment.blocks:
+        nights = _block_nights(block, d.washout_nights, outcomes)
+        values[block.number] = nights
+        per_block.append(
+            BlockResult(block, len(nights), statistics.fmean(nights) if nights else None)
+        )
+    differences: list[float] = []
+    routine_all: list[float] = []
+    usual_all: list[float] = []
+    within: list[float] = []  # deviations from block means, for the standardized effect
+    needed = min(MIN_NIGHTS_PER_BLOCK, d.block_days - d.washout_nights)
+    for pair in range(1, d.pairs + 1):
+        members = {b.condition: b for b in experiment.blocks if b.pair == pair}
+        r, u = values[members["routine"].number], values[members["usual"].number]
+        if len(r) < needed or len(u) < needed:
+            continue
+        differences.append(statistics.fmean(r) - statistics.fmean(u))
+        routine_all += r
+        usual_all += u
+        for group in (r, u):
+            m = statistics.fmean(group)
+            within += [x - m for x in group]
+    k = len(differences)
+    interval = mean_interval(differences) if k >= 2 else None
+    test = sign_flip_test(differences, seed=d.seed + 1) if k >= 1 else None
+    sd = statistics.stdev(within) if len(within) >= 3 else None
+    effect = statistics.fmean(differences) if k else None
+    standardized = effect / sd if effect is not None and sd else None
+    complete = experiment.is_over(today) or experiment.status != "active"
+    p = test.p_value if test and k >= 2 else None
+    verdict: Verdict
+    if k < 2 or effect is None or p is None:
+        verdict = "too little data"
+    elif p <= alpha:
+        better = effect > 0 if HIGHER_IS_BETTER[outcome] else effect < 0
+        verdict = "routine better" if better else "routine worse"
+    else:
+        verdict = "no clear difference"
+    result = Result(
+        outcome=outcome,
+        label=OUTCOME_LABELS[outcome],
+        unit=UNITS[outcome],
+        decimals=DECIMALS[outcome],
+        higher_is_better=HIGHER_IS_BETTER[outcome],
+        blocks=tuple(per_block),
+        pairs_planned=d.pairs,
+        pairs_used=k,
+        differences=tuple(differences),
+        routine_mean=statistics.fmean(routine_all) if routine_all else None,
+        usual_mean=statistics.fmean(usual_all) if usual_all else None,
+        routine_nights=len(routine_all),
+        usual_nights=len(usual_all),
+        effect=effect,
+        low=interval.low if interval else None,
+        high=interval.high if interval else None,
+        standardized=standardized,
+        p_value=p,
+        assignments=test.assignments if test else 1,
+        exact=test.exact if test else True,
+        null_statistics=test.statistics if test else (),
+        smallest_possible_p=smallest_p(k) if k else 1.0,
+        alpha=alpha,
+        complete=complete,
+        verdict=verdict,
+        summary="",
+        warnings=(),
+    )
+    return _explained(result, experiment, today, adherence)
+
+
+def _explained(
+    r: Result, experiment: Experiment, today: dt.date, adherence: ExperimentAdherence | None
+) -> Result:
+    from dataclasses import replace
+
+    return replace(r, summary=summary(r), warnings=tuple(warnings(r, experiment, today, adherence)))
+
+
+def warnings(
+    r: Result, experiment: Experiment, today: dt.date, adherence: ExperimentAdherence | None
+) -> list[str]:
+    """Everything that makes the result weaker than it looks, in plain words."""
+    notes: list[str] = []
+    if experiment.status == "stopped":
+        notes.append(_("The experiment was stopped early, so it has fewer blocks than planned."))
+    elif not r.complete:
+        days_done = max(0, min((today - experiment.start_date).days, experiment.design.total_days))
+        notes.append(
+            _(
+                "The experiment is still running ({done} of {total} days): this is an interim "
+                "look. Results swing a lot early on; only the final result counts."
+            ).format(done=days_done, total=experiment.design.total_days)
+        )
+    if r.complete and r.pairs_used < r.pairs_planned:
+        notes.append(
+            _(
+                "Only {used} of {planned} pairs of blocks have at least {n} diary nights in both "
+                "blocks, so only those are compared."
+            ).format(used=r.pairs_used, planned=r.pairs_planned, n=MIN_NIGHTS_PER_BLOCK)
+        )
+    design_min = experiment.design.smallest_p
+    if design_min > r.alpha:
+        notes.append(
+            _(
+                "With {pairs} pairs of blocks, even a perfectly consistent difference cannot "
+                "reach the {alpha:.0%} level (the smallest possible p is {p:.3g}); the effect "
+                "estimate and its interval are the useful part. Longer experiments or shorter "
+                "blocks give more pairs."
+            ).format(pairs=experiment.design.pairs, alpha=r.alpha, p=design_min)
+        )
+    if adherence is not None:
+        for c in adherence.by_condition:
+            if c.condition == "baseline" or c.days == 0:
+                continue
+            if c.rate < MIN_ADHERENCE:
+                asked = (
+                    _("did the routine on")
+                    if c.condition == "routine"
+                    else _("skipped the routine on")
+                )
+                notes.append(
+                    _(
+                        "You {asked} {rate:.0%} of the {condition} days; below {min:.0%} the "
+                        "blocks differ less than planned and any effect is diluted."
+                    ).format(asked=asked, rate=c.rate, condition=_(c.condition), min=MIN_ADHERENCE)
+                )
+        days = sum(c.days for c in adherence.by_condition if c.condition != "baseline")
+        nights = sum(c.nights for c in adherence.by_condition if c.condition != "baseline")
+        if days and nights / days < MIN_DIARY:
+            notes.append(
+                _(
+                    "The diary covers {rate:.0%} of the nights so far; missing nights make the "
+                    "comparison less certain, and more so if they are missing for a reason."
+                ).format(rate=nights / days)
+            )
+    return notes
+
+
+def summary(r: Result) -> str:
+    """The result and its uncertainty in plain words, never claiming more than the data show."""
+    label = _(r.label)
+    if r.verdict == "too little data" or r.effect is None:
+        return _(
+            "Not enough data to compare yet: {used} pairs of blocks have at least {n} diary "
+            "nights in both blocks, and at least 2 are needed."
+        ).format(used=r.pairs_used, n=MIN_NIGHTS_PER_BLOCK)
+    assert r.routine_mean is not None and r.usual_mean is not None
+    parts = [
+        _(
+            "Your {label} averaged {routine} after routine days and {usual} after usual days "
+            "({rn} and {un} nights)."
+        ).format(
+            label=label,
+            routine=_fmt(r.routine_mean, r.outcome),
+            usual=_fmt(r.usual_mean, r.outcome),
+            rn=r.routine_nights,
+            un=r.usual_nights,
+        )
+    ]
+    if r.low is not None and r.high is not None:
+        parts.append(
+            _("Estimated effect of the routine: {effect} (95 % interval {low} to {high}).").format(
+                effect=_fmt(r.effect, r.outcome, signed=True),
+                low=_fmt(r.low, r.outcome, signed=True),
+                high=_fmt(r.high, r.outcome, signed=True),
+            )
+        )
+    assert r.p_value is not None
+    parts.append(
+        _(
+            "If the routine made no difference, a gap at least this large would still turn up "
+            "in {share:.0%} of the block orders the coin could have drawn (p = {p:.3g})."
+        ).format(share=r.p_value, p=r.p_value)
+    )
+    if r.verdict == "no clear difference":
+        parts.append(
+            _(
+                "So this experiment cannot tell the routine apart from chance. That is not proof "
+                "that it does nothing: a small effect can hide in a short experiment."
+            )
+        )
+    else:
+        direction = _("better") if r.verdict == "routine better" else _("worse")
+        parts.append(
+            _(
+                "That is unlikely to be chance alone: during these weeks your {label} was {dir} "
+                "in the routine blocks. You knew which blocks were which, so expecting a change "
+                "may account for part of it, and it says nothing about anyone else."
+            ).format(label=label, dir=direction)
+        )
+    if not r.complete:
+        parts.append(_("This is an interim look; the experiment is still running."))
+    return " ".join(parts)
+
+
+def outcome_values(nights: Iterable[Night], outcome: Outcome) -> dict[dt.date, float]:
+    """Each recorded night's value of the primary outcome, keyed by the morning's date."""
+    return {n.night: n.value(outcome) for n in nights}
+
+
+def sessions_per_day(records: Iterable[SessionRecord]) -> dict[dt.date, int]:
+    """Completed sessions per day (the day they count for), for experiment adherence."""
+    counts: dict[dt.date, int] = {}
+    for r in records:
+        if r.completed:
+            counts[r.local_date] = counts.get(r.local_date, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    """An experiment with how well its schedule was followed and its analysis so far."""
+
+    experiment: Experiment
+    adherence: ExperimentAdherence
+    result: Result

@@ -1,0 +1,177 @@
+"""Session records as values, and what they add up to: each day's slots and streaks.
+
+Pure: records, days and "today" are arguments; the store maps records to rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuidlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.schedule.slots import SLOTS, SlotName, SlotSettings, infer_slot, session_day
+
+Source = Literal["terminal", "web", "import"]
+SOURCES: tuple[Source, ...] = ("terminal", "web", "import")
+SlotStatus = Literal["done", "partial", "not yet"]
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """One guided session: when, which routine and slot, how much of it was done."""
+
+    uuid: str
+    routine: str
+    slot: SlotName
+    started_at: dt.datetime  # aware, UTC
+    utc_offset_minutes: int
+    local_date: dt.date  # the day it counts for (see `schedule.session_day`)
+    planned_seconds: float
+    ended_at: dt.datetime | None = None
+    completed_seconds: float = 0.0
+    completed: bool = False
+    steps_done: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    source: Source = "terminal"
+
+    def __post_init__(self) -> None:
+        if self.started_at.tzinfo is None:
+            raise ValueError("started_at must be an aware datetime")
+        if self.source not in SOURCES:
+            raise AnkleSleepError(
+                f"source: got {self.source!r}; use one of {', '.join(SOURCES)}", field="source"
+            )
+
+    @property
+    def local_start(self) -> dt.datetime:
+        """The start in the local time it happened in."""
+        zone = dt.timezone(dt.timedelta(minutes=self.utc_offset_minutes))
+        return self.started_at.astimezone(zone)
+
+    @property
+    def status(self) -> SlotStatus:
+        return "done" if self.completed else "partial"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "uuid": self.uuid,
+            "routine": self.routine,
+            "slot": self.slot,
+            "started_at": self.started_at.isoformat(),
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "utc_offset_minutes": self.utc_offset_minutes,
+            "local_date": self.local_date.isoformat(),
+            "local_start": self.local_start.isoformat(),
+            "planned_seconds": round(self.planned_seconds, 3),
+            "completed_seconds": round(self.completed_seconds, 3),
+            "completed": self.completed,
+            "steps_done": list(self.steps_done),
+            "options": dict(self.options),
+            "source": self.source,
+        }
+
+
+def new_record(
+    *,
+    routine: str,
+    local_start: dt.datetime,
+    planned_seconds: float,
+    slots: SlotSettings | None = None,
+    slot: SlotName | None = None,
+    options: Mapping[str, Any] | None = None,
+    source: Source = "terminal",
+    uuid: str | None = None,
+) -> SessionRecord:
+    """A record for a session starting at `local_start` (aware, in the user's zone).
+
+    The slot is inferred from the local time and the slot settings unless given; the day is
+    the one the session counts for, so a bedtime session just after midnight belongs to the
+    evening before.
+    """
+    if local_start.tzinfo is None or local_start.utcoffset() is None:
+        raise ValueError("local_start must be an aware datetime")
+    offset = local_start.utcoffset()
+    assert offset is not None
+    inferred = infer_slot(local_start.time(), slots)
+    chosen = slot or inferred
+    day = session_day(local_start, slots)
+    if chosen != inferred:
+        # an explicit slot: a bedtime session in the small hours still counts for the evening
+        late_bedtime = chosen == "bedtime" and local_start.hour < 5
+        day = local_start.date() - dt.timedelta(days=1 if late_bedtime else 0)
+    return SessionRecord(
+        uuid=uuid or str(uuidlib.uuid4()),
+        routine=routine,
+        slot=chosen,
+        started_at=local_start.astimezone(dt.UTC),
+        utc_offset_minutes=round(offset.total_seconds() / 60),
+        local_date=day,
+        planned_seconds=planned_seconds,
+        options=dict(options or {}),
+        source=source,
+    )
+
+
+def finished(
+    record: SessionRecord,
+    *,
+    ended_at: dt.datetime,
+    completed: bool,
+    completed_seconds: float,
+    steps_done: Iterable[str],
+) -> SessionRecord:
+    return replace(
+        record,
+        ended_at=ended_at,
+        completed=completed,
+        completed_seconds=completed_seconds,
+        steps_done=tuple(steps_done),
+    )
+
+
+def day_status(records: Iterable[SessionRecord], day: dt.date) -> dict[SlotName, SlotStatus]:
+    """Each slot of `day`: "done" (a completed session), "partial" (only stopped ones) or
+    "not yet"."""
+    result: dict[SlotName, SlotStatus] = dict.fromkeys(SLOTS, "not yet")
+    for record in records:
+        if record.local_date != day:
+            continue
+        if record.completed:
+            result[record.slot] = "done"
+        elif result[record.slot] == "not yet":
+            result[record.slot] = "partial"
+    return result
+
+
+def _done_days(records: Iterable[SessionRecord]) -> set[dt.date]:
+    return {r.local_date for r in records if r.completed}
+
+
+def current_streak(records: Iterable[SessionRecord], today: dt.date) -> int:
+    """Days in a row, up to today, with at least one completed session.
+
+    A streak is not broken before the day is over: with nothing done yet today, it counts up
+    to yesterday.
+    """
+    days = _done_days(records)
+    day = today if today in days else today - dt.timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= dt.timedelta(days=1)
+    return streak
+
+
+def longest_streak(records: Iterable[SessionRecord]) -> int:
+    """The longest run of consecutive days with at least one completed session."""
+    days = sorted(_done_days(records))
+    best = run = 0
+    previous: dt.date | None = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == dt.timedelta(days=1) else 1
+        best = max(best, run)
+        previous = day
+    return best

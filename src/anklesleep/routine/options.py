@@ -1,0 +1,143 @@
+"""Session options shared by every front end (`show`, `timeline`, `start`, `audio`, the web app).
+
+`None` means "the routine's own default". `validate` turns raw user values into `Options` or
+raises one clear `AnkleSleepError` naming the option, the value and the allowed range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from anklesleep.basics.errors import AnkleSleepError
+
+Foot = Literal["left", "right"]
+FEET: tuple[Foot, ...] = ("left", "right")
+EXTRA_CIRCLE_CHOICES = ("none", "inward", "outward")
+
+#: The options a user sets by name on the command line or in a query string.
+OPTION_NAMES = (
+    "hold",
+    "release",
+    "circle_pace",
+    "tilt_pace",
+    "extra_circles",
+    "foot_order",
+    "first_foot",
+    "tempo",
+)
+
+#: option name -> (low, high) for the numeric options
+RANGES: dict[str, tuple[float, float]] = {
+    "hold": (1.0, 60.0),
+    "release": (0.5, 30.0),
+    "circle_pace": (0.5, 10.0),
+    "tilt_pace": (0.5, 10.0),
+    "tempo": (0.1, 3.0),
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to play a routine. Numbers are seconds; `tempo` scales every duration."""
+
+    hold: float | None = None
+    release: float | None = None
+    circle_pace: float | None = None
+    tilt_pace: float | None = None
+    #: extra circles after A2, per foot: "inward", "outward" (absent = none)
+    extra_circles: Mapping[Foot, str] = field(default_factory=dict)
+    foot_order: Literal["by-section", "by-foot"] | None = None
+    first_foot: Foot = "left"
+    tempo: float = 1.0
+    voice: bool = True
+    language: str = "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["extra_circles"] = dict(self.extra_circles)
+        return data
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str]:
+    """`inward` (both feet), `none`, or per foot: `left=inward,right=outward`."""
+    if value is None:
+        return {}
+    pairs: dict[str, str]
+    if isinstance(value, Mapping):
+        pairs = {str(k): str(v) for k, v in value.items()}
+    elif "=" in value:
+        pairs = {}
+        for part in value.split(","):
+            foot, _, direction = part.partition("=")
+            pairs[foot.strip()] = direction.strip()
+    else:
+        pairs = {foot: value.strip() for foot in FEET}
+    result: dict[Foot, str] = {}
+    for foot, direction in pairs.items():
+        if foot not in FEET or direction not in EXTRA_CIRCLE_CHOICES:
+            raise AnkleSleepError(
+                f"--extra-circles: got {value!r}; use none, inward, outward, "
+                "or per foot like left=inward,right=none",
+                field="extra_circles",
+            )
+        if direction != "none":
+            result[foot] = direction
+    return result
+
+
+def validate(**raw: Any) -> Options:
+    """Build `Options` from user values, checking every range."""
+    values: dict[str, Any] = {}
+    for name, (low, high) in RANGES.items():
+        value = raw.get(name)
+        if value is None:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not low <= number <= high:  # also catches NaN
+            raise AnkleSleepError(
+                f"{_flag(name)}: got {value!r}; expected a number from {low:g} to {high:g}",
+                field=name,
+            )
+        values[name] = number
+    values["extra_circles"] = parse_extra_circles(raw.get("extra_circles"))
+    foot_order = raw.get("foot_order")
+    if foot_order is not None and foot_order not in ("by-section", "by-foot"):
+        raise AnkleSleepError(
+            f"--foot-order: got {foot_order!r}; use by-section or by-foot", field="foot_order"
+        )
+    values["foot_order"] = foot_order
+    first_foot = raw.get("first_foot") or "left"
+    if first_foot not in FEET:
+        raise AnkleSleepError(
+            f"--first-foot: got {first_foot!r}; use left or right", field="first_foot"
+        )
+    values["first_foot"] = first_foot
+    values["voice"] = bool(raw.get("voice", True))
+    language = raw.get("language") or "en"
+    if not isinstance(language, str) or not language.replace("_", "").isalpha():
+        raise AnkleSleepError(
+            f"--language: got {language!r}; use a language code such as en", field="language"
+        )
+    values["language"] = language
+    return Options(**values)
+
+
+def from_dict(data: Mapping[str, Any]) -> Options:
+    """Options back from `Options.to_dict()` output (stored sessions, API requests)."""
+    known = set(Options.__dataclass_fields__)
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise AnkleSleepError(
+            f"options: unknown option {unknown[0]!r}; allowed: {', '.join(sorted(known))}",
+            field=unknown[0],
+        )
+    return validate(**data)

@@ -1,0 +1,182 @@
+"""The three daily slots (morning, home, bedtime): their times and which slot a moment is in.
+
+Pure: the local time and the slot settings are arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import N_
+
+SlotName = Literal["morning", "home", "bedtime"]
+SLOTS: tuple[SlotName, ...] = ("morning", "home", "bedtime")
+SLOT_LABELS: dict[SlotName, str] = {
+    "morning": N_("Morning, right after getting up"),
+    "home": N_("Back home"),
+    "bedtime": N_("Bedtime, after a bath"),
+}
+DEFAULT_TIMES: dict[SlotName, dt.time] = {
+    "morning": dt.time(7, 0),
+    "home": dt.time(18, 30),
+    "bedtime": dt.time(22, 0),
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One daily slot: its reminder time, whether it is on, and which routine it uses."""
+
+    name: SlotName
+    time: dt.time
+    enabled: bool = True
+    routine: str = "full"
+
+
+@dataclass(frozen=True)
+class SlotSettings:
+    """All three slots and the user's IANA time zone."""
+
+    slots: tuple[Slot, ...] = field(
+        default_factory=lambda: tuple(Slot(n, DEFAULT_TIMES[n]) for n in SLOTS)
+    )
+    timezone: str = "UTC"
+    #: True until the user picks a zone: the stored settings then follow this computer's zone
+    #: (filled in by `store.slots.load`), so a laptop that travels keeps local reminders.
+    timezone_auto: bool = False
+
+    def slot(self, name: SlotName) -> Slot:
+        return next(s for s in self.slots if s.name == name)
+
+    def with_slot(self, slot: Slot) -> SlotSettings:
+        return replace(self, slots=tuple(slot if s.name == slot.name else s for s in self.slots))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "timezone": self.timezone,
+            "timezone_auto": self.timezone_auto,
+            "slots": {
+                s.name: {
+                    "time": s.time.strftime("%H:%M"),
+                    "enabled": s.enabled,
+                    "routine": s.routine,
+                }
+                for s in self.slots
+            },
+        }
+
+
+def check_slot_name(name: str) -> SlotName:
+    if name not in SLOTS:
+        raise AnkleSleepError(f"slot: got {name!r}; use one of {', '.join(SLOTS)}", field="slot")
+    return name
+
+
+def parse_time(value: str, field_name: str = "time") -> dt.time:
+    """`HH:MM` (24-hour) to a time, or one clear error."""
+    try:
+        parsed = dt.datetime.strptime(value.strip(), "%H:%M").time()
+    except (ValueError, AttributeError):
+        raise AnkleSleepError(
+            f"{field_name}: got {value!r}; use a 24-hour time like 07:00 or 22:30",
+            field=field_name,
+        ) from None
+    return parsed
+
+
+def from_dict(data: Mapping[str, Any] | None) -> SlotSettings:
+    """Slot settings from their stored form, defaults filling the gaps."""
+    base = SlotSettings()
+    if not data:
+        return replace(base, timezone_auto=True)
+    result = replace(
+        base,
+        timezone=str(data.get("timezone") or base.timezone),
+        timezone_auto=bool(data.get("timezone_auto")) or not data.get("timezone"),
+    )
+    for name, raw in (data.get("slots") or {}).items():
+        slot = result.slot(check_slot_name(name))
+        if "time" in raw:
+            slot = replace(slot, time=parse_time(str(raw["time"]), f"slots.{name}.time"))
+        if "enabled" in raw:
+            slot = replace(slot, enabled=bool(raw["enabled"]))
+        if "routine" in raw:
+            slot = replace(slot, routine=str(raw["routine"]))
+        result = result.with_slot(slot)
+    return result
+
+
+def change(
+    settings: SlotSettings,
+    name: str,
+    *,
+    time: str | dt.time | None = None,
+    enabled: bool | None = None,
+    routine: str | None = None,
+    known_routines: Collection[str] | None = None,
+) -> SlotSettings:
+    """`settings` with slot `name` changed: its time (`HH:MM`), on/off, or routine id.
+
+    Every value is checked first (one clear error naming the field), so a bad one changes nothing.
+    `known_routines`, when given, lists the routine ids a slot may use.
+    """
+    slot = settings.slot(check_slot_name(name))
+    if time is not None:
+        slot = replace(slot, time=time if isinstance(time, dt.time) else parse_time(time))
+    if enabled is not None:
+        slot = replace(slot, enabled=enabled)
+    if routine is not None:
+        if known_routines is not None and routine not in known_routines:
+            raise AnkleSleepError(
+                f"routine: got {routine!r}; use one of {', '.join(sorted(known_routines))}",
+                field="routine",
+            )
+        slot = replace(slot, routine=routine)
+    return settings.with_slot(slot)
+
+
+def with_timezone(settings: SlotSettings, name: str) -> SlotSettings:
+    """`settings` in the IANA zone `name` (checked: one clear error for an unknown zone)."""
+    from anklesleep.schedule.timezones import check
+
+    return replace(settings, timezone=check(name), timezone_auto=False)
+
+
+def with_system_timezone(settings: SlotSettings, detected: str) -> SlotSettings:
+    """`settings` following this computer's zone (`detected` now) from here on."""
+    return replace(with_timezone(settings, detected), timezone_auto=True)
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def infer_slot(local: dt.time, settings: SlotSettings | None = None) -> SlotName:
+    """The slot whose time is nearest to `local` on the 24-hour circle.
+
+    Nearest on a circle, so 01:30 after a 22:00 bedtime still counts as bedtime, and a session at
+    05:30 counts as the morning one. Disabled slots still own their window: the slot a session
+    belongs to does not depend on whether its reminder is on.
+    """
+    slots = (settings or SlotSettings()).slots
+    now = _minutes(local) + local.second / 60
+
+    def distance(slot: Slot) -> float:
+        d = abs(now - _minutes(slot.time)) % 1440
+        return min(d, 1440 - d)
+
+    return min(slots, key=distance).name
+
+
+def session_day(local: dt.datetime, settings: SlotSettings | None = None) -> dt.date:
+    """The day a session counts for: a bedtime session just after midnight counts for the day
+    before (the evening it belongs to)."""
+    slot = infer_slot(local.time(), settings)
+    bedtime = (settings or SlotSettings()).slot("bedtime").time
+    if slot == "bedtime" and local.time() < bedtime and local.hour < 12:
+        return local.date() - dt.timedelta(days=1)
+    return local.date()

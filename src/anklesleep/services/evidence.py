@@ -1,0 +1,84 @@
+"""What the insights and the experiment analyse, loaded from the store: sessions, nights, scores.
+
+One place that turns stored rows into the pure modules' inputs, shared by `anklesleep stats`,
+`anklesleep report`, `anklesleep experiment` and the web Insights page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from anklesleep.diary.entries import SleepEntry, SymptomEntry
+from anklesleep.experiment.analysis import (
+    ExperimentReport,
+    analyse,
+    outcome_values,
+    sessions_per_day,
+)
+from anklesleep.experiment.design import (
+    Experiment,
+    TodayInstruction,
+    adherence,
+    still_shown,
+    today_instruction,
+)
+from anklesleep.insights.progress import Overview, nights_from, overview
+from anklesleep.practice.records import SessionRecord
+from anklesleep.store import diary, sessions
+from anklesleep.store import experiments as experiment_store
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """All sessions (streaks and habit strength need the whole history), and the diary
+    nights and complaint scores from `start` on."""
+
+    sessions: tuple[SessionRecord, ...]
+    nights: tuple[SleepEntry, ...]
+    symptoms: tuple[SymptomEntry, ...]
+
+
+def load(engine: Engine, start: dt.date | None = None, end: dt.date | None = None) -> Evidence:
+    """Read everything in one transaction, so the numbers agree with each other."""
+    with engine.connect() as conn:
+        return Evidence(
+            sessions=tuple(sessions.list_sessions(conn, None, end)),
+            nights=tuple(diary.list_nights(conn, start, end)),
+            symptoms=tuple(diary.list_symptoms(conn, start, end)),
+        )
+
+
+def load_overview(engine: Engine, today: dt.date, days: int) -> Overview:
+    """The insights for the `days` days ending `today`."""
+    start = today - dt.timedelta(days=days - 1)
+    evidence = load(engine, start, today)
+    return overview(evidence.sessions, evidence.nights, evidence.symptoms, today=today, days=days)
+
+
+def experiment_report(engine: Engine, experiment: Experiment, today: dt.date) -> ExperimentReport:
+    """Adherence and the analysis of one experiment, from the stored sessions and nights."""
+    first = experiment.start_date
+    last = experiment.end_date + dt.timedelta(days=1)
+    evidence = load(engine, first, last)
+    per_day = sessions_per_day(r for r in evidence.sessions if first <= r.local_date <= last)
+    values = outcome_values(nights_from(evidence.nights), experiment.outcome)
+    values = {night: v for night, v in values.items() if night <= today}
+    followed = adherence(experiment, per_day, set(values), today)
+    return ExperimentReport(experiment, followed, analyse(experiment, values, today, followed))
+
+
+def latest_experiment(engine: Engine) -> Experiment | None:
+    with engine.connect() as conn:
+        return experiment_store.latest(conn)
+
+
+def experiment_today(engine: Engine, today: dt.date) -> TodayInstruction | None:
+    """What the running experiment asks of `today`, for the Today screens; None when no
+    experiment is running (or the latest one ended more than a week ago)."""
+    e = latest_experiment(engine)
+    if e is None or not still_shown(e, today):
+        return None
+    return today_instruction(e, today)

@@ -1,0 +1,95 @@
+"""What happens around a playing session: sounds, the events file and the session log.
+
+`SessionHooks` receives the Player's events. Each cue start hands its sound files to the audio
+output (when several cues start at once, after a stall, only the newest sounds); every cue goes
+to the `--events` JSON Lines file; each finished step is checkpointed in the database, so a
+session killed at any moment is kept as a partial record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from anklesleep.player.live import CueStarted, Event, Finished, Player, StepDone
+from anklesleep.player.output import AudioOutput, CueSounds
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+Now = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SessionHooks:
+    """Connects a Player's events to sound, an events file and the stored session record."""
+
+    def __init__(
+        self,
+        player: Player,
+        *,
+        engine: Engine | None = None,
+        uuid: str | None = None,
+        output: AudioOutput | None = None,
+        sounds: CueSounds | None = None,
+        events_file: TextIO | None = None,
+        now: Now = utc_now,
+    ) -> None:
+        self.player = player
+        self.engine = engine
+        self.uuid = uuid
+        self.output = output
+        self.sounds = sounds
+        self.events_file = events_file
+        self.now = now
+        self.closed = False
+
+    def __call__(self, events: list[Event]) -> None:
+        started = [e for e in events if isinstance(e, CueStarted)]
+        if started and self.output is not None and self.sounds is not None:
+            cue = started[-1].cue
+            if cue.say:
+                self.output.stop()  # new words: anything left from before a skip is stale
+            for path in self.sounds.files(cue):
+                self.output.play(path)
+        if self.events_file is not None and started:
+            for event in started:
+                self.events_file.write(json.dumps(event.to_dict()) + "\n")
+            self.events_file.flush()
+        if any(isinstance(e, StepDone) and e.step_id for e in events):
+            self.checkpoint()
+        if any(isinstance(e, Finished) for e in events):
+            # reaching the end by skipping steps does not make a completed session
+            self.close(completed=self.player.complete())
+
+    def checkpoint(self) -> None:
+        if self.engine is None or self.uuid is None:
+            return
+        from anklesleep.store import sessions
+
+        sessions.checkpoint(
+            self.engine, self.uuid, self.player.steps_done, self.player.played_seconds()
+        )
+
+    def close(self, *, completed: bool) -> None:
+        """Record the end of the session once: completed, or partial (stopped early)."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.engine is None or self.uuid is None:
+            return
+        from anklesleep.store import sessions
+
+        sessions.finish(
+            self.engine,
+            self.uuid,
+            completed=completed,
+            ended_at=self.now(),
+            completed_seconds=self.player.played_seconds(),
+            steps_done=self.player.steps_done,
+        )
