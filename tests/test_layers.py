@@ -28,7 +28,7 @@ DOMAINS = {
 }
 ALLOWED: dict[str, set[str]] = {
     "basics": BASICS,
-    **{domain: BASICS | DOMAINS for domain in DOMAINS},
+    **dict.fromkeys(DOMAINS, BASICS | DOMAINS),
     "store": BASICS | DOMAINS | {"store"},
     "services": BASICS | DOMAINS | {"store", "services"},
     "cli": BASICS | DOMAINS | {"store", "services", "cli"},

@@ -14,7 +14,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.definition import TOES, parse_routine
 
-FULL_TEXT = (Path(routines.__file__).parent / "full.toml").read_text()
+FULL_TEXT = (Path(routines.__file__).parent / "builtin" / "full.toml").read_text()
 
 
 def test_full_matches_the_routine_spec() -> None:
