@@ -99,7 +99,7 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="anklesleep")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
-    """Guided ankle-bone self-massage for better sleep, with a sleep diary.
+    """Guided ankle-bone self-massage, a sleep diary, and a way to find out if it helps you.
 
     The routine follows one bodywork practitioner's method; it is not a medical treatment.
     """
