@@ -162,3 +162,40 @@ def test_nothing_yet(capsys: pytest.CaptureFixture[str], db: Path, clock: Clock)
     assert json.loads(cli(capsys, db, "status", "--json").out) == {"experiment": None}
     result = cli(capsys, db, "result")
     assert result.code == 2 and "experiment: none found" in result.err
+
+
+def test_start_says_what_it_can_detect_and_plan_writes_a_file(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    first = cli(capsys, db, "start", "--seed", "4")
+    assert first.code == 0 and "too few diary nights" in " ".join(first.out.split())
+    assert cli(capsys, db, "stop", "--yes").code == 0
+    for i in range(1, 15):
+        night = (clock.now.date() - dt.timedelta(days=i)).isoformat()
+        quality = ["poor", "fair", "good"][i % 3]
+        done = run_cli(
+            capsys, "--db", str(db), "sleep", "--night", night, "--into-bed", "23:00",
+            "--tried", "23:10", "--sol", "10", "--awakenings", "0", "--waso", "0",
+            "--final", "06:30", "--out", "06:45", "--quality", quality, "--replace",
+        )  # fmt: skip
+        assert done.code == 0, done.err
+    second = cli(capsys, db, "start", "--seed", "5")
+    words = " ".join(second.out.split())
+    assert second.code == 0 and "from night to night (14 nights)" in words
+    assert "80 % chance of detecting a change of about" in words
+    out = db.parent / "plan.md"
+    written = cli(capsys, db, "plan", "-o", str(out))
+    assert written.code == 0 and out.read_text().startswith("# Personal experiment plan")
+    status = cli(capsys, db, "status", "--json")
+    data = json.loads(status.out)
+    assert data["power"]["nights_used"] == 14 and data["power"]["pairs"] == 7
+    from anklesleep.store import open_database
+    from tests.web_helpers import client
+
+    engine = open_database(db)
+    c, _ = client(engine, db.parent)
+    for page in ("/", "/insights"):
+        html = " ".join(c.get(page).text.split())
+        assert 'data-testid="experiment-power"' in html, page
+        assert "from night to night (14 nights)" in html, page
+    engine.dispose()

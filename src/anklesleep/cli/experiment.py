@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from anklesleep.experiment.design import Experiment
+    from anklesleep.experiment.power import Detectable
 
 WIDTH = 88
 
@@ -184,9 +185,64 @@ def start(
             ).format(days=better)
         click.echo(_wrap(note, ""))
         click.echo()
+    from anklesleep.services.evidence import experiment_power
+
+    _power(e, experiment_power(engine, e))
+    click.echo(_("Keep a copy of the plan: anklesleep experiment plan -o experiment-plan.md"))
+    click.echo()
     instruction = today_instruction(e, today)
     click.echo(instruction.headline)
     click.echo(_wrap(instruction.detail))
+
+
+def _power(e: Experiment, det: Detectable | None) -> None:
+    """Print what this experiment can detect, or why that cannot be said yet."""
+    from anklesleep.experiment.power import sentence
+
+    if det is None:
+        text = _(
+            "What this experiment can detect depends on how much your nights vary; there are "
+            "too few diary nights to say yet. Once the first pair of blocks is over, "
+            "`anklesleep experiment status` will say."
+        )
+    else:
+        text = sentence(det, e.outcome, e.design.weeks, translator())
+    click.echo(_wrap(text, ""))
+    click.echo()
+
+
+@experiment.command(epilog="Example: anklesleep experiment plan -o experiment-plan.md")
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Write the plan to this file (Markdown text) instead of printing it.",
+)
+@click.pass_context
+def plan(ctx: click.Context, /, output: str | None) -> None:
+    """Print or save the latest experiment's plan, as it was fixed before the first night."""
+    from pathlib import Path
+
+    from anklesleep.basics import files
+    from anklesleep.cli.insights import local_today
+    from anklesleep.experiment.plan import plan_text
+    from anklesleep.services.evidence import experiment_power
+
+    engine = database(ctx)
+    now, today = local_today(engine)
+    e = _settle(engine, now, today)
+    if e is None:
+        raise AnkleSleepError(
+            "experiment: none found; start one with: anklesleep experiment start",
+            field="experiment",
+        )
+    text = plan_text(e, experiment_power(engine, e), translator())
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    path = files.write_text(Path(output), text, field="output", example="experiment-plan.md")
+    click.echo(_("Plan written to {path}").format(path=path))
 
 
 @experiment.command(epilog="Example: anklesleep experiment status")
@@ -215,6 +271,7 @@ def status(ctx: click.Context, /, as_json: bool) -> None:
             "experiment": to_dict(e),
             "today": jsonable(instruction),
             "adherence": jsonable(report.adherence),
+            "power": jsonable(report.power) if report.power else None,
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -224,6 +281,7 @@ def status(ctx: click.Context, /, as_json: bool) -> None:
     click.echo()
     click.echo("\n".join(_plan_lines(e)))
     click.echo()
+    _power(e, report.power)
     a = report.adherence
     click.echo(
         _("So far ({over} of {total} days over):").format(over=a.days_over, total=a.days_total)

@@ -1,9 +1,10 @@
 """Analysing a personal experiment in a way that respects its design. Pure.
 
-Unit of analysis: the pair of blocks. For each pair with enough diary nights in both blocks,
-d = mean(routine block) - mean(usual block), using the nights after each block day except the
-washout nights at the start of a block. The estimate is the mean of d over pairs, with a 95 %
-Student t interval (pairs are independent replications; nights within a block are not).
+Unit of analysis: the pair of blocks. A block counts when at least `design.min_nights` of its
+analysed nights (the nights after each block day, except the washout nights at the start of a
+block) are in the diary; its mean uses the nights present. For each pair whose two blocks
+count, d = mean(routine block) - mean(usual block). The estimate is the mean of d over pairs,
+with a 95 % Student t interval (pairs are independent replications; nights within a block are not).
 The p-value comes from a randomization test over every within-pair order the coin could have
 chosen (exact when there are up to 16 pairs), which is valid whatever the nights' day-to-day
 correlation. See docs/experiment.md.
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from anklesleep.basics.i18n import N_, _
+from anklesleep.basics.i18n import N_, Translate, _, ngettext
 from anklesleep.experiment.design import (
     ALPHA,
     OUTCOME_LABELS,
@@ -26,12 +27,11 @@ from anklesleep.experiment.design import (
     ExperimentAdherence,
     Outcome,
 )
+from anklesleep.experiment.power import Detectable
 from anklesleep.insights.association import Night
 from anklesleep.insights.inference import mean_interval, sign_flip_test, smallest_p
 from anklesleep.practice.records import SessionRecord
 
-#: a block needs at least this many diary nights to enter the comparison
-MIN_NIGHTS_PER_BLOCK = 3
 #: below this share of days followed as asked, adherence is called too thin
 MIN_ADHERENCE = 0.8
 #: below this share of nights recorded, the diary is called too thin
@@ -49,6 +49,15 @@ class BlockResult:
     block: Block
     nights: int
     mean: float | None
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """The same comparison under the strict rule: only blocks with every analysed night."""
+
+    pairs_used: int
+    effect: float | None
+    p_value: float | None
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,9 @@ class Result:
     verdict: Verdict
     summary: str
     warnings: tuple[str, ...]
+    min_nights: int = 0  # the stored missing-night rule the comparison used
+    missing_nights: tuple[dt.date, ...] = ()  # analysed nights so far with no diary entry
+    strict: Sensitivity | None = None  # the strict rule's answer, when it differs
 
 
 def _block_nights(block: Block, washout: int, outcomes: Mapping[dt.date, float]) -> list[float]:
@@ -95,9 +107,10 @@ def _block_nights(block: Block, washout: int, outcomes: Mapping[dt.date, float])
     return values
 
 
-def _fmt(value: float, outcome: Outcome, signed: bool = False) -> str:
+def fmt(value: float, outcome: Outcome, signed: bool = False, t: Translate = _) -> str:
+    """A value of the outcome with its unit (points, min, %)."""
     text = f"{value:+.{DECIMALS[outcome]}f}" if signed else f"{value:.{DECIMALS[outcome]}f}"
-    return f"{text} {_(UNITS[outcome])}" if UNITS[outcome] != "%" else f"{text} %"
+    return f"{text} {t(UNITS[outcome])}" if UNITS[outcome] != "%" else f"{text} %"
 
 
 def analyse(
@@ -123,22 +136,8 @@ def analyse(
         per_block.append(
             BlockResult(block, len(nights), statistics.fmean(nights) if nights else None)
         )
-    differences: list[float] = []
-    routine_all: list[float] = []
-    usual_all: list[float] = []
-    within: list[float] = []  # deviations from block means, for the standardized effect
-    needed = min(MIN_NIGHTS_PER_BLOCK, d.block_days - d.washout_nights)
-    for pair in range(1, d.pairs + 1):
-        members = {b.condition: b for b in experiment.blocks if b.pair == pair}
-        r, u = values[members["routine"].number], values[members["usual"].number]
-        if len(r) < needed or len(u) < needed:
-            continue
-        differences.append(statistics.fmean(r) - statistics.fmean(u))
-        routine_all += r
-        usual_all += u
-        for group in (r, u):
-            m = statistics.fmean(group)
-            within += [x - m for x in group]
+    needed = max(1, min(d.min_nights, d.analysed_nights))
+    differences, routine_all, usual_all, within = _compare(experiment, values, needed)
     k = len(differences)
     interval = mean_interval(differences) if k >= 2 else None
     test = sign_flip_test(differences, seed=d.seed + 1) if k >= 1 else None
@@ -183,8 +182,78 @@ def analyse(
         verdict=verdict,
         summary="",
         warnings=(),
+        min_nights=needed,
+        missing_nights=_missing(experiment, outcomes, today),
+        strict=_strict(experiment, values, needed, d.seed),
     )
     return _explained(result, experiment, today, adherence)
+
+
+def _compare(
+    experiment: Experiment, values: Mapping[int, list[float]], needed: int
+) -> tuple[list[float], list[float], list[float], list[float]]:
+    """Pair differences (and the nights behind them) for the pairs whose blocks both count."""
+    differences: list[float] = []
+    routine_all: list[float] = []
+    usual_all: list[float] = []
+    within: list[float] = []  # deviations from block means, for the standardized effect
+    for pair in range(1, experiment.design.pairs + 1):
+        members = {b.condition: b for b in experiment.blocks if b.pair == pair}
+        r, u = values[members["routine"].number], values[members["usual"].number]
+        if len(r) < needed or len(u) < needed:
+            continue
+        differences.append(statistics.fmean(r) - statistics.fmean(u))
+        routine_all += r
+        usual_all += u
+        for group in (r, u):
+            m = statistics.fmean(group)
+            within += [x - m for x in group]
+    return differences, routine_all, usual_all, within
+
+
+def _strict(
+    experiment: Experiment, values: Mapping[int, list[float]], needed: int, seed: int
+) -> Sensitivity | None:
+    """The answer with only complete blocks, when the stored rule is more lenient than that."""
+    complete = experiment.design.analysed_nights
+    if needed >= complete:
+        return None
+    differences = _compare(experiment, values, complete)[0]
+    k = len(differences)
+    test = sign_flip_test(differences, seed=seed + 1) if k >= 2 else None
+    return Sensitivity(
+        pairs_used=k,
+        effect=statistics.fmean(differences) if k else None,
+        p_value=test.p_value if test else None,
+    )
+
+
+def block_deviations(experiment: Experiment, outcomes: Mapping[dt.date, float]) -> list[float]:
+    """Each analysed night's distance from its block's mean: night-to-night variation with
+    the conditions' effect taken out."""
+    deviations: list[float] = []
+    for block in experiment.compared_blocks:
+        nights = _block_nights(block, experiment.design.washout_nights, outcomes)
+        if len(nights) >= 2:
+            m = statistics.fmean(nights)
+            # scaled so that their spread estimates the SD of single nights, not of residuals
+            scale = (len(nights) / (len(nights) - 1)) ** 0.5
+            deviations += [(x - m) * scale for x in nights]
+    return deviations
+
+
+def _missing(
+    experiment: Experiment, outcomes: Mapping[dt.date, float], today: dt.date
+) -> tuple[dt.date, ...]:
+    """Analysed nights already slept (up to this morning) that have no diary entry."""
+    one = dt.timedelta(days=1)
+    washout = experiment.design.washout_nights
+    nights = [
+        block.start + dt.timedelta(days=i) + one
+        for block in experiment.compared_blocks
+        for i in range(washout, block.days)
+    ]
+    return tuple(n for n in nights if n <= today and n not in outcomes)
 
 
 def _explained(
@@ -215,7 +284,33 @@ def warnings(
             _(
                 "Only {used} of {planned} pairs of blocks have at least {n} diary nights in both "
                 "blocks, so only those are compared."
-            ).format(used=r.pairs_used, planned=r.pairs_planned, n=MIN_NIGHTS_PER_BLOCK)
+            ).format(used=r.pairs_used, planned=r.pairs_planned, n=r.min_nights)
+        )
+    if r.missing_nights:
+        shown = ", ".join(n.isoformat() for n in r.missing_nights[:6])
+        more = len(r.missing_nights) - 6
+        notes.append(
+            ngettext(
+                "{n} analysed night has no diary entry ({nights}).",
+                "{n} analysed nights have no diary entry ({nights}).",
+                len(r.missing_nights),
+            ).format(
+                n=len(r.missing_nights),
+                nights=shown + (_(" and {more} more").format(more=more) if more > 0 else ""),
+            )
+        )
+    if r.strict is not None and r.strict.pairs_used != r.pairs_used:
+        if r.strict.effect is None or r.strict.p_value is None:
+            strict = _("too few complete pairs to compare")
+        else:
+            strict = _("effect {effect}, p = {p:.3g}").format(
+                effect=fmt(r.strict.effect, r.outcome, signed=True), p=r.strict.p_value
+            )
+        notes.append(
+            _(
+                "Sensitivity check: counting only blocks with every analysed night "
+                "({used} pairs) gives {strict}."
+            ).format(used=r.strict.pairs_used, strict=strict)
         )
     design_min = experiment.design.smallest_p
     if design_min > r.alpha:
@@ -262,7 +357,7 @@ def summary(r: Result) -> str:
         return _(
             "Not enough data to compare yet: {used} pairs of blocks have at least {n} diary "
             "nights in both blocks, and at least 2 are needed."
-        ).format(used=r.pairs_used, n=MIN_NIGHTS_PER_BLOCK)
+        ).format(used=r.pairs_used, n=r.min_nights)
     assert r.routine_mean is not None and r.usual_mean is not None
     parts = [
         _(
@@ -270,8 +365,8 @@ def summary(r: Result) -> str:
             "({rn} and {un} nights)."
         ).format(
             label=label,
-            routine=_fmt(r.routine_mean, r.outcome),
-            usual=_fmt(r.usual_mean, r.outcome),
+            routine=fmt(r.routine_mean, r.outcome),
+            usual=fmt(r.usual_mean, r.outcome),
             rn=r.routine_nights,
             un=r.usual_nights,
         )
@@ -279,9 +374,9 @@ def summary(r: Result) -> str:
     if r.low is not None and r.high is not None:
         parts.append(
             _("Estimated effect of the routine: {effect} (95 % interval {low} to {high}).").format(
-                effect=_fmt(r.effect, r.outcome, signed=True),
-                low=_fmt(r.low, r.outcome, signed=True),
-                high=_fmt(r.high, r.outcome, signed=True),
+                effect=fmt(r.effect, r.outcome, signed=True),
+                low=fmt(r.low, r.outcome, signed=True),
+                high=fmt(r.high, r.outcome, signed=True),
             )
         )
     assert r.p_value is not None
@@ -333,3 +428,4 @@ class ExperimentReport:
     experiment: Experiment
     adherence: ExperimentAdherence
     result: Result
+    power: Detectable | None = None

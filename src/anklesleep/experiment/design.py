@@ -37,6 +37,10 @@ OUTCOME_LABELS: dict[Outcome, str] = {
 WEEKS_RANGE = (4, 52)
 BLOCK_DAYS_RANGE = (2, 28)
 BASELINE_DAYS = 7
+#: the missing-night rule of new designs: a block counts with at least two analysed nights
+MIN_NIGHTS_PER_BLOCK = 2
+#: the rule experiments saved before the rule was stored were analysed with
+LEGACY_MIN_NIGHTS = 3
 SEED_MAX = 2**31 - 1
 #: the level a result must reach to be called clear (two-sided)
 ALPHA = 0.05
@@ -56,6 +60,14 @@ class Design:
     seed: int = 0
     baseline: bool = False
     washout_nights: int = 1
+    #: a block enters the comparison when at least this many of its analysed nights are in
+    #: the diary (fixed with the design, before any outcome; see docs/experiment.md)
+    min_nights: int = 2
+
+    @property
+    def analysed_nights(self) -> int:
+        """Nights per block that are analysed: the block's nights after the washout."""
+        return self.block_days - self.washout_nights
 
     @property
     def pairs(self) -> int:
@@ -78,6 +90,7 @@ class Design:
             "seed": self.seed,
             "baseline": self.baseline,
             "washout_nights": self.washout_nights,
+            "min_nights": self.min_nights,
             "pairs": self.pairs,
         }
 
@@ -205,13 +218,15 @@ def design(
         raise AnkleSleepError(
             f"seed: got {seed}; use a whole number from 0 to {SEED_MAX}", field="seed"
         )
+    washout = 1 if block_days >= 4 else 0
     return Design(
         weeks=weeks,
         block_days=block_days,
         outcome=outcome,
         seed=seed,
         baseline=baseline,
-        washout_nights=1 if block_days >= 4 else 0,
+        washout_nights=washout,
+        min_nights=min(MIN_NIGHTS_PER_BLOCK, block_days - washout),
     )
 
 

@@ -11,20 +11,24 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from anklesleep.basics.i18n import Translate
 from anklesleep.diary.entries import SleepEntry, SymptomEntry
 from anklesleep.experiment.analysis import (
     ExperimentReport,
     analyse,
+    block_deviations,
     outcome_values,
     sessions_per_day,
 )
 from anklesleep.experiment.design import (
+    ALPHA,
     Experiment,
     TodayInstruction,
     adherence,
     still_shown,
     today_instruction,
 )
+from anklesleep.experiment.power import Detectable, detectable, night_sd, sentence
 from anklesleep.insights.progress import Overview, nights_from, overview
 from anklesleep.practice.records import SessionRecord
 from anklesleep.store import diary, sessions
@@ -67,7 +71,8 @@ def experiment_report(engine: Engine, experiment: Experiment, today: dt.date) ->
     values = outcome_values(nights_from(evidence.nights), experiment.outcome)
     values = {night: v for night, v in values.items() if night <= today}
     followed = adherence(experiment, per_day, set(values), today)
-    return ExperimentReport(experiment, followed, analyse(experiment, values, today, followed))
+    result = analyse(experiment, values, today, followed)
+    return ExperimentReport(experiment, followed, result, experiment_power(engine, experiment))
 
 
 def latest_experiment(engine: Engine) -> Experiment | None:
@@ -82,3 +87,45 @@ def experiment_today(engine: Engine, today: dt.date) -> TodayInstruction | None:
     if e is None or not still_shown(e, today):
         return None
     return today_instruction(e, today)
+
+
+#: diary nights before an experiment's start that estimate how much the outcome varies
+HISTORY_DAYS = 60
+
+
+def experiment_power(engine: Engine, experiment: Experiment) -> Detectable | None:
+    """What the experiment can detect, from the night-to-night variation of its outcome.
+
+    The variation comes from the diary nights of the 60 days before the start when there are
+    enough of them; otherwise from the experiment's own nights, around each block's mean (so
+    that a real effect does not count as variation). None while neither has enough nights.
+    """
+    d = experiment.design
+    start = experiment.start_date
+    history = load(engine, start - dt.timedelta(days=HISTORY_DAYS), start)
+    before = list(outcome_values(nights_from(history.nights), d.outcome).values())
+    sd, used = night_sd(before), len(before)
+    if sd is None:
+        evidence = load(engine, start, experiment.end_date + dt.timedelta(days=1))
+        values = outcome_values(nights_from(evidence.nights), d.outcome)
+        deviations = block_deviations(experiment, values)
+        sd, used = night_sd(deviations), len(deviations)
+    if sd is None:
+        return None
+    return detectable(
+        sd,
+        used,
+        weeks=d.weeks,
+        block_days=d.block_days,
+        washout_nights=d.washout_nights,
+        alpha=ALPHA,
+    )
+
+
+def experiment_power_sentence(engine: Engine, today: dt.date, t: Translate) -> str | None:
+    """The power sentence for the running (or just ended) experiment, for Today and Insights."""
+    e = latest_experiment(engine)
+    if e is None or not still_shown(e, today):
+        return None
+    det = experiment_power(engine, e)
+    return None if det is None else sentence(det, e.outcome, e.design.weeks, t)

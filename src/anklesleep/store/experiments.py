@@ -13,18 +13,31 @@ from typing import Any, cast
 from sqlalchemy import Connection, Row, select, update
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.experiment.design import STATUSES, Block, Design, Experiment, Outcome, Status
+from anklesleep.experiment.design import (
+    LEGACY_MIN_NIGHTS,
+    STATUSES,
+    Block,
+    Design,
+    Experiment,
+    Outcome,
+    Status,
+)
 from anklesleep.store.tables import experiments
 
 
 def _design(data: Mapping[str, Any], outcome: str, seed: int) -> Design:
+    block_days = int(data["block_days"])
+    washout = int(data.get("washout_nights", 0))
+    # Experiments saved before the missing-night rule was stored keep the rule they ran with.
+    legacy = min(LEGACY_MIN_NIGHTS, block_days - washout)
     return Design(
         weeks=int(data["weeks"]),
-        block_days=int(data["block_days"]),
+        block_days=block_days,
         outcome=cast(Outcome, outcome),
         seed=seed,
         baseline=bool(data.get("baseline", False)),
-        washout_nights=int(data.get("washout_nights", 0)),
+        washout_nights=washout,
+        min_nights=int(data.get("min_nights", legacy)),
     )
 
 

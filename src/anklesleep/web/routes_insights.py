@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from anklesleep.basics.i18n import translator
+from anklesleep.services.evidence import experiment_power_sentence
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.web.context import Web, render, web_of
@@ -65,12 +67,16 @@ async def insights_page(request: Request) -> Response:
     web = web_of(request)
     overview = await run_in_threadpool(_overview, web)
     drawn = [await run_in_threadpool(_chart, web, name) for name in CHARTS]
+    power = await run_in_threadpool(
+        experiment_power_sentence, web.engine, overview.today, translator()
+    )
     return render(
         request,
         "insights.html",
         lines=insights.headline(overview),
         charts=list(zip(CHARTS, drawn, strict=True)),
         days=DAYS,
+        experiment_power=power,
     )
 
 

@@ -17,7 +17,7 @@ from anklesleep.routine import safety
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import estimate_speech_seconds, expand
-from anklesleep.services.evidence import experiment_today
+from anklesleep.services.evidence import experiment_power_sentence, experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
@@ -101,6 +101,7 @@ async def today(request: Request) -> Response:
             "today.html",
             view=view,
             experiment=experiment_today(web.engine, view.day),
+            experiment_power=experiment_power_sentence(web.engine, view.day, translator()),
             lengths=routine_lengths(web, snap.prefs.options),
             acknowledged=snap.acknowledged,
             local=local,
