@@ -26,16 +26,14 @@ from anklesleep import __version__
 from anklesleep.audio.chapters import webvtt
 from anklesleep.audio.encoding import FORMATS as FORMATS
 from anklesleep.audio.encoding import Format as Format
-from anklesleep.audio.encoding import check_output as check_output
-from anklesleep.audio.encoding import copy_atomic as copy_atomic
 from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
-from anklesleep.audio.encoding import write_text as write_text
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import paths
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.files import write_text
 from anklesleep.basics.i18n import N_, Translate, translator
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock

@@ -25,7 +25,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from anklesleep.basics import paths
+from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
 
 Samples = npt.NDArray[np.float32]
@@ -239,14 +239,8 @@ def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
     import soundfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".wav.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with files.opened(path, field="cache folder") as handle:
+        soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
 
 
 class ClipCache:

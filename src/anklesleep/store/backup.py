@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,24 @@ def sqlite_path(engine: Engine) -> Path:
     return Path(database)
 
 
+def copy_sqlite(source: Path, temp: Path) -> None:
+    """Copy the SQLite file `source` into the new file `temp` and check the copy."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(temp)) as dest,
+    ):
+        src.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        status = dest.execute("PRAGMA integrity_check").fetchone()
+    if not status or status[0] != "ok":
+        raise AnkleSleepError(
+            _("backup: the copy failed its integrity check ({status}); try again").format(
+                status=status
+            ),
+            field="db",
+        )
+
+
 def backup(engine: Engine, target: Path, force: bool = False) -> BackupResult:
     """Copy the database to `target` through a temporary file, check the copy, then rename it
     into place, so `target` is either a complete, checked copy or untouched."""
@@ -53,22 +71,6 @@ def backup(engine: Engine, target: Path, force: bool = False) -> BackupResult:
             f"output: folder {str(target.parent)!r} does not exist; create it or choose another",
             field="output",
         )
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        with (
-            contextlib.closing(sqlite3.connect(source)) as src,
-            contextlib.closing(sqlite3.connect(temp)) as dest,
-        ):
-            src.backup(dest)
-            dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            status = dest.execute("PRAGMA integrity_check").fetchone()
-        if not status or status[0] != "ok":
-            raise AnkleSleepError(
-                f"backup: the copy failed its integrity check ({status}); try again", field="db"
-            )
-        temp.replace(target)
-    finally:
-        temp.unlink(missing_ok=True)
+    with files.replacing(target, files.PRIVATE) as temp:
+        copy_sqlite(source, temp)
     return BackupResult(source, target, target.stat().st_size)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.files import atomic_file
 from anklesleep.store.column_text import NO_DEFAULT, Encoded, columns, csv_cell
 from anklesleep.store.transfer import (
     FORMAT,
@@ -89,28 +89,29 @@ def write_export(
     """
     _check_target(path, force)
     if fmt == "json":
-        with atomic_file(path) as temp:
-            temp.write_text(to_json(tables, now), encoding="utf-8")
+        with files.opened(path, files.PRIVATE) as handle:
+            handle.write(to_json(tables, now).encode("utf-8"))
         return path
-    files = _csv_files(tables, now)
+    contents = _csv_files(tables, now)
     if path.suffix.lower() == ".zip":
         with (
-            atomic_file(path) as temp,
+            files.replacing(path, files.PRIVATE) as temp,
             zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
-            for name, text in files.items():
+            for name, text in contents.items():
                 archive.writestr(name, text.encode("utf-8"))
         return path
     folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     old: Path | None = None
     try:
-        for name, text in files.items():
-            (folder / name).write_bytes(text.encode("utf-8"))
+        for name, text in contents.items():
+            files.write_bytes(folder / name, text.encode("utf-8"), mode=files.PRIVATE)
         if path.exists():
             old = path.with_name(f".{path.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             path.rename(old)
         folder.rename(path)
+        files.sync_folder(path.parent)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if old is not None:
