@@ -184,7 +184,7 @@ def start(
             ).format(days=better)
         click.echo(_wrap(note, ""))
         click.echo()
-    instruction = today_instruction(e, today)
+    instruction = today_instruction(e, today, translator())
     click.echo(instruction.headline)
     click.echo(_wrap(instruction.detail))
 
@@ -208,8 +208,9 @@ def status(ctx: click.Context, /, as_json: bool) -> None:
             return
         click.echo(_("No experiment yet. Start one with: anklesleep experiment start"))
         return
-    report = experiment_report(engine, e, today)
-    instruction = today_instruction(e, today)
+    t = translator()
+    report = experiment_report(engine, e, today, t)
+    instruction = today_instruction(e, today, t)
     if as_json:
         data: dict[str, Any] = {
             "experiment": to_dict(e),
@@ -265,7 +266,7 @@ def result(ctx: click.Context, /, as_json: bool) -> None:
             "experiment: none found; start one with: anklesleep experiment start",
             field="experiment",
         )
-    report = experiment_report(engine, e, today)
+    report = experiment_report(engine, e, today, translator())
     r = report.result
     if as_json:
         data = jsonable(r)

@@ -52,7 +52,7 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     todays = [r for r in records if r.local_date == day]
     streak = current_streak(records, day)
     best = longest_streak(records)
-    asked = experiment_today(engine, day)
+    asked = experiment_today(engine, day, t)
     if as_json:
         data: dict[str, Any] = {
             "date": day.isoformat(),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, _, ngettext
+from anklesleep.basics.i18n import N_, Translate, nt
 from anklesleep.insights.inference import smallest_p
 
 Outcome = Literal["quality", "sol", "se", "tst"]
@@ -280,62 +280,66 @@ class TodayInstruction:
     detail: str
 
 
-def _days_left(n: int) -> str:
-    return ngettext("{n} day left", "{n} days left", n).format(n=n)
+def _days_left(n: int, t: Translate) -> str:
+    return nt("{n} day left", "{n} days left", n, t).format(n=n)
 
 
-def today_instruction(experiment: Experiment, today: dt.date) -> TodayInstruction:
+def today_instruction(experiment: Experiment, today: dt.date, t: Translate) -> TodayInstruction:
     """Which block today is in and what it asks: do the routine, or skip it (usual evenings)."""
     blocks = len(experiment.compared_blocks)
     total_left = max(0, (experiment.end_date - today).days + 1)
-    diary = _("Fill in the sleep diary tomorrow morning.")
+    diary = t("Fill in the sleep diary tomorrow morning.")
     if experiment.status == "stopped":
         return TodayInstruction(
             "stopped", None, None, blocks, None, None, 0, 0, None,
-            _("Experiment stopped"),
-            _("The experiment was stopped early; sessions are up to you again."),
+            t("Experiment stopped"),
+            t("The experiment was stopped early; sessions are up to you again."),
         )  # fmt: skip
     if experiment.is_over(today):
         return TodayInstruction(
             "complete", None, None, blocks, None, None, 0, 0, None,
-            _("Experiment complete"),
-            _("All blocks are done. See the result with: anklesleep experiment result"),
+            t("Experiment complete"),
+            t("All blocks are done. See the result with: anklesleep experiment result"),
         )  # fmt: skip
     block = experiment.block_on(today)
     if block is None:  # before the start
         wait = (experiment.start_date - today).days
         return TodayInstruction(
             "upcoming", None, None, blocks, None, None, 0, total_left, experiment.start_date,
-            _("Experiment starts on {day}").format(day=experiment.start_date.isoformat()),
-            ngettext("It begins tomorrow.", "It begins in {n} days.", wait).format(n=wait),
+            t("Experiment starts on {day}").format(day=experiment.start_date.isoformat()),
+            nt("It begins tomorrow.", "It begins in {n} days.", wait, t).format(n=wait),
         )  # fmt: skip
     day_in = (today - block.start).days + 1
     left = (block.end - today).days + 1
     if block.condition == "baseline":
-        headline = _("Experiment: baseline week, day {day} of {days}").format(
+        headline = t("Experiment: baseline week, day {day} of {days}").format(
             day=day_in, days=block.days
         )
         detail = " ".join(
-            [_("No routine yet: spend your evenings as you usually do."), diary, _days_left(left)]
+            [
+                t("No routine yet: spend your evenings as you usually do."),
+                diary,
+                _days_left(left, t),
+            ]
         )
         do: bool | None = False
     elif block.condition == "routine":
-        headline = _("Experiment: routine block {n} of {total}, day {day} of {days}").format(
+        headline = t("Experiment: routine block {n} of {total}, day {day} of {days}").format(
             n=block.number, total=blocks, day=day_in, days=block.days
         )
         detail = " ".join(
-            [_("Do the routine today, at least at bedtime."), diary, _days_left(left)]
+            [t("Do the routine today, at least at bedtime."), diary, _days_left(left, t)]
         )
         do = True
     else:
-        headline = _("Experiment: usual block {n} of {total}, day {day} of {days}").format(
+        headline = t("Experiment: usual block {n} of {total}, day {day} of {days}").format(
             n=block.number, total=blocks, day=day_in, days=block.days
         )
         detail = " ".join(
             [
-                _("Skip the routine today and spend the evening as you usually would."),
+                t("Skip the routine today and spend the evening as you usually would."),
                 diary,
-                _days_left(left),
+                _days_left(left, t),
             ]
         )
         do = False

@@ -318,7 +318,7 @@ def render(
         title=t("anklesleep report"),
         period=t("{start} to {end}").format(start=o.start.isoformat(), end=o.end.isoformat()),
         generated=t("made on {when}").format(when=generated_at.strftime("%Y-%m-%d %H:%M")),
-        headline=headline(o),
+        headline=headline(o, t),
         about=t(
             "These pages sum up your practice of the ankle-bone routine, your sleep diary and "
             "your complaint scores. Everything was computed on your own device."

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from anklesleep.basics.i18n import translator
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.web.context import Web, render, web_of
@@ -37,7 +38,7 @@ def _overview(web: Web) -> Any:
         with web.engine.connect() as conn:
             nights = diary_store.list_nights(conn, start=start)
             symptoms = diary_store.list_symptoms(conn, start=start)
-        return insights.overview(records, nights, symptoms, today=today, days=DAYS)
+        return insights.overview(records, nights, symptoms, today=today, t=translator(), days=DAYS)
 
     return web.memo.get_or_make(("overview", web.recent_version(), today), make)
 
@@ -68,7 +69,7 @@ async def insights_page(request: Request) -> Response:
     return render(
         request,
         "insights.html",
-        lines=insights.headline(overview),
+        lines=insights.headline(overview, translator()),
         charts=list(zip(CHARTS, drawn, strict=True)),
         days=DAYS,
     )
