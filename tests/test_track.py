@@ -28,7 +28,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options, validate
 from anklesleep.routine.timeline import Timeline
-from tests.audio_fakes import FakeEngine
+from anklesleep.testing.speech import FakeEngine
 
 RATE = track.SAMPLE_RATE
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")

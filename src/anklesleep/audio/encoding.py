@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 Samples = npt.NDArray[np.float32]
 #: the tags we write (names as libsndfile and ffmpeg both know them)
@@ -61,7 +62,8 @@ def format_named(name: str) -> Format:
     key = name.strip().lower().lstrip(".")
     if key not in _ALIASES:
         raise AnkleSleepError(
-            f"format: got {name!r}; use opus (or ogg), mp3 or wav", field="format"
+            _("format: got {name!r}; use opus (or ogg), mp3 or wav").format(name=name),
+            field="format",
         )
     return FORMATS[_ALIASES[key]]
 
@@ -72,8 +74,10 @@ def format_for(path: Path) -> Format:
     if suffix not in _ALIASES:
         shown = path.suffix or "(none)"
         raise AnkleSleepError(
-            f"--output: extension {shown!r} of {str(path)!r} is not an audio format we write; "
-            "end the name with .opus, .ogg, .mp3 or .wav",
+            _(
+                "--output: extension {shown!r} of {path!r} is not an audio format we "
+                "write; end the name with .opus, .ogg, .mp3 or .wav"
+            ).format(shown=shown, path=str(path)),
             field="output",
         )
     return FORMATS[_ALIASES[suffix]]

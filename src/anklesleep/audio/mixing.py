@@ -34,7 +34,7 @@ from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, Sp
 from anklesleep.basics import paths
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.files import write_text
-from anklesleep.basics.i18n import N_, Translate, translator
+from anklesleep.basics.i18n import N_, Translate, _, translator
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
@@ -350,8 +350,10 @@ def render_track(
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise AnkleSleepError(
-                f"cache folder: cannot create {str(folder)!r} ({exc.strerror}); "
-                "set ANKLESLEEP_HOME to a folder you can write to",
+                _(
+                    "cache folder: cannot create {folder!r} ({strerror}); set "
+                    "ANKLESLEEP_HOME to a folder you can write to"
+                ).format(folder=str(folder), strerror=exc.strerror),
                 field="cache",
             ) from None
         clips = ClipCache(engine, clip_dir)

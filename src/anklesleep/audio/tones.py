@@ -141,11 +141,6 @@ def cue_sound_wav(
     return path
 
 
-def onset_offset_seconds() -> float:
-    """Where a sound's envelope crosses half its peak, after its first sample."""
-    return FADE_SECONDS / 2
-
-
 def db(level: float) -> float:
     """Linear level as dBFS."""
     return 20 * math.log10(max(level, 1e-12))

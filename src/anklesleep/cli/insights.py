@@ -32,7 +32,9 @@ def parse_days(value: str) -> int:
         days = -1
     if not low <= days <= high:
         raise AnkleSleepError(
-            f"--days: got {value!r}; give a whole number of days from {low} to {high}",
+            _("--days: got {value!r}; give a whole number of days from {low} to {high}").format(
+                value=value, low=low, high=high
+            ),
             field="days",
         )
     return days

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, Translate, nt
+from anklesleep.basics.i18n import N_, Translate, _, nt
 from anklesleep.insights.inference import smallest_p
 
 Outcome = Literal["quality", "sol", "se", "tst"]
@@ -114,7 +114,9 @@ class Block:
         condition = str(data["condition"])
         if condition not in ("baseline", "routine", "usual"):
             raise AnkleSleepError(
-                f"schedule.condition: got {condition!r}; expected baseline, routine or usual",
+                _(
+                    "schedule.condition: got {condition!r}; expected baseline, routine or usual"
+                ).format(condition=condition),
                 field="schedule",
             )
         return cls(
@@ -186,24 +188,39 @@ def design(
     low, high = WEEKS_RANGE
     if not low <= weeks <= high or weeks % 2:
         raise AnkleSleepError(
-            f"weeks: got {weeks}; use an even number of weeks from {low} to {high}, so the "
-            "blocks pair up (8 is a good start)",
+            _(
+                "weeks: got {weeks}; use an even number of weeks from {low} to "
+                "{high}, so the blocks pair up (8 is a good start)"
+            ).format(weeks=weeks, low=low, high=high),
             field="weeks",
         )
     choices = block_day_choices(weeks)
     if block_days not in choices:
         raise AnkleSleepError(
-            f"block-days: got {block_days}; {weeks} weeks ({weeks * 7} days) split into at "
-            f"least two pairs of blocks with {', '.join(map(str, choices))} days per block",
+            _(
+                "block-days: got {block_days}; {weeks} weeks ({days} days) split "
+                "into at least two pairs of blocks with {choices} days per block"
+            ).format(
+                block_days=block_days,
+                weeks=weeks,
+                days=weeks * 7,
+                choices=", ".join(map(str, choices)),
+            ),
             field="block_days",
         )
     if outcome not in OUTCOMES:
         raise AnkleSleepError(
-            f"outcome: got {outcome!r}; use one of {', '.join(OUTCOMES)}", field="outcome"
+            _("outcome: got {outcome!r}; use one of {outcomes}").format(
+                outcome=outcome, outcomes=", ".join(OUTCOMES)
+            ),
+            field="outcome",
         )
     if not 0 <= seed <= SEED_MAX:
         raise AnkleSleepError(
-            f"seed: got {seed}; use a whole number from 0 to {SEED_MAX}", field="seed"
+            _("seed: got {seed}; use a whole number from 0 to {seed_max}").format(
+                seed=seed, seed_max=SEED_MAX
+            ),
+            field="seed",
         )
     return Design(
         weeks=weeks,
@@ -247,13 +264,16 @@ def new_experiment(
     """A new active experiment starting on `start` (today or later: outcomes are all unseen)."""
     if start < today:
         raise AnkleSleepError(
-            f"start: got {start.isoformat()}, before today ({today.isoformat()}); an experiment "
-            "must be planned before its first night, so start today or later",
+            _(
+                "start: got {start}, before today ({today}); an experiment must be "
+                "planned before its first night, so start today or later"
+            ).format(start=start.isoformat(), today=today.isoformat()),
             field="start",
         )
     if start > today + dt.timedelta(days=60):
         raise AnkleSleepError(
-            f"start: got {start.isoformat()}; start within 60 days of today", field="start"
+            _("start: got {start}; start within 60 days of today").format(start=start.isoformat()),
+            field="start",
         )
     return Experiment(uuid, created_at, "active", d, start, schedule(d, start))
 

@@ -366,8 +366,9 @@ def write_pngs(folder: Path, charts: ReportCharts, dpi: int = 150) -> list[Path]
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AnkleSleepError(
-            f"--png: cannot create {str(folder)!r} ({exc.strerror}); choose a place you can "
-            "write to",
+            _(
+                "--png: cannot create {folder!r} ({strerror}); choose a place you can write to"
+            ).format(folder=str(folder), strerror=exc.strerror),
             field="png",
         ) from None
     return [

@@ -25,13 +25,17 @@ def sqlite_path(engine: Engine) -> Path:
     """The database file behind `engine`, or one line saying why there is none."""
     if engine.url.get_backend_name() != "sqlite":
         raise AnkleSleepError(
-            f"backup: the database is {engine.url.get_backend_name()}, and backup copies SQLite "
-            "files; use `anklesleep export` (or pg_dump) instead",
+            _(
+                "backup: the database is {backend}, and backup copies SQLite files; use "
+                "`anklesleep export` (or pg_dump) instead"
+            ).format(backend=engine.url.get_backend_name()),
             field="db",
         )
     database = engine.url.database or ""
     if database in ("", ":memory:"):
-        raise AnkleSleepError("backup: the database lives in memory; nothing to copy", field="db")
+        raise AnkleSleepError(
+            _("backup: the database lives in memory; nothing to copy"), field="db"
+        )
     return Path(database)
 
 
@@ -59,16 +63,20 @@ def backup(engine: Engine, target: Path, force: bool = False) -> BackupResult:
     source = sqlite_path(engine)
     if target.exists() and not force:
         raise AnkleSleepError(
-            f"output: {str(target)!r} already exists; choose a new name or pass --force",
+            _("output: {target!r} already exists; choose a new name or pass --force").format(
+                target=str(target)
+            ),
             field="output",
         )
     if target.resolve() == source.resolve():
         raise AnkleSleepError(
-            "output: that is the database itself; choose another file", field="output"
+            _("output: that is the database itself; choose another file"), field="output"
         )
     if not target.parent.is_dir():
         raise AnkleSleepError(
-            f"output: folder {str(target.parent)!r} does not exist; create it or choose another",
+            _("output: folder {folder!r} does not exist; create it or choose another").format(
+                folder=str(target.parent)
+            ),
             field="output",
         )
     with files.replacing(target, files.PRIVATE) as temp:

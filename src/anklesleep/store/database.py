@@ -20,6 +20,7 @@ from sqlalchemy.pool import StaticPool
 
 from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.basics.paths import data_dir
 from anklesleep.store.backup import copy_sqlite
 
@@ -61,8 +62,10 @@ def create(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise AnkleSleepError(
-            f"{ENV_URL}: got {url!r}; expected a SQLAlchemy URL such as "
-            "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host/db",
+            _(
+                "{env_url}: got {url!r}; expected a SQLAlchemy URL such as "
+                "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host/db"
+            ).format(env_url=ENV_URL, url=url),
             field="database_url",
         ) from None
     if parsed.get_backend_name() == "sqlite":
@@ -77,8 +80,10 @@ def create(url: str) -> Engine:
                 files.create_empty(Path(database), files.PRIVATE)  # the diary: owner only
             except OSError as exc:
                 raise AnkleSleepError(
-                    f"database: cannot create folder {str(folder)!r} ({exc.strerror}); "
-                    "pass --db with a writable path",
+                    _(
+                        "database: cannot create folder {folder!r} ({strerror}); pass --db "
+                        "with a writable path"
+                    ).format(folder=str(folder), strerror=exc.strerror),
                     field="db",
                 ) from None
             kwargs = {"connect_args": {"check_same_thread": False}}
@@ -89,8 +94,10 @@ def create(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise AnkleSleepError(
-            f"{ENV_URL}: the driver for {parsed.drivername!r} is not installed ({exc.name}); "
-            "install anklesleep[postgres]",
+            _(
+                "{env_url}: the driver for {drivername!r} is not installed ({name}); "
+                "install anklesleep[postgres]"
+            ).format(env_url=ENV_URL, drivername=parsed.drivername, name=exc.name),
             field="database_url",
         ) from None
 
@@ -142,8 +149,9 @@ def migrate(engine: Engine, now: Callable[[], dt.datetime] | None = None) -> Pat
         current = current_revision(engine)
     except OperationalError as exc:
         raise AnkleSleepError(
-            f"database: cannot open {engine.url.render_as_string(hide_password=True)!r} "
-            f"({exc.orig}); check the path or URL",
+            _("database: cannot open {url!r} ({orig}); check the path or URL").format(
+                url=engine.url.render_as_string(hide_password=True), orig=exc.orig
+            ),
             field="db",
         ) from None
     if current == head:
