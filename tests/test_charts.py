@@ -36,6 +36,7 @@ def self_contained(svg: str) -> None:
     assert "<image" not in svg and "@font-face" not in svg and "url(http" not in svg
 
 
+@pytest.mark.slow
 def test_every_chart_is_accessible_svg(overview: Overview) -> None:
     drawn = [
         charts.adherence_calendar(overview.adherence.days),

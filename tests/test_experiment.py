@@ -291,6 +291,7 @@ def _ar1(rng: np.random.Generator, n: int, rho: float) -> np.ndarray:
     return x
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rho", [0.0, 0.5])
 def test_false_positive_rate_is_at_most_five_percent_without_a_true_effect(rho: float) -> None:
     """Synthetic diaries with no effect (day-to-day AR(1) correlation `rho`): how often does

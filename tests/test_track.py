@@ -117,6 +117,7 @@ def test_wav_tones_are_exact_to_the_sample(quick: Callable[..., track.RenderedTr
     assert np.max(np.abs(samples)) < 0.99  # no clipping
 
 
+@pytest.mark.slow
 @needs_espeak
 def test_full_routine_wav_is_exact(tmp_path: Path) -> None:
     chosen = routines.load("full")
@@ -434,6 +435,7 @@ def test_an_unwritable_cache_folder_is_one_clear_error(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.slow
 @needs_espeak
 @needs_ffmpeg
 def test_opus_without_ffmpeg_is_written_by_libsndfile_just_as_exactly(
