@@ -122,10 +122,16 @@ def test_a_crash_inside_the_writer_keeps_the_old_file_and_leaves_no_temporary(
     assert [p.name for p in tmp_path.iterdir()] == ["export.json"]
 
 
-def test_writers_in_threads_all_get_the_mode_of_the_umask(tmp_path: Path) -> None:
+def test_writers_in_threads_all_get_the_mode_of_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
+    def umask_changed(_mask: int) -> int:
+        raise AssertionError("the umask is process-wide: a writer must not change it")
+
     umask = os.umask(0o027)
+    monkeypatch.setattr(os, "umask", umask_changed)
     try:
 
         def write(n: int) -> int:
@@ -139,6 +145,7 @@ def test_writers_in_threads_all_get_the_mode_of_the_umask(tmp_path: Path) -> Non
         with ThreadPoolExecutor(max_workers=8) as pool:
             modes = list(pool.map(write, range(400)))
     finally:
+        monkeypatch.undo()
         os.umask(umask)
     assert modes == [0o600 if n % 2 == 0 else 0o640 for n in range(400)]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.txt" for n in range(400))
