@@ -17,10 +17,13 @@ import statistics
 import time
 from collections.abc import Callable
 
+from anklesleep.basics.i18n import translator
 from anklesleep.experiment import analysis as trial
 from anklesleep.experiment import design as experiment
 from anklesleep.insights import progress as insights
 from anklesleep.testing import synthetic
+
+EN = translator("en")
 
 YEARS = (1, 3, 10)
 RUNS = 5
@@ -55,11 +58,11 @@ def main() -> None:
         def analysis(
             h: synthetic.History = history, d: int = days, x: experiment.Experiment = e
         ) -> None:
-            o = insights.overview(h.sessions, h.nights, h.symptoms, today=today, days=d)
+            o = insights.overview(h.sessions, h.nights, h.symptoms, today=today, t=EN, days=d)
             values = trial.outcome_values(o.nights, x.outcome)
             per_day = trial.sessions_per_day(h.sessions)
             followed = experiment.adherence(x, per_day, set(values), today)
-            trial.analyse(x, values, today, followed)
+            trial.analyse(x, values, today, followed, t=EN)
 
         def baseline(h: synthetic.History = history) -> None:
             total = 0

@@ -3,8 +3,8 @@
     python scripts/i18n.py update   # extract messages into the .pot; update, compile catalogs
     python scripts/i18n.py check    # exit 1 when the .pot is out of date (the tests run this)
 
-Messages come from Python (`_()`, `N_()`, `t()`, `ngettext()`), Jinja templates, and the text
-fields of the built-in routine files.
+Messages come from Python (`_()`, `N_()`, `t()`, `ngettext()`, `nt()`), Jinja templates, and
+the text fields of the built-in routine files.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ PACKAGE = ROOT / "src" / "anklesleep"
 LOCALE = PACKAGE / "locale"
 POT = LOCALE / "anklesleep.pot"
 LANGUAGES = ("en",)
-KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "t": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS: dict[str, Any] = {
+    "_": None,
+    "N_": None,
+    "t": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "nt": (1, 2),
+}
 TOML_KEYS = ("name", "summary", "title", "purpose", "instruction")
 
 

@@ -18,8 +18,11 @@ import datetime as dt
 
 import numpy as np
 
+from anklesleep.basics.i18n import translator
 from anklesleep.experiment import analysis as trial
 from anklesleep.experiment import design as experiment
+
+EN = translator("en")
 
 START = dt.date(2026, 1, 5)
 EFFECTS = (0.0, 0.5, 0.8)
@@ -56,7 +59,7 @@ def simulate(
     significant = excludes = 0
     for _ in range(simulations):
         values = ar1(rng, len(nights), rho) + shift
-        r = trial.analyse(e, dict(zip(nights, values.tolist(), strict=True)), today)
+        r = trial.analyse(e, dict(zip(nights, values.tolist(), strict=True)), today, t=EN)
         significant += r.p_value is not None and r.p_value <= 0.05
         excludes += r.low is not None and r.high is not None and (r.low > 0 or r.high < 0)
     return significant / simulations, excludes / simulations

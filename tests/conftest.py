@@ -76,19 +76,6 @@ def _free_port() -> int:
         return port
 
 
-def _install_postgres() -> None:
-    """In CI (as root), install PostgreSQL from Debian's packages when it is missing."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update"], check=False, capture_output=True, env=env, timeout=600)
-    subprocess.run(
-        ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"],
-        check=False,
-        capture_output=True,
-        env=env,
-        timeout=900,
-    )
-
-
 @contextlib.contextmanager
 def _throwaway_server() -> Iterator[PostgresServer | str]:
     """Start a private server on loopback; yield it, or the reason it could not start."""
@@ -98,11 +85,8 @@ def _throwaway_server() -> Iterator[PostgresServer | str]:
         return
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
     pg_bin = _pg_bin()
-    if not (pg_bin / "initdb").exists() and is_root and os.environ.get("CI") == "true":
-        _install_postgres()
-        pg_bin = _pg_bin()
     if not (pg_bin / "initdb").exists():
-        yield f"PostgreSQL binaries not found in {pg_bin} (apt-get install postgresql)"
+        yield f"PostgreSQL binaries not found in {pg_bin} (run scripts/system-deps.sh test)"
         return
     if is_root and shutil.which("runuser") is None:
         yield "running as root and `runuser` is missing, so PostgreSQL cannot be started"

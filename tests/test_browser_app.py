@@ -76,6 +76,7 @@ def _ready_player(page: Any) -> None:
     page.wait_for_selector("#play:not([disabled])", timeout=30_000)
 
 
+@pytest.mark.slow
 def test_first_session_shows_safety_then_plays_to_the_end_and_counts_on_today(
     browser: Any, live: Live
 ) -> None:
@@ -106,6 +107,7 @@ def test_first_session_shows_safety_then_plays_to_the_end_and_counts_on_today(
     assert page.url.endswith("/play/quick")
 
 
+@pytest.mark.slow
 def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live: Live) -> None:
     page = _page(browser, live)
     page.goto(live.base + "/safety?next=/play/quick")
@@ -157,6 +159,7 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_five_more_circles_are_really_added_to_the_track(browser: Any, live: Live) -> None:
     page = _page(browser, live)
     page.goto(live.base + "/safety?next=/play/quick")
@@ -265,6 +268,7 @@ def test_the_browser_reminds_at_slot_time(browser: Any, live: Live) -> None:
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_no_browser_reminder_for_a_slot_already_done(browser: Any, live: Live) -> None:
     import datetime as dt
 
@@ -359,6 +363,7 @@ def test_history_tables_fit_a_phone_without_sideways_scrolling(browser: Any, liv
     assert all(scroll <= client for scroll, client in sizes), sizes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theme", ["dark", "light"])
 def test_every_page_screenshot_and_accessibility(browser: Any, live: Live, theme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from anklesleep.basics.i18n import translator
 from anklesleep.experiment import analysis as trial
 from anklesleep.experiment import design as experiment
 from anklesleep.insights import progress as insights
@@ -14,13 +15,15 @@ from anklesleep.insights.progress import Overview
 from anklesleep.printouts import charts
 from anklesleep.testing import synthetic
 
+EN = translator("en")
+
 TODAY = dt.date(2026, 6, 30)
 
 
 @pytest.fixture(scope="module")
 def overview() -> Overview:
     h = synthetic.history(TODAY - dt.timedelta(days=60), 60, seed=8, practice_rate=0.6)
-    return insights.overview(h.sessions, h.nights, h.symptoms, today=TODAY, days=45)
+    return insights.overview(h.sessions, h.nights, h.symptoms, today=TODAY, t=EN, days=45)
 
 
 def self_contained(svg: str) -> None:
@@ -33,6 +36,7 @@ def self_contained(svg: str) -> None:
     assert "<image" not in svg and "@font-face" not in svg and "url(http" not in svg
 
 
+@pytest.mark.slow
 def test_every_chart_is_accessible_svg(overview: Overview) -> None:
     drawn = [
         charts.adherence_calendar(overview.adherence.days),
@@ -81,9 +85,9 @@ def test_experiment_chart_shows_the_result() -> None:
         for b in e.blocks
         for i in range(b.days)
     }
-    r = trial.analyse(e, values, TODAY)
+    r = trial.analyse(e, values, TODAY, t=EN)
     chart = charts.experiment_chart(r)
     self_contained(chart.svg)
     assert chart.description == r.summary
-    empty = charts.experiment_chart(trial.analyse(e, {}, start))
+    empty = charts.experiment_chart(trial.analyse(e, {}, start, t=EN))
     assert "No diary nights" in empty.description

@@ -69,6 +69,7 @@ def test_bad_days_get_one_line(capsys: pytest.CaptureFixture[str], db: Path, day
     )
 
 
+@pytest.mark.slow
 def test_report_writes_html_and_pngs(
     capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
 ) -> None:

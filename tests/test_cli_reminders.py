@@ -15,7 +15,7 @@ import pytest
 import recurring_ical_events
 
 from anklesleep.schedule import calendar
-from anklesleep.schedule.reminders import FakeClock
+from anklesleep.testing.reminders import FakeClock
 from tests.cli_helpers import Result, run_cli
 
 

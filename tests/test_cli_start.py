@@ -186,6 +186,7 @@ def test_mistakes_get_one_line(
     assert len(result.err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_sigkill_mid_session_leaves_a_partial_record(tmp_path: Path) -> None:
     db = tmp_path / "killed.sqlite3"
     exe = Path(sys.executable).parent / "anklesleep"

@@ -14,10 +14,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translator
 from anklesleep.experiment import analysis as trial
 from anklesleep.experiment import design as experiment
 from anklesleep.experiment.design import Experiment
 from anklesleep.insights.association import Night
+
+EN = translator("en")
 
 START = dt.date(2026, 1, 5)
 CREATED = dt.datetime(2026, 1, 5, 20, 0, tzinfo=dt.UTC)
@@ -116,32 +119,56 @@ def test_an_experiment_cannot_start_in_the_past() -> None:
 
 def test_today_instruction_through_the_experiment() -> None:
     e = make(baseline=True, block_days=7)
-    before = experiment.today_instruction(e, START - dt.timedelta(days=2))
+    before = experiment.today_instruction(e, START - dt.timedelta(days=2), EN)
     assert before.phase == "upcoming" and before.do_routine is None
     assert before.starts_on == START and "2 days" in before.detail
 
-    base = experiment.today_instruction(e, START + dt.timedelta(days=2))
+    base = experiment.today_instruction(e, START + dt.timedelta(days=2), EN)
     assert base.phase == "baseline" and base.do_routine is False
     assert base.day_in_block == 3 and base.days_left_in_block == 5
     assert base.days_left == e.design.total_days - 2
 
     first = e.blocks[1]
-    t = experiment.today_instruction(e, first.start)
+    t = experiment.today_instruction(e, first.start, EN)
     assert t.phase == first.condition and t.block == 1 and t.pair == 1
     assert t.do_routine is (first.condition == "routine")
     assert ("Do the routine" in t.detail) is (first.condition == "routine")
     assert ("Skip the routine" in t.detail) is (first.condition == "usual")
     assert "7 days left" in t.detail
 
-    last = experiment.today_instruction(e, e.end_date)
+    last = experiment.today_instruction(e, e.end_date, EN)
     assert last.days_left == 1 and last.days_left_in_block == 1 and "1 day left" in last.detail
-    done = experiment.today_instruction(e, e.end_date + dt.timedelta(days=1))
+    done = experiment.today_instruction(e, e.end_date + dt.timedelta(days=1), EN)
     assert done.phase == "complete" and "experiment result" in done.detail
 
     from dataclasses import replace
 
-    stopped = experiment.today_instruction(replace(e, status="stopped"), first.start)
+    stopped = experiment.today_instruction(replace(e, status="stopped"), first.start, EN)
     assert stopped.phase == "stopped" and stopped.do_routine is None
+
+
+class Marked:
+    """A translator that marks every message (and its plural forms), to see that it is used."""
+
+    def __call__(self, message: str) -> str:
+        return f"<{message}>"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"<{singular if n == 1 else plural}>"
+
+
+def test_the_words_come_from_the_translator_given_not_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ANKLESLEEP_LANG", "xx")
+    e = make(baseline=True, block_days=7)
+    base = experiment.today_instruction(e, START + dt.timedelta(days=2), Marked())
+    assert base.headline == "<Experiment: baseline week, day 3 of 7>"
+    assert base.detail.endswith("<5 days left>")
+    plain = experiment.today_instruction(e, START + dt.timedelta(days=2), str)
+    assert plain.detail.endswith(" 5 days left")  # a plain function: English plurals
+    r = trial.analyse(e, {}, START + dt.timedelta(days=3), t=Marked())
+    assert r.summary.startswith("<") and all(w.startswith("<") for w in r.warnings)
 
 
 # --- adherence --------------------------------------------------------------------------------
@@ -172,7 +199,7 @@ def test_a_large_consistent_effect_is_found_and_stated_with_care() -> None:
         e, lambda c, i: 4.0 + 0.1 * (i % 2) if c == "routine" else 3.0 - 0.1 * (i % 3)
     )
     today = e.end_date + dt.timedelta(days=2)
-    r = trial.analyse(e, outcomes, today)
+    r = trial.analyse(e, outcomes, today, t=EN)
     assert r.pairs_used == 7 and r.exact and r.assignments == 128
     assert r.p_value == pytest.approx(2 / 128)
     assert r.verdict == "routine better"
@@ -187,7 +214,7 @@ def test_a_large_consistent_effect_is_found_and_stated_with_care() -> None:
 def test_lower_is_better_for_time_to_fall_asleep() -> None:
     e = make(weeks=8, block_days=4, outcome="sol")
     outcomes = nightly(e, lambda c, i: 15.0 + i if c == "routine" else 30.0 + i)
-    r = trial.analyse(e, outcomes, e.end_date + dt.timedelta(days=1))
+    r = trial.analyse(e, outcomes, e.end_date + dt.timedelta(days=1), t=EN)
     assert r.effect == pytest.approx(-15.0)
     assert r.verdict == "routine better"
 
@@ -196,7 +223,7 @@ def test_no_difference_is_not_reported_as_no_effect() -> None:
     e = make(weeks=8, block_days=4)
     rng = np.random.default_rng(3)
     outcomes = nightly(e, lambda c, i: float(rng.normal(3, 1)))
-    r = trial.analyse(e, outcomes, e.end_date + dt.timedelta(days=1))
+    r = trial.analyse(e, outcomes, e.end_date + dt.timedelta(days=1), t=EN)
     if r.verdict == "no clear difference":
         assert "cannot tell the routine apart from chance" in r.summary
         assert "not proof that it does nothing" in r.summary
@@ -215,7 +242,7 @@ def test_thin_data_and_adherence_are_warned_about() -> None:
     }
     today = e.end_date + dt.timedelta(days=1)
     followed = experiment.adherence(e, sessions, set(outcomes), today)
-    r = trial.analyse(e, outcomes, today, followed)
+    r = trial.analyse(e, outcomes, today, followed, t=EN)
     text = " ".join(r.warnings)
     assert "cannot reach the 5% level" in text  # 4 pairs: p >= 0.125
     assert "did the routine on 57%" in text
@@ -229,7 +256,7 @@ def test_an_interim_look_says_so() -> None:
     outcomes = nightly(e, lambda c, i: 3.0)
     today = e.blocks[6].start
     outcomes = {d: v for d, v in outcomes.items() if d <= today}
-    r = trial.analyse(e, outcomes, today)
+    r = trial.analyse(e, outcomes, today, t=EN)
     assert not r.complete
     assert r.pairs_used == 3
     assert "interim" in r.summary and any("interim" in w for w in r.warnings)
@@ -237,7 +264,7 @@ def test_an_interim_look_says_so() -> None:
 
 def test_too_little_data() -> None:
     e = make()
-    r = trial.analyse(e, {}, START + dt.timedelta(days=3))
+    r = trial.analyse(e, {}, START + dt.timedelta(days=3), t=EN)
     assert r.verdict == "too little data" and r.p_value is None and r.effect is None
     assert "Not enough data" in r.summary
 
@@ -264,6 +291,7 @@ def _ar1(rng: np.random.Generator, n: int, rho: float) -> np.ndarray:
     return x
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rho", [0.0, 0.5])
 def test_false_positive_rate_is_at_most_five_percent_without_a_true_effect(rho: float) -> None:
     """Synthetic diaries with no effect (day-to-day AR(1) correlation `rho`): how often does
@@ -275,7 +303,7 @@ def test_false_positive_rate_is_at_most_five_percent_without_a_true_effect(rho: 
     rejections = interval_misses = 0
     for _ in range(SIMULATIONS):
         values = 3.0 + _ar1(rng, len(nights), rho)
-        r = trial.analyse(e, dict(zip(nights, values.tolist(), strict=True)), today)
+        r = trial.analyse(e, dict(zip(nights, values.tolist(), strict=True)), today, t=EN)
         assert r.p_value is not None and r.low is not None and r.high is not None
         rejections += r.p_value <= 0.05
         interval_misses += r.low > 0 or r.high < 0

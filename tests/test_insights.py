@@ -11,12 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anklesleep.basics.i18n import translator
 from anklesleep.diary.entries import SymptomEntry
 from anklesleep.insights import progress as insights
 from anklesleep.insights.association import MIN_NIGHTS, Night, compare
 from anklesleep.insights.inference import bootstrap_difference, sign_flip_test, smallest_p
 from anklesleep.practice.records import SessionRecord
 from anklesleep.testing import synthetic
+
+EN = translator("en")
 
 DAY0 = dt.date(2026, 3, 1)
 M = 0.5 ** (1 / 13)
@@ -162,7 +165,7 @@ def test_symptom_trends_compare_the_last_28_days_with_the_28_before() -> None:
 def test_the_night_after_a_bedtime_session_is_keyed_by_the_next_morning() -> None:
     evening = DAY0
     nights = [night(DAY0, sol=50), night(DAY0 + dt.timedelta(days=1), sol=10)]
-    a = compare(nights, {evening}, resamples=50)
+    a = compare(nights, {evening}, t=EN, resamples=50)
     sol = a.comparisons[0]
     assert sol.metric == "sol"
     assert (sol.nights_after, sol.nights_without) == (1, 1)
@@ -175,7 +178,7 @@ def test_the_night_after_a_bedtime_session_is_keyed_by_the_next_morning() -> Non
 def test_a_clear_difference_is_reported_as_an_association_not_proof() -> None:
     h = synthetic.history(DAY0, 120, seed=4, effect=1.5, practice_rate=0.5)
     today = DAY0 + dt.timedelta(days=120)
-    o = insights.overview(h.sessions, h.nights, h.symptoms, today=today, days=120)
+    o = insights.overview(h.sessions, h.nights, h.symptoms, today=today, t=EN, days=120)
     a = o.association
     assert a.enough
     sol = next(c for c in a.comparisons if c.metric == "sol")
@@ -190,7 +193,7 @@ def test_no_effect_says_so() -> None:
     rng = np.random.default_rng(1)
     nights = [Night(DAY0 + dt.timedelta(days=i), 20.0, 10.0, 420.0, 88.0, 3.0) for i in range(40)]
     evenings = {DAY0 + dt.timedelta(days=int(i)) for i in rng.choice(40, 20, replace=False)}
-    a = compare(nights, evenings, resamples=200)
+    a = compare(nights, evenings, t=EN, resamples=200)
     assert a.enough
     assert all(not c.clear for c in a.comparisons)
     assert "chance" in a.summary
@@ -200,13 +203,13 @@ def test_the_association_is_repeatable_with_its_seed() -> None:
     h = synthetic.history(DAY0, 60, seed=2)
     nights = insights.nights_from(h.nights)
     bedtime = {r.local_date for r in h.sessions if r.slot == "bedtime"}
-    assert compare(nights, bedtime, seed=3) == compare(nights, bedtime, seed=3)
+    assert compare(nights, bedtime, t=EN, seed=3) == compare(nights, bedtime, t=EN, seed=3)
 
 
 def test_overview_is_json_ready() -> None:
     h = synthetic.history(DAY0, 40, seed=1)
     today = DAY0 + dt.timedelta(days=40)
-    o = insights.overview(h.sessions, h.nights, h.symptoms, today=today, days=30)
+    o = insights.overview(h.sessions, h.nights, h.symptoms, today=today, t=EN, days=30)
     assert o.start == today - dt.timedelta(days=29)
     assert all(o.start <= n.night <= today for n in o.nights)
     data = json.loads(json.dumps(insights.overview_dict(o)))
@@ -216,7 +219,7 @@ def test_overview_is_json_ready() -> None:
         "sol", "waso", "tst", "se", "quality",
     }  # fmt: skip
     assert data["habit_strength"]["half_life_days"] == 13
-    lines = insights.headline(o)
+    lines = insights.headline(o, EN)
     assert any("Habit strength" in line for line in lines)
 
 

@@ -12,7 +12,6 @@ import pytest
 from anklesleep.schedule import notify
 from anklesleep.schedule.reminders import (
     MAX_WAIT,
-    FakeClock,
     Outcome,
     Reminders,
     Schedule,
@@ -21,6 +20,7 @@ from anklesleep.schedule.reminders import (
     upcoming,
 )
 from anklesleep.schedule.slots import Slot, SlotName, SlotSettings
+from anklesleep.testing.reminders import FakeClock, FakeNotifier
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
@@ -58,7 +58,7 @@ class Harness:
         done: Callable[[SlotName, dt.date], bool] | None = None,
     ) -> None:
         self.clock = FakeClock(start)
-        self.notifier = notify.FakeNotifier()
+        self.notifier = FakeNotifier()
         self.outcomes: list[Outcome] = []
         self.settings = settings
         self.asked: list[tuple[SlotName, dt.date]] = []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from anklesleep.basics.i18n import translator
 from anklesleep.experiment import analysis as trial
 from anklesleep.experiment import design as experiment
 from anklesleep.experiment.analysis import ExperimentReport
@@ -16,13 +17,15 @@ from anklesleep.insights import progress as insights
 from anklesleep.printouts import report
 from anklesleep.testing import synthetic
 
+EN = translator("en")
+
 TODAY = dt.date(2026, 6, 30)
 NOW = dt.datetime(2026, 6, 30, 21, 15, tzinfo=dt.UTC)
 
 
 def build(with_experiment: bool) -> tuple[insights.Overview, ExperimentReport | None]:
     h = synthetic.history(TODAY - dt.timedelta(days=70), 70, seed=9, practice_rate=0.6)
-    o = insights.overview(h.sessions, h.nights, h.symptoms, today=TODAY, days=60)
+    o = insights.overview(h.sessions, h.nights, h.symptoms, today=TODAY, t=EN, days=60)
     if not with_experiment:
         return o, None
     start = TODAY - dt.timedelta(days=40)
@@ -32,7 +35,7 @@ def build(with_experiment: bool) -> tuple[insights.Overview, ExperimentReport | 
     values = trial.outcome_values(o.nights, e.outcome)
     per_day = trial.sessions_per_day(h.sessions)
     followed = experiment.adherence(e, per_day, set(values), TODAY)
-    return o, ExperimentReport(e, followed, trial.analyse(e, values, TODAY, followed))
+    return o, ExperimentReport(e, followed, trial.analyse(e, values, TODAY, followed, t=EN))
 
 
 Built = tuple[insights.Overview, ExperimentReport, report.ReportCharts]

@@ -232,6 +232,7 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize("routine_id", ["full", "quick"])
@@ -245,6 +246,7 @@ def test_chromium_prints_the_sheet_on_one_a4_page(routine_id: str, tmp_path: Pat
     shutil.copyfile(out, ARTIFACTS / f"sheet-{routine_id}.pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @needs_chromium
 def test_sheet_in_headless_chromium_at_phone_width_and_a4(tmp_path: Path) -> None:
@@ -313,6 +315,7 @@ def test_sheet_in_headless_chromium_at_phone_width_and_a4(tmp_path: Path) -> Non
             browser.close()
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @needs_chromium
 def test_each_picture_large_for_looking(tmp_path: Path) -> None:

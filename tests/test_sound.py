@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from anklesleep.player.output import (
     CueSounds,
@@ -25,29 +28,56 @@ def test_find_player_prefers_the_first_installed() -> None:
     assert find_player(nothing.get) is None
 
 
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """Poll `condition` (a generous limit, only so a broken build fails instead of hanging)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+def _has_exited(pid: int) -> bool:
+    """True once `pid` has ended: gone, or a zombie its parent has not collected yet."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
 def test_process_output_plays_in_the_background(tmp_path: Path) -> None:
-    log = tmp_path / "log"
-    script = f'sleep 0.3; echo "$0" >> {log}'
+    log, go = tmp_path / "log", tmp_path / "go"
+    # Each player waits for `go` before it writes: if `play` waited for the player to finish,
+    # it would never return.
+    script = f'while [ ! -e {go} ]; do sleep 0.01; done; echo "$0" >> {log}'
     output = ProcessOutput(["/bin/sh", "-c", script])
     wav = tmp_path / "a.wav"
-    start = time.monotonic()
     output.play(wav)
     output.play(wav)
-    assert time.monotonic() - start < 0.1  # handing over a file never waits for the player
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not (log.exists() and len(log.read_text().split()) == 2):
-        time.sleep(0.02)
+    assert not log.exists()  # both calls returned while the players still wait
+    go.touch()
+    _wait_for(lambda: log.exists() and len(log.read_text().split()) == 2, "both players")
     assert log.read_text().split() == [str(wav), str(wav)]
     output.close()
 
 
 def test_stop_and_close_end_what_is_still_playing(tmp_path: Path) -> None:
-    log = tmp_path / "log"
-    output = ProcessOutput(["/bin/sh", "-c", f'sleep 30; echo "$0" >> {log}'])
+    log, pid_file = tmp_path / "log", tmp_path / "pid"
+    script = (
+        f"echo $$ > {pid_file}.tmp; mv {pid_file}.tmp {pid_file}; "
+        "trap 'kill $!; exit 143' TERM; sleep 30 & wait $!; "  # no sleep left behind
+        f'echo "$0" >> {log}'
+    )
+    output = ProcessOutput(["/bin/sh", "-c", script])
     output.play(tmp_path / "long.wav")
+    _wait_for(pid_file.exists, "the player to start")
+    pid = int(pid_file.read_text())
+    assert not _has_exited(pid)
     output.stop()
+    _wait_for(lambda: _has_exited(pid), "the player to end after stop()")
     output.close()
-    time.sleep(0.1)
+    assert not Path(f"/proc/{pid}").exists()  # collected, not left as a zombie
     assert not log.exists()
     assert output.failures == 0
 

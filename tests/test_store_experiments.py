@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import Engine
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import translator
 from anklesleep.experiment import design as experiment
 from anklesleep.services.evidence import experiment_today
 from anklesleep.store import experiments as store
+
+EN = translator("en")
 
 TODAY = dt.date(2026, 4, 6)
 NOW = dt.datetime(2026, 4, 6, 19, 30, tzinfo=dt.UTC)
@@ -56,9 +59,9 @@ def test_newest_first_and_the_today_helper(engine: Engine) -> None:
         store.save(conn, new)
     with engine.connect() as conn:
         assert [e.uuid for e in store.list_all(conn)] == ["new", "old"]
-    today = experiment_today(engine, TODAY)
+    today = experiment_today(engine, TODAY, EN)
     assert today is not None and today.block == 1 and today.day_in_block == 1
     with engine.begin() as conn:
         store.set_status(conn, "new", "stopped", NOW)
-    assert experiment_today(engine, TODAY).phase == "stopped"  # type: ignore[union-attr]
-    assert experiment_today(engine, TODAY + dt.timedelta(days=30)) is None
+    assert experiment_today(engine, TODAY, EN).phase == "stopped"  # type: ignore[union-attr]
+    assert experiment_today(engine, TODAY + dt.timedelta(days=30), EN) is None

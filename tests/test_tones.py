@@ -93,17 +93,6 @@ def test_every_sound_is_bounded_and_starts_and_ends_silent(
     assert abs(x[-1]) < 0.02 * tones.SOUNDS[kind].peak + 1e-6
 
 
-def test_tone_wav_is_written_once_and_reused(tmp_path: Path) -> None:
-    path = tones.tone_wav(440.0, 0.25, tmp_path)
-    data, rate = soundfile.read(str(path), dtype="float32")
-    assert rate == RATE and data.size == 6000
-    assert np.max(np.abs(data)) == pytest.approx(tones.TONE_PEAK, abs=0.001)
-    stamp = path.stat().st_mtime_ns
-    assert tones.tone_wav(440.0, 0.25, tmp_path) == path
-    assert path.stat().st_mtime_ns == stamp
-    assert not list(tmp_path.glob("*.part"))
-
-
 def test_cue_sound_wav_defaults_to_the_user_cache(isolated_home: Path) -> None:
     path = tones.cue_sound_wav("release", TONE_RELEASE)
     assert path is not None and path.is_relative_to(isolated_home)

@@ -171,6 +171,7 @@ def count(engine: Engine, table: str) -> int:
 # --- lossless ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets())
 def test_export_import_export_is_identical_json_and_csv(
@@ -192,6 +193,7 @@ def test_export_import_export_is_identical_json_and_csv(
         assert transfer.to_json(export(third), NOW) == text
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @settings(
     max_examples=10,

@@ -12,7 +12,7 @@ import soundfile
 
 from anklesleep.audio import voices as voice
 from anklesleep.basics.errors import AnkleSleepError
-from tests.audio_fakes import FakeEngine
+from anklesleep.testing.speech import FakeEngine
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 

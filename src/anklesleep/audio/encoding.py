@@ -1,13 +1,12 @@
 """Audio files: the formats we write, encoding, and writing without ever leaving half a file.
 
-Everything is written under a temporary name in the target folder and renamed into place, so
-a failed or interrupted write leaves nothing behind and never replaces a good file with a bad one.
+Everything is written through `basics.files`: under a temporary name in the target folder, then
+renamed into place, so a failed or interrupted write never replaces a good file with a bad one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import subprocess
 import tempfile
@@ -18,7 +17,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 Samples = npt.NDArray[np.float32]
 #: the tags we write (names as libsndfile and ffmpeg both know them)
@@ -61,7 +62,8 @@ def format_named(name: str) -> Format:
     key = name.strip().lower().lstrip(".")
     if key not in _ALIASES:
         raise AnkleSleepError(
-            f"format: got {name!r}; use opus (or ogg), mp3 or wav", field="format"
+            _("format: got {name!r}; use opus (or ogg), mp3 or wav").format(name=name),
+            field="format",
         )
     return FORMATS[_ALIASES[key]]
 
@@ -72,75 +74,13 @@ def format_for(path: Path) -> Format:
     if suffix not in _ALIASES:
         shown = path.suffix or "(none)"
         raise AnkleSleepError(
-            f"--output: extension {shown!r} of {str(path)!r} is not an audio format we write; "
-            "end the name with .opus, .ogg, .mp3 or .wav",
+            _(
+                "--output: extension {shown!r} of {path!r} is not an audio format we "
+                "write; end the name with .opus, .ogg, .mp3 or .wav"
+            ).format(shown=shown, path=str(path)),
             field="output",
         )
     return FORMATS[_ALIASES[suffix]]
-
-
-def _file_mode() -> int:
-    """The mode a new file gets from this process's umask (mkstemp's own is owner-only)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o644
-
-
-def _temp_beside(path: Path, suffix: str, field: str = "--output") -> Path:
-    """A new empty file in `path`'s folder, to be renamed onto `path` once complete."""
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}-", suffix=suffix, dir=path.parent)
-    except FileNotFoundError:
-        raise AnkleSleepError(
-            f"{field}: folder {str(path.parent)!r} does not exist; create it or choose another",
-            field=field.lstrip("-"),
-        ) from None
-    except OSError as exc:
-        raise AnkleSleepError(
-            f"{field}: cannot write in {str(path.parent)!r} ({exc.strerror}); "
-            "choose a folder you can write to",
-            field=field.lstrip("-"),
-        ) from None
-    os.close(fd)
-    temp = Path(name)
-    with contextlib.suppress(OSError):
-        temp.chmod(_file_mode())  # an output file readable like any other the user makes
-    return temp
-
-
-def check_output(path: Path) -> Path:
-    """Fail early, before rendering, when `path` cannot be written; returns it."""
-    if path.is_dir():
-        raise AnkleSleepError(
-            f"--output: {str(path)!r} is a folder; give a file name such as "
-            f"{str(path / 'routine.opus')!r}",
-            field="output",
-        )
-    probe = _temp_beside(path, ".probe")
-    probe.unlink(missing_ok=True)
-    return path
-
-
-def copy_atomic(source: Path, target: Path) -> None:
-    """Copy a finished file to `target` under a temporary name, then rename."""
-    temp = _temp_beside(target, ".part")
-    try:
-        shutil.copyfile(source, temp)
-        temp.replace(target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise AnkleSleepError(
-            f"--output: cannot write {str(target)!r} ({exc.strerror or exc}); "
-            "check the free space and permissions, or choose another file",
-            field="output",
-        ) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def encode(
@@ -161,16 +101,10 @@ def encode(
     `tags` (title, artist, album, comment) are what phones show on the lock screen.
     """
     tags = {k: v for k, v in (tags or {}).items() if k in TAGS and v}
-    temp = _temp_beside(path, fmt.extension + ".part", field)
-    try:
+    with files.replacing(path, field=field) as temp:
         if not (fmt.name == "opus" and _ffmpeg_opus(samples, temp, rate, tags)):
             _soundfile_encode(samples, temp, fmt, rate, tags)
-        size = temp.stat().st_size
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return size
+        return temp.stat().st_size
 
 
 def _soundfile_encode(
@@ -246,14 +180,3 @@ def _ffmpeg_opus(samples: Samples, path: Path, rate: int, tags: Mapping[str, str
         finally:
             code = process.wait()
     return code == 0 and path.exists() and path.stat().st_size > 0
-
-
-def write_text(path: Path, text: str, field: str = "--output") -> None:
-    """Write a text file under a temporary name, then rename."""
-    temp = _temp_beside(path, ".part", field)
-    try:
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

@@ -26,17 +26,15 @@ from anklesleep import __version__
 from anklesleep.audio.chapters import webvtt
 from anklesleep.audio.encoding import FORMATS as FORMATS
 from anklesleep.audio.encoding import Format as Format
-from anklesleep.audio.encoding import check_output as check_output
-from anklesleep.audio.encoding import copy_atomic as copy_atomic
 from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
-from anklesleep.audio.encoding import write_text as write_text
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import paths
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, Translate, translator
+from anklesleep.basics.files import write_text
+from anklesleep.basics.i18n import N_, Translate, _, translator
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
@@ -352,8 +350,10 @@ def render_track(
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise AnkleSleepError(
-                f"cache folder: cannot create {str(folder)!r} ({exc.strerror}); "
-                "set ANKLESLEEP_HOME to a folder you can write to",
+                _(
+                    "cache folder: cannot create {folder!r} ({strerror}); set "
+                    "ANKLESLEEP_HOME to a folder you can write to"
+                ).format(folder=str(folder), strerror=exc.strerror),
                 field="cache",
             ) from None
         clips = ClipCache(engine, clip_dir)

@@ -19,8 +19,6 @@ import numpy.typing as npt
 
 from anklesleep.audio.tones import FADE_SECONDS, TICK_PEAK
 
-FloatArray = npt.NDArray[np.float64]
-
 #: smoothing of the fine pass: a Hann window this long (its main lobe is +-2/length wide)
 WINDOW_SECONDS = 0.04
 #: coarse pass frame

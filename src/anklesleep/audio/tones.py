@@ -118,15 +118,6 @@ def _folder(folder: Path | None) -> Path:
     return folder if folder is not None else paths.cache_dir() / "tones"
 
 
-def tone_wav(hz: float, seconds: float, folder: Path | None = None, rate: int = 24000) -> Path:
-    """A steady tone (see `tone`) as a cached WAV file, for players that play files."""
-    name = f"tone-{hz:.2f}hz-{seconds:.3f}s-{rate}.wav"
-    path = _folder(folder) / name
-    if not path.exists():
-        write_wav_atomic(path, tone(hz, seconds, rate), rate)
-    return path
-
-
 def cue_sound_wav(
     kind: str, hz: float, folder: Path | None = None, rate: int = 24000, room: float | None = None
 ) -> Path | None:
@@ -139,11 +130,6 @@ def cue_sound_wav(
     if not path.exists():
         write_wav_atomic(path, cue_sound(kind, hz, rate, room), rate)
     return path
-
-
-def onset_offset_seconds() -> float:
-    """Where a sound's envelope crosses half its peak, after its first sample."""
-    return FADE_SECONDS / 2
 
 
 def db(level: float) -> float:

@@ -25,8 +25,9 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from anklesleep.basics import paths
+from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 Samples = npt.NDArray[np.float32]
 
@@ -103,16 +104,22 @@ class EspeakEngine:
                 )
             except OSError as exc:
                 raise AnkleSleepError(
-                    f"voice: cannot run {self.program!r} ({exc}); "
-                    "install espeak-ng or choose --voice none",
+                    _(
+                        "voice: cannot run {program!r} ({exc}); install espeak-ng or choose "
+                        "--voice none"
+                    ).format(program=self.program, exc=exc),
                     field="voice",
                 ) from None
             if done.returncode != 0 or not out.exists():
                 detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
                 raise AnkleSleepError(
-                    f"voice: espeak-ng voice {self.voice!r} failed "
-                    f"({detail[-1] if detail else 'exit ' + str(done.returncode)}); "
-                    "check `espeak-ng --voices` or choose --voice none",
+                    _(
+                        "voice: espeak-ng voice {voice!r} failed ({detail}); check `espeak-ng "
+                        "--voices` or choose --voice none"
+                    ).format(
+                        voice=self.voice,
+                        detail=detail[-1] if detail else "exit " + str(done.returncode),
+                    ),
                     field="voice",
                 )
             data, rate = soundfile.read(str(out), dtype="float32", always_2d=True)
@@ -159,14 +166,19 @@ def get_engine(name: str | None = None) -> SpeechEngine:
     key = name.strip().lower()
     if key not in ENGINES:
         raise AnkleSleepError(
-            f"--voice: got {name!r}; choose one of {', '.join(ENGINES)}", field="voice"
+            _("--voice: got {name!r}; choose one of {engines}").format(
+                name=name, engines=", ".join(ENGINES)
+            ),
+            field="voice",
         )
     engine = ENGINES[key]()
     if not engine.available():
         hint = INSTALL_HINTS.get(key, "install it")
         raise AnkleSleepError(
-            f"--voice: the speech engine {key!r} is not installed; {hint}, "
-            "or choose --voice none for tones only",
+            _(
+                "--voice: the speech engine {key!r} is not installed; {hint}, or "
+                "choose --voice none for tones only"
+            ).format(key=key, hint=hint),
             field="voice",
         )
     return engine
@@ -239,14 +251,8 @@ def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
     import soundfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".wav.part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    with files.opened(path, field="cache folder") as handle:
+        soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
 
 
 class ClipCache:

@@ -17,8 +17,3 @@ class AnkleSleepError(Exception):
     @property
     def message(self) -> str:
         return str(self.args[0])
-
-
-def invalid(field: str, value: object, allowed: str) -> AnkleSleepError:
-    """Build the standard one-line error: `field: got VALUE; allowed`."""
-    return AnkleSleepError(f"{field}: got {value!r}; {allowed}", field=field)

@@ -34,15 +34,32 @@ def translations(language: str | None = None) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
 
 
-def translator(language: str | None = None) -> Translate:
-    """A `gettext` function for one language."""
-    gettext = translations(language).gettext
+class Translator:
+    """A `gettext` function for one language that also knows its plural forms (see `nt`)."""
 
-    def translate(message: str) -> str:
+    def __init__(self, catalog: _gettext.NullTranslations) -> None:
+        self._catalog = catalog
+
+    def __call__(self, message: str) -> str:
         # gettext("") would return the catalog's header, never what a caller means.
-        return gettext(message) if message else message
+        return self._catalog.gettext(message) if message else message
 
-    return translate
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog.ngettext(singular, plural, n)
+
+
+def translator(language: str | None = None) -> Translator:
+    """A `gettext` function for one language."""
+    return Translator(translations(language))
+
+
+def nt(singular: str, plural: str, n: int, t: Translate) -> str:
+    """The message with a count `n`, in the language of `t` (English rules when `t` is a plain
+    function without plural forms). `t` comes last so that the extractor finds the messages."""
+    forms = getattr(t, "ngettext", None)
+    if callable(forms):
+        return str(forms(singular, plural, n))
+    return singular if n == 1 else plural
 
 
 def _(message: str) -> str:

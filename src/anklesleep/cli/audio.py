@@ -64,11 +64,12 @@ def audio(
     """
     from anklesleep.audio import mixing as track
     from anklesleep.audio import voices as voice
+    from anklesleep.basics import files
     from anklesleep.routine import catalog as library
     from anklesleep.routine.descriptions import clock
 
     t = translator()
-    target = track.check_output(output)
+    target = files.check_output(output, "--output", example="routine.opus")
     fmt = track.format_for(target)
     engine = voice.get_engine(voice_name)
     if voice_name is None and engine.name == "none":
@@ -83,8 +84,8 @@ def audio(
     )
     vtt = target.with_name(target.name + ".vtt")  # bedtime.opus.vtt: never shared
     written = [target, vtt]
-    track.copy_atomic(rendered.path, target)
-    track.copy_atomic(rendered.vtt_path, vtt)
+    files.copy(rendered.path, target, "--output")
+    files.copy(rendered.vtt_path, vtt, "--output")
     if as_json:
         data = track.track_json(
             rendered.timeline, fmt=fmt, engine=engine, ticks=not no_ticks, rate=rendered.sample_rate
@@ -92,7 +93,9 @@ def audio(
         data["track"]["file"] = target.name
         data["track"]["chapters"] = vtt.name
         json_path = target.with_name(target.name + ".json")
-        track.write_text(json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        files.write_text(
+            json_path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", "--output"
+        )
         written.append(json_path)
     voice_text = (
         _("{engine} voice").format(engine=engine.name) if options.voice else _("tones only")

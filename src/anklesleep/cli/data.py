@@ -68,7 +68,8 @@ def export_cmd(ctx: click.Context, /, fmt: str | None, output: str, force: bool)
     if output == "-":
         if chosen != "json":
             raise AnkleSleepError(
-                "output: '-' prints JSON only; give a folder or .zip name for CSV", field="output"
+                _("output: '-' prints JSON only; give a folder or .zip name for CSV"),
+                field="output",
             )
         click.echo(transfer.to_json(tables, now), nl=False)
         return

@@ -30,7 +30,12 @@ def _int(value: str, field: str, allowed: str) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise AnkleSleepError(f"{field}: got {value!r}; {allowed}", field=field) from None
+        raise AnkleSleepError(
+            _("{field}: got {value!r}; {allowed}").format(
+                field=field, value=value, allowed=allowed
+            ),
+            field=field,
+        ) from None
 
 
 def _settle(engine: Engine, now: dt.datetime, today: dt.date) -> Experiment | None:
@@ -158,8 +163,12 @@ def start(
     running = _settle(engine, now, today)
     if running is not None and running.status == "active":
         raise AnkleSleepError(
-            f"experiment: one is already running ({running.start_date.isoformat()} to "
-            f"{running.end_date.isoformat()}); stop it first with: anklesleep experiment stop",
+            _(
+                "experiment: one is already running ({start_date} to {end_date}); "
+                "stop it first with: anklesleep experiment stop"
+            ).format(
+                start_date=running.start_date.isoformat(), end_date=running.end_date.isoformat()
+            ),
             field="experiment",
         )
     e = new_experiment(
@@ -190,7 +199,7 @@ def start(
     _power(e, experiment_power(engine, e))
     click.echo(_("Keep a copy of the plan: anklesleep experiment plan -o experiment-plan.md"))
     click.echo()
-    instruction = today_instruction(e, today)
+    instruction = today_instruction(e, today, translator())
     click.echo(instruction.headline)
     click.echo(_wrap(instruction.detail))
 
@@ -264,8 +273,9 @@ def status(ctx: click.Context, /, as_json: bool) -> None:
             return
         click.echo(_("No experiment yet. Start one with: anklesleep experiment start"))
         return
-    report = experiment_report(engine, e, today)
-    instruction = today_instruction(e, today)
+    t = translator()
+    report = experiment_report(engine, e, today, t)
+    instruction = today_instruction(e, today, t)
     if as_json:
         data: dict[str, Any] = {
             "experiment": to_dict(e),
@@ -320,10 +330,10 @@ def result(ctx: click.Context, /, as_json: bool) -> None:
     e = _settle(engine, now, today)
     if e is None:
         raise AnkleSleepError(
-            "experiment: none found; start one with: anklesleep experiment start",
+            _("experiment: none found; start one with: anklesleep experiment start"),
             field="experiment",
         )
-    report = experiment_report(engine, e, today)
+    report = experiment_report(engine, e, today, translator())
     r = report.result
     if as_json:
         data = jsonable(r)
@@ -372,7 +382,7 @@ def stop(ctx: click.Context, /, yes: bool) -> None:
     e = _settle(engine, now, today)
     if e is None or e.status != "active":
         raise AnkleSleepError(
-            "experiment: none is running; start one with: anklesleep experiment start",
+            _("experiment: none is running; start one with: anklesleep experiment start"),
             field="experiment",
         )
     if not yes and not click.confirm(

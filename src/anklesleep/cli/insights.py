@@ -32,7 +32,9 @@ def parse_days(value: str) -> int:
         days = -1
     if not low <= days <= high:
         raise AnkleSleepError(
-            f"--days: got {value!r}; give a whole number of days from {low} to {high}",
+            _("--days: got {value!r}; give a whole number of days from {low} to {high}").format(
+                value=value, low=low, high=high
+            ),
             field="days",
         )
     return days
@@ -72,7 +74,7 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
         ),
         "",
     ]
-    lines += [f"  {line}" for line in headline(o)]
+    lines += [f"  {line}" for line in headline(o, t)]
     lines += ["", _("Days with a completed session, per slot:")]
     for s in o.adherence.per_slot:
         label = t(SLOT_LABELS[s.slot])
@@ -140,8 +142,9 @@ def stats(ctx: click.Context, /, as_json: bool, days: str) -> None:
     n = parse_days(days)
     engine = database(ctx)
     _now, today = local_today(engine)
-    o = load_overview(engine, today, n)
-    instruction = experiment_today(engine, today)
+    t = translator()
+    o = load_overview(engine, today, n, t)
+    instruction = experiment_today(engine, today, t)
     if as_json:
         data: dict[str, Any] = overview_dict(o)
         data["experiment_today"] = jsonable(instruction) if instruction else None
@@ -191,9 +194,13 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
     check_output(output, "--output", example="report.html")  # before the work, not after
     engine = database(ctx)
     now, today = local_today(engine)
-    o = load_overview(engine, today, n)
+    o = load_overview(engine, today, n, translator())
     experiment = latest_experiment(engine)
-    x = experiment_report(engine, experiment, today) if experiment is not None else None
+    x = (
+        experiment_report(engine, experiment, today, translator())
+        if experiment is not None
+        else None
+    )
     charts = report_module.draw_charts(o, x)
     html = report_module.render(o, x, charts=charts, generated_at=now)
     written = report_module.write(output, html)

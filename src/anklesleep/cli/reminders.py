@@ -187,7 +187,7 @@ def _switch(ctx: click.Context, names: tuple[str, ...], enabled: bool) -> None:
 
     if not names:
         raise AnkleSleepError(
-            "slot: none given; name one or more of morning, home, bedtime", field="slot"
+            _("slot: none given; name one or more of morning, home, bedtime"), field="slot"
         )
     checked = [check_slot_name(n) for n in names]
 
@@ -283,7 +283,9 @@ def _check_link(link: str) -> str:
     value = link.strip()
     if not value.lower().startswith(("http://", "https://")) or len(value) < 10:
         raise AnkleSleepError(
-            f"--link: got {link!r}; use a web address starting with http:// or https://",
+            _("--link: got {link!r}; use a web address starting with http:// or https://").format(
+                link=link
+            ),
             field="link",
         )
     return value
@@ -355,7 +357,9 @@ def _whole(value: str | None, flag: str, low: int, high: int, unit: str = "") ->
         number = low - 1
     if not low <= number <= high:
         raise AnkleSleepError(
-            f"{flag}: got {value!r}; use a whole number{unit} from {low} to {high}",
+            _("{flag}: got {value!r}; use a whole number{unit} from {low} to {high}").format(
+                flag=flag, value=value, unit=unit, low=low, high=high
+            ),
             field=flag.lstrip("-"),
         )
     return number
@@ -412,7 +416,10 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
     repeat_count = _whole(repeats, "--repeats", 1, 20)
     if repeat_count is not None and snooze_minutes is None:
         raise AnkleSleepError(
-            f"--repeats: got {repeats!r} without --snooze; add --snooze MIN", field="repeats"
+            _("--repeats: got {repeats!r} without --snooze; add --snooze MIN").format(
+                repeats=repeats
+            ),
+            field="repeats",
         )
     engine = database(ctx)
     settings = _load(engine)

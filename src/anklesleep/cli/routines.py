@@ -107,18 +107,20 @@ def _write_sheet(
     from anklesleep.printouts import sheet
 
     if as_html and as_pdf:
-        raise AnkleSleepError("--html/--pdf: got both; choose one format", field="format")
+        raise AnkleSleepError(_("--html/--pdf: got both; choose one format"), field="format")
     if not (as_html or as_pdf):
         suffix = output.suffix.lower() if output is not None else ""
         if suffix not in (".html", ".htm", ".pdf"):
             raise AnkleSleepError(
-                f"-o: got {str(output)!r}; add --html or --pdf, or end the name in .html or .pdf",
+                _(
+                    "-o: got {output!r}; add --html or --pdf, or end the name in .html or .pdf"
+                ).format(output=str(output)),
                 field="output",
             )
         as_pdf = suffix == ".pdf"
     if as_pdf and output is None:
         raise AnkleSleepError(
-            "-o: missing; --pdf needs a file to write, such as -o sheet.pdf", field="output"
+            _("-o: missing; --pdf needs a file to write, such as -o sheet.pdf"), field="output"
         )
     language = os.environ.get("ANKLESLEEP_LANG") or "en"
     page = sheet.sheet_html(chosen, timeline, translator(), language=language)

@@ -81,8 +81,10 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
             from anklesleep.basics.errors import AnkleSleepError
 
             raise AnkleSleepError(
-                f"--port: cannot listen on {host}:{port} ({exc.strerror}); "
-                "choose another port, e.g. --port 8001",
+                _(
+                    "--port: cannot listen on {host}:{port} ({strerror}); choose another "
+                    "port, e.g. --port 8001"
+                ).format(host=host, port=port, strerror=exc.strerror),
                 field="port",
             ) from None
         port = sock.getsockname()[1]

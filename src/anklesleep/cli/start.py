@@ -247,7 +247,9 @@ def _events_error(path: Path, exc: OSError) -> Exception:
     from anklesleep.basics.errors import AnkleSleepError
 
     return AnkleSleepError(
-        f"--events: cannot write {str(path)!r} ({exc.strerror}); give a writable file path",
+        _("--events: cannot write {path!r} ({strerror}); give a writable file path").format(
+            path=str(path), strerror=exc.strerror
+        ),
         field="events",
     )
 

@@ -14,7 +14,6 @@ from anklesleep.cli.common import database
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
 STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
 #: how far back `today` reads sessions to count the current streak
-STREAK_LOOKBACK_DAYS = 3660
 
 
 def _check_days(days: int) -> int:
@@ -22,7 +21,8 @@ def _check_days(days: int) -> int:
 
     if not 1 <= days <= 36600:
         raise AnkleSleepError(
-            f"--days: got {days!r}; give a number of days from 1 to 36600", field="days"
+            _("--days: got {days!r}; give a number of days from 1 to 36600").format(days=days),
+            field="days",
         )
     return days
 
@@ -52,7 +52,7 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     todays = [r for r in records if r.local_date == day]
     streak = current_streak(records, day)
     best = longest_streak(records)
-    asked = experiment_today(engine, day)
+    asked = experiment_today(engine, day, t)
     if as_json:
         data: dict[str, Any] = {
             "date": day.isoformat(),

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from anklesleep.basics.i18n import N_, Translate, _, ngettext
+from anklesleep.basics.i18n import N_, Translate, nt
 from anklesleep.experiment.design import (
     ALPHA,
     OUTCOME_LABELS,
@@ -107,7 +107,7 @@ def _block_nights(block: Block, washout: int, outcomes: Mapping[dt.date, float])
     return values
 
 
-def fmt(value: float, outcome: Outcome, signed: bool = False, t: Translate = _) -> str:
+def fmt(value: float, outcome: Outcome, t: Translate, signed: bool = False) -> str:
     """A value of the outcome with its unit (points, min, %)."""
     text = f"{value:+.{DECIMALS[outcome]}f}" if signed else f"{value:.{DECIMALS[outcome]}f}"
     return f"{text} {t(UNITS[outcome])}" if UNITS[outcome] != "%" else f"{text} %"
@@ -119,6 +119,7 @@ def analyse(
     today: dt.date,
     adherence: ExperimentAdherence | None = None,
     *,
+    t: Translate,
     alpha: float = ALPHA,
 ) -> Result:
     """The primary outcome compared between routine and usual blocks (see the module doc).
@@ -186,7 +187,7 @@ def analyse(
         missing_nights=_missing(experiment, outcomes, today),
         strict=_strict(experiment, values, needed, d.seed),
     )
-    return _explained(result, experiment, today, adherence)
+    return _explained(result, experiment, today, adherence, t)
 
 
 def _compare(
@@ -257,31 +258,41 @@ def _missing(
 
 
 def _explained(
-    r: Result, experiment: Experiment, today: dt.date, adherence: ExperimentAdherence | None
+    r: Result,
+    experiment: Experiment,
+    today: dt.date,
+    adherence: ExperimentAdherence | None,
+    t: Translate,
 ) -> Result:
     from dataclasses import replace
 
-    return replace(r, summary=summary(r), warnings=tuple(warnings(r, experiment, today, adherence)))
+    return replace(
+        r, summary=summary(r, t), warnings=tuple(warnings(r, experiment, today, adherence, t))
+    )
 
 
 def warnings(
-    r: Result, experiment: Experiment, today: dt.date, adherence: ExperimentAdherence | None
+    r: Result,
+    experiment: Experiment,
+    today: dt.date,
+    adherence: ExperimentAdherence | None,
+    t: Translate,
 ) -> list[str]:
     """Everything that makes the result weaker than it looks, in plain words."""
     notes: list[str] = []
     if experiment.status == "stopped":
-        notes.append(_("The experiment was stopped early, so it has fewer blocks than planned."))
+        notes.append(t("The experiment was stopped early, so it has fewer blocks than planned."))
     elif not r.complete:
         days_done = max(0, min((today - experiment.start_date).days, experiment.design.total_days))
         notes.append(
-            _(
+            t(
                 "The experiment is still running ({done} of {total} days): this is an interim "
                 "look. Results swing a lot early on; only the final result counts."
             ).format(done=days_done, total=experiment.design.total_days)
         )
     if r.complete and r.pairs_used < r.pairs_planned:
         notes.append(
-            _(
+            t(
                 "Only {used} of {planned} pairs of blocks have at least {n} diary nights in both "
                 "blocks, so only those are compared."
             ).format(used=r.pairs_used, planned=r.pairs_planned, n=r.min_nights)
@@ -290,24 +301,25 @@ def warnings(
         shown = ", ".join(n.isoformat() for n in r.missing_nights[:6])
         more = len(r.missing_nights) - 6
         notes.append(
-            ngettext(
+            nt(
                 "{n} analysed night has no diary entry ({nights}).",
                 "{n} analysed nights have no diary entry ({nights}).",
                 len(r.missing_nights),
+                t,
             ).format(
                 n=len(r.missing_nights),
-                nights=shown + (_(" and {more} more").format(more=more) if more > 0 else ""),
+                nights=shown + (t(" and {more} more").format(more=more) if more > 0 else ""),
             )
         )
     if r.strict is not None and r.strict.pairs_used != r.pairs_used:
         if r.strict.effect is None or r.strict.p_value is None:
-            strict = _("too few complete pairs to compare")
+            strict = t("too few complete pairs to compare")
         else:
-            strict = _("effect {effect}, p = {p:.3g}").format(
-                effect=fmt(r.strict.effect, r.outcome, signed=True), p=r.strict.p_value
+            strict = t("effect {effect}, p = {p:.3g}").format(
+                effect=fmt(r.strict.effect, r.outcome, t, signed=True), p=r.strict.p_value
             )
         notes.append(
-            _(
+            t(
                 "Sensitivity check: counting only blocks with every analysed night "
                 "({used} pairs) gives {strict}."
             ).format(used=r.strict.pairs_used, strict=strict)
@@ -315,7 +327,7 @@ def warnings(
     design_min = experiment.design.smallest_p
     if design_min > r.alpha:
         notes.append(
-            _(
+            t(
                 "With {pairs} pairs of blocks, even a perfectly consistent difference cannot "
                 "reach the {alpha:.0%} level (the smallest possible p is {p:.3g}); the effect "
                 "estimate and its interval are the useful part. Longer experiments or shorter "
@@ -328,21 +340,21 @@ def warnings(
                 continue
             if c.rate < MIN_ADHERENCE:
                 asked = (
-                    _("did the routine on")
+                    t("did the routine on")
                     if c.condition == "routine"
-                    else _("skipped the routine on")
+                    else t("skipped the routine on")
                 )
                 notes.append(
-                    _(
+                    t(
                         "You {asked} {rate:.0%} of the {condition} days; below {min:.0%} the "
                         "blocks differ less than planned and any effect is diluted."
-                    ).format(asked=asked, rate=c.rate, condition=_(c.condition), min=MIN_ADHERENCE)
+                    ).format(asked=asked, rate=c.rate, condition=t(c.condition), min=MIN_ADHERENCE)
                 )
         days = sum(c.days for c in adherence.by_condition if c.condition != "baseline")
         nights = sum(c.nights for c in adherence.by_condition if c.condition != "baseline")
         if days and nights / days < MIN_DIARY:
             notes.append(
-                _(
+                t(
                     "The diary covers {rate:.0%} of the nights so far; missing nights make the "
                     "comparison less certain, and more so if they are missing for a reason."
                 ).format(rate=nights / days)
@@ -350,60 +362,60 @@ def warnings(
     return notes
 
 
-def summary(r: Result) -> str:
+def summary(r: Result, t: Translate) -> str:
     """The result and its uncertainty in plain words, never claiming more than the data show."""
-    label = _(r.label)
+    label = t(r.label)
     if r.verdict == "too little data" or r.effect is None:
-        return _(
+        return t(
             "Not enough data to compare yet: {used} pairs of blocks have at least {n} diary "
             "nights in both blocks, and at least 2 are needed."
         ).format(used=r.pairs_used, n=r.min_nights)
     assert r.routine_mean is not None and r.usual_mean is not None
     parts = [
-        _(
+        t(
             "Your {label} averaged {routine} after routine days and {usual} after usual days "
             "({rn} and {un} nights)."
         ).format(
             label=label,
-            routine=fmt(r.routine_mean, r.outcome),
-            usual=fmt(r.usual_mean, r.outcome),
+            routine=fmt(r.routine_mean, r.outcome, t),
+            usual=fmt(r.usual_mean, r.outcome, t),
             rn=r.routine_nights,
             un=r.usual_nights,
         )
     ]
     if r.low is not None and r.high is not None:
         parts.append(
-            _("Estimated effect of the routine: {effect} (95 % interval {low} to {high}).").format(
-                effect=fmt(r.effect, r.outcome, signed=True),
-                low=fmt(r.low, r.outcome, signed=True),
-                high=fmt(r.high, r.outcome, signed=True),
+            t("Estimated effect of the routine: {effect} (95 % interval {low} to {high}).").format(
+                effect=fmt(r.effect, r.outcome, t, signed=True),
+                low=fmt(r.low, r.outcome, t, signed=True),
+                high=fmt(r.high, r.outcome, t, signed=True),
             )
         )
     assert r.p_value is not None
     parts.append(
-        _(
+        t(
             "If the routine made no difference, a gap at least this large would still turn up "
             "in {share:.0%} of the block orders the coin could have drawn (p = {p:.3g})."
         ).format(share=r.p_value, p=r.p_value)
     )
     if r.verdict == "no clear difference":
         parts.append(
-            _(
+            t(
                 "So this experiment cannot tell the routine apart from chance. That is not proof "
                 "that it does nothing: a small effect can hide in a short experiment."
             )
         )
     else:
-        direction = _("better") if r.verdict == "routine better" else _("worse")
+        direction = t("better") if r.verdict == "routine better" else t("worse")
         parts.append(
-            _(
+            t(
                 "That is unlikely to be chance alone: during these weeks your {label} was {dir} "
                 "in the routine blocks. You knew which blocks were which, so expecting a change "
                 "may account for part of it, and it says nothing about anyone else."
             ).format(label=label, dir=direction)
         )
     if not r.complete:
-        parts.append(_("This is an interim look; the experiment is still running."))
+        parts.append(t("This is an interim look; the experiment is still running."))
     return " ".join(parts)
 
 

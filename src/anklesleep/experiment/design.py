@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, _, ngettext
+from anklesleep.basics.i18n import N_, Translate, _, nt
 from anklesleep.insights.inference import smallest_p
 
 Outcome = Literal["quality", "sol", "se", "tst"]
@@ -127,7 +127,9 @@ class Block:
         condition = str(data["condition"])
         if condition not in ("baseline", "routine", "usual"):
             raise AnkleSleepError(
-                f"schedule.condition: got {condition!r}; expected baseline, routine or usual",
+                _(
+                    "schedule.condition: got {condition!r}; expected baseline, routine or usual"
+                ).format(condition=condition),
                 field="schedule",
             )
         return cls(
@@ -199,24 +201,39 @@ def design(
     low, high = WEEKS_RANGE
     if not low <= weeks <= high or weeks % 2:
         raise AnkleSleepError(
-            f"weeks: got {weeks}; use an even number of weeks from {low} to {high}, so the "
-            "blocks pair up (8 is a good start)",
+            _(
+                "weeks: got {weeks}; use an even number of weeks from {low} to "
+                "{high}, so the blocks pair up (8 is a good start)"
+            ).format(weeks=weeks, low=low, high=high),
             field="weeks",
         )
     choices = block_day_choices(weeks)
     if block_days not in choices:
         raise AnkleSleepError(
-            f"block-days: got {block_days}; {weeks} weeks ({weeks * 7} days) split into at "
-            f"least two pairs of blocks with {', '.join(map(str, choices))} days per block",
+            _(
+                "block-days: got {block_days}; {weeks} weeks ({days} days) split "
+                "into at least two pairs of blocks with {choices} days per block"
+            ).format(
+                block_days=block_days,
+                weeks=weeks,
+                days=weeks * 7,
+                choices=", ".join(map(str, choices)),
+            ),
             field="block_days",
         )
     if outcome not in OUTCOMES:
         raise AnkleSleepError(
-            f"outcome: got {outcome!r}; use one of {', '.join(OUTCOMES)}", field="outcome"
+            _("outcome: got {outcome!r}; use one of {outcomes}").format(
+                outcome=outcome, outcomes=", ".join(OUTCOMES)
+            ),
+            field="outcome",
         )
     if not 0 <= seed <= SEED_MAX:
         raise AnkleSleepError(
-            f"seed: got {seed}; use a whole number from 0 to {SEED_MAX}", field="seed"
+            _("seed: got {seed}; use a whole number from 0 to {seed_max}").format(
+                seed=seed, seed_max=SEED_MAX
+            ),
+            field="seed",
         )
     washout = 1 if block_days >= 4 else 0
     return Design(
@@ -262,13 +279,16 @@ def new_experiment(
     """A new active experiment starting on `start` (today or later: outcomes are all unseen)."""
     if start < today:
         raise AnkleSleepError(
-            f"start: got {start.isoformat()}, before today ({today.isoformat()}); an experiment "
-            "must be planned before its first night, so start today or later",
+            _(
+                "start: got {start}, before today ({today}); an experiment must be "
+                "planned before its first night, so start today or later"
+            ).format(start=start.isoformat(), today=today.isoformat()),
             field="start",
         )
     if start > today + dt.timedelta(days=60):
         raise AnkleSleepError(
-            f"start: got {start.isoformat()}; start within 60 days of today", field="start"
+            _("start: got {start}; start within 60 days of today").format(start=start.isoformat()),
+            field="start",
         )
     return Experiment(uuid, created_at, "active", d, start, schedule(d, start))
 
@@ -295,62 +315,66 @@ class TodayInstruction:
     detail: str
 
 
-def _days_left(n: int) -> str:
-    return ngettext("{n} day left", "{n} days left", n).format(n=n)
+def _days_left(n: int, t: Translate) -> str:
+    return nt("{n} day left", "{n} days left", n, t).format(n=n)
 
 
-def today_instruction(experiment: Experiment, today: dt.date) -> TodayInstruction:
+def today_instruction(experiment: Experiment, today: dt.date, t: Translate) -> TodayInstruction:
     """Which block today is in and what it asks: do the routine, or skip it (usual evenings)."""
     blocks = len(experiment.compared_blocks)
     total_left = max(0, (experiment.end_date - today).days + 1)
-    diary = _("Fill in the sleep diary tomorrow morning.")
+    diary = t("Fill in the sleep diary tomorrow morning.")
     if experiment.status == "stopped":
         return TodayInstruction(
             "stopped", None, None, blocks, None, None, 0, 0, None,
-            _("Experiment stopped"),
-            _("The experiment was stopped early; sessions are up to you again."),
+            t("Experiment stopped"),
+            t("The experiment was stopped early; sessions are up to you again."),
         )  # fmt: skip
     if experiment.is_over(today):
         return TodayInstruction(
             "complete", None, None, blocks, None, None, 0, 0, None,
-            _("Experiment complete"),
-            _("All blocks are done. See the result with: anklesleep experiment result"),
+            t("Experiment complete"),
+            t("All blocks are done. See the result with: anklesleep experiment result"),
         )  # fmt: skip
     block = experiment.block_on(today)
     if block is None:  # before the start
         wait = (experiment.start_date - today).days
         return TodayInstruction(
             "upcoming", None, None, blocks, None, None, 0, total_left, experiment.start_date,
-            _("Experiment starts on {day}").format(day=experiment.start_date.isoformat()),
-            ngettext("It begins tomorrow.", "It begins in {n} days.", wait).format(n=wait),
+            t("Experiment starts on {day}").format(day=experiment.start_date.isoformat()),
+            nt("It begins tomorrow.", "It begins in {n} days.", wait, t).format(n=wait),
         )  # fmt: skip
     day_in = (today - block.start).days + 1
     left = (block.end - today).days + 1
     if block.condition == "baseline":
-        headline = _("Experiment: baseline week, day {day} of {days}").format(
+        headline = t("Experiment: baseline week, day {day} of {days}").format(
             day=day_in, days=block.days
         )
         detail = " ".join(
-            [_("No routine yet: spend your evenings as you usually do."), diary, _days_left(left)]
+            [
+                t("No routine yet: spend your evenings as you usually do."),
+                diary,
+                _days_left(left, t),
+            ]
         )
         do: bool | None = False
     elif block.condition == "routine":
-        headline = _("Experiment: routine block {n} of {total}, day {day} of {days}").format(
+        headline = t("Experiment: routine block {n} of {total}, day {day} of {days}").format(
             n=block.number, total=blocks, day=day_in, days=block.days
         )
         detail = " ".join(
-            [_("Do the routine today, at least at bedtime."), diary, _days_left(left)]
+            [t("Do the routine today, at least at bedtime."), diary, _days_left(left, t)]
         )
         do = True
     else:
-        headline = _("Experiment: usual block {n} of {total}, day {day} of {days}").format(
+        headline = t("Experiment: usual block {n} of {total}, day {day} of {days}").format(
             n=block.number, total=blocks, day=day_in, days=block.days
         )
         detail = " ".join(
             [
-                _("Skip the routine today and spend the evening as you usually would."),
+                t("Skip the routine today and spend the evening as you usually would."),
                 diary,
-                _days_left(left),
+                _days_left(left, t),
             ]
         )
         do = False

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from anklesleep.basics.i18n import N_, _
+from anklesleep.basics.i18n import N_, Translate
 from anklesleep.insights.inference import bootstrap_difference
 
 Metric = Literal["sol", "waso", "tst", "se", "quality"]
@@ -106,23 +106,23 @@ def _fmt(value: float, decimals: int) -> str:
     return f"{abs(value):.{decimals}f}"
 
 
-def _sentence(c: Comparison) -> str:
+def _sentence(c: Comparison, t: Translate) -> str:
     assert c.difference is not None and c.low is not None and c.high is not None
     info = METRIC_INFO[c.metric]
     size = _fmt(c.difference, c.decimals)
     low, high = round(c.low, c.decimals) + 0.0, round(c.high, c.decimals) + 0.0
-    interval = f"{low:+.{c.decimals}f} {_(info.unit)} … {high:+.{c.decimals}f} {_(info.unit)}"
+    interval = f"{low:+.{c.decimals}f} {t(info.unit)} … {high:+.{c.decimals}f} {t(info.unit)}"
     better = c.favours == "after"
-    word = _("better") if better else _("worse")
-    direction = _("higher") if c.difference > 0 else _("lower")
-    return _("{label} was {size} {unit} {direction} ({word}; 95 % interval {interval}).").format(
-        label=_(c.label), size=size, unit=_(info.unit), direction=direction, word=word,
+    word = t("better") if better else t("worse")
+    direction = t("higher") if c.difference > 0 else t("lower")
+    return t("{label} was {size} {unit} {direction} ({word}; 95 % interval {interval}).").format(
+        label=t(c.label), size=size, unit=t(info.unit), direction=direction, word=word,
         interval=interval,
     )  # fmt: skip
 
 
-def caveat() -> str:
-    return _(
+def caveat(t: Translate) -> str:
+    return t(
         "This compares nights as they happened, so it shows an association, not proof: days "
         "with a bedtime session may differ in other ways (a calmer day, a bath, an earlier "
         "night), and expecting to sleep better can help by itself. For a fairer answer, run "
@@ -134,6 +134,7 @@ def compare(
     nights: Sequence[Night],
     bedtime_days: Iterable[dt.date],
     *,
+    t: Translate,
     seed: int = 0,
     resamples: int = 2000,
 ) -> Association:
@@ -181,25 +182,29 @@ def compare(
         nights_after=n_after,
         nights_without=n_without,
         enough=enough,
-        summary=summary(tuple(comparisons), n_after, n_without, enough),
-        caveat=caveat(),
+        summary=summary(tuple(comparisons), n_after, n_without, enough, t),
+        caveat=caveat(t),
         resamples=resamples,
         seed=seed,
     )
 
 
 def summary(
-    comparisons: Sequence[Comparison], nights_after: int, nights_without: int, enough: bool
+    comparisons: Sequence[Comparison],
+    nights_after: int,
+    nights_without: int,
+    enough: bool,
+    t: Translate,
 ) -> str:
     """Plain words: what the nights show, how sure that is, and that it is not proof."""
-    counts = _("{a} nights after a bedtime session and {b} nights without.").format(
+    counts = t("{a} nights after a bedtime session and {b} nights without.").format(
         a=nights_after, b=nights_without
     )
     if not enough:
         return " ".join(
             [
                 counts,
-                _(
+                t(
                     "That is not enough to compare yet: at least {n} of each kind are needed."
                 ).format(n=MIN_NIGHTS),
             ]
@@ -208,15 +213,15 @@ def summary(
     parts = [counts]
     if not clear:
         parts.append(
-            _(
+            t(
                 "On every measure, the difference between the two kinds of night is small "
                 "enough to be chance."
             )
         )
     else:
-        parts.append(_("After a bedtime session:"))
-        parts.extend(_sentence(c) for c in clear)
+        parts.append(t("After a bedtime session:"))
+        parts.extend(_sentence(c, t) for c in clear)
         if len(clear) < len(comparisons):
-            parts.append(_("The other measures showed no clear difference."))
-    parts.append(_("This is an association, not proof that the routine caused it."))
+            parts.append(t("The other measures showed no clear difference."))
+    parts.append(t("This is an association, not proof that the routine caused it."))
     return " ".join(parts)

@@ -33,9 +33,6 @@ class Interval:
     high: float
     level: float = 0.95
 
-    def excludes_zero(self) -> bool:
-        return self.low > 0 or self.high < 0
-
 
 @dataclass(frozen=True)
 class RandomizationTest:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
-from anklesleep.basics.i18n import _
+from anklesleep.basics.i18n import Translate
 from anklesleep.diary.entries import SYMPTOMS, SleepEntry, SymptomEntry, metrics
 from anklesleep.insights.association import (
     METRIC_INFO,
@@ -352,6 +352,7 @@ def overview(
     symptoms: Iterable[SymptomEntry],
     *,
     today: dt.date,
+    t: Translate,
     days: int = 90,
     seed: int = 0,
 ) -> Overview:
@@ -369,25 +370,25 @@ def overview(
         nights=nights,
         bedtime_days=bedtime,
         rolling=rolling_means(nights, start, today),
-        association=compare(nights, bedtime, seed=seed),
+        association=compare(nights, bedtime, t=t, seed=seed),
         symptoms=symptom_trends(symptoms, start, today),
     )
 
 
-def headline(o: Overview) -> list[str]:
+def headline(o: Overview, t: Translate) -> list[str]:
     """A few plain sentences for the top of the stats screen and the report."""
     a = o.adherence
     return [
-        _("Practice: {done} of {total} days with at least one session ({rate:.0%}).").format(
+        t("Practice: {done} of {total} days with at least one session ({rate:.0%}).").format(
             done=a.days_done, total=a.days_total, rate=a.rate
         ),
-        _("Streak: {current} days now; longest {longest}.").format(
+        t("Streak: {current} days now; longest {longest}.").format(
             current=a.current_streak, longest=a.longest_streak
         ),
-        _("Habit strength: {score:.0f} % (half-life {half:g} days).").format(
+        t("Habit strength: {score:.0f} % (half-life {half:g} days).").format(
             score=o.habit.current, half=o.habit.half_life_days
         ),
-        _("Sleep diary: {n} nights recorded.").format(n=o.nights_recorded),
+        t("Sleep diary: {n} nights recorded.").format(n=o.nights_recorded),
     ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.schedule.slots import SLOTS, SlotName, SlotSettings, infer_slot, session_day
 
 Source = Literal["terminal", "web", "import"]
@@ -42,7 +43,10 @@ class SessionRecord:
             raise ValueError("started_at must be an aware datetime")
         if self.source not in SOURCES:
             raise AnkleSleepError(
-                f"source: got {self.source!r}; use one of {', '.join(SOURCES)}", field="source"
+                _("source: got {source!r}; use one of {sources}").format(
+                    source=self.source, sources=", ".join(SOURCES)
+                ),
+                field="source",
             )
 
     @property

@@ -318,7 +318,7 @@ def render(
         title=t("anklesleep report"),
         period=t("{start} to {end}").format(start=o.start.isoformat(), end=o.end.isoformat()),
         generated=t("made on {when}").format(when=generated_at.strftime("%Y-%m-%d %H:%M")),
-        headline=headline(o),
+        headline=headline(o, t),
         about=t(
             "These pages sum up your practice of the ankle-bone routine, your sleep diary and "
             "your complaint scores. Everything was computed on your own device."
@@ -366,8 +366,9 @@ def write_pngs(folder: Path, charts: ReportCharts, dpi: int = 150) -> list[Path]
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AnkleSleepError(
-            f"--png: cannot create {str(folder)!r} ({exc.strerror}); choose a place you can "
-            "write to",
+            _(
+                "--png: cannot create {folder!r} ({strerror}); choose a place you can write to"
+            ).format(folder=str(folder), strerror=exc.strerror),
             field="png",
         ) from None
     return [

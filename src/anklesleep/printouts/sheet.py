@@ -22,7 +22,7 @@ from typing import Protocol
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.files import write_bytes
-from anklesleep.basics.i18n import N_, Translate
+from anklesleep.basics.i18n import N_, Translate, _
 from anklesleep.printouts.illustrations import illustration, stylesheet
 from anklesleep.routine import safety
 from anklesleep.routine.definition import Routine, Step
@@ -297,14 +297,18 @@ class ChromiumPrinter:
                 subprocess.run(command, capture_output=True, timeout=self.timeout, check=False)
             except (OSError, subprocess.TimeoutExpired) as exc:
                 raise AnkleSleepError(
-                    f"--pdf: Chromium ({self.executable}) failed ({exc}); "
-                    "use --html and print the page from a browser instead",
+                    _(
+                        "--pdf: Chromium ({executable}) failed ({exc}); use --html and print "
+                        "the page from a browser instead"
+                    ).format(executable=self.executable, exc=exc),
                     field="pdf",
                 ) from None
             if not pdf.is_file() or pdf.stat().st_size == 0:
                 raise AnkleSleepError(
-                    f"--pdf: Chromium ({self.executable}) made no PDF; "
-                    "use --html and print the page from a browser instead",
+                    _(
+                        "--pdf: Chromium ({executable}) made no PDF; use --html and print "
+                        "the page from a browser instead"
+                    ).format(executable=self.executable),
                     field="pdf",
                 )
             write_bytes(out, pdf.read_bytes(), example="sheet.pdf")
@@ -316,9 +320,10 @@ def pdf_printer(candidates: Sequence[str] | None = None) -> PdfPrinter:
     found = find_chromium(looked)
     if found is None:
         raise AnkleSleepError(
-            "--pdf: no PDF converter found (looked for Chromium: "
-            + ", ".join(looked)
-            + "); install Chromium, or use --html and print the page from a browser",
+            _(
+                "--pdf: no PDF converter found (looked for Chromium: {looked}); install "
+                "Chromium, or use --html and print the page from a browser"
+            ).format(looked=", ".join(looked)),
             field="pdf",
         )
     return ChromiumPrinter(found)

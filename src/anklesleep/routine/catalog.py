@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.basics.paths import user_routines_dir
 from anklesleep.routine.definition import Routine, parse_routine
 
@@ -23,12 +24,16 @@ def load_file(path: Path) -> Routine:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AnkleSleepError(
-            f"routine file: {str(path)!r} does not exist; give the path of a .toml routine file",
+            _(
+                "routine file: {path!r} does not exist; give the path of a .toml routine file"
+            ).format(path=str(path)),
             field="routine_file",
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise AnkleSleepError(
-            f"routine file: cannot read {str(path)!r} ({exc}); give a readable UTF-8 .toml file",
+            _(
+                "routine file: cannot read {path!r} ({exc}); give a readable UTF-8 .toml file"
+            ).format(path=str(path), exc=exc),
             field="routine_file",
         ) from None
     return parse_routine(text, str(path))
@@ -57,8 +62,10 @@ def load(routine_id: str, routine_file: Path | None = None) -> Routine:
     routines = available()
     if routine_id not in routines:
         raise AnkleSleepError(
-            f"routine: got {routine_id!r}; choose one of {', '.join(sorted(routines))} "
-            "(see `anklesleep routines`) or pass --routine-file PATH",
+            _(
+                "routine: got {routine_id!r}; choose one of {routines} (see "
+                "`anklesleep routines`) or pass --routine-file PATH"
+            ).format(routine_id=routine_id, routines=", ".join(sorted(routines))),
             field="routine",
         )
     return routines[routine_id]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 SectionId = Literal["toes", "ankle", "heel"]
 StepKind = Literal["hold", "grip", "circle", "tilt"]
@@ -109,8 +110,11 @@ class Routine:
                 if step.id == step_id:
                     return step
         raise AnkleSleepError(
-            f"step: got {step_id!r}; routine {self.id!r} has "
-            + ", ".join(s.id for sec in self.sections for s in sec.steps)
+            _("step: got {step!r}; routine {routine!r} has {steps}").format(
+                step=step_id,
+                routine=self.id,
+                steps=", ".join(s.id for sec in self.sections for s in sec.steps),
+            )
         )
 
 
@@ -122,31 +126,46 @@ class _Checker:
 
     def fail(self, place: str, value: object, allowed: str) -> AnkleSleepError:
         shown = "nothing" if value is _MISSING else repr(value)
-        return AnkleSleepError(f"{self.origin}: {place}: got {shown}; {allowed}", field=place)
+        return AnkleSleepError(
+            _("{origin}: {place}: got {shown}; {allowed}").format(
+                origin=self.origin, place=place, shown=shown, allowed=allowed
+            ),
+            field=place,
+        )
 
     def table(self, raw: object, place: str) -> dict[str, Any]:
         if not isinstance(raw, dict):
-            raise self.fail(place, raw, "expected a table")
+            raise self.fail(place, raw, _("expected a table"))
         return cast(dict[str, Any], raw)
 
     def keys(self, raw: Mapping[str, Any], place: str, allowed: tuple[str, ...]) -> None:
         for key in raw:
             if key not in allowed:
                 where = f"{place}.{key}" if place else key
-                raise self.fail(where, raw[key], "unknown key; allowed: " + ", ".join(allowed))
+                raise self.fail(
+                    where,
+                    raw[key],
+                    _("unknown key; allowed: {keys}").format(keys=", ".join(allowed)),
+                )
 
     def text(self, raw: Mapping[str, Any], key: str, place: str, max_len: int = 400) -> str:
         value = raw.get(key, _MISSING)
         where = f"{place}.{key}" if place else key
         if not isinstance(value, str) or not value.strip() or len(value) > max_len:
-            raise self.fail(where, value, f"expected non-empty text of at most {max_len} chars")
+            raise self.fail(
+                where,
+                value,
+                _("expected non-empty text of at most {max_len} chars").format(max_len=max_len),
+            )
         return value.strip()
 
     def choice(self, raw: Mapping[str, Any], key: str, place: str, allowed: tuple[str, ...]) -> str:
         value = raw.get(key, _MISSING)
         if value not in allowed:
             where = f"{place}.{key}" if place else key
-            raise self.fail(where, value, "expected one of " + ", ".join(allowed))
+            raise self.fail(
+                where, value, _("expected one of {values}").format(values=", ".join(allowed))
+            )
         return cast(str, value)
 
     def number(self, raw: Mapping[str, Any], key: str, place: str) -> float:
@@ -158,7 +177,11 @@ class _Checker:
             ok = False
         if not ok or not low <= cast(float, value) <= high:
             kind = "a whole number" if whole else "a number"
-            raise self.fail(where, value, f"expected {kind} from {low:g} to {high:g}")
+            raise self.fail(
+                where,
+                value,
+                _("expected {kind} from {low:g} to {high:g}").format(kind=kind, low=low, high=high),
+            )
         return float(cast(float, value))
 
     def sources(
@@ -169,7 +192,11 @@ class _Checker:
         self.keys(table, where, numbers)
         for key, value in table.items():
             if value not in SOURCES:
-                raise self.fail(f"{where}.{key}", value, "expected one of " + ", ".join(SOURCES))
+                raise self.fail(
+                    f"{where}.{key}",
+                    value,
+                    _("expected one of {values}").format(values=", ".join(SOURCES)),
+                )
         return cast(dict[str, Source], dict(table))
 
 
@@ -182,15 +209,21 @@ def parse_routine(text: str, origin: str) -> Routine:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AnkleSleepError(f"{origin}: not valid TOML ({exc}); fix the syntax") from exc
+        raise AnkleSleepError(
+            _("{origin}: not valid TOML ({exc}); fix the syntax").format(origin=origin, exc=exc)
+        ) from exc
     check.keys(
         raw, "", ("schema", "id", "name", "summary", "origin", "order", "transitions", "sections")
     )
     if raw.get("schema", _MISSING) != SCHEMA_VERSION:
-        raise check.fail("schema", raw.get("schema", _MISSING), f"expected {SCHEMA_VERSION}")
+        raise check.fail(
+            "schema",
+            raw.get("schema", _MISSING),
+            _("expected {schema_version}").format(schema_version=SCHEMA_VERSION),
+        )
     routine_id = check.text(raw, "id", "", max_len=40)
     if not _ID_RE.match(routine_id):
-        raise check.fail("id", routine_id, "expected lowercase letters, digits and dashes")
+        raise check.fail("id", routine_id, _("expected lowercase letters, digits and dashes"))
     name = check.text(raw, "name", "", max_len=80)
     summary = check.text(raw, "summary", "")
     origin_value = cast(Source, check.choice(raw, "origin", "", SOURCES))
@@ -198,15 +231,17 @@ def parse_routine(text: str, origin: str) -> Routine:
     transitions = _parse_transitions(check, raw.get("transitions", {}))
     sections_raw = raw.get("sections", _MISSING)
     if not isinstance(sections_raw, list) or not sections_raw:
-        raise check.fail("sections", sections_raw, "expected at least one [[sections]] table")
+        raise check.fail("sections", sections_raw, _("expected at least one [[sections]] table"))
     sections = tuple(_parse_section(check, s, f"sections[{i}]") for i, s in enumerate(sections_raw))
     seen: set[str] = set()
     for i, section in enumerate(sections):
         if sum(1 for s in sections if s.id == section.id) > 1:
-            raise check.fail(f"sections[{i}].id", section.id, "each section may appear once")
+            raise check.fail(f"sections[{i}].id", section.id, _("each section may appear once"))
         for j, step in enumerate(section.steps):
             if step.id in seen:
-                raise check.fail(f"sections[{i}].steps[{j}].id", step.id, "step ids must be unique")
+                raise check.fail(
+                    f"sections[{i}].steps[{j}].id", step.id, _("step ids must be unique")
+                )
             seen.add(step.id)
     return Routine(
         id=routine_id,
@@ -233,7 +268,7 @@ def _parse_section(check: _Checker, raw_value: object, place: str) -> Section:
     section_id = cast(SectionId, check.choice(raw, "id", place, SECTION_IDS))
     steps_raw = raw.get("steps", _MISSING)
     if not isinstance(steps_raw, list) or not steps_raw:
-        raise check.fail(f"{place}.steps", steps_raw, "expected at least one [[sections.steps]]")
+        raise check.fail(f"{place}.steps", steps_raw, _("expected at least one [[sections.steps]]"))
     steps = tuple(
         _parse_step(check, s, f"{place}.steps[{j}]", section_id) for j, s in enumerate(steps_raw)
     )
@@ -255,7 +290,11 @@ def _parse_step(check: _Checker, raw_value: object, place: str, section: Section
     if step_id[0] != section[0].upper():
         allowed = [s for s in STEP_IDS if s[0] == section[0].upper()]
         raise check.fail(
-            f"{place}.id", step_id, f"a {section} step is one of " + ", ".join(allowed)
+            f"{place}.id",
+            step_id,
+            _("a {section} step is one of {steps}").format(
+                section=section, steps=", ".join(allowed)
+            ),
         )
     values: dict[str, Any] = {n: check.number(raw, n, place) for n in numbers}
     if "reps" in values:
@@ -265,7 +304,9 @@ def _parse_step(check: _Checker, raw_value: object, place: str, section: Section
     if kind == "hold":
         toes = raw.get("toes", [])
         if not isinstance(toes, list) or any(t not in TOES for t in toes):
-            raise check.fail(f"{place}.toes", toes, "expected a list of " + ", ".join(TOES))
+            raise check.fail(
+                f"{place}.toes", toes, _("expected a list of {toes}").format(toes=", ".join(TOES))
+            )
         values["toes"] = tuple(toes)
     return Step(
         id=step_id,

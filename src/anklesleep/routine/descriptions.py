@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from anklesleep.basics.i18n import N_, Translate
-from anklesleep.routine.definition import Routine, Step
-from anklesleep.routine.timeline import Timeline
+
+if TYPE_CHECKING:  # `clock` alone is used by quick commands: they skip loading routine files
+    from anklesleep.routine.definition import Routine, Step
+    from anklesleep.routine.timeline import Timeline
 
 _WORDS = {
     "inward": N_("inward"),

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 Foot = Literal["left", "right"]
 FEET: tuple[Foot, ...] = ("left", "right")
@@ -74,7 +75,7 @@ def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str
     elif "=" in value:
         pairs = {}
         for part in value.split(","):
-            foot, _, direction = part.partition("=")
+            foot, _sep, direction = part.partition("=")
             pairs[foot.strip()] = direction.strip()
     else:
         pairs = {foot: value.strip() for foot in FEET}
@@ -82,8 +83,10 @@ def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str
     for foot, direction in pairs.items():
         if foot not in FEET or direction not in EXTRA_CIRCLE_CHOICES:
             raise AnkleSleepError(
-                f"--extra-circles: got {value!r}; use none, inward, outward, "
-                "or per foot like left=inward,right=none",
+                _(
+                    "--extra-circles: got {value!r}; use none, inward, outward, or per "
+                    "foot like left=inward,right=none"
+                ).format(value=value),
                 field="extra_circles",
             )
         if direction != "none":
@@ -104,7 +107,9 @@ def validate(**raw: Any) -> Options:
             number = float("nan")
         if not low <= number <= high:  # also catches NaN
             raise AnkleSleepError(
-                f"{_flag(name)}: got {value!r}; expected a number from {low:g} to {high:g}",
+                _("{flag}: got {value!r}; expected a number from {low:g} to {high:g}").format(
+                    flag=_flag(name), value=value, low=low, high=high
+                ),
                 field=name,
             )
         values[name] = number
@@ -112,20 +117,27 @@ def validate(**raw: Any) -> Options:
     foot_order = raw.get("foot_order")
     if foot_order is not None and foot_order not in ("by-section", "by-foot"):
         raise AnkleSleepError(
-            f"--foot-order: got {foot_order!r}; use by-section or by-foot", field="foot_order"
+            _("--foot-order: got {foot_order!r}; use by-section or by-foot").format(
+                foot_order=foot_order
+            ),
+            field="foot_order",
         )
     values["foot_order"] = foot_order
     first_foot = raw.get("first_foot") or "left"
     if first_foot not in FEET:
         raise AnkleSleepError(
-            f"--first-foot: got {first_foot!r}; use left or right", field="first_foot"
+            _("--first-foot: got {first_foot!r}; use left or right").format(first_foot=first_foot),
+            field="first_foot",
         )
     values["first_foot"] = first_foot
     values["voice"] = bool(raw.get("voice", True))
     language = raw.get("language") or "en"
     if not isinstance(language, str) or not language.replace("_", "").isalpha():
         raise AnkleSleepError(
-            f"--language: got {language!r}; use a language code such as en", field="language"
+            _("--language: got {language!r}; use a language code such as en").format(
+                language=language
+            ),
+            field="language",
         )
     values["language"] = language
     return Options(**values)
@@ -137,7 +149,9 @@ def from_dict(data: Mapping[str, Any]) -> Options:
     unknown = sorted(set(data) - known)
     if unknown:
         raise AnkleSleepError(
-            f"options: unknown option {unknown[0]!r}; allowed: {', '.join(sorted(known))}",
+            _("options: unknown option {unknown!r}; allowed: {known}").format(
+                unknown=unknown[0], known=", ".join(sorted(known))
+            ),
             field=unknown[0],
         )
     return validate(**data)

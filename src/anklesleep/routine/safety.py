@@ -52,10 +52,3 @@ ACKNOWLEDGE = N_("I have read these notes")
 def notes(t: Translate) -> tuple[str, ...]:
     """The safety notes in the user's language."""
     return tuple(t(note) for note in NOTES)
-
-
-def as_text(t: Translate, bullet: str = "- ") -> str:
-    """Title, the about paragraph and the notes as plain text (terminal, logs-free printing)."""
-    lines = [t(TITLE), "", t(ABOUT), ""]
-    lines += [bullet + note for note in notes(t)]
-    return "\n".join(lines)

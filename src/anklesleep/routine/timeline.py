@@ -18,16 +18,6 @@ from anklesleep.routine.definition import Routine, Section, SectionId, Step
 from anklesleep.routine.options import Foot, Options
 
 CueKind = Literal["announce", "grip", "hold", "release", "circle", "tilt", "switch", "done"]
-CUE_KINDS: tuple[CueKind, ...] = (
-    "announce",
-    "grip",
-    "hold",
-    "release",
-    "circle",
-    "tilt",
-    "switch",
-    "done",
-)
 SpeechSeconds = Callable[[str], float]
 
 #: Tone frequencies (Hz): a brighter tone starts a hold, a lower one releases it; soft ticks pace

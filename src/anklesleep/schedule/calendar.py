@@ -17,8 +17,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from anklesleep.basics.i18n import N_, Translate
 from anklesleep.routine.definition import Routine
@@ -26,6 +25,9 @@ from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import SpeechSeconds, expand
 from anklesleep.schedule.slots import SLOT_LABELS, Slot, SlotName, SlotSettings
 from anklesleep.schedule.timezones import UTC_NAME, check
+
+if TYPE_CHECKING:  # icalendar loads when a calendar is built: `slots` starts without it
+    import icalendar
 
 PRODID = "-//anklesleep//anklesleep reminders//EN"
 CALENDAR_NAME = N_("Ankle-bone routine")
@@ -123,6 +125,8 @@ def _event(
     start = dt.datetime.combine(first_day, slot.time, tzinfo=tzinfo)
     summary = t(_SUMMARIES[slot.name])
     link = slot_link(link, slot) if link else None
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", uid(slot.name))
     event.add("dtstamp", now.astimezone(dt.UTC))
@@ -175,6 +179,8 @@ def build(
     zone_name = check(settings.timezone)
     tzinfo: dt.tzinfo = dt.UTC if zone_name == UTC_NAME else _zoneinfo(zone_name)
     day = first_day if first_day is not None else now.astimezone(tzinfo).date()
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -1,4 +1,4 @@
-"""Desktop notifications behind one small seam, with a terminal fallback and a fake for tests.
+"""Desktop notifications behind one small seam, with a terminal fallback.
 
 `notify-send` (libnotify, on Linux desktops) or `osascript` (macOS) when present and a desktop
 session is running; otherwise a terminal bell and a line. A desktop tool that fails (no
@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 APP_NAME = "anklesleep"
@@ -133,16 +132,4 @@ def describe(notifier: Notifier) -> str:
     """How reminders will reach the user, for the daemon's first line."""
     if isinstance(notifier, CommandNotifier):
         return "desktop notifications"
-    if isinstance(notifier, FakeNotifier):
-        return "a test notifier"
     return "a terminal bell and a line here"
-
-
-@dataclass
-class FakeNotifier:
-    """Records every notification instead of showing it (for tests)."""
-
-    sent: list[tuple[str, str]] = field(default_factory=list)
-
-    def notify(self, title: str, body: str) -> None:
-        self.sent.append((title, body))

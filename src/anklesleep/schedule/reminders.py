@@ -63,26 +63,6 @@ class SystemClock:
             time.sleep(seconds)
 
 
-class FakeClock:
-    """A clock that moves only when slept on or told to (for tests)."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        if start.tzinfo is None:
-            raise ValueError("start must be timezone-aware")
-        self._now = start.astimezone(dt.UTC)
-        self.sleeps: list[float] = []
-
-    def now(self) -> dt.datetime:
-        return self._now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self._now += dt.timedelta(seconds=max(0.0, seconds))
-
-    def advance(self, delta: dt.timedelta) -> None:
-        self._now += delta
-
-
 @dataclass(frozen=True)
 class Reminder:
     """One reminder: a slot on a local day, due at an instant; attempt 0 is the first."""

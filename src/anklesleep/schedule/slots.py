@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_
+from anklesleep.basics.i18n import N_, _
 
 SlotName = Literal["morning", "home", "bedtime"]
 SLOTS: tuple[SlotName, ...] = ("morning", "home", "bedtime")
@@ -72,7 +72,10 @@ class SlotSettings:
 
 def check_slot_name(name: str) -> SlotName:
     if name not in SLOTS:
-        raise AnkleSleepError(f"slot: got {name!r}; use one of {', '.join(SLOTS)}", field="slot")
+        raise AnkleSleepError(
+            _("slot: got {name!r}; use one of {slots}").format(name=name, slots=", ".join(SLOTS)),
+            field="slot",
+        )
     return name
 
 
@@ -82,7 +85,9 @@ def parse_time(value: str, field_name: str = "time") -> dt.time:
         parsed = dt.datetime.strptime(value.strip(), "%H:%M").time()
     except (ValueError, AttributeError):
         raise AnkleSleepError(
-            f"{field_name}: got {value!r}; use a 24-hour time like 07:00 or 22:30",
+            _("{field_name}: got {value!r}; use a 24-hour time like 07:00 or 22:30").format(
+                field_name=field_name, value=value
+            ),
             field=field_name,
         ) from None
     return parsed
@@ -132,7 +137,9 @@ def change(
     if routine is not None:
         if known_routines is not None and routine not in known_routines:
             raise AnkleSleepError(
-                f"routine: got {routine!r}; use one of {', '.join(sorted(known_routines))}",
+                _("routine: got {routine!r}; use one of {routines}").format(
+                    routine=routine, routines=", ".join(sorted(known_routines))
+                ),
                 field="routine",
             )
         slot = replace(slot, routine=routine)

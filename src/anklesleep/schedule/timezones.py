@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 UTC_NAME = "UTC"
 #: Names that all mean UTC; detection reports them as plain "UTC".
@@ -86,8 +87,10 @@ def check(value: str, field: str = "timezone") -> str:
     if match is not None and _loads(match):
         return normalize(match)
     raise AnkleSleepError(
-        f"{field}: got {value!r}; use an IANA time zone name like Europe/London, "
-        "America/New_York or UTC",
+        _(
+            "{field}: got {value!r}; use an IANA time zone name like "
+            "Europe/London, America/New_York or UTC"
+        ).format(field=field, value=value),
         field=field,
     )
 

@@ -55,14 +55,18 @@ def load(engine: Engine, start: dt.date | None = None, end: dt.date | None = Non
         )
 
 
-def load_overview(engine: Engine, today: dt.date, days: int) -> Overview:
-    """The insights for the `days` days ending `today`."""
+def load_overview(engine: Engine, today: dt.date, days: int, t: Translate) -> Overview:
+    """The insights for the `days` days ending `today`, their sentences in the language of `t`."""
     start = today - dt.timedelta(days=days - 1)
     evidence = load(engine, start, today)
-    return overview(evidence.sessions, evidence.nights, evidence.symptoms, today=today, days=days)
+    return overview(
+        evidence.sessions, evidence.nights, evidence.symptoms, today=today, t=t, days=days
+    )
 
 
-def experiment_report(engine: Engine, experiment: Experiment, today: dt.date) -> ExperimentReport:
+def experiment_report(
+    engine: Engine, experiment: Experiment, today: dt.date, t: Translate
+) -> ExperimentReport:
     """Adherence and the analysis of one experiment, from the stored sessions and nights."""
     first = experiment.start_date
     last = experiment.end_date + dt.timedelta(days=1)
@@ -71,7 +75,7 @@ def experiment_report(engine: Engine, experiment: Experiment, today: dt.date) ->
     values = outcome_values(nights_from(evidence.nights), experiment.outcome)
     values = {night: v for night, v in values.items() if night <= today}
     followed = adherence(experiment, per_day, set(values), today)
-    result = analyse(experiment, values, today, followed)
+    result = analyse(experiment, values, today, followed, t=t)
     return ExperimentReport(experiment, followed, result, experiment_power(engine, experiment))
 
 
@@ -80,13 +84,13 @@ def latest_experiment(engine: Engine) -> Experiment | None:
         return experiment_store.latest(conn)
 
 
-def experiment_today(engine: Engine, today: dt.date) -> TodayInstruction | None:
+def experiment_today(engine: Engine, today: dt.date, t: Translate) -> TodayInstruction | None:
     """What the running experiment asks of `today`, for the Today screens; None when no
     experiment is running (or the latest one ended more than a week ago)."""
     e = latest_experiment(engine)
     if e is None or not still_shown(e, today):
         return None
-    return today_instruction(e, today)
+    return today_instruction(e, today, t)
 
 
 #: diary nights before an experiment's start that estimate how much the outcome varies

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,36 @@ def sqlite_path(engine: Engine) -> Path:
     """The database file behind `engine`, or one line saying why there is none."""
     if engine.url.get_backend_name() != "sqlite":
         raise AnkleSleepError(
-            f"backup: the database is {engine.url.get_backend_name()}, and backup copies SQLite "
-            "files; use `anklesleep export` (or pg_dump) instead",
+            _(
+                "backup: the database is {backend}, and backup copies SQLite files; use "
+                "`anklesleep export` (or pg_dump) instead"
+            ).format(backend=engine.url.get_backend_name()),
             field="db",
         )
     database = engine.url.database or ""
     if database in ("", ":memory:"):
-        raise AnkleSleepError("backup: the database lives in memory; nothing to copy", field="db")
+        raise AnkleSleepError(
+            _("backup: the database lives in memory; nothing to copy"), field="db"
+        )
     return Path(database)
+
+
+def copy_sqlite(source: Path, temp: Path) -> None:
+    """Copy the SQLite file `source` into the new file `temp` and check the copy."""
+    with (
+        contextlib.closing(sqlite3.connect(source)) as src,
+        contextlib.closing(sqlite3.connect(temp)) as dest,
+    ):
+        src.backup(dest)
+        dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        status = dest.execute("PRAGMA integrity_check").fetchone()
+    if not status or status[0] != "ok":
+        raise AnkleSleepError(
+            _("backup: the copy failed its integrity check ({status}); try again").format(
+                status=status
+            ),
+            field="db",
+        )
 
 
 def backup(engine: Engine, target: Path, force: bool = False) -> BackupResult:
@@ -41,34 +63,22 @@ def backup(engine: Engine, target: Path, force: bool = False) -> BackupResult:
     source = sqlite_path(engine)
     if target.exists() and not force:
         raise AnkleSleepError(
-            f"output: {str(target)!r} already exists; choose a new name or pass --force",
+            _("output: {target!r} already exists; choose a new name or pass --force").format(
+                target=str(target)
+            ),
             field="output",
         )
     if target.resolve() == source.resolve():
         raise AnkleSleepError(
-            "output: that is the database itself; choose another file", field="output"
+            _("output: that is the database itself; choose another file"), field="output"
         )
     if not target.parent.is_dir():
         raise AnkleSleepError(
-            f"output: folder {str(target.parent)!r} does not exist; create it or choose another",
+            _("output: folder {folder!r} does not exist; create it or choose another").format(
+                folder=str(target.parent)
+            ),
             field="output",
         )
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        with (
-            contextlib.closing(sqlite3.connect(source)) as src,
-            contextlib.closing(sqlite3.connect(temp)) as dest,
-        ):
-            src.backup(dest)
-            dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            status = dest.execute("PRAGMA integrity_check").fetchone()
-        if not status or status[0] != "ok":
-            raise AnkleSleepError(
-                f"backup: the copy failed its integrity check ({status}); try again", field="db"
-            )
-        temp.replace(target)
-    finally:
-        temp.unlink(missing_ok=True)
+    with files.replacing(target, files.PRIVATE) as temp:
+        copy_sqlite(source, temp)
     return BackupResult(source, target, target.stat().st_size)

@@ -9,26 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.basics.paths import data_dir
+from anklesleep.store.backup import copy_sqlite
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 ENV_URL = "ANKLESLEEP_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 DB_NAME = "anklesleep.sqlite3"
+#: the newest migration's revision id. Checked against the migration scripts by a test, so that
+#: opening an up-to-date database never has to import Alembic (a third of a command's start-up).
+HEAD_REVISION = "0001"
 
 
 def database_url(db_path: str | os.PathLike[str] | None = None) -> str:
@@ -58,8 +62,10 @@ def create(url: str) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise AnkleSleepError(
-            f"{ENV_URL}: got {url!r}; expected a SQLAlchemy URL such as "
-            "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host/db",
+            _(
+                "{env_url}: got {url!r}; expected a SQLAlchemy URL such as "
+                "sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user@host/db"
+            ).format(env_url=ENV_URL, url=url),
             field="database_url",
         ) from None
     if parsed.get_backend_name() == "sqlite":
@@ -71,10 +77,13 @@ def create(url: str) -> Engine:
             folder = Path(database).parent
             try:
                 folder.mkdir(parents=True, exist_ok=True)
+                files.create_empty(Path(database), files.PRIVATE)  # the diary: owner only
             except OSError as exc:
                 raise AnkleSleepError(
-                    f"database: cannot create folder {str(folder)!r} ({exc.strerror}); "
-                    "pass --db with a writable path",
+                    _(
+                        "database: cannot create folder {folder!r} ({strerror}); pass --db "
+                        "with a writable path"
+                    ).format(folder=str(folder), strerror=exc.strerror),
                     field="db",
                 ) from None
             kwargs = {"connect_args": {"check_same_thread": False}}
@@ -85,39 +94,48 @@ def create(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise AnkleSleepError(
-            f"{ENV_URL}: the driver for {parsed.drivername!r} is not installed ({exc.name}); "
-            "install anklesleep[postgres]",
+            _(
+                "{env_url}: the driver for {drivername!r} is not installed ({name}); "
+                "install anklesleep[postgres]"
+            ).format(env_url=ENV_URL, drivername=parsed.drivername, name=exc.name),
             field="database_url",
         ) from None
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def head_revision() -> str | None:
+def head_revision() -> str:
+    """The revision this release's schema is at."""
+    return HEAD_REVISION
+
+
+def scripts_head() -> str | None:
+    """The head revision according to the migration scripts (imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision stored in the database (None for a new one), read without Alembic."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return None
+        row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
 
 
 def backup_sqlite(path: Path, now: dt.datetime) -> Path:
     """Copy a SQLite file consistently (the online backup API) to `<name>.<stamp>.bak`."""
     target = path.with_name(f"{path.name}.{now:%Y%m%d-%H%M%S}.bak")
-    source = sqlite3.connect(path)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    with files.replacing(target, files.PRIVATE, field="db") as temp:
+        copy_sqlite(path, temp)
     return target
 
 
@@ -131,8 +149,9 @@ def migrate(engine: Engine, now: Callable[[], dt.datetime] | None = None) -> Pat
         current = current_revision(engine)
     except OperationalError as exc:
         raise AnkleSleepError(
-            f"database: cannot open {engine.url.render_as_string(hide_password=True)!r} "
-            f"({exc.orig}); check the path or URL",
+            _("database: cannot open {url!r} ({orig}); check the path or URL").format(
+                url=engine.url.render_as_string(hide_password=True), orig=exc.orig
+            ),
             field="db",
         ) from None
     if current == head:
@@ -144,6 +163,8 @@ def migrate(engine: Engine, now: Callable[[], dt.datetime] | None = None) -> Pat
         if path.exists():
             stamp = (now or (lambda: dt.datetime.now(dt.UTC)))()
             backup = backup_sqlite(path, stamp)
+    from alembic import command
+
     config = _alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Row, select, update
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.experiment.design import (
     LEGACY_MIN_NIGHTS,
     STATUSES,
@@ -106,7 +107,10 @@ def set_status(conn: Connection, uuid: str, status: Status, ended_at: dt.datetim
     """Mark an experiment stopped or finished (the plan itself is never changed)."""
     if status not in STATUSES:
         raise AnkleSleepError(
-            f"status: got {status!r}; use one of {', '.join(STATUSES)}", field="status"
+            _("status: got {status!r}; use one of {statuses}").format(
+                status=status, statuses=", ".join(STATUSES)
+            ),
+            field="status",
         )
     result = conn.execute(
         update(experiments)
@@ -114,4 +118,6 @@ def set_status(conn: Connection, uuid: str, status: Status, ended_at: dt.datetim
         .values(status=status, ended_at=ended_at)
     )
     if result.rowcount == 0:
-        raise AnkleSleepError(f"experiment: got {uuid!r}; no experiment has that id", field="uuid")
+        raise AnkleSleepError(
+            _("experiment: got {uuid!r}; no experiment has that id").format(uuid=uuid), field="uuid"
+        )

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.files import atomic_file
+from anklesleep.basics.i18n import _
 from anklesleep.store.column_text import NO_DEFAULT, Encoded, columns, csv_cell
 from anklesleep.store.transfer import (
     FORMAT,
@@ -35,7 +36,7 @@ _TABLE_FILES = ", ".join(f"{name}.csv" for name in TABLES)
 
 
 def _fail(message: str) -> AnkleSleepError:
-    return AnkleSleepError(f"import: {message}", field="path")
+    return AnkleSleepError(_("import: {message}").format(message=message), field="path")
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -46,12 +47,16 @@ def _check_target(path: Path, force: bool) -> None:
         if path.is_dir() and not any(path.iterdir()):
             return
         raise AnkleSleepError(
-            f"output: {str(path)!r} already exists; choose a new name or pass --force",
+            _("output: {path!r} already exists; choose a new name or pass --force").format(
+                path=str(path)
+            ),
             field="output",
         )
     if not path.parent.is_dir():
         raise AnkleSleepError(
-            f"output: folder {str(path.parent)!r} does not exist; create it or choose another",
+            _("output: folder {folder!r} does not exist; create it or choose another").format(
+                folder=str(path.parent)
+            ),
             field="output",
         )
 
@@ -89,28 +94,29 @@ def write_export(
     """
     _check_target(path, force)
     if fmt == "json":
-        with atomic_file(path) as temp:
-            temp.write_text(to_json(tables, now), encoding="utf-8")
+        with files.opened(path, files.PRIVATE) as handle:
+            handle.write(to_json(tables, now).encode("utf-8"))
         return path
-    files = _csv_files(tables, now)
+    contents = _csv_files(tables, now)
     if path.suffix.lower() == ".zip":
         with (
-            atomic_file(path) as temp,
+            files.replacing(path, files.PRIVATE) as temp,
             zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         ):
-            for name, text in files.items():
+            for name, text in contents.items():
                 archive.writestr(name, text.encode("utf-8"))
         return path
     folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     old: Path | None = None
     try:
-        for name, text in files.items():
-            (folder / name).write_bytes(text.encode("utf-8"))
+        for name, text in contents.items():
+            files.write_bytes(folder / name, text.encode("utf-8"), mode=files.PRIVATE)
         if path.exists():
             old = path.with_name(f".{path.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             path.rename(old)
         folder.rename(path)
+        files.sync_folder(path.parent)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if old is not None:
@@ -128,15 +134,24 @@ def _check_version(doc: Mapping[str, Any], where: str) -> None:
     version = doc.get("schema_version")
     if doc.get("format") != FORMAT or version is None:
         raise _fail(
-            f"{where} is not an anklesleep export (no format {FORMAT!r} with a schema_version); "
-            "give a file made by `anklesleep export`"
+            _(
+                "{where} is not an anklesleep export (no format {format!r} with a "
+                "schema_version); give a file made by `anklesleep export`"
+            ).format(where=where, format=FORMAT)
         )
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _fail(f"{where}: schema_version {version!r} is not valid; expected {SCHEMA_VERSION}")
+        raise _fail(
+            _("{where}: schema_version {version!r} is not valid; expected {schema_version}").format(
+                where=where, version=version, schema_version=SCHEMA_VERSION
+            )
+        )
     if version > SCHEMA_VERSION:
         raise _fail(
-            f"{where} has schema version {version}, newer than the {SCHEMA_VERSION} this "
-            "anklesleep reads; update anklesleep and import again"
+            _(
+                "{where} has schema version {version}, newer than the "
+                "{schema_version} this anklesleep reads; update anklesleep and "
+                "import again"
+            ).format(where=where, version=version, schema_version=SCHEMA_VERSION)
         )
 
 
@@ -145,23 +160,45 @@ def parse_json(text: str, where: str) -> Incoming:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(
-            f"{where} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "give a file made by `anklesleep export`"
+            _(
+                "{where} is not valid JSON (line {lineno}, column {colno}: {msg}); "
+                "give a file made by `anklesleep export`"
+            ).format(where=where, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)
         ) from None
     if not isinstance(doc, dict):
-        raise _fail(f"{where} is not an anklesleep export; give a file made by `anklesleep export`")
+        raise _fail(
+            _(
+                "{where} is not an anklesleep export; give a file made by `anklesleep export`"
+            ).format(where=where)
+        )
     _check_version(doc, where)
     tables = doc.get("tables")
     if not isinstance(tables, dict):
-        raise _fail(f'{where}: "tables" is missing or not an object; the file is damaged')
+        raise _fail(
+            _('{where}: "tables" is missing or not an object; the file is damaged').format(
+                where=where
+            )
+        )
     for name, rows in tables.items():
         if name not in TABLES:
-            raise _fail(f"{where}: unknown table {name!r}; expected {', '.join(TABLES)}")
+            raise _fail(
+                _("{where}: unknown table {name!r}; expected {tables}").format(
+                    where=where, name=name, tables=", ".join(TABLES)
+                )
+            )
         if not isinstance(rows, list):
-            raise _fail(f"{where}: tables.{name} is not a list of rows; the file is damaged")
+            raise _fail(
+                _("{where}: tables.{name} is not a list of rows; the file is damaged").format(
+                    where=where, name=name
+                )
+            )
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
-                raise _fail(f"{where}: {name} row {number} is not an object; the file is damaged")
+                raise _fail(
+                    _("{where}: {name} row {number} is not an object; the file is damaged").format(
+                        where=where, name=name, number=number
+                    )
+                )
     return incoming_from_tables(tables)
 
 
@@ -170,14 +207,20 @@ def parse_csv(table: str, data: bytes, where: str, incoming: Incoming) -> None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _fail(f"{where} is not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from None
+        raise _fail(
+            _("{where} is not UTF-8 text (byte {start}); save it as UTF-8 CSV").format(
+                where=where, start=exc.start
+            )
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise _fail(f"{where} is empty; it needs a header line of column names") from None
+        raise _fail(
+            _("{where} is empty; it needs a header line of column names").format(where=where)
+        ) from None
     except csv.Error as exc:
-        raise _fail(f"{where} line 1: {exc}") from None
+        raise _fail(_("{where} line 1: {exc}").format(where=where, exc=exc)) from None
     names = [spec.name for spec in columns(table)]
     unknown = [h for h in header if h not in names]
     required = [s.name for s in columns(table) if s.name not in header and s.default is NO_DEFAULT]
@@ -190,7 +233,11 @@ def parse_csv(table: str, data: bytes, where: str, incoming: Incoming) -> None:
             parts.append(f"missing column{'s' if len(required) > 1 else ''} {', '.join(required)}")
         if duplicated:
             parts.append(f"repeated column {', '.join(duplicated)}")
-        raise _fail(f"{where}: {'; '.join(parts)}; the columns are {', '.join(names)}")
+        raise _fail(
+            _("{where}: {parts}; the columns are {names}").format(
+                where=where, parts="; ".join(parts), names=", ".join(names)
+            )
+        )
     line = reader.line_num + 1
     while True:
         try:
@@ -198,7 +245,9 @@ def parse_csv(table: str, data: bytes, where: str, incoming: Incoming) -> None:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise _fail(f"{where} line {line}: {exc}") from None
+            raise _fail(
+                _("{where} line {line}: {exc}").format(where=where, line=line, exc=exc)
+            ) from None
         here = f"{where} line {line}"
         line = reader.line_num + 1
         if not cells:
@@ -216,20 +265,34 @@ def _read_csv_set(files: Mapping[str, bytes], where: str) -> Incoming:
         try:
             doc = json.loads(files[MANIFEST].decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise _fail(f"{where}/{MANIFEST} is not valid JSON; the export is damaged") from None
+            raise _fail(
+                _("{where}/{manifest} is not valid JSON; the export is damaged").format(
+                    where=where, manifest=MANIFEST
+                )
+            ) from None
         if not isinstance(doc, dict):
-            raise _fail(f"{where}/{MANIFEST} is not an anklesleep manifest; the export is damaged")
+            raise _fail(
+                _("{where}/{manifest} is not an anklesleep manifest; the export is damaged").format(
+                    where=where, manifest=MANIFEST
+                )
+            )
         _check_version(doc, f"{where}/{MANIFEST}")
     unknown = sorted(n for n in files if n.endswith(".csv") and n[:-4] not in TABLES)
     if unknown:
         raise _fail(
-            f"{where} has {', '.join(unknown)}, which anklesleep does not know; "
-            f"the CSV files are {_TABLE_FILES}"
+            _(
+                "{where} has {unknown}, which anklesleep does not know; the CSV "
+                "files are {table_files}"
+            ).format(where=where, unknown=", ".join(unknown), table_files=_TABLE_FILES)
         )
     incoming = Incoming()
     found = [name for name in TABLES if f"{name}.csv" in files]
     if not found:
-        raise _fail(f"{where} holds none of {_TABLE_FILES}; give an anklesleep CSV export")
+        raise _fail(
+            _("{where} holds none of {table_files}; give an anklesleep CSV export").format(
+                where=where, table_files=_TABLE_FILES
+            )
+        )
     for name in found:
         parse_csv(name, files[f"{name}.csv"], f"{name}.csv", incoming)
     return incoming
@@ -244,10 +307,16 @@ def _read_zip(path: Path) -> Incoming:
                 if info.is_dir() or base.startswith(".") or info.filename.startswith("__MACOSX"):
                     continue
                 if base in files:
-                    raise _fail(f"{path.name} holds {base} twice; keep one")
+                    raise _fail(
+                        _("{name} holds {base} twice; keep one").format(name=path.name, base=base)
+                    )
                 files[base] = archive.read(info)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _fail(f"cannot read {str(path)!r} as a zip file ({exc}); is it damaged?") from None
+        raise _fail(
+            _("cannot read {path!r} as a zip file ({exc}); is it damaged?").format(
+                path=str(path), exc=exc
+            )
+        ) from None
     return _read_csv_set(files, path.name)
 
 
@@ -277,8 +346,9 @@ def _read_sqlite(path: Path) -> Incoming:
                 tables = collect(conn)
         except SQLAlchemyError as exc:
             raise _fail(
-                f"cannot read {str(path)!r} as an anklesleep database ({type(exc).__name__}); "
-                "is it damaged?"
+                _("cannot read {path!r} as an anklesleep database ({name}); is it damaged?").format(
+                    path=str(path), name=type(exc).__name__
+                )
             ) from None
         finally:
             engine.dispose()
@@ -289,14 +359,16 @@ def read_import(path: Path) -> Incoming:
     """Rows from an export: a JSON file, a CSV folder, a zip of CSVs, one table's CSV file, or
     a SQLite backup. A file that is none of these fails with one line."""
     if not path.exists():
-        raise _fail(f"nothing at {str(path)!r}; check the path")
+        raise _fail(_("nothing at {path!r}; check the path").format(path=str(path)))
     if path.is_dir():
         return _read_folder(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise _fail(f"cannot read {str(path)!r} ({exc.strerror})") from None
+        raise _fail(
+            _("cannot read {path!r} ({strerror})").format(path=str(path), strerror=exc.strerror)
+        ) from None
     if head == SQLITE_HEADER:
         return _read_sqlite(path)
     if zipfile.is_zipfile(path):
@@ -304,8 +376,10 @@ def read_import(path: Path) -> Incoming:
     if path.suffix.lower() == ".csv":
         if path.stem not in TABLES:
             raise _fail(
-                f"{path.name}: name the file after its table ({_TABLE_FILES}) so anklesleep "
-                "knows what it holds"
+                _(
+                    "{name}: name the file after its table ({table_files}) so anklesleep "
+                    "knows what it holds"
+                ).format(name=path.name, table_files=_TABLE_FILES)
             )
         incoming = Incoming()
         parse_csv(path.stem, path.read_bytes(), path.name, incoming)
@@ -314,7 +388,10 @@ def read_import(path: Path) -> Incoming:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise _fail(
-            f"{path.name} is not an anklesleep export (not JSON, CSV, zip or a backup); "
-            "give a file made by `anklesleep export` or `anklesleep backup`"
+            _(
+                "{name} is not an anklesleep export (not JSON, CSV, zip or a "
+                "backup); give a file made by `anklesleep export` or `anklesleep "
+                "backup`"
+            ).format(name=path.name)
         ) from None
     return parse_json(text, path.name)

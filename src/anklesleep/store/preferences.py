@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import Connection
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.routine.options import Options, from_dict
 from anklesleep.store import settings
 
@@ -39,7 +40,12 @@ def check_theme(value: object) -> Theme:
     for theme in THEMES:
         if value == theme:
             return theme
-    raise AnkleSleepError(f"theme: got {value!r}; use one of {', '.join(THEMES)}", field="theme")
+    raise AnkleSleepError(
+        _("theme: got {value!r}; use one of {themes}").format(
+            value=value, themes=", ".join(THEMES)
+        ),
+        field="theme",
+    )
 
 
 def from_mapping(data: Mapping[str, Any] | None) -> Preferences:
@@ -49,12 +55,18 @@ def from_mapping(data: Mapping[str, Any] | None) -> Preferences:
     unknown = sorted(set(data) - {"options", "theme"})
     if unknown:
         raise AnkleSleepError(
-            f"preferences: unknown key {unknown[0]!r}; allowed: options, theme", field=unknown[0]
+            _("preferences: unknown key {unknown!r}; allowed: options, theme").format(
+                unknown=unknown[0]
+            ),
+            field=unknown[0],
         )
     raw_options = data.get("options") or {}
     if not isinstance(raw_options, Mapping):
         raise AnkleSleepError(
-            f"options: got {raw_options!r}; expected an object of option values", field="options"
+            _("options: got {raw_options!r}; expected an object of option values").format(
+                raw_options=raw_options
+            ),
+            field="options",
         )
     return Preferences(options=from_dict(raw_options), theme=check_theme(data.get("theme", "auto")))
 
@@ -69,7 +81,3 @@ def load(conn: Connection) -> Preferences:
 
 def save(conn: Connection, value: Preferences, now: dt.datetime) -> None:
     settings.put(conn, KEY, value.to_dict(), now)
-
-
-def with_options(value: Preferences, options: Options) -> Preferences:
-    return replace(value, options=options)

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, Engine, Row, select, update
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.practice.records import SessionRecord, Source
 from anklesleep.schedule.slots import SlotName
 from anklesleep.store.tables import sessions
@@ -88,7 +89,10 @@ def _update(bind: Bind, uuid: str, values: dict[str, Any]) -> None:
         result = conn.execute(update(sessions).where(sessions.c.uuid == uuid).values(**values))
         if result.rowcount == 0:
             raise AnkleSleepError(
-                f"session: no session with id {uuid!r}; see `anklesleep history`", field="uuid"
+                _("session: no session with id {uuid!r}; see `anklesleep history`").format(
+                    uuid=uuid
+                ),
+                field="uuid",
             )
 
 

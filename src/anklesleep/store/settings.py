@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from anklesleep.store.tables import settings
+from anklesleep.store.upsert import upsert
 
 #: Keys in use, with their defaults. Modules that add a setting add its key here.
 DEFAULTS: dict[str, Any] = {
@@ -32,11 +32,4 @@ def get_all(conn: Connection) -> dict[str, Any]:
 
 def put(conn: Connection, key: str, value: Any, now: dt.datetime) -> None:
     """Store `value` under `key` (insert or replace) in the caller's transaction."""
-    dialect = conn.dialect.name
-    values = {"key": key, "value": value, "updated_at": now}
-    if dialect == "postgresql":
-        pg = postgresql.insert(settings).values(**values)
-        conn.execute(pg.on_conflict_do_update(index_elements=["key"], set_=values))
-    else:
-        lite = sqlite.insert(settings).values(**values)
-        conn.execute(lite.on_conflict_do_update(index_elements=["key"], set_=values))
+    upsert(conn, settings, {"key": key, "value": value, "updated_at": now}, ["key"])

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Table, select
 
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _, ngettext
 from anklesleep.diary.entries import (
     NIGHT_FIELDS,
     SleepEntry,
@@ -138,7 +139,7 @@ def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
         entry = SymptomEntry(row["day"], row["symptom"], row["score"], row["note"])
         validate_symptom(entry, today)
     elif table == "settings" and not row["key"].strip():
-        raise AnkleSleepError("key: is empty; give the setting's name", field="key")
+        raise AnkleSleepError(_("key: is empty; give the setting's name"), field="key")
     elif table == "sessions":
         _check_session(row)
     elif table == "experiments":
@@ -153,22 +154,30 @@ def _check_session(row: Decoded) -> None:
     check_slot_name(row["slot"])
     if row["source"] not in SOURCES:
         raise AnkleSleepError(
-            f"source: got {row['source']!r}; use one of {', '.join(SOURCES)}", field="source"
+            _("source: got {value!r}; use one of {sources}").format(
+                value=row["source"], sources=", ".join(SOURCES)
+            ),
+            field="source",
         )
     for name in ("planned_seconds", "completed_seconds"):
         if row[name] < 0:
-            raise AnkleSleepError(f"{name}: got {row[name]}; give 0 or more", field=name)
+            raise AnkleSleepError(
+                _("{name}: got {value}; give 0 or more").format(name=name, value=row[name]),
+                field=name,
+            )
     if not -24 * 60 < row["utc_offset_minutes"] < 24 * 60:
         raise AnkleSleepError(
-            f"utc_offset_minutes: got {row['utc_offset_minutes']}; give less than a day",
+            _("utc_offset_minutes: got {value}; give less than a day").format(
+                value=row["utc_offset_minutes"]
+            ),
             field="utc_offset_minutes",
         )
     if not isinstance(row["steps_done"], list) or not all(
         isinstance(step, str) for step in row["steps_done"]
     ):
-        raise AnkleSleepError("steps_done: give a JSON list of step names", field="steps_done")
+        raise AnkleSleepError(_("steps_done: give a JSON list of step names"), field="steps_done")
     if not isinstance(row["options"], dict):
-        raise AnkleSleepError("options: give a JSON object", field="options")
+        raise AnkleSleepError(_("options: give a JSON object"), field="options")
 
 
 def _check_experiment(row: Decoded) -> None:
@@ -177,11 +186,17 @@ def _check_experiment(row: Decoded) -> None:
 
     if row["status"] not in STATUSES:
         raise AnkleSleepError(
-            f"status: got {row['status']!r}; use one of {', '.join(STATUSES)}", field="status"
+            _("status: got {value!r}; use one of {statuses}").format(
+                value=row["status"], statuses=", ".join(STATUSES)
+            ),
+            field="status",
         )
     if row["outcome"] not in OUTCOMES:
         raise AnkleSleepError(
-            f"outcome: got {row['outcome']!r}; use one of {', '.join(OUTCOMES)}", field="outcome"
+            _("outcome: got {value!r}; use one of {outcomes}").format(
+                value=row["outcome"], outcomes=", ".join(OUTCOMES)
+            ),
+            field="outcome",
         )
     design = row["design"]
     if not isinstance(design, dict) or not all(
@@ -189,11 +204,11 @@ def _check_experiment(row: Decoded) -> None:
         for k in ("weeks", "block_days")
     ):
         raise AnkleSleepError(
-            "design: give a JSON object with whole numbers weeks and block_days", field="design"
+            _("design: give a JSON object with whole numbers weeks and block_days"), field="design"
         )
     schedule = row["schedule"]
     if not isinstance(schedule, list) or not schedule:
-        raise AnkleSleepError("schedule: give a non-empty JSON list of blocks", field="schedule")
+        raise AnkleSleepError(_("schedule: give a non-empty JSON list of blocks"), field="schedule")
     for number, block in enumerate(schedule, start=1):
         try:
             if not isinstance(block, dict):
@@ -201,11 +216,14 @@ def _check_experiment(row: Decoded) -> None:
             Block.from_dict(block)
         except AnkleSleepError as exc:
             raise AnkleSleepError(
-                f"schedule block {number}: {exc.message}", field="schedule"
+                _("schedule block {number}: {message}").format(number=number, message=exc.message),
+                field="schedule",
             ) from None
         except (KeyError, TypeError, ValueError) as exc:
             raise AnkleSleepError(
-                f"schedule block {number}: {type(exc).__name__} {exc}; the plan is damaged",
+                _("schedule block {number}: {name} {exc}; the plan is damaged").format(
+                    number=number, name=type(exc).__name__, exc=exc
+                ),
                 field="schedule",
             ) from None
 
@@ -347,9 +365,15 @@ def import_rows(
     if problems:
         count = len(problems)
         shown = "; ".join(problems[:MAX_ERRORS_SHOWN])
-        more = f"; and {count - MAX_ERRORS_SHOWN} more" if count > MAX_ERRORS_SHOWN else ""
+        more = ""
+        if count > MAX_ERRORS_SHOWN:
+            more = _("; and {n} more").format(n=count - MAX_ERRORS_SHOWN)
         raise AnkleSleepError(
-            f"import: {count} bad row{'s' if count != 1 else ''}, nothing imported: {shown}{more}",
+            ngettext(
+                "import: {count} bad row, nothing imported: {shown}{more}",
+                "import: {count} bad rows, nothing imported: {shown}{more}",
+                count,
+            ).format(count=count, shown=shown, more=more),
             field="import",
         )
     return apply(conn, rows, conflict, dry_run)

@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects import postgresql, sqlite
 
 
 def upsert(conn: Connection, table: Table, values: Mapping[str, Any], keys: Sequence[str]) -> None:
     """Insert `values`, or update the row with the same `keys` (a unique constraint)."""
+    # The dialect modules load on the first write: reading commands start without them.
+    from sqlalchemy.dialects import postgresql, sqlite
+
     changes = {k: v for k, v in values.items() if k not in keys}
     if conn.dialect.name == "postgresql":
         pg = postgresql.insert(table).values(**values)

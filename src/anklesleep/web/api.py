@@ -349,7 +349,7 @@ async def put_symptoms(request: Request) -> Response:
 async def get_today(request: Request) -> Response:
     web = web_of(request)
     view = load_today(web)
-    asked = experiment_today(web.engine, view.day)
+    asked = experiment_today(web.engine, view.day, translator())
     experiment = None
     if asked is not None:
         experiment = {

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.routine.options import FEET, Options, validate
 from anklesleep.schedule import timezones as timezone
 from anklesleep.schedule.slots import SLOTS, SlotSettings, parse_time
@@ -51,7 +52,9 @@ def slots_from_form(form: Mapping[str, Any], current: SlotSettings) -> SlotSetti
         routine = text(form, f"slot_{name}_routine") or slot.routine
         if routine not in ("full", "quick"):
             raise AnkleSleepError(
-                f"slot_{name}_routine: got {routine!r}; use full or quick",
+                _("slot_{name}_routine: got {routine!r}; use full or quick").format(
+                    name=name, routine=routine
+                ),
                 field=f"slot_{name}_routine",
             )
         enabled = form.get(f"slot_{name}_enabled") in ("on", "true", "1", "yes")

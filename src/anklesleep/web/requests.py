@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.routine.options import OPTION_NAMES, Options, validate
 
 #: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
@@ -25,7 +26,9 @@ def truthy(field: str, value: object) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise AnkleSleepError(f"{field}: got {value!r}; use true or false", field=field)
+    raise AnkleSleepError(
+        _("{field}: got {value!r}; use true or false").format(field=field, value=value), field=field
+    )
 
 
 def options_from(params: Mapping[str, Any], base: Options) -> Options:
@@ -50,14 +53,20 @@ def check_params(params: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     for key in params:
         if key not in allowed:
             raise AnkleSleepError(
-                f"{key}: unknown parameter; allowed: {', '.join(allowed)}", field=key
+                _("{key}: unknown parameter; allowed: {allowed}").format(
+                    key=key, allowed=", ".join(allowed)
+                ),
+                field=key,
             )
 
 
 def track_format(value: str | None) -> str:
     fmt = value or "mp3"
     if fmt not in FORMATS:
-        raise AnkleSleepError(f"fmt: got {fmt!r}; use one of {', '.join(FORMATS)}", field="fmt")
+        raise AnkleSleepError(
+            _("fmt: got {fmt!r}; use one of {formats}").format(fmt=fmt, formats=", ".join(FORMATS)),
+            field="fmt",
+        )
     return fmt
 
 
@@ -66,20 +75,27 @@ async def json_body(request: Request) -> dict[str, Any]:
     kind = request.headers.get("content-type", "")
     if not kind.startswith("application/json"):
         raise AnkleSleepError(
-            f"content-type: got {kind or 'nothing'!r}; send application/json",
+            _("content-type: got {value!r}; send application/json").format(value=kind or "nothing"),
             field="content-type",
         )
     raw = await request.body()
     if len(raw) > MAX_BODY:
-        raise AnkleSleepError(f"body: got {len(raw)} bytes; send at most {MAX_BODY}", field="body")
+        raise AnkleSleepError(
+            _("body: got {size} bytes; send at most {max_body}").format(
+                size=len(raw), max_body=MAX_BODY
+            ),
+            field="body",
+        )
     try:
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise AnkleSleepError(
-            f"body: not valid JSON ({exc}); send a JSON object", field="body"
+            _("body: not valid JSON ({exc}); send a JSON object").format(exc=exc), field="body"
         ) from None
     if not isinstance(data, dict):
-        raise AnkleSleepError(f"body: got {type(data).__name__}; send a JSON object", field="body")
+        raise AnkleSleepError(
+            _("body: got {kind}; send a JSON object").format(kind=type(data).__name__), field="body"
+        )
     return data
 
 
@@ -87,7 +103,10 @@ def number(data: Mapping[str, Any], field: str, low: float, high: float) -> floa
     value = data.get(field)
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
         raise AnkleSleepError(
-            f"{field}: got {value!r}; expected a number from {low:g} to {high:g}", field=field
+            _("{field}: got {value!r}; expected a number from {low:g} to {high:g}").format(
+                field=field, value=value, low=low, high=high
+            ),
+            field=field,
         )
     return float(value)
 
@@ -100,7 +119,9 @@ def string_list(data: Mapping[str, Any], field: str, max_items: int = 500) -> li
         or not all(isinstance(v, str) and 0 < len(v) <= 80 for v in value)
     ):
         raise AnkleSleepError(
-            f"{field}: got {str(value)[:60]!r}; expected a list of short step names",
+            _("{field}: got {value!r}; expected a list of short step names").format(
+                field=field, value=str(value)[:60]
+            ),
             field=field,
         )
     return value

@@ -39,7 +39,7 @@ def _overview(web: Web) -> Any:
         with web.engine.connect() as conn:
             nights = diary_store.list_nights(conn, start=start)
             symptoms = diary_store.list_symptoms(conn, start=start)
-        return insights.overview(records, nights, symptoms, today=today, days=DAYS)
+        return insights.overview(records, nights, symptoms, today=today, t=translator(), days=DAYS)
 
     return web.memo.get_or_make(("overview", web.recent_version(), today), make)
 
@@ -73,7 +73,7 @@ async def insights_page(request: Request) -> Response:
     return render(
         request,
         "insights.html",
-        lines=insights.headline(overview),
+        lines=insights.headline(overview, translator()),
         charts=list(zip(CHARTS, drawn, strict=True)),
         days=DAYS,
         experiment_power=power,

@@ -100,7 +100,7 @@ async def today(request: Request) -> Response:
             request,
             "today.html",
             view=view,
-            experiment=experiment_today(web.engine, view.day),
+            experiment=experiment_today(web.engine, view.day, translator()),
             experiment_power=experiment_power_sentence(web.engine, view.day, translator()),
             lengths=routine_lengths(web, snap.prefs.options),
             acknowledged=snap.acknowledged,

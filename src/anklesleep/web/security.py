@@ -211,9 +211,10 @@ class SecurityMiddleware:
         return False
 
     async def _form_token(self, headers: Headers, receive: Receive) -> tuple[str | None, Receive]:
-        """The `csrf_token` field of an urlencoded or multipart form, and a replaying receive."""
+        """The `csrf_token` field of an urlencoded form (the only kind the pages send), and a
+        replaying receive."""
         kind = headers.get("content-type", "")
-        if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        if not kind.startswith("application/x-www-form-urlencoded"):
             return None, receive
         chunks: list[bytes] = []
         size = 0
@@ -229,17 +230,7 @@ class SecurityMiddleware:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        token: str | None = None
-        if kind.startswith("application/x-www-form-urlencoded"):
-            token = parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD, [None])[0]
-        else:
-            marker = f'name="{CSRF_FIELD}"'.encode()
-            at = body.find(marker)
-            if at >= 0:
-                start = body.find(b"\r\n\r\n", at)
-                end = body.find(b"\r\n", start + 4)
-                if start >= 0 and end >= 0:
-                    token = body[start + 4 : end].decode("ascii", "replace")
+        token = parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD, [None])[0]
         replayed = False
 
         async def replay() -> Message:

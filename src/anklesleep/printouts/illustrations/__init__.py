@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, Translate, translator
+from anklesleep.basics.i18n import N_, Translate, _, translator
 
 STEPS = ("T1", "T2", "T3", "T4", "T5", "T6", "A0", "A1", "A2", "H0", "H1")
 FEET = ("left", "right")
@@ -127,9 +127,16 @@ _ART_RE = re.compile(r'<g class="as-art">(.*)</g>\s*</svg>\s*\Z', re.DOTALL)
 
 def _check(step: str, foot: str) -> None:
     if step not in STEPS:
-        raise AnkleSleepError(f"step: got {step!r}; choose one of {', '.join(STEPS)}", field="step")
+        raise AnkleSleepError(
+            _("step: got {step!r}; choose one of {steps}").format(
+                step=step, steps=", ".join(STEPS)
+            ),
+            field="step",
+        )
     if foot not in FEET:
-        raise AnkleSleepError(f"foot: got {foot!r}; choose left or right", field="foot")
+        raise AnkleSleepError(
+            _("foot: got {foot!r}; choose left or right").format(foot=foot), field="foot"
+        )
 
 
 @cache

@@ -1,4 +1,4 @@
-"""A fake speech engine for audio tests: deterministic, instant, and counting its calls."""
+"""A fake speech engine: deterministic, instant, and counting its calls (audio tests)."""
 
 from __future__ import annotations
 
