@@ -84,7 +84,7 @@ def missing_nights(
                 if rng.random() >= missing:
                     shift = effect if b.condition == "routine" else 0.0
                     values[b.start + dt.timedelta(days=k + 1)] = float(rng.normal()) + shift
-        r = trial.analyse(e, values, e.end_date + dt.timedelta(days=1))
+        r = trial.analyse(e, values, e.end_date + dt.timedelta(days=1), t=EN)
         lenient += r.p_value is not None and r.p_value <= 0.05
         pairs_lenient += r.pairs_used
         strict_pairs = r.strict.pairs_used if r.strict else r.pairs_used

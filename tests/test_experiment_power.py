@@ -59,7 +59,7 @@ def test_one_missing_night_keeps_its_pair_and_the_strict_rule_is_shown() -> None
     gone = analysed_night(e, 1, 1)
     del values[gone]
     end = e.end_date + dt.timedelta(days=1)
-    r = trial.analyse(e, values, end)
+    r = trial.analyse(e, values, end, t=T)
     assert r.pairs_used == 7 and r.min_nights == 2
     assert r.missing_nights == (gone,)
     # the block mean uses the nights present: still exactly 1 point apart in every pair
@@ -75,7 +75,7 @@ def test_a_block_with_one_night_left_drops_its_pair() -> None:
     values = nights_of(e, lambda c, n: 3.0)
     del values[analysed_night(e, 3, 0)]
     del values[analysed_night(e, 3, 2)]
-    r = trial.analyse(e, values, e.end_date + dt.timedelta(days=1))
+    r = trial.analyse(e, values, e.end_date + dt.timedelta(days=1), t=T)
     assert r.pairs_used == 6 and len(r.missing_nights) == 2
 
 
@@ -103,7 +103,7 @@ def test_false_positives_stay_at_five_percent_with_nights_missing_at_random(
         e = make(seed=i)
         values = nights_of(e, lambda c, n: float(rng.normal()))
         kept = {n: v for n, v in values.items() if rng.random() >= missing}
-        r = trial.analyse(e, kept, e.end_date + dt.timedelta(days=1))
+        r = trial.analyse(e, kept, e.end_date + dt.timedelta(days=1), t=T)
         hits += r.p_value is not None and r.p_value <= 0.05
     assert hits / runs <= 0.088
 
@@ -118,7 +118,7 @@ def test_the_lenient_rule_keeps_more_pairs_and_power_than_the_strict_one() -> No
         e = make(seed=1000 + i)
         values = nights_of(e, lambda c, n: float(rng.normal()) + (0.8 if c == "routine" else 0))
         kept = {n: v for n, v in values.items() if rng.random() >= 0.15}
-        r = trial.analyse(e, kept, e.end_date + dt.timedelta(days=1))
+        r = trial.analyse(e, kept, e.end_date + dt.timedelta(days=1), t=T)
         assert r.strict is not None
         pairs_lenient.append(r.pairs_used)
         pairs_strict.append(r.strict.pairs_used)
