@@ -122,10 +122,10 @@ def main() -> None:
     print(f"{'effect SD':>10} {'missing':>8} {'power':>7} {'strict':>7} {'pairs':>6} {'strict':>7}")
     for effect in (0.0, 0.5):
         for missing in (0.0, 0.1, 0.2):
-            power, strict, pairs, strict_pairs = missing_nights(effect, missing, n, seed=77)
+            kept, strict, kept_pairs, strict_pairs = missing_nights(effect, missing, n, seed=77)
             print(
-                f"{effect:>10.1f} {missing:>8.0%} {power:>7.1%} {strict:>7.1%} "
-                f"{pairs:>6.2f} {strict_pairs:>7.2f}"
+                f"{effect:>10.1f} {missing:>8.0%} {kept:>7.1%} {strict:>7.1%} "
+                f"{kept_pairs:>6.2f} {strict_pairs:>7.2f}"
             )
 
 
