@@ -7,11 +7,9 @@ the store, and answer JSON. Writes happen in one transaction after every check h
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,29 +22,24 @@ from anklesleep.practice import records as sessionlog
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
-from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web import openapi
-from anklesleep.web.cache import options_key
-from anklesleep.web.context import SAFETY_KEY, Web, web_of
-from anklesleep.web.packed import Packed
+from anklesleep.web.context import SAFETY_KEY, web_of
 from anklesleep.web.requests import (
     OPTION_PARAMS,
     check_params,
-    json_body,
     number,
     options_from,
     string_list,
     track_format,
     truthy,
+    with_json_body,
 )
 from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
-from anklesleep.web.routes_pages import load_today
-from anklesleep.web.today import TodayView
 
 _render_lock = threading.Lock()
 MAX_SESSION_SECONDS = 6 * 3600.0
@@ -76,7 +69,7 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
 # --- routines and timelines -------------------------------------------------------------------
 
 
-async def list_routines(request: Request) -> Response:
+def list_routines(request: Request) -> Response:
     web = web_of(request)
     options = web.preferences().options
     t = translator()
@@ -101,32 +94,17 @@ def _routine_options(request: Request) -> tuple[Any, Any]:
     check_params(params, ("routine", "fmt", *OPTION_PARAMS))
     web = web_of(request)
     routine = web.routines.get(params.get("routine") or "full")
-    options = options_from(params, web.recent_snapshot().prefs.options)
+    options = options_from(params, web.preferences().options)
     return routine, options
 
 
-async def get_timeline(request: Request) -> Response:
-    web = web_of(request)
-    # The same question (query, saved defaults, routine files) gets the same answer.
-    asked = ("timeline?", request.url.query, web.recent_version(), id(web.routines.all()))
-    known = web.memo.get(asked)
-    if isinstance(known, Packed):
-        return known.response(request, "application/json")
+def get_timeline(request: Request) -> Response:
     routine, options = _routine_options(request)
-
-    def make() -> Packed:
-        t = translator(options.language)
-        data = timeline_json(expand(routine, options, estimate_speech_seconds, t))
-        return Packed.of(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
-
-    key = ("timeline", routine.id, id(routine), options_key(options))
-    packed = web.memo.get_or_make(key, make)
-    assert isinstance(packed, Packed)
-    web.memo.put(asked, packed)
-    return packed.response(request, "application/json")
+    t = translator(options.language)
+    return JSONResponse(timeline_json(expand(routine, options, estimate_speech_seconds, t)))
 
 
-async def get_track(request: Request) -> Response:
+def get_track(request: Request) -> Response:
     """Render (or reuse) the session's audio track and return its timeline and addresses."""
     web = web_of(request)
     routine, options = _routine_options(request)
@@ -136,9 +114,9 @@ async def get_track(request: Request) -> Response:
         with _render_lock:
             return web.renderer(routine, options, fmt)
 
-    rendered = await run_in_threadpool(work)
+    rendered = work()
     track_id = rendered.path.stem
-    web.tracks[track_id] = rendered
+    web.remember_track(track_id, rendered)
     suffix = rendered.path.suffix.lstrip(".")
     return JSONResponse(
         {
@@ -164,7 +142,7 @@ def _session_or_404(request: Request) -> sessionlog.SessionRecord:
     return record
 
 
-async def list_sessions(request: Request) -> Response:
+def list_sessions(request: Request) -> Response:
     params = request.query_params
     check_params(params, ("start", "end"))
     start = diary.parse_date(params["start"], "start") if params.get("start") else None
@@ -173,9 +151,8 @@ async def list_sessions(request: Request) -> Response:
     return JSONResponse({"sessions": [r.to_dict() for r in records]})
 
 
-async def create_session(request: Request) -> Response:
+def create_session(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
-    data = await json_body(request)
     allowed = ("routine", "options", "planned_seconds", "slot")
     check_params(data, allowed)
     routine = web.routines.get(str(data.get("routine") or ""))
@@ -200,7 +177,7 @@ async def create_session(request: Request) -> Response:
     return JSONResponse(record.to_dict(), status_code=201)
 
 
-async def get_session(request: Request) -> Response:
+def get_session(request: Request) -> Response:
     return JSONResponse(_session_or_404(request).to_dict())
 
 
@@ -209,9 +186,8 @@ def _progress(data: dict[str, Any], record: sessionlog.SessionRecord) -> tuple[f
     return number(data, "completed_seconds", 0, limit), string_list(data, "steps_done")
 
 
-async def checkpoint_session(request: Request) -> Response:
+def checkpoint_session(request: Request, data: dict[str, Any]) -> Response:
     record = _session_or_404(request)
-    data = await json_body(request)
     check_params(data, ("completed_seconds", "steps_done"))
     if record.completed:  # a stopped session may carry on; a finished one is closed
         raise AnkleSleepError(
@@ -222,10 +198,9 @@ async def checkpoint_session(request: Request) -> Response:
     return JSONResponse(sessions_store.get_session(web_of(request).engine, record.uuid).to_dict())  # type: ignore[union-attr]
 
 
-async def finish_session(request: Request) -> Response:
+def finish_session(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
     record = _session_or_404(request)
-    data = await json_body(request)
     check_params(data, ("completed", "completed_seconds", "steps_done"))
     if "completed" not in data:
         raise AnkleSleepError("completed: got nothing; send true or false", field="completed")
@@ -251,7 +226,7 @@ def _night_json(entry: diary.SleepEntry) -> dict[str, Any]:
     return {**entry.to_dict(), "metrics": diary.metrics(entry).to_dict()}
 
 
-async def list_sleep(request: Request) -> Response:
+def list_sleep(request: Request) -> Response:
     params = request.query_params
     check_params(params, ("start", "end"))
     start = diary.parse_date(params["start"], "start") if params.get("start") else None
@@ -261,7 +236,7 @@ async def list_sleep(request: Request) -> Response:
     return JSONResponse({"nights": [_night_json(n) for n in nights]})
 
 
-async def get_sleep(request: Request) -> Response:
+def get_sleep(request: Request) -> Response:
     night = diary.parse_date(request.path_params["night"], "night")
     with web_of(request).engine.connect() as conn:
         entry = diary_store.get_night(conn, night)
@@ -270,10 +245,9 @@ async def get_sleep(request: Request) -> Response:
     return JSONResponse(_night_json(entry))
 
 
-async def put_sleep(request: Request) -> Response:
+def put_sleep(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
-    data = await json_body(request)
     check_params(data, diary.NIGHT_FIELDS[1:])  # the night comes from the path
     for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
         if key in data and not isinstance(data[key], str):
@@ -286,7 +260,7 @@ async def put_sleep(request: Request) -> Response:
     return JSONResponse(_night_json(entry), status_code=200 if replaced else 201)
 
 
-async def delete_sleep(request: Request) -> Response:
+def delete_sleep(request: Request) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
     with web.engine.begin() as conn:
@@ -314,7 +288,7 @@ def _symptoms_json(request: Request, day: dt.date) -> dict[str, Any]:
     }
 
 
-async def get_symptoms(request: Request) -> Response:
+def get_symptoms(request: Request) -> Response:
     params = request.query_params
     check_params(params, ("day",))
     today = web_of(request).local_now().date()
@@ -322,11 +296,10 @@ async def get_symptoms(request: Request) -> Response:
     return JSONResponse(_symptoms_json(request, day))
 
 
-async def put_symptoms(request: Request) -> Response:
+def put_symptoms(request: Request, data: dict[str, Any]) -> Response:
     """Replace the day's scores: keys with a score are saved, keys with null are cleared."""
     web = web_of(request)
     day = diary.parse_date(request.path_params["day"], "day")
-    data = await json_body(request)
     check_params(data, diary.SYMPTOM_KEYS)
     form = {key: "" if value is None else str(value) for key, value in data.items()}
     for key, value in data.items():
@@ -346,49 +319,6 @@ async def put_symptoms(request: Request) -> Response:
 # --- today and settings -----------------------------------------------------------------------
 
 
-async def get_today(request: Request) -> Response:
-    web = web_of(request)
-    view = load_today(web)
-    asked = experiment_today(web.engine, view.day)
-    experiment = None
-    if asked is not None:
-        experiment = {
-            "phase": asked.phase,
-            "do_routine": asked.do_routine,
-            "headline": asked.headline,
-            "detail": asked.detail,
-            "days_left": asked.days_left,
-        }
-    return JSONResponse(
-        {**view.to_dict(), "experiment": experiment, "reminders": _reminders(web, view)}
-    )
-
-
-def _reminders(web: Web, view: TodayView) -> list[dict[str, Any]]:
-    """The enabled slots due in the next day, for a page that shows browser notifications."""
-    from anklesleep.schedule.reminders import upcoming
-    from anklesleep.schedule.slots import SLOT_LABELS
-
-    t = translator()
-    status = {s.name: s.status for s in view.slots}
-    routines = {s.name: s.routine for s in view.slots}
-    result = []
-    for name, at in upcoming(web.snapshot().slots, web.now()):
-        routine = routines.get(name, "full")
-        result.append(
-            {
-                "slot": name,
-                "at": at.isoformat(),
-                "routine": routine,
-                "done": at.date() == view.day and status.get(name) == "done",
-                "title": t("Time for your ankle routine"),
-                "body": t(SLOT_LABELS[name]),
-                "url": f"/play/{routine}",
-            }
-        )
-    return result
-
-
 def _settings_json(request: Request) -> dict[str, Any]:
     web = web_of(request)
     with web.engine.connect() as conn:
@@ -402,14 +332,13 @@ def _settings_json(request: Request) -> dict[str, Any]:
     }
 
 
-async def get_settings(request: Request) -> Response:
+def get_settings(request: Request) -> Response:
     return JSONResponse(_settings_json(request))
 
 
-async def put_settings(request: Request) -> Response:
+def put_settings(request: Request, data: dict[str, Any]) -> Response:
     """Change slots, preferences or the safety acknowledgement; all checked, then one write."""
     web = web_of(request)
-    data = await json_body(request)
     check_params(data, ("slots", "preferences", "safety_acknowledged"))
     with web.engine.connect() as conn:
         slots = slots_store.load(conn)
@@ -466,7 +395,7 @@ async def put_settings(request: Request) -> Response:
     return JSONResponse(_settings_json(request))
 
 
-async def openapi_json(request: Request) -> Response:
+def openapi_json(request: Request) -> Response:
     return JSONResponse(openapi.document())
 
 
@@ -475,18 +404,19 @@ routes = [
     Route("/api/timeline", get_timeline, name="api_timeline"),
     Route("/api/track", get_track, name="api_track"),
     Route("/api/sessions", list_sessions, name="api_sessions"),
-    Route("/api/sessions", create_session, methods=["POST"], name="api_session_create"),
+    Route(
+        "/api/sessions", with_json_body(create_session), methods=["POST"], name="api_session_create"
+    ),
     Route("/api/sessions/{uuid}", get_session, name="api_session"),
-    Route("/api/sessions/{uuid}/checkpoint", checkpoint_session, methods=["POST"]),
-    Route("/api/sessions/{uuid}/finish", finish_session, methods=["POST"]),
+    Route("/api/sessions/{uuid}/checkpoint", with_json_body(checkpoint_session), methods=["POST"]),
+    Route("/api/sessions/{uuid}/finish", with_json_body(finish_session), methods=["POST"]),
     Route("/api/sleep", list_sleep, name="api_sleep"),
     Route("/api/sleep/{night}", get_sleep, name="api_night"),
-    Route("/api/sleep/{night}", put_sleep, methods=["PUT"]),
+    Route("/api/sleep/{night}", with_json_body(put_sleep), methods=["PUT"]),
     Route("/api/sleep/{night}", delete_sleep, methods=["DELETE"]),
     Route("/api/symptoms", get_symptoms, name="api_symptoms"),
-    Route("/api/symptoms/{day}", put_symptoms, methods=["PUT"]),
-    Route("/api/today", get_today, name="api_today"),
+    Route("/api/symptoms/{day}", with_json_body(put_symptoms), methods=["PUT"]),
     Route("/api/settings", get_settings, name="api_settings"),
-    Route("/api/settings", put_settings, methods=["PUT"]),
+    Route("/api/settings", with_json_body(put_settings), methods=["PUT"]),
     Route("/openapi.json", openapi_json, name="openapi"),
 ]

@@ -21,7 +21,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
@@ -34,6 +33,7 @@ from anklesleep.web import (
     routes_pages,
     routes_player,
     routes_settings,
+    today,
 )
 from anklesleep.web.context import (
     TEMPLATES,
@@ -89,22 +89,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=exc.status_code, message=exc.detail)
 
 
-class ForgetAfterWrites:
-    """After every state-changing request, the app re-reads the data version (pure ASGI)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            scope["app"].state.web.forget()
-
-
 def create_app(
     engine: Engine,
     *,
@@ -119,6 +103,7 @@ def create_app(
     default); `token`, when given, is required on every request (serving on a network).
     """
     routes = [
+        *today.routes,
         *routes_pages.routes,
         *routes_player.routes,
         *routes_diary.routes,
@@ -133,7 +118,6 @@ def create_app(
             Middleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts),
             # pages, scripts, JSON and chart SVGs shrink 4-8x; audio is left alone
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
-            Middleware(ForgetAfterWrites),
         ],
         exception_handlers={AnkleSleepError: _user_error, HTTPException: _http_error},
     )
