@@ -456,3 +456,19 @@ def test_no_experiment_no_card(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
     assert c.get("/api/today").json()["experiment"] is None
     assert 'data-testid="experiment"' not in c.get("/").text
+
+
+def test_today_remembered_on_a_file_database_still_sees_every_write(tmp_path: Path) -> None:
+    """On SQLite files Today is remembered until the commit counter moves; a write from
+    another connection (e.g. the terminal player) shows on the next request."""
+    from anklesleep.store import open_database
+
+    engine = open_database(tmp_path / "file.sqlite3")
+    c, _ = client(engine, tmp_path)
+    assert 'data-slot="morning" data-status="not yet"' in c.get("/").text
+    assert 'data-slot="morning" data-status="not yet"' in c.get("/").text  # remembered
+    other = open_database(tmp_path / "file.sqlite3")
+    _finished_session(other, MORNING - dt.timedelta(minutes=5))
+    assert 'data-slot="morning" data-status="done"' in c.get("/").text
+    c.post("/sleep", data={**_night_form(form_csrf(c))})
+    assert "How did you sleep?" not in c.get("/").text

@@ -29,6 +29,7 @@ from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web import openapi
 from anklesleep.web.context import SAFETY_KEY, web_of
+from anklesleep.web.memo import Packed, remembered
 from anklesleep.web.requests import (
     OPTION_PARAMS,
     check_params,
@@ -98,10 +99,19 @@ def _routine_options(request: Request) -> tuple[Any, Any]:
     return routine, options
 
 
-def get_timeline(request: Request) -> Response:
-    routine, options = _routine_options(request)
-    t = translator(options.language)
-    return JSONResponse(timeline_json(expand(routine, options, estimate_speech_seconds, t)))
+async def get_timeline(request: Request) -> Response:
+    web = web_of(request)
+
+    def make() -> Packed:
+        routine, options = _routine_options(request)
+        t = translator(options.language)
+        data = timeline_json(expand(routine, options, estimate_speech_seconds, t))
+        return Packed.of(bytes(JSONResponse(data).body))
+
+    # the same question (query, saved defaults, routine files) gets the same answer
+    key = ("timeline", request.url.query, id(web.routines.all()))
+    packed = await remembered(web.memo, key, make)
+    return packed.response(request, "application/json")
 
 
 def get_track(request: Request) -> Response:

@@ -31,6 +31,7 @@ from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
+from anklesleep.web.memo import DataVersion, Memo
 from anklesleep.web.routines import Routines
 
 Now = Callable[[], dt.datetime]
@@ -102,6 +103,11 @@ class Web:
     tracks: OrderedDict[str, RenderedTrackLike] = field(default_factory=OrderedDict)
     _tracks_lock: threading.Lock = field(default_factory=threading.Lock)
     routines: Routines = field(default_factory=Routines)
+    #: answers remembered until the database changes (see `anklesleep.web.memo`)
+    memo: Memo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.memo = Memo(DataVersion(self.engine))
 
     def remember_track(self, track_id: str, rendered: RenderedTrackLike) -> None:
         """Keep a rendered track for its download link; the oldest are forgotten first."""
@@ -180,6 +186,8 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         "csrf": request.state.csrf,
         "path": request.url.path,
     }
+    if "csrf" in context:  # a page without forms may leave the token out (to be remembered)
+        base["csrf"] = context.pop("csrf")
     return web.templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code
     )

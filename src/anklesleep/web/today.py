@@ -13,6 +13,7 @@ from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import estimate_speech_seconds, expand
 from anklesleep.services.today import TodayView, load_today
 from anklesleep.web.context import Snapshot, Web, render, web_of
+from anklesleep.web.memo import Packed, remembered
 
 
 def current_today(web: Web, snap: Snapshot | None = None) -> TodayView:
@@ -31,20 +32,30 @@ def routine_lengths(web: Web, options: Options) -> dict[str, str]:
     }
 
 
-def today_page(request: Request) -> Response:
+async def today_page(request: Request) -> Response:
+    """Today is the busiest page (a phone opens it every time); it has no forms, so it carries
+    no CSRF token and one rendering serves every visitor until the data or the minute changes."""
     web = web_of(request)
-    snap = web.snapshot()
-    view = current_today(web, snap)
-    return render(
-        request,
-        "today.html",
-        view=view,
-        experiment=view.experiment,
-        lengths=routine_lengths(web, snap.prefs.options),
-        acknowledged=snap.acknowledged,
-        local=web.local_now(snap.slots),
-        snapshot=snap,
-    )
+
+    def make() -> Packed:
+        snap = web.snapshot()
+        view = current_today(web, snap)
+        page = render(
+            request,
+            "today.html",
+            view=view,
+            experiment=view.experiment,
+            lengths=routine_lengths(web, snap.prefs.options),
+            acknowledged=snap.acknowledged,
+            local=web.local_now(snap.slots),
+            snapshot=snap,
+            csrf="",
+        )
+        return Packed.of(bytes(page.body))
+
+    minute = web.now().strftime("%Y%m%d%H%M")
+    packed = await remembered(web.memo, ("today", minute, id(web.routines.all())), make)
+    return packed.response(request, "text/html; charset=utf-8")
 
 
 def get_today(request: Request) -> Response:
