@@ -68,6 +68,12 @@ def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str
     """`inward` (both feet), `none`, or per foot: `left=inward,right=outward`."""
     if value is None:
         return {}
+    if not isinstance(value, str | Mapping):
+        raise AnkleSleepError(
+            f"--extra-circles: got {value!r}; use none, inward, outward, "
+            "or per foot like left=inward,right=none",
+            field="extra_circles",
+        )
     pairs: dict[str, str]
     if isinstance(value, Mapping):
         pairs = {str(k): str(v) for k, v in value.items()}
@@ -121,7 +127,10 @@ def validate(**raw: Any) -> Options:
             f"--first-foot: got {first_foot!r}; use left or right", field="first_foot"
         )
     values["first_foot"] = first_foot
-    values["voice"] = bool(raw.get("voice", True))
+    voice = True if raw.get("voice") is None else raw["voice"]
+    if not isinstance(voice, bool):
+        raise AnkleSleepError(f"--voice: got {voice!r}; use true or false", field="voice")
+    values["voice"] = voice
     language = raw.get("language") or "en"
     if not isinstance(language, str) or not language.replace("_", "").isalpha():
         raise AnkleSleepError(

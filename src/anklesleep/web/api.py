@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from functools import cache
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -20,6 +21,7 @@ from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
 from anklesleep.practice import records as sessionlog
 from anklesleep.routine.descriptions import clock
+from anklesleep.routine.options import FEET, RANGES
 from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
 from anklesleep.store import diary as diary_store
@@ -27,10 +29,13 @@ from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
+from anklesleep.web import models as m
 from anklesleep.web import openapi
 from anklesleep.web.context import SAFETY_KEY, web_of
 from anklesleep.web.memo import Packed, remembered
+from anklesleep.web.openapi import Answer, Operation, Param
 from anklesleep.web.requests import (
+    FORMATS,
     OPTION_PARAMS,
     check_params,
     number,
@@ -41,6 +46,7 @@ from anklesleep.web.requests import (
     with_json_body,
 )
 from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
+from anklesleep.web.today import get_today
 
 _render_lock = threading.Lock()
 MAX_SESSION_SECONDS = 6 * 3600.0
@@ -406,27 +412,223 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
 
 
 def openapi_json(request: Request) -> Response:
-    return JSONResponse(openapi.document())
+    return JSONResponse(_document())
 
+
+@cache
+def _document() -> dict[str, Any]:
+    return openapi.document(OPERATIONS)
+
+
+def _option_params() -> tuple[Param, ...]:
+    texts = {
+        "hold": "Seconds each toe stretch is held.",
+        "release": "Seconds of rest between holds.",
+        "circle_pace": "Seconds per ankle circle.",
+        "tilt_pace": "Seconds per heel tilt cycle.",
+        "tempo": "Scales every duration.",
+    }
+    params = [
+        Param(name, "query", {"type": "number", "minimum": low, "maximum": high}, texts[name])
+        for name, (low, high) in RANGES.items()
+    ]
+    return (
+        *params,
+        Param(
+            "extra_circles",
+            "query",
+            {"type": "string"},
+            "none, inward, outward, or per foot: left=inward,right=none.",
+        ),
+        Param("foot_order", "query", {"enum": ["by-section", "by-foot"]}, "by-section or by-foot."),
+        Param("first_foot", "query", {"enum": list(FEET)}, "left or right."),
+        Param("voice", "query", {"type": "boolean"}, "Spoken guidance (true) or tones only."),
+    )
+
+
+_ROUTINE = Param("routine", "query", {"type": "string"}, "Routine id (full, quick, or your own).")
+_OPTIONS = _option_params()
+_DATE = {"type": "string", "format": "date"}
+_START = Param("start", "query", _DATE, "First day (YYYY-MM-DD).")
+_END = Param("end", "query", _DATE, "Last day (YYYY-MM-DD).")
+_UUID = Param("uuid", "path", {"type": "string"}, "The session's id.")
+_NIGHT = Param("night", "path", _DATE, "The date of the morning after the night (YYYY-MM-DD).")
+_DAY = Param("day", "path", _DATE, "The day scored (YYYY-MM-DD).")
+_WRITE = (400, 403)
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "GET",
+        "/api/routines",
+        list_routines,
+        "The routines with their length.",
+        [Answer(200, m.Routines, "The routines.")],
+        name="api_routines",
+    ),
+    Operation(
+        "GET",
+        "/api/timeline",
+        get_timeline,
+        "Every cue of a session, with estimated speech.",
+        [Answer(200, m.Timeline, "The timeline.")],
+        params=(_ROUTINE, *_OPTIONS),
+        errors=(400,),
+        name="api_timeline",
+    ),
+    Operation(
+        "GET",
+        "/api/track",
+        get_track,
+        "Render (or reuse) the session's audio track; its URL and exact timeline.",
+        [Answer(200, m.Track, "The track.")],
+        params=(
+            _ROUTINE,
+            *_OPTIONS,
+            Param("fmt", "query", {"enum": list(FORMATS)}, "mp3 (default), opus or wav."),
+        ),
+        errors=(400,),
+        name="api_track",
+    ),
+    Operation(
+        "GET",
+        "/api/sessions",
+        list_sessions,
+        "Sessions, oldest first.",
+        [Answer(200, m.Sessions, "The sessions.")],
+        params=(_START, _END),
+        errors=(400,),
+        name="api_sessions",
+    ),
+    Operation(
+        "POST",
+        "/api/sessions",
+        with_json_body(create_session),
+        "Start a session (source web); checkpoint it as it plays.",
+        [Answer(201, m.Session, "The new session.")],
+        body=m.SessionStart,
+        errors=_WRITE,
+        name="api_session_create",
+    ),
+    Operation(
+        "GET",
+        "/api/sessions/{uuid}",
+        get_session,
+        "One session.",
+        [Answer(200, m.Session, "The session.")],
+        params=(_UUID,),
+        errors=(404,),
+        name="api_session",
+    ),
+    Operation(
+        "POST",
+        "/api/sessions/{uuid}/checkpoint",
+        with_json_body(checkpoint_session),
+        "Record progress so far.",
+        [Answer(200, m.Session, "The session.")],
+        params=(_UUID,),
+        body=m.SessionProgress,
+        errors=(*_WRITE, 404),
+    ),
+    Operation(
+        "POST",
+        "/api/sessions/{uuid}/finish",
+        with_json_body(finish_session),
+        "Finish (completed) or stop (partial) a session.",
+        [Answer(200, m.Session, "The session.")],
+        params=(_UUID,),
+        body=m.SessionFinish,
+        errors=(*_WRITE, 404),
+    ),
+    Operation(
+        "GET",
+        "/api/sleep",
+        list_sleep,
+        "Diary nights with their metrics.",
+        [Answer(200, m.Nights, "The nights.")],
+        params=(_START, _END),
+        errors=(400,),
+        name="api_sleep",
+    ),
+    Operation(
+        "GET",
+        "/api/sleep/{night}",
+        get_sleep,
+        "One night.",
+        [Answer(200, m.Night, "The night.")],
+        params=(_NIGHT,),
+        errors=(400, 404),
+        name="api_night",
+    ),
+    Operation(
+        "PUT",
+        "/api/sleep/{night}",
+        with_json_body(put_sleep),
+        "Save a night: 201 the first time, 200 when it replaces the saved one.",
+        [
+            Answer(200, m.Night, "The night as saved (it replaced the earlier one)."),
+            Answer(201, m.Night, "The night as saved (the first time)."),
+        ],
+        params=(_NIGHT,),
+        body=m.NightIn,
+        errors=_WRITE,
+    ),
+    Operation(
+        "DELETE",
+        "/api/sleep/{night}",
+        delete_sleep,
+        "Delete a night.",
+        [Answer(204, None, "Deleted.")],
+        params=(_NIGHT,),
+        errors=(*_WRITE, 404),
+    ),
+    Operation(
+        "GET",
+        "/api/symptoms",
+        get_symptoms,
+        "The complaints and the day's scores.",
+        [Answer(200, m.Symptoms, "The scores.")],
+        params=(Param("day", "query", _DATE, "The day (default today)."),),
+        errors=(400,),
+        name="api_symptoms",
+    ),
+    Operation(
+        "PUT",
+        "/api/symptoms/{day}",
+        with_json_body(put_symptoms),
+        "Score complaints for a day: 0-10, or null to clear.",
+        [Answer(200, m.Symptoms, "The scores.")],
+        params=(_DAY,),
+        body=m.SymptomsIn,
+        errors=_WRITE,
+    ),
+    Operation(
+        "GET",
+        "/api/today",
+        get_today,
+        "Today's slots, streak, last night and the experiment's request.",
+        [Answer(200, m.Today, "Today (the same document as `anklesleep today --json`).")],
+        name="api_today",
+    ),
+    Operation(
+        "GET",
+        "/api/settings",
+        get_settings,
+        "Slots, preferences and the safety acknowledgement.",
+        [Answer(200, m.Settings, "The settings.")],
+        name="api_settings",
+    ),
+    Operation(
+        "PUT",
+        "/api/settings",
+        with_json_body(put_settings),
+        "Change settings; everything is checked before anything is stored.",
+        [Answer(200, m.Settings, "The settings as saved.")],
+        body=m.SettingsIn,
+        errors=_WRITE,
+    ),
+)
 
 routes = [
-    Route("/api/routines", list_routines, name="api_routines"),
-    Route("/api/timeline", get_timeline, name="api_timeline"),
-    Route("/api/track", get_track, name="api_track"),
-    Route("/api/sessions", list_sessions, name="api_sessions"),
-    Route(
-        "/api/sessions", with_json_body(create_session), methods=["POST"], name="api_session_create"
-    ),
-    Route("/api/sessions/{uuid}", get_session, name="api_session"),
-    Route("/api/sessions/{uuid}/checkpoint", with_json_body(checkpoint_session), methods=["POST"]),
-    Route("/api/sessions/{uuid}/finish", with_json_body(finish_session), methods=["POST"]),
-    Route("/api/sleep", list_sleep, name="api_sleep"),
-    Route("/api/sleep/{night}", get_sleep, name="api_night"),
-    Route("/api/sleep/{night}", with_json_body(put_sleep), methods=["PUT"]),
-    Route("/api/sleep/{night}", delete_sleep, methods=["DELETE"]),
-    Route("/api/symptoms", get_symptoms, name="api_symptoms"),
-    Route("/api/symptoms/{day}", with_json_body(put_symptoms), methods=["PUT"]),
-    Route("/api/settings", get_settings, name="api_settings"),
-    Route("/api/settings", with_json_body(put_settings), methods=["PUT"]),
+    *(op.route() for op in OPERATIONS),
     Route("/openapi.json", openapi_json, name="openapi"),
 ]

@@ -81,6 +81,11 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise AnkleSleepError(
             f"body: not valid JSON ({exc}); send a JSON object", field="body"
         ) from None
+    except RecursionError:
+        raise AnkleSleepError(
+            "body: nested too deeply to read; send a flat JSON object as documented",
+            field="body",
+        ) from None
     if not isinstance(data, dict):
         raise AnkleSleepError(f"body: got {type(data).__name__}; send a JSON object", field="body")
     return data

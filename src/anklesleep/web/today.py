@@ -1,4 +1,5 @@
-"""Today, the page and `GET /api/today`: both show `anklesleep.services.today.load_today`."""
+"""Today, the page and `GET /api/today` (listed with the API's operations): both show
+`anklesleep.services.today.load_today`."""
 
 from __future__ import annotations
 
@@ -64,5 +65,4 @@ def get_today(request: Request) -> Response:
 
 routes = [
     Route("/", today_page, name="today"),
-    Route("/api/today", get_today, name="api_today"),
 ]
