@@ -38,6 +38,12 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+def range_text(name: str) -> str:
+    """A numeric option's range as people read it, e.g. `0.5-30` (for help texts and tables)."""
+    low, high = RANGES[name]
+    return f"{low:g}-{high:g}"
+
+
 @dataclass(frozen=True)
 class Options:
     """How to play a routine. Numbers are seconds; `tempo` scales every duration."""

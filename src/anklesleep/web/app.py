@@ -70,6 +70,7 @@ def _templates() -> Jinja2Templates:
     env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = __version__
     env.globals["quality_labels"] = QUALITY_LABELS
+    env.filters["fmtnum"] = lambda number: f"{number:g}"
     return Jinja2Templates(env=env)
 
 

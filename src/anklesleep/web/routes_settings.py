@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES
+from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, RANGES
 from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
@@ -56,6 +56,7 @@ def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
         slot_names=SLOTS,
         slot_labels=SLOT_LABELS,
         extra_choices=EXTRA_CIRCLE_CHOICES,
+        ranges=RANGES,
         **extra,
     )
 
