@@ -8,6 +8,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import BaseSchema
@@ -52,6 +53,7 @@ _FOLDER = tempfile.TemporaryDirectory(prefix="anklesleep-contract-")
 schema = _schema(Path(_FOLDER.name))
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=25,

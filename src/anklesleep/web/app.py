@@ -74,14 +74,14 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-async def _user_error(request: Request, exc: Exception) -> Response:
+def _user_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AnkleSleepError)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
     return render(request, "error.html", status_code=400, message=exc.message)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if request.url.path.startswith("/api/"):
         return JSONResponse(
