@@ -20,6 +20,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
 from anklesleep.practice import records as sessionlog
+from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import FEET, RANGES
 from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
@@ -446,7 +447,12 @@ def _option_params() -> tuple[Param, ...]:
     )
 
 
-_ROUTINE = Param("routine", "query", {"type": "string"}, "Routine id (full, quick, or your own).")
+_ROUTINE = Param(
+    "routine",
+    "query",
+    {"type": "string", "examples": list(BUILTIN_IDS)},
+    "Routine id (full, quick, or your own).",
+)
 _OPTIONS = _option_params()
 _DATE = {"type": "string", "format": "date"}
 _START = Param("start", "query", _DATE, "First day (YYYY-MM-DD).")

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from anklesleep.diary.entries import QUALITY_LABELS, SYMPTOM_KEYS
+from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, RANGES
 from anklesleep.schedule.slots import SLOTS
 from anklesleep.store.preferences import THEMES
@@ -155,7 +156,7 @@ class Sessions(Model):
 
 
 class SessionStart(Model):
-    routine: str
+    routine: str = Field(examples=list(BUILTIN_IDS), description="full, quick, or your own")
     options: OptionsIn | None = None  # type: ignore[valid-type]
     planned_seconds: float = Field(ge=1)
     slot: SlotName | None = None
