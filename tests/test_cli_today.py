@@ -76,15 +76,16 @@ def test_today_text(capsys: pytest.CaptureFixture[str], db: Path, fixed_now: dt.
 def test_today_json(capsys: pytest.CaptureFixture[str], db: Path, fixed_now: dt.datetime) -> None:
     result = run_cli(capsys, "--db", str(db), "today", "--json")
     data = json.loads(result.out)
-    assert data["date"] == "2026-05-14"
-    assert {k: v["status"] for k, v in data["slots"].items()} == {
+    assert data["day"] == "2026-05-14"
+    slots = {s["slot"]: s for s in data["slots"]}
+    assert {k: v["status"] for k, v in slots.items()} == {
         "morning": "done",
         "home": "partial",
         "bedtime": "not yet",
     }
-    assert data["current_streak"] == 3 and data["longest_streak"] == 3
+    assert data["streak"] == 3 and data["longest_streak"] == 3
     assert len(data["sessions"]) == 2
-    assert data["slots"]["bedtime"]["time"] == "22:00"
+    assert slots["bedtime"]["time"] == "22:00"
 
 
 def test_today_on_an_empty_log(
@@ -149,3 +150,17 @@ def test_today_says_what_the_running_experiment_asks(
     data = json.loads(run_cli(capsys, "--db", db, "today", "--json").out)
     assert data["experiment"]["phase"] in ("upcoming", "baseline", "routine", "usual")
     assert data["experiment"]["headline"] in text.out
+
+
+def test_today_json_is_the_web_apps_today(
+    capsys: pytest.CaptureFixture[str], db: Path, fixed_now: dt.datetime, tmp_path: Path
+) -> None:
+    """`today --json` and `GET /api/today` answer the same document for the same moment."""
+    from tests.web_helpers import Clock, client
+
+    engine = open_database(db)
+    web, _ = client(engine, tmp_path, clock=Clock(fixed_now))
+    from_web = web.get("/api/today").json()
+    from_cli = json.loads(run_cli(capsys, "--db", str(db), "today", "--json").out)
+    assert from_cli == from_web
+    assert [s["slot"] for s in from_cli["slots"]] == ["morning", "home", "bedtime"]

@@ -447,3 +447,36 @@ def test_the_day_rolls_over_in_the_users_time_zone(engine: Engine, tmp_path: Pat
     assert data["day"] == "2026-03-14"
     assert data["current_slot"] in ("home", "bedtime")
     assert dt.date.fromisoformat(data["day"])
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"extra_circles": False}, "extra_circles"),
+        ({"extra_circles": 0}, "extra_circles"),
+        ({"extra_circles": [1]}, "extra_circles"),
+        ({"voice": "maybe"}, "voice"),
+        ({"hold": [1]}, "hold"),
+        ({"first_foot": 3}, "first_foot"),
+    ],
+)
+def test_wrong_types_in_saved_options_answer_400(
+    engine: Engine, tmp_path: Path, options: dict[str, object], field: str
+) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.put("/api/settings", json={"preferences": {"options": options}}, headers=csrf(c))
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/settings", "/api/sleep/2026-03-13", "/api/symptoms/2026-03-13"]
+)
+def test_deeply_nested_json_answers_400_naming_the_body(
+    engine: Engine, tmp_path: Path, path: str
+) -> None:
+    c, _ = client(engine, tmp_path)
+    body = '{"note": ' + "[" * 1000 + "]" * 1000 + "}"
+    response = c.put(path, content=body, headers={**csrf(c), "content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["field"] == "body"

@@ -7,7 +7,7 @@ import datetime as dt
 from anklesleep.diary.entries import SleepEntry
 from anklesleep.practice.records import SessionRecord, new_record
 from anklesleep.schedule.slots import SlotSettings
-from anklesleep.web.today import today_view
+from anklesleep.services.today import today_view
 
 TZ = dt.timezone(dt.timedelta(hours=1))
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from anklesleep.routine.options import OPTION_NAMES, Options, validate
+from anklesleep.routine.options import OPTION_NAMES, Options, range_text, validate
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -27,28 +27,28 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         type=str,
         default=None,
         metavar="SECONDS",
-        help="Seconds each toe stretch is held (1-60; routine default 5).",
+        help=f"Seconds each toe stretch is held ({range_text('hold')}; routine default 5).",
     ),
     click.option(
         "--release",
         type=str,
         default=None,
         metavar="SECONDS",
-        help="Seconds of rest between holds (0.5-30; our default 2).",
+        help=f"Seconds of rest between holds ({range_text('release')}; our default 2).",
     ),
     click.option(
         "--circle-pace",
         type=str,
         default=None,
         metavar="SECONDS",
-        help="Seconds per ankle circle (0.5-10; our default 2).",
+        help=f"Seconds per ankle circle ({range_text('circle_pace')}; our default 2).",
     ),
     click.option(
         "--tilt-pace",
         type=str,
         default=None,
         metavar="SECONDS",
-        help="Seconds per heel tilt cycle, out and in (0.5-10; our default 2).",
+        help=f"Seconds per heel tilt cycle, out and in ({range_text('tilt_pace')}; our default 2).",
     ),
     click.option(
         "--extra-circles",
@@ -77,7 +77,7 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         type=str,
         default=None,
         metavar="FACTOR",
-        help="Scale every duration (0.1-3.0): 1.5 is slower, 0.8 brisker.",
+        help=f"Scale every duration ({range_text('tempo')}): 1.5 is slower, 0.8 brisker.",
     ),
 ]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import click
 
@@ -13,7 +12,6 @@ from anklesleep.cli.common import database
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
 STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
-#: how far back `today` reads sessions to count the current streak
 
 
 def _check_days(days: int) -> int:
@@ -37,56 +35,22 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     just after midnight counts for the evening before.
     """
     from anklesleep.cli.localtime import local_now, slot_settings
-    from anklesleep.practice.records import current_streak, day_status, longest_streak
-    from anklesleep.schedule.slots import SLOT_LABELS, SLOTS, session_day
-    from anklesleep.services.evidence import experiment_today
-    from anklesleep.store.sessions import list_sessions
+    from anklesleep.services.today import load_today
 
     t = translator()
     engine = database(ctx)
     settings, zone = slot_settings(engine)
-    now = local_now(zone)
-    day = session_day(now, settings)
-    records = list_sessions(engine)
-    status = day_status(records, day)
-    todays = [r for r in records if r.local_date == day]
-    streak = current_streak(records, day)
-    best = longest_streak(records)
-    asked = experiment_today(engine, day, t)
+    view = load_today(engine, local_now(zone), settings, t)
     if as_json:
-        data: dict[str, Any] = {
-            "date": day.isoformat(),
-            "slots": {
-                name: {
-                    "status": status[name],
-                    "time": settings.slot(name).time.strftime("%H:%M"),
-                    "enabled": settings.slot(name).enabled,
-                    "routine": settings.slot(name).routine,
-                }
-                for name in SLOTS
-            },
-            "sessions": [r.to_dict() for r in todays],
-            "current_streak": streak,
-            "longest_streak": best,
-            "experiment": None
-            if asked is None
-            else {
-                "phase": asked.phase,
-                "do_routine": asked.do_routine,
-                "headline": asked.headline,
-                "detail": asked.detail,
-                "days_left": asked.days_left,
-            },
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=1))
         return
+    day = view.day
+    status = {s.name: s.status for s in view.slots}
     click.echo(_("Today, {day}").format(day=_long_date(day)))
-    for name in SLOTS:
-        slot = settings.slot(name)
-        mark = STATUS_MARKS[status[name]]
-        label = t(SLOT_LABELS[name])
-        click.echo(f"  {mark} {slot.time:%H:%M}  {label:<32} {t(STATUS_LABELS[status[name]])}")
-    done = sum(1 for s in status.values() if s == "done")
+    for slot in view.slots:
+        mark = STATUS_MARKS[slot.status]
+        click.echo(f"  {mark} {slot.time}  {slot.label:<32} {t(STATUS_LABELS[slot.status])}")
+    done = view.done_count
     click.echo()
     if done == 0 and any(v == "partial" for v in status.values()):
         click.echo(_("Started today but not finished yet. Even the quick routine counts."))
@@ -100,13 +64,13 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
         click.echo(_("All three done today."))
     click.echo(
         _("Streak: {streak} (longest {best}). A day counts with one completed session.").format(
-            streak=_days(streak), best=_days(best)
+            streak=_days(view.streak), best=_days(view.longest_streak)
         )
     )
-    if asked is not None:
+    if view.experiment is not None:
         click.echo()
-        click.echo(asked.headline)
-        click.echo(f"  {asked.detail}")
+        click.echo(view.experiment.headline)
+        click.echo(f"  {view.experiment.detail}")
 
 
 def _days(n: int) -> str:

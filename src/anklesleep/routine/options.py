@@ -39,6 +39,12 @@ RANGES: dict[str, tuple[float, float]] = {
 }
 
 
+def range_text(name: str) -> str:
+    """A numeric option's range as people read it, e.g. `0.5-30` (for help texts and tables)."""
+    low, high = RANGES[name]
+    return f"{low:g}-{high:g}"
+
+
 @dataclass(frozen=True)
 class Options:
     """How to play a routine. Numbers are seconds; `tempo` scales every duration."""
@@ -69,6 +75,12 @@ def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str
     """`inward` (both feet), `none`, or per foot: `left=inward,right=outward`."""
     if value is None:
         return {}
+    if not isinstance(value, str | Mapping):
+        raise AnkleSleepError(
+            f"--extra-circles: got {value!r}; use none, inward, outward, "
+            "or per foot like left=inward,right=none",
+            field="extra_circles",
+        )
     pairs: dict[str, str]
     if isinstance(value, Mapping):
         pairs = {str(k): str(v) for k, v in value.items()}
@@ -130,7 +142,10 @@ def validate(**raw: Any) -> Options:
             field="first_foot",
         )
     values["first_foot"] = first_foot
-    values["voice"] = bool(raw.get("voice", True))
+    voice = True if raw.get("voice") is None else raw["voice"]
+    if not isinstance(voice, bool):
+        raise AnkleSleepError(f"--voice: got {voice!r}; use true or false", field="voice")
+    values["voice"] = voice
     language = raw.get("language") or "en"
     if not isinstance(language, str) or not language.replace("_", "").isalpha():
         raise AnkleSleepError(

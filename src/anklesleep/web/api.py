@@ -7,11 +7,10 @@ the store, and answer JSON. Writes happen in one transaction after every check h
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
+from functools import cache
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,32 +20,34 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
 from anklesleep.practice import records as sessionlog
+from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.descriptions import clock
+from anklesleep.routine.options import FEET, RANGES
 from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
-from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
+from anklesleep.web import models as m
 from anklesleep.web import openapi
-from anklesleep.web.cache import options_key
-from anklesleep.web.context import SAFETY_KEY, Web, web_of
-from anklesleep.web.packed import Packed
+from anklesleep.web.context import SAFETY_KEY, web_of
+from anklesleep.web.memo import Packed, remembered
+from anklesleep.web.openapi import Answer, Operation, Param
 from anklesleep.web.requests import (
+    FORMATS,
     OPTION_PARAMS,
     check_params,
-    json_body,
     number,
     options_from,
     string_list,
     track_format,
     truthy,
+    with_json_body,
 )
 from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
-from anklesleep.web.routes_pages import load_today
-from anklesleep.web.today import TodayView
+from anklesleep.web.today import get_today
 
 _render_lock = threading.Lock()
 MAX_SESSION_SECONDS = 6 * 3600.0
@@ -76,7 +77,7 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
 # --- routines and timelines -------------------------------------------------------------------
 
 
-async def list_routines(request: Request) -> Response:
+def list_routines(request: Request) -> Response:
     web = web_of(request)
     options = web.preferences().options
     t = translator()
@@ -101,32 +102,26 @@ def _routine_options(request: Request) -> tuple[Any, Any]:
     check_params(params, ("routine", "fmt", *OPTION_PARAMS))
     web = web_of(request)
     routine = web.routines.get(params.get("routine") or "full")
-    options = options_from(params, web.recent_snapshot().prefs.options)
+    options = options_from(params, web.preferences().options)
     return routine, options
 
 
 async def get_timeline(request: Request) -> Response:
     web = web_of(request)
-    # The same question (query, saved defaults, routine files) gets the same answer.
-    asked = ("timeline?", request.url.query, web.recent_version(), id(web.routines.all()))
-    known = web.memo.get(asked)
-    if isinstance(known, Packed):
-        return known.response(request, "application/json")
-    routine, options = _routine_options(request)
 
     def make() -> Packed:
+        routine, options = _routine_options(request)
         t = translator(options.language)
         data = timeline_json(expand(routine, options, estimate_speech_seconds, t))
-        return Packed.of(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        return Packed.of(bytes(JSONResponse(data).body))
 
-    key = ("timeline", routine.id, id(routine), options_key(options))
-    packed = web.memo.get_or_make(key, make)
-    assert isinstance(packed, Packed)
-    web.memo.put(asked, packed)
+    # the same question (query, saved defaults, routine files) gets the same answer
+    key = ("timeline", request.url.query, id(web.routines.all()))
+    packed = await remembered(web.memo, key, make)
     return packed.response(request, "application/json")
 
 
-async def get_track(request: Request) -> Response:
+def get_track(request: Request) -> Response:
     """Render (or reuse) the session's audio track and return its timeline and addresses."""
     web = web_of(request)
     routine, options = _routine_options(request)
@@ -136,9 +131,9 @@ async def get_track(request: Request) -> Response:
         with _render_lock:
             return web.renderer(routine, options, fmt)
 
-    rendered = await run_in_threadpool(work)
+    rendered = work()
     track_id = rendered.path.stem
-    web.tracks[track_id] = rendered
+    web.remember_track(track_id, rendered)
     suffix = rendered.path.suffix.lstrip(".")
     return JSONResponse(
         {
@@ -164,7 +159,7 @@ def _session_or_404(request: Request) -> sessionlog.SessionRecord:
     return record
 
 
-async def list_sessions(request: Request) -> Response:
+def list_sessions(request: Request) -> Response:
     params = request.query_params
     check_params(params, ("start", "end"))
     start = diary.parse_date(params["start"], "start") if params.get("start") else None
@@ -173,9 +168,8 @@ async def list_sessions(request: Request) -> Response:
     return JSONResponse({"sessions": [r.to_dict() for r in records]})
 
 
-async def create_session(request: Request) -> Response:
+def create_session(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
-    data = await json_body(request)
     allowed = ("routine", "options", "planned_seconds", "slot")
     check_params(data, allowed)
     routine = web.routines.get(str(data.get("routine") or ""))
@@ -200,7 +194,7 @@ async def create_session(request: Request) -> Response:
     return JSONResponse(record.to_dict(), status_code=201)
 
 
-async def get_session(request: Request) -> Response:
+def get_session(request: Request) -> Response:
     return JSONResponse(_session_or_404(request).to_dict())
 
 
@@ -209,9 +203,8 @@ def _progress(data: dict[str, Any], record: sessionlog.SessionRecord) -> tuple[f
     return number(data, "completed_seconds", 0, limit), string_list(data, "steps_done")
 
 
-async def checkpoint_session(request: Request) -> Response:
+def checkpoint_session(request: Request, data: dict[str, Any]) -> Response:
     record = _session_or_404(request)
-    data = await json_body(request)
     check_params(data, ("completed_seconds", "steps_done"))
     if record.completed:  # a stopped session may carry on; a finished one is closed
         raise AnkleSleepError(
@@ -222,10 +215,9 @@ async def checkpoint_session(request: Request) -> Response:
     return JSONResponse(sessions_store.get_session(web_of(request).engine, record.uuid).to_dict())  # type: ignore[union-attr]
 
 
-async def finish_session(request: Request) -> Response:
+def finish_session(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
     record = _session_or_404(request)
-    data = await json_body(request)
     check_params(data, ("completed", "completed_seconds", "steps_done"))
     if "completed" not in data:
         raise AnkleSleepError("completed: got nothing; send true or false", field="completed")
@@ -251,7 +243,7 @@ def _night_json(entry: diary.SleepEntry) -> dict[str, Any]:
     return {**entry.to_dict(), "metrics": diary.metrics(entry).to_dict()}
 
 
-async def list_sleep(request: Request) -> Response:
+def list_sleep(request: Request) -> Response:
     params = request.query_params
     check_params(params, ("start", "end"))
     start = diary.parse_date(params["start"], "start") if params.get("start") else None
@@ -261,7 +253,7 @@ async def list_sleep(request: Request) -> Response:
     return JSONResponse({"nights": [_night_json(n) for n in nights]})
 
 
-async def get_sleep(request: Request) -> Response:
+def get_sleep(request: Request) -> Response:
     night = diary.parse_date(request.path_params["night"], "night")
     with web_of(request).engine.connect() as conn:
         entry = diary_store.get_night(conn, night)
@@ -270,10 +262,9 @@ async def get_sleep(request: Request) -> Response:
     return JSONResponse(_night_json(entry))
 
 
-async def put_sleep(request: Request) -> Response:
+def put_sleep(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
-    data = await json_body(request)
     check_params(data, diary.NIGHT_FIELDS[1:])  # the night comes from the path
     for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
         if key in data and not isinstance(data[key], str):
@@ -286,7 +277,7 @@ async def put_sleep(request: Request) -> Response:
     return JSONResponse(_night_json(entry), status_code=200 if replaced else 201)
 
 
-async def delete_sleep(request: Request) -> Response:
+def delete_sleep(request: Request) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
     with web.engine.begin() as conn:
@@ -314,7 +305,7 @@ def _symptoms_json(request: Request, day: dt.date) -> dict[str, Any]:
     }
 
 
-async def get_symptoms(request: Request) -> Response:
+def get_symptoms(request: Request) -> Response:
     params = request.query_params
     check_params(params, ("day",))
     today = web_of(request).local_now().date()
@@ -322,11 +313,10 @@ async def get_symptoms(request: Request) -> Response:
     return JSONResponse(_symptoms_json(request, day))
 
 
-async def put_symptoms(request: Request) -> Response:
+def put_symptoms(request: Request, data: dict[str, Any]) -> Response:
     """Replace the day's scores: keys with a score are saved, keys with null are cleared."""
     web = web_of(request)
     day = diary.parse_date(request.path_params["day"], "day")
-    data = await json_body(request)
     check_params(data, diary.SYMPTOM_KEYS)
     form = {key: "" if value is None else str(value) for key, value in data.items()}
     for key, value in data.items():
@@ -346,49 +336,6 @@ async def put_symptoms(request: Request) -> Response:
 # --- today and settings -----------------------------------------------------------------------
 
 
-async def get_today(request: Request) -> Response:
-    web = web_of(request)
-    view = load_today(web)
-    asked = experiment_today(web.engine, view.day, translator())
-    experiment = None
-    if asked is not None:
-        experiment = {
-            "phase": asked.phase,
-            "do_routine": asked.do_routine,
-            "headline": asked.headline,
-            "detail": asked.detail,
-            "days_left": asked.days_left,
-        }
-    return JSONResponse(
-        {**view.to_dict(), "experiment": experiment, "reminders": _reminders(web, view)}
-    )
-
-
-def _reminders(web: Web, view: TodayView) -> list[dict[str, Any]]:
-    """The enabled slots due in the next day, for a page that shows browser notifications."""
-    from anklesleep.schedule.reminders import upcoming
-    from anklesleep.schedule.slots import SLOT_LABELS
-
-    t = translator()
-    status = {s.name: s.status for s in view.slots}
-    routines = {s.name: s.routine for s in view.slots}
-    result = []
-    for name, at in upcoming(web.snapshot().slots, web.now()):
-        routine = routines.get(name, "full")
-        result.append(
-            {
-                "slot": name,
-                "at": at.isoformat(),
-                "routine": routine,
-                "done": at.date() == view.day and status.get(name) == "done",
-                "title": t("Time for your ankle routine"),
-                "body": t(SLOT_LABELS[name]),
-                "url": f"/play/{routine}",
-            }
-        )
-    return result
-
-
 def _settings_json(request: Request) -> dict[str, Any]:
     web = web_of(request)
     with web.engine.connect() as conn:
@@ -402,14 +349,13 @@ def _settings_json(request: Request) -> dict[str, Any]:
     }
 
 
-async def get_settings(request: Request) -> Response:
+def get_settings(request: Request) -> Response:
     return JSONResponse(_settings_json(request))
 
 
-async def put_settings(request: Request) -> Response:
+def put_settings(request: Request, data: dict[str, Any]) -> Response:
     """Change slots, preferences or the safety acknowledgement; all checked, then one write."""
     web = web_of(request)
-    data = await json_body(request)
     check_params(data, ("slots", "preferences", "safety_acknowledged"))
     with web.engine.connect() as conn:
         slots = slots_store.load(conn)
@@ -466,27 +412,229 @@ async def put_settings(request: Request) -> Response:
     return JSONResponse(_settings_json(request))
 
 
-async def openapi_json(request: Request) -> Response:
-    return JSONResponse(openapi.document())
+def openapi_json(request: Request) -> Response:
+    return JSONResponse(_document())
 
+
+@cache
+def _document() -> dict[str, Any]:
+    return openapi.document(OPERATIONS)
+
+
+def _option_params() -> tuple[Param, ...]:
+    texts = {
+        "hold": "Seconds each toe stretch is held.",
+        "release": "Seconds of rest between holds.",
+        "circle_pace": "Seconds per ankle circle.",
+        "tilt_pace": "Seconds per heel tilt cycle.",
+        "tempo": "Scales every duration.",
+    }
+    params = [
+        Param(name, "query", {"type": "number", "minimum": low, "maximum": high}, texts[name])
+        for name, (low, high) in RANGES.items()
+    ]
+    return (
+        *params,
+        Param(
+            "extra_circles",
+            "query",
+            {"type": "string"},
+            "none, inward, outward, or per foot: left=inward,right=none.",
+        ),
+        Param("foot_order", "query", {"enum": ["by-section", "by-foot"]}, "by-section or by-foot."),
+        Param("first_foot", "query", {"enum": list(FEET)}, "left or right."),
+        Param("voice", "query", {"type": "boolean"}, "Spoken guidance (true) or tones only."),
+    )
+
+
+_ROUTINE = Param(
+    "routine",
+    "query",
+    {"type": "string", "examples": list(BUILTIN_IDS)},
+    "Routine id (full, quick, or your own).",
+)
+_OPTIONS = _option_params()
+_DATE = {"type": "string", "format": "date"}
+_START = Param("start", "query", _DATE, "First day (YYYY-MM-DD).")
+_END = Param("end", "query", _DATE, "Last day (YYYY-MM-DD).")
+_UUID = Param("uuid", "path", {"type": "string"}, "The session's id.")
+_NIGHT = Param("night", "path", _DATE, "The date of the morning after the night (YYYY-MM-DD).")
+_DAY = Param("day", "path", _DATE, "The day scored (YYYY-MM-DD).")
+_WRITE = (400, 403)
+
+OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "GET",
+        "/api/routines",
+        list_routines,
+        "The routines with their length.",
+        [Answer(200, m.Routines, "The routines.")],
+        name="api_routines",
+    ),
+    Operation(
+        "GET",
+        "/api/timeline",
+        get_timeline,
+        "Every cue of a session, with estimated speech.",
+        [Answer(200, m.Timeline, "The timeline.")],
+        params=(_ROUTINE, *_OPTIONS),
+        errors=(400,),
+        name="api_timeline",
+    ),
+    Operation(
+        "GET",
+        "/api/track",
+        get_track,
+        "Render (or reuse) the session's audio track; its URL and exact timeline.",
+        [Answer(200, m.Track, "The track.")],
+        params=(
+            _ROUTINE,
+            *_OPTIONS,
+            Param("fmt", "query", {"enum": list(FORMATS)}, "mp3 (default), opus or wav."),
+        ),
+        errors=(400,),
+        name="api_track",
+    ),
+    Operation(
+        "GET",
+        "/api/sessions",
+        list_sessions,
+        "Sessions, oldest first.",
+        [Answer(200, m.Sessions, "The sessions.")],
+        params=(_START, _END),
+        errors=(400,),
+        name="api_sessions",
+    ),
+    Operation(
+        "POST",
+        "/api/sessions",
+        with_json_body(create_session),
+        "Start a session (source web); checkpoint it as it plays.",
+        [Answer(201, m.Session, "The new session.")],
+        body=m.SessionStart,
+        errors=_WRITE,
+        name="api_session_create",
+    ),
+    Operation(
+        "GET",
+        "/api/sessions/{uuid}",
+        get_session,
+        "One session.",
+        [Answer(200, m.Session, "The session.")],
+        params=(_UUID,),
+        errors=(404,),
+        name="api_session",
+    ),
+    Operation(
+        "POST",
+        "/api/sessions/{uuid}/checkpoint",
+        with_json_body(checkpoint_session),
+        "Record progress so far.",
+        [Answer(200, m.Session, "The session.")],
+        params=(_UUID,),
+        body=m.SessionProgress,
+        errors=(*_WRITE, 404),
+    ),
+    Operation(
+        "POST",
+        "/api/sessions/{uuid}/finish",
+        with_json_body(finish_session),
+        "Finish (completed) or stop (partial) a session.",
+        [Answer(200, m.Session, "The session.")],
+        params=(_UUID,),
+        body=m.SessionFinish,
+        errors=(*_WRITE, 404),
+    ),
+    Operation(
+        "GET",
+        "/api/sleep",
+        list_sleep,
+        "Diary nights with their metrics.",
+        [Answer(200, m.Nights, "The nights.")],
+        params=(_START, _END),
+        errors=(400,),
+        name="api_sleep",
+    ),
+    Operation(
+        "GET",
+        "/api/sleep/{night}",
+        get_sleep,
+        "One night.",
+        [Answer(200, m.Night, "The night.")],
+        params=(_NIGHT,),
+        errors=(400, 404),
+        name="api_night",
+    ),
+    Operation(
+        "PUT",
+        "/api/sleep/{night}",
+        with_json_body(put_sleep),
+        "Save a night: 201 the first time, 200 when it replaces the saved one.",
+        [
+            Answer(200, m.Night, "The night as saved (it replaced the earlier one)."),
+            Answer(201, m.Night, "The night as saved (the first time)."),
+        ],
+        params=(_NIGHT,),
+        body=m.NightIn,
+        errors=_WRITE,
+    ),
+    Operation(
+        "DELETE",
+        "/api/sleep/{night}",
+        delete_sleep,
+        "Delete a night.",
+        [Answer(204, None, "Deleted.")],
+        params=(_NIGHT,),
+        errors=(*_WRITE, 404),
+    ),
+    Operation(
+        "GET",
+        "/api/symptoms",
+        get_symptoms,
+        "The complaints and the day's scores.",
+        [Answer(200, m.Symptoms, "The scores.")],
+        params=(Param("day", "query", _DATE, "The day (default today)."),),
+        errors=(400,),
+        name="api_symptoms",
+    ),
+    Operation(
+        "PUT",
+        "/api/symptoms/{day}",
+        with_json_body(put_symptoms),
+        "Score complaints for a day: 0-10, or null to clear.",
+        [Answer(200, m.Symptoms, "The scores.")],
+        params=(_DAY,),
+        body=m.SymptomsIn,
+        errors=_WRITE,
+    ),
+    Operation(
+        "GET",
+        "/api/today",
+        get_today,
+        "Today's slots, streak, last night and the experiment's request.",
+        [Answer(200, m.Today, "Today (the same document as `anklesleep today --json`).")],
+        name="api_today",
+    ),
+    Operation(
+        "GET",
+        "/api/settings",
+        get_settings,
+        "Slots, preferences and the safety acknowledgement.",
+        [Answer(200, m.Settings, "The settings.")],
+        name="api_settings",
+    ),
+    Operation(
+        "PUT",
+        "/api/settings",
+        with_json_body(put_settings),
+        "Change settings; everything is checked before anything is stored.",
+        [Answer(200, m.Settings, "The settings as saved.")],
+        body=m.SettingsIn,
+        errors=_WRITE,
+    ),
+)
 
 routes = [
-    Route("/api/routines", list_routines, name="api_routines"),
-    Route("/api/timeline", get_timeline, name="api_timeline"),
-    Route("/api/track", get_track, name="api_track"),
-    Route("/api/sessions", list_sessions, name="api_sessions"),
-    Route("/api/sessions", create_session, methods=["POST"], name="api_session_create"),
-    Route("/api/sessions/{uuid}", get_session, name="api_session"),
-    Route("/api/sessions/{uuid}/checkpoint", checkpoint_session, methods=["POST"]),
-    Route("/api/sessions/{uuid}/finish", finish_session, methods=["POST"]),
-    Route("/api/sleep", list_sleep, name="api_sleep"),
-    Route("/api/sleep/{night}", get_sleep, name="api_night"),
-    Route("/api/sleep/{night}", put_sleep, methods=["PUT"]),
-    Route("/api/sleep/{night}", delete_sleep, methods=["DELETE"]),
-    Route("/api/symptoms", get_symptoms, name="api_symptoms"),
-    Route("/api/symptoms/{day}", put_symptoms, methods=["PUT"]),
-    Route("/api/today", get_today, name="api_today"),
-    Route("/api/settings", get_settings, name="api_settings"),
-    Route("/api/settings", put_settings, methods=["PUT"]),
+    *(op.route() for op in OPERATIONS),
     Route("/openapi.json", openapi_json, name="openapi"),
 ]

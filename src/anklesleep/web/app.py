@@ -21,7 +21,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
@@ -34,6 +33,7 @@ from anklesleep.web import (
     routes_pages,
     routes_player,
     routes_settings,
+    today,
 )
 from anklesleep.web.context import (
     TEMPLATES,
@@ -70,39 +70,24 @@ def _templates() -> Jinja2Templates:
     env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = __version__
     env.globals["quality_labels"] = QUALITY_LABELS
+    env.filters["fmtnum"] = lambda number: f"{number:g}"
     return Jinja2Templates(env=env)
 
 
-async def _user_error(request: Request, exc: Exception) -> Response:
+def _user_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AnkleSleepError)
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
     return render(request, "error.html", status_code=400, message=exc.message)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if request.url.path.startswith("/api/"):
         return JSONResponse(
             {"error": exc.detail, "field": None}, status_code=exc.status_code, headers=exc.headers
         )
     return render(request, "error.html", status_code=exc.status_code, message=exc.detail)
-
-
-class ForgetAfterWrites:
-    """After every state-changing request, the app re-reads the data version (pure ASGI)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            scope["app"].state.web.forget()
 
 
 def create_app(
@@ -119,6 +104,7 @@ def create_app(
     default); `token`, when given, is required on every request (serving on a network).
     """
     routes = [
+        *today.routes,
         *routes_pages.routes,
         *routes_player.routes,
         *routes_diary.routes,
@@ -133,7 +119,6 @@ def create_app(
             Middleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts),
             # pages, scripts, JSON and chart SVGs shrink 4-8x; audio is left alone
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
-            Middleware(ForgetAfterWrites),
         ],
         exception_handlers={AnkleSleepError: _user_error, HTTPException: _http_error},
     )

@@ -7,8 +7,9 @@ aware UTC datetime and is injected, so tests pin "now" and no view reads the wal
 from __future__ import annotations
 
 import datetime as dt
-import time
+import threading
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,16 +31,17 @@ from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
-from anklesleep.web.cache import LRU, Routines
+from anklesleep.web.memo import DataVersion, Memo
+from anklesleep.web.routines import Routines
 
 Now = Callable[[], dt.datetime]
 TEMPLATES = Path(__file__).parent / "templates"
 SAFETY_KEY = safety.SETTING
 #: Local hours shown in the dark theme when the theme is "auto" (evening and night).
 EVENING_FROM = dt.time(19, 0)
-#: Seconds a read of the data version is trusted (see `Web.recent_version`).
-VERSION_TTL = 1.0
 MORNING_FROM = dt.time(6, 30)
+#: Rendered tracks remembered for their download links (the files stay in the track cache).
+MAX_TRACKS = 32
 
 
 def utc_now() -> dt.datetime:
@@ -78,32 +80,6 @@ def real_renderer(voice: str | None = None) -> TrackRenderer:
     return render
 
 
-def _version_query() -> Any:
-    from sqlalchemy import func, select
-
-    from anklesleep.store.tables import experiments, sessions, settings, sleep_entries
-
-    def scalar(column: Any) -> Any:
-        return select(column).scalar_subquery()
-
-    return select(
-        scalar(func.count(sessions.c.id)),
-        scalar(func.max(sessions.c.id)),
-        scalar(func.sum(sessions.c.completed_seconds)),
-        scalar(func.count(sessions.c.ended_at)),
-        scalar(func.count(sleep_entries.c.id)),
-        scalar(func.max(sleep_entries.c.updated_at)),
-        scalar(func.count(settings.c.key)),
-        scalar(func.max(settings.c.updated_at)),
-        scalar(func.count(experiments.c.id)),
-        scalar(func.max(experiments.c.ended_at)),
-        select(func.count()).where(experiments.c.status == "active").scalar_subquery(),
-    )
-
-
-_VERSION = _version_query()
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """The settings one request needs."""
@@ -124,46 +100,22 @@ class Web:
     #: the access token when serving on a network (subscription links carry it)
     token: str | None = None
     #: rendered tracks by id (the file's stem), so downloads name a track, never a path
-    tracks: dict[str, RenderedTrackLike] = field(default_factory=dict)
+    tracks: OrderedDict[str, RenderedTrackLike] = field(default_factory=OrderedDict)
+    _tracks_lock: threading.Lock = field(default_factory=threading.Lock)
     routines: Routines = field(default_factory=Routines)
-    memo: LRU = field(default_factory=LRU)
-    _version_sql: str | None = None
-    #: (monotonic time read, version): the version is re-read at most every VERSION_TTL seconds
-    _version_seen: tuple[float, tuple[object, ...]] | None = None
-    monotonic: Callable[[], float] = time.monotonic
+    #: answers remembered until the database changes (see `anklesleep.web.memo`)
+    memo: Memo = field(init=False)
 
-    def recent_version(self) -> tuple[object, ...]:
-        """`data_version()`, reused for up to VERSION_TTL seconds.
+    def __post_init__(self) -> None:
+        self.memo = Memo(DataVersion(self.engine))
 
-        Writes through this app call `forget()`, so they show at once; a write by another
-        process (a terminal session) shows within VERSION_TTL.
-        """
-        now = self.monotonic()
-        seen = self._version_seen
-        if seen is None or now - seen[0] > VERSION_TTL:
-            seen = (now, self.data_version())
-            self._version_seen = seen
-        return seen[1]
-
-    def forget(self) -> None:
-        """Drop the remembered version after a write, so the next read sees it."""
-        self._version_seen = None
-
-    def recent_snapshot(self) -> Snapshot:
-        """The settings snapshot for the current data version (no query while it is fresh)."""
-        snap = self.memo.get_or_make(("snapshot", self.recent_version()), self.snapshot)
-        assert isinstance(snap, Snapshot)
-        return snap
-
-    def data_version(self) -> tuple[object, ...]:
-        """A cheap fingerprint of everything Today shows; it changes with every write."""
-        if self._version_sql is None:  # compiled once: this runs on every Today request
-            compiled = _VERSION.compile(
-                dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}
-            )
-            self._version_sql = str(compiled)
-        with self.engine.connect() as conn:
-            return tuple(conn.exec_driver_sql(self._version_sql).one())
+    def remember_track(self, track_id: str, rendered: RenderedTrackLike) -> None:
+        """Keep a rendered track for its download link; the oldest are forgotten first."""
+        with self._tracks_lock:
+            self.tracks[track_id] = rendered
+            self.tracks.move_to_end(track_id)
+            while len(self.tracks) > MAX_TRACKS:
+                self.tracks.popitem(last=False)
 
     def snapshot(self) -> Snapshot:
         """Slots, preferences and the safety acknowledgement, read in one query."""
@@ -234,7 +186,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         "csrf": request.state.csrf,
         "path": request.url.path,
     }
-    if "csrf" in context:  # a page without forms may leave the token out (to be cacheable)
+    if "csrf" in context:  # a page without forms may leave the token out (to be remembered)
         base["csrf"] = context.pop("csrf")
     return web.templates.TemplateResponse(
         request, name, {**base, **context}, status_code=status_code

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
+from starlette.responses import Response
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
@@ -92,6 +95,11 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise AnkleSleepError(
             _("body: not valid JSON ({exc}); send a JSON object").format(exc=exc), field="body"
         ) from None
+    except RecursionError:
+        raise AnkleSleepError(
+            "body: nested too deeply to read; send a flat JSON object as documented",
+            field="body",
+        ) from None
     if not isinstance(data, dict):
         raise AnkleSleepError(
             _("body: got {kind}; send a JSON object").format(kind=type(data).__name__), field="body"
@@ -125,3 +133,33 @@ def string_list(data: Mapping[str, Any], field: str, max_items: int = 500) -> li
             field=field,
         )
     return value
+
+
+def with_json_body(
+    handler: Callable[[Request, dict[str, Any]], Response],
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint that reads the JSON body on the event loop, then runs `handler` (which may
+    block on the database) in the thread pool."""
+
+    async def endpoint(request: Request) -> Response:
+        data = await json_body(request)
+        return await run_in_threadpool(handler, request, data)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+def with_form(
+    handler: Callable[[Request, FormData], Response],
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint that reads the submitted form on the event loop, then runs `handler` (which
+    may block on the database) in the thread pool."""
+
+    async def endpoint(request: Request) -> Response:
+        form = await request.form()
+        return await run_in_threadpool(handler, request, form)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -17,6 +18,7 @@ from anklesleep.diary import entries as diary
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.web.context import render, web_of
+from anklesleep.web.requests import with_form
 
 TIME_FIELDS = ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
 COUNT_FIELDS = ("sol_minutes", "awakenings", "waso_minutes")
@@ -80,7 +82,7 @@ def _date_param(request: Request, name: str, today: dt.date) -> dt.date:
     return today if not raw else diary.parse_date(raw, name)
 
 
-async def sleep_page(request: Request) -> Response:
+def sleep_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
     night = _date_param(request, "night", today)
@@ -122,10 +124,9 @@ def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response
     )
 
 
-async def sleep_save(request: Request) -> Response:
+def sleep_save(request: Request, form: FormData) -> Response:
     web = web_of(request)
     today = web.local_now().date()
-    form = await request.form()
     data = {key: str(value) for key, value in form.items()}
     try:
         night = diary.parse_date(data.get("night") or "", "night")
@@ -156,7 +157,7 @@ async def sleep_save(request: Request) -> Response:
     return RedirectResponse(f"/sleep?night={entry.night.isoformat()}&saved=1", status_code=303)
 
 
-async def symptoms_page(request: Request) -> Response:
+def symptoms_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
     day = _date_param(request, "day", today)
@@ -199,10 +200,9 @@ def symptoms_from_form(
     return entries, cleared
 
 
-async def symptoms_save(request: Request) -> Response:
+def symptoms_save(request: Request, form: FormData) -> Response:
     web = web_of(request)
     today = web.local_now().date()
-    form = await request.form()
     data = {key: str(value) for key, value in form.items()}
     try:
         day = diary.parse_date(data.get("day") or "", "day")
@@ -230,7 +230,7 @@ async def symptoms_save(request: Request) -> Response:
     return RedirectResponse(f"/symptoms?day={day.isoformat()}&saved=1", status_code=303)
 
 
-async def history_page(request: Request) -> Response:
+def history_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
     start = today - dt.timedelta(days=60)
@@ -249,8 +249,8 @@ async def history_page(request: Request) -> Response:
 
 routes = [
     Route("/sleep", sleep_page, name="sleep"),
-    Route("/sleep", sleep_save, methods=["POST"], name="sleep_save"),
+    Route("/sleep", with_form(sleep_save), methods=["POST"], name="sleep_save"),
     Route("/symptoms", symptoms_page, name="symptoms"),
-    Route("/symptoms", symptoms_save, methods=["POST"], name="symptoms_save"),
+    Route("/symptoms", with_form(symptoms_save), methods=["POST"], name="symptoms_save"),
     Route("/history", history_page, name="history"),
 ]

@@ -22,7 +22,7 @@ _TRACK_ID = re.compile(r"^[0-9a-f]{16,64}$")
 MEDIA_TYPES = {"mp3": "audio/mpeg", "opus": "audio/ogg", "wav": "audio/wav"}
 
 
-async def player(request: Request) -> Response:
+def player(request: Request) -> Response:
     web = web_of(request)
     routine_id = request.path_params["routine"]
     params = request.query_params
@@ -71,7 +71,7 @@ async def player(request: Request) -> Response:
     )
 
 
-async def track_file(request: Request) -> Response:
+def track_file(request: Request) -> Response:
     web = web_of(request)
     track_id = request.path_params["track"]
     ext = request.path_params["ext"]
@@ -95,7 +95,7 @@ async def track_file(request: Request) -> Response:
     return FileResponse(path, media_type=MEDIA_TYPES.get(ext), headers=headers)
 
 
-async def picture(request: Request) -> Response:
+def picture(request: Request) -> Response:
     step = request.path_params["step"]
     foot = request.path_params["foot"]
     if step not in STEPS or foot not in FEET:
@@ -107,7 +107,7 @@ async def picture(request: Request) -> Response:
     )
 
 
-async def picture_css(request: Request) -> Response:
+def picture_css(request: Request) -> Response:
     return Response(pictures.css(), media_type="text/css", headers={"cache-control": "no-cache"})
 
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES
+from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, RANGES
 from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web.context import render, web_of
 from anklesleep.web.forms import preferences_from_form, slots_from_form
+from anklesleep.web.requests import with_form
 
 
 def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
@@ -54,11 +56,12 @@ def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
         slot_names=SLOTS,
         slot_labels=SLOT_LABELS,
         extra_choices=EXTRA_CIRCLE_CHOICES,
+        ranges=RANGES,
         **extra,
     )
 
 
-async def settings_page(request: Request) -> Response:
+def settings_page(request: Request) -> Response:
     web = web_of(request)
     snap = web.snapshot()
     saved = request.query_params.get("saved") == "1"
@@ -77,9 +80,8 @@ def subscribe_url(request: Request) -> str:
     return f"{url}?token={web.token}" if web.token else url
 
 
-async def settings_save(request: Request) -> Response:
+def settings_save(request: Request, form: FormData) -> Response:
     web = web_of(request)
-    form = await request.form()
     data = {key: str(value) for key, value in form.items()}
     current = web.slots()
     try:
@@ -96,7 +98,7 @@ async def settings_save(request: Request) -> Response:
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
-async def calendar_file(request: Request) -> Response:
+def calendar_file(request: Request) -> Response:
     """The three moments as a daily calendar (.ics), each event linking to its player."""
     from anklesleep.schedule.calendar_file import calendar_bytes
 
@@ -114,5 +116,5 @@ async def calendar_file(request: Request) -> Response:
 routes = [
     Route("/calendar.ics", calendar_file, name="calendar"),
     Route("/settings", settings_page, name="settings"),
-    Route("/settings", settings_save, methods=["POST"], name="settings_save"),
+    Route("/settings", with_form(settings_save), methods=["POST"], name="settings_save"),
 ]

@@ -1,111 +1,71 @@
-"""What the Today page shows, gathered from the session log, the diary and the slot settings.
-
-Pure: the records, the night and the local time are arguments, so it is tested without a
-server or a clock.
-"""
+"""Today, the page and `GET /api/today` (listed with the API's operations): both show
+`anklesleep.services.today.load_today`."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from anklesleep.diary.entries import NightMetrics, SleepEntry, metrics
-from anklesleep.practice.records import SessionRecord, SlotStatus, current_streak, day_status
-from anklesleep.schedule.slots import (
-    SLOT_LABELS,
-    SLOTS,
-    SlotName,
-    SlotSettings,
-    infer_slot,
-    session_day,
-)
-
-#: Until this local hour the Today page nudges to fill in last night's diary.
-NUDGE_UNTIL_HOUR = 14
+from anklesleep.basics.i18n import translator
+from anklesleep.routine import catalog as library
+from anklesleep.routine.descriptions import clock
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import estimate_speech_seconds, expand
+from anklesleep.services.evidence import experiment_power_sentence
+from anklesleep.services.today import TodayView, load_today
+from anklesleep.web.context import Snapshot, Web, render, web_of
+from anklesleep.web.memo import Packed, remembered
 
 
-@dataclass(frozen=True)
-class SlotView:
-    name: SlotName
-    label: str
-    time: str
-    enabled: bool
-    status: SlotStatus
-    routine: str
-    current: bool
+def current_today(web: Web, snap: Snapshot | None = None) -> TodayView:
+    """Today for the user's zone and slots at the app clock's "now"."""
+    snap = snap or web.snapshot()
+    return load_today(web.engine, web.local_now(snap.slots), snap.slots, translator())
 
 
-@dataclass(frozen=True)
-class TodayView:
-    """Everything on the Today page."""
-
-    day: dt.date
-    slots: tuple[SlotView, ...]
-    done_count: int
-    streak: int
-    current_slot: SlotName
-    night: SleepEntry | None
-    night_metrics: NightMetrics | None
-    nudge_diary: bool
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "day": self.day.isoformat(),
-            "slots": [
-                {
-                    "slot": s.name,
-                    "time": s.time,
-                    "enabled": s.enabled,
-                    "status": s.status,
-                    "routine": s.routine,
-                    "current": s.current,
-                }
-                for s in self.slots
-            ],
-            "done_count": self.done_count,
-            "streak": self.streak,
-            "current_slot": self.current_slot,
-            "last_night": self.night.to_dict() if self.night else None,
-            "last_night_metrics": self.night_metrics.to_dict() if self.night_metrics else None,
-            "diary_nudge": self.nudge_diary,
-        }
+def routine_lengths(web: Web, options: Options) -> dict[str, str]:
+    """Each built-in routine's length with the user's options, as `m:ss`."""
+    t = translator()
+    routines = web.routines.all()
+    return {
+        rid: clock(expand(routines[rid], options, estimate_speech_seconds, t).total_seconds)
+        for rid in library.BUILTIN_IDS
+    }
 
 
-def today_view(
-    records: Sequence[SessionRecord],
-    night: SleepEntry | None,
-    local_now: dt.datetime,
-    slots: SlotSettings,
-    translate: Any = str,
-) -> TodayView:
-    """The Today page for the moment `local_now` (aware, in the user's zone).
+async def today_page(request: Request) -> Response:
+    """Today is the busiest page (a phone opens it every time); it has no forms, so it carries
+    no CSRF token and one rendering serves every visitor until the data or the minute changes."""
+    web = web_of(request)
 
-    `night` is the diary entry dated today (last night), if any.
-    """
-    day = session_day(local_now, slots)
-    status = day_status(records, day)
-    current = infer_slot(local_now.time(), slots)
-    views = tuple(
-        SlotView(
-            name=name,
-            label=translate(SLOT_LABELS[name]),
-            time=slots.slot(name).time.strftime("%H:%M"),
-            enabled=slots.slot(name).enabled,
-            status=status[name],
-            routine=slots.slot(name).routine,
-            current=name == current,
+    def make() -> Packed:
+        snap = web.snapshot()
+        view = current_today(web, snap)
+        page = render(
+            request,
+            "today.html",
+            view=view,
+            experiment=view.experiment,
+            experiment_power=experiment_power_sentence(web.engine, view.day, translator()),
+            lengths=routine_lengths(web, snap.prefs.options),
+            acknowledged=snap.acknowledged,
+            local=web.local_now(snap.slots),
+            snapshot=snap,
+            csrf="",
         )
-        for name in SLOTS
-    )
-    return TodayView(
-        day=day,
-        slots=views,
-        done_count=sum(1 for v in views if v.status == "done"),
-        streak=current_streak(records, day),
-        current_slot=current,
-        night=night,
-        night_metrics=metrics(night) if night else None,
-        nudge_diary=night is None and local_now.hour < NUDGE_UNTIL_HOUR,
-    )
+        return Packed.of(bytes(page.body))
+
+    minute = web.now().strftime("%Y%m%d%H%M")
+    # it shows only the built-in routines, so the data and the minute are the whole key
+    packed = await remembered(web.memo, ("today", minute), make)
+    return packed.response(request, "text/html; charset=utf-8")
+
+
+def get_today(request: Request) -> Response:
+    return JSONResponse(current_today(web_of(request)).to_dict())
+
+
+routes = [
+    Route("/", today_page, name="today"),
+]

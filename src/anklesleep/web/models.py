@@ -1,0 +1,330 @@
+"""The JSON API's request and response bodies, declared once as typed models.
+
+`/openapi.json` is generated from these models and the operation list in `anklesleep.web.api`
+(see `anklesleep.web.openapi`). Ranges and names come from the core: option ranges from
+`anklesleep.routine.options`, symptom keys from `anklesleep.diary.entries`, slot names from
+`anklesleep.schedule.slots`, themes from `anklesleep.store.preferences`. The handlers check input
+with the core's own validators (one 400 naming the field), and the contract test checks that what
+they accept and answer matches these models.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from anklesleep.diary.entries import QUALITY_LABELS, SYMPTOM_KEYS
+from anklesleep.routine.catalog import BUILTIN_IDS
+from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, RANGES
+from anklesleep.schedule.slots import SLOTS
+from anklesleep.store.preferences import THEMES
+
+SlotName = Literal[SLOTS]  # type: ignore[valid-type]
+Theme = Literal[THEMES]  # type: ignore[valid-type]
+Foot = Literal[FEET]  # type: ignore[valid-type]
+Direction = Literal[EXTRA_CIRCLE_CHOICES]  # type: ignore[valid-type]
+FootOrder = Literal["by-section", "by-foot"]
+SlotStatus = Literal["done", "partial", "not yet"]
+TIME_PATTERN = r"^[0-9]{1,2}:[0-9]{2}$"
+QUALITY_LOW, QUALITY_HIGH = min(QUALITY_LABELS), max(QUALITY_LABELS)
+
+
+class Model(BaseModel):
+    """A body with exactly these fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Model):
+    """Every 4xx answer: the message names the field, the value and the fix."""
+
+    error: str
+    field: str | None = None
+
+
+def _ranged(name: str) -> Any:
+    low, high = RANGES[name]
+    return (float | None, Field(default=None, ge=low, le=high))
+
+
+#: A session's options as stored and answered (`Options.to_dict()`).
+OptionsOut = create_model(  # type: ignore[call-overload]
+    "OptionsOut",
+    __base__=Model,
+    **{name: (float | None, None) for name in RANGES if name != "tempo"},
+    tempo=(float, 1.0),
+    extra_circles=(dict[Foot, Direction], ...),
+    foot_order=(FootOrder | None, None),
+    first_foot=(Foot, "left"),
+    voice=(bool, True),
+    language=(str, "en"),
+)
+
+#: Options a request may change; numbers within the core's ranges (null: the routine's own).
+OptionsIn = create_model(
+    "OptionsIn",
+    __base__=Model,
+    **{name: _ranged(name) for name in RANGES},
+    extra_circles=(
+        Direction | str | dict[Foot, Direction] | None,
+        Field(default=None, description="none, inward, outward, or per foot: left=inward"),
+    ),
+    foot_order=(FootOrder | None, None),
+    first_foot=(Foot | None, None),
+    voice=(bool | None, None),
+    language=(str | None, Field(default=None, pattern=r"^[A-Za-z_]+$")),
+)
+
+#: The options saved as the user's defaults (no language: that follows the page).
+SavedOptions = create_model(  # type: ignore[call-overload]
+    "SavedOptions",
+    __base__=Model,
+    **{name: (float | None, None) for name in RANGES if name != "tempo"},
+    tempo=(float, 1.0),
+    extra_circles=(dict[Foot, Direction], ...),
+    foot_order=(FootOrder | None, None),
+    first_foot=(Foot, "left"),
+    voice=(bool, True),
+)
+
+
+class RoutineSummary(Model):
+    id: str
+    name: str
+    summary: str
+    origin: str
+    total_seconds: float
+    total: str
+
+
+class Routines(Model):
+    routines: list[RoutineSummary]
+
+
+class Chapter(Model):
+    index: int
+    start: float
+    end: float
+    kind: str
+    step: str | None
+    foot: str | None
+    section: str | None
+    title: str
+    first_cue: int
+
+
+class Timeline(Model):
+    routine: str
+    total_seconds: float
+    options: OptionsOut  # type: ignore[valid-type]
+    cues: list[dict[str, Any]] = Field(description="start, duration, kind, step, foot, rep, say…")
+    chapters: list[Chapter]
+
+
+class Track(Model):
+    id: str
+    routine: str
+    name: str
+    format: str
+    audio_url: str
+    download_url: str
+    timeline: Timeline
+
+
+class Session(Model):
+    """A session record (see `anklesleep history --json`)."""
+
+    uuid: str
+    routine: str
+    slot: SlotName
+    started_at: str
+    ended_at: str | None
+    utc_offset_minutes: int
+    local_date: str
+    local_start: str
+    planned_seconds: float
+    completed_seconds: float
+    completed: bool
+    steps_done: list[str]
+    options: dict[str, Any]
+    source: str
+
+
+class Sessions(Model):
+    sessions: list[Session]
+
+
+class SessionStart(Model):
+    routine: str = Field(examples=list(BUILTIN_IDS), description="full, quick, or your own")
+    options: OptionsIn | None = None  # type: ignore[valid-type]
+    planned_seconds: float = Field(ge=1)
+    slot: SlotName | None = None
+
+
+class SessionProgress(Model):
+    completed_seconds: float = Field(ge=0)
+    steps_done: list[str] = []
+
+
+class SessionFinish(SessionProgress):
+    completed: bool
+
+
+class NightIn(Model):
+    """One night of the Consensus Sleep Diary; the night itself is in the path."""
+
+    into_bed: str = Field(pattern=TIME_PATTERN, examples=["23:15"])
+    tried_to_sleep: str = Field(pattern=TIME_PATTERN)
+    sol_minutes: int = Field(ge=0)
+    awakenings: int = Field(ge=0)
+    waso_minutes: int = Field(ge=0)
+    final_awakening: str = Field(pattern=TIME_PATTERN)
+    out_of_bed: str = Field(pattern=TIME_PATTERN)
+    quality: int = Field(ge=QUALITY_LOW, le=QUALITY_HIGH)
+    note: str = ""
+
+
+class NightMetrics(Model):
+    tib_minutes: int
+    tst_minutes: int
+    se_percent: float
+    sol_minutes: int
+    waso_minutes: int
+    nwak: int
+    tib_after_final_minutes: int
+    tib_before_trying_minutes: int
+
+
+class NightEntry(Model):
+    night: str
+    into_bed: str
+    tried_to_sleep: str
+    sol_minutes: int
+    awakenings: int
+    waso_minutes: int
+    final_awakening: str
+    out_of_bed: str
+    quality: int
+    quality_label: str
+    note: str
+
+
+class Night(NightEntry):
+    """A night as saved, with its derived metrics."""
+
+    metrics: NightMetrics
+
+
+class Nights(Model):
+    nights: list[Night]
+
+
+class SymptomScore(Model):
+    key: str
+    label: str
+    score: int | None
+    note: str
+
+
+class Symptoms(Model):
+    day: str
+    symptoms: list[SymptomScore]
+
+
+#: A day's complaint scores: 0-10 to save, null to clear, keys from the core.
+SymptomsIn = create_model(  # type: ignore[call-overload]
+    "SymptomsIn",
+    __base__=Model,
+    **{key: (int | None, Field(default=None, ge=0, le=10)) for key in SYMPTOM_KEYS},
+)
+
+
+class TodaySlot(Model):
+    slot: SlotName
+    label: str
+    time: str
+    enabled: bool
+    status: SlotStatus
+    routine: str
+    current: bool
+
+
+class ExperimentToday(Model):
+    phase: str
+    do_routine: bool | None
+    headline: str
+    detail: str
+    days_left: int
+
+
+class Reminder(Model):
+    slot: SlotName
+    at: str
+    routine: str
+    done: bool
+    title: str
+    body: str
+    url: str
+
+
+class Today(Model):
+    """Today, the same document as `anklesleep today --json`."""
+
+    day: str
+    slots: list[TodaySlot]
+    done_count: int
+    streak: int
+    longest_streak: int
+    current_slot: SlotName
+    sessions: list[Session]
+    last_night: NightEntry | None
+    last_night_metrics: NightMetrics | None
+    diary_nudge: bool
+    experiment: ExperimentToday | None
+    reminders: list[Reminder]
+
+
+class SlotOut(Model):
+    time: str
+    enabled: bool
+    routine: str
+
+
+class SlotSettingsOut(Model):
+    timezone: str
+    timezone_auto: bool
+    slots: dict[SlotName, SlotOut]
+
+
+class PreferencesOut(Model):
+    options: SavedOptions  # type: ignore[valid-type]
+    theme: Theme
+
+
+class Settings(Model):
+    slots: SlotSettingsOut
+    preferences: PreferencesOut
+    safety_acknowledged_at: str | None
+
+
+class SlotIn(Model):
+    time: str | None = None
+    enabled: bool | None = None
+    routine: str | None = None
+
+
+class SlotSettingsIn(Model):
+    timezone: str | None = None
+    slots: dict[SlotName, SlotIn] | None = None
+
+
+class PreferencesIn(Model):
+    options: OptionsIn | None = None  # type: ignore[valid-type]
+    theme: Theme | None = None
+
+
+class SettingsIn(Model):
+    slots: SlotSettingsIn | None = None
+    preferences: PreferencesIn | None = None
+    safety_acknowledged: bool | None = None
