@@ -22,8 +22,10 @@ from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
 from anklesleep.practice import records as sessionlog
 from anklesleep.routine.descriptions import clock
+from anklesleep.routine.options import parse_extra_circles
 from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
+from anklesleep.services import sessions as sessions_service
 from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences as prefs_store
@@ -49,7 +51,6 @@ from anklesleep.web.routes_pages import load_today
 from anklesleep.web.today import TodayView
 
 _render_lock = threading.Lock()
-MAX_SESSION_SECONDS = 6 * 3600.0
 
 
 def chapters(timeline: Timeline) -> list[dict[str, Any]]:
@@ -176,7 +177,7 @@ async def list_sessions(request: Request) -> Response:
 async def create_session(request: Request) -> Response:
     web = web_of(request)
     data = await json_body(request)
-    allowed = ("routine", "options", "planned_seconds", "slot")
+    allowed = ("routine", "options", "planned_seconds", "slot", "replaces")
     check_params(data, allowed)
     routine = web.routines.get(str(data.get("routine") or ""))
     raw_options = data.get("options", {})
@@ -184,10 +185,19 @@ async def create_session(request: Request) -> Response:
         raise AnkleSleepError(f"options: got {raw_options!r}; expected an object", field="options")
     check_params(raw_options, (*OPTION_PARAMS, "language"))
     options = options_from(raw_options, web.preferences().options)
-    planned = number(data, "planned_seconds", 1, MAX_SESSION_SECONDS)
+    planned = number(data, "planned_seconds", 1, sessionlog.MAX_SESSION_SECONDS)
     slot = check_slot_name(str(data["slot"])) if data.get("slot") else None
+    replaces = data.get("replaces")
+    if replaces is not None and not isinstance(replaces, str):
+        raise AnkleSleepError(
+            f"replaces: got {replaces!r}; send the id of the session to set aside",
+            field="replaces",
+        )
+    if replaces:  # "Start over": the unfinished one is kept as a partial session
+        sessions_service.set_aside(web.engine, replaces, now=web.now())
     slots = web.slots()
-    record = sessionlog.new_record(
+    record = sessions_service.start(
+        web.engine,
         routine=routine.id,
         local_start=web.local_now(slots),
         planned_seconds=planned,
@@ -196,7 +206,6 @@ async def create_session(request: Request) -> Response:
         options=options.to_dict(),
         source="web",
     )
-    sessions_store.start_session(web.engine, record)
     return JSONResponse(record.to_dict(), status_code=201)
 
 
@@ -204,44 +213,103 @@ async def get_session(request: Request) -> Response:
     return JSONResponse(_session_or_404(request).to_dict())
 
 
-def _progress(data: dict[str, Any], record: sessionlog.SessionRecord) -> tuple[float, list[str]]:
-    limit = max(record.planned_seconds * 3, record.planned_seconds + 600)
-    return number(data, "completed_seconds", 0, limit), string_list(data, "steps_done")
+PROGRESS_FIELDS = (
+    "played",
+    "position_seconds",
+    "completed_seconds",
+    "steps_done",
+    "planned_seconds",
+    "extra_circles",
+    "track",
+)
+
+
+def _intervals(data: dict[str, Any]) -> tuple[tuple[float, float], ...]:
+    raw = data.get("played", [])
+    ok = isinstance(raw, list) and all(
+        isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
+        for pair in raw
+    )
+    if not ok:
+        raise AnkleSleepError(
+            f"played: got {str(raw)[:60]!r}; send a list of [start, end] pairs in seconds",
+            field="played",
+        )
+    return tuple((float(a), float(b)) for a, b in raw)
+
+
+def _progress(data: dict[str, Any]) -> sessionlog.Progress:
+    limit = sessionlog.MAX_SESSION_SECONDS
+    played = _intervals(data)
+    if "completed_seconds" in data:
+        # a player that counts time from the start instead of reporting stretches
+        seconds = number(data, "completed_seconds", 0, limit)
+        played = (*played, (0.0, seconds)) if seconds > 0 else played
+    options = None
+    if "extra_circles" in data:
+        extra = data["extra_circles"]
+        if not isinstance(extra, str | dict):
+            raise AnkleSleepError(
+                f"extra_circles: got {extra!r}; use left=inward,right=none and the like",
+                field="extra_circles",
+            )
+        options = {"extra_circles": dict(parse_extra_circles(extra))}
+    return sessionlog.Progress(
+        played=played,
+        position_seconds=(
+            number(data, "position_seconds", 0, limit) if "position_seconds" in data else None
+        ),
+        steps_done=tuple(string_list(data, "steps_done")),
+        planned_seconds=(
+            number(data, "planned_seconds", 1, limit) if "planned_seconds" in data else None
+        ),
+        options=options,
+    )
+
+
+def _cue_starts(request: Request, data: dict[str, Any]) -> tuple[float, ...] | None:
+    """The cue times of the track the player plays, when this server rendered it."""
+    track_id = data.get("track")
+    if track_id is None:
+        return None
+    if not isinstance(track_id, str):
+        raise AnkleSleepError(f"track: got {track_id!r}; send the track's id", field="track")
+    rendered = web_of(request).tracks.get(track_id)
+    return tuple(c.start for c in rendered.timeline) if rendered is not None else None
 
 
 async def checkpoint_session(request: Request) -> Response:
-    record = _session_or_404(request)
-    data = await json_body(request)
-    check_params(data, ("completed_seconds", "steps_done"))
-    if record.completed:  # a stopped session may carry on; a finished one is closed
-        raise AnkleSleepError(
-            f"uuid: session {record.uuid!r} is already finished; start a new one", field="uuid"
-        )
-    seconds, steps = _progress(data, record)
-    sessions_store.checkpoint(web_of(request).engine, record.uuid, steps, seconds)
-    return JSONResponse(sessions_store.get_session(web_of(request).engine, record.uuid).to_dict())  # type: ignore[union-attr]
-
-
-async def finish_session(request: Request) -> Response:
     web = web_of(request)
     record = _session_or_404(request)
     data = await json_body(request)
-    check_params(data, ("completed", "completed_seconds", "steps_done"))
+    check_params(data, PROGRESS_FIELDS)
+    report = _progress(data)
+    after = sessions_service.progress(web.engine, record.uuid, report, now=web.now())
+    return JSONResponse(after.to_dict())
+
+
+async def finish_session(request: Request) -> Response:
+    """Finish a session. `completed: true` says the player reached the end; the server
+    decides whether enough was played to count it as done."""
+    web = web_of(request)
+    record = _session_or_404(request)
+    data = await json_body(request)
+    check_params(data, ("completed", *PROGRESS_FIELDS))
     if "completed" not in data:
         raise AnkleSleepError("completed: got nothing; send true or false", field="completed")
-    completed = truthy("completed", data["completed"])
-    seconds, steps = _progress(data, record)
-    if record.ended_at is not None and record.completed:
-        return JSONResponse(record.to_dict())  # finishing twice changes nothing
-    sessions_store.finish(
+    reached_end = truthy("completed", data["completed"])
+    report = _progress(data)
+    after = sessions_service.finish(
         web.engine,
         record.uuid,
-        completed=completed,
-        ended_at=web.now(),
-        completed_seconds=seconds,
-        steps_done=steps,
+        report,
+        reached_end=reached_end,
+        now=web.now(),
+        cue_starts=_cue_starts(request, data),
     )
-    return JSONResponse(sessions_store.get_session(web.engine, record.uuid).to_dict())  # type: ignore[union-attr]
+    return JSONResponse(after.to_dict())
 
 
 # --- sleep diary and symptoms -----------------------------------------------------------------
