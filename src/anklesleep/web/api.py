@@ -149,6 +149,7 @@ async def get_track(request: Request) -> Response:
             "format": suffix,
             "audio_url": f"/tracks/{track_id}.{suffix}",
             "download_url": f"/tracks/{track_id}.{suffix}?download=1",
+            "chapters_url": f"/tracks/{track_id}.vtt",
             "timeline": timeline_json(rendered.timeline),
         }
     )
