@@ -49,6 +49,8 @@ class TodayView:
     night: SleepEntry | None
     night_metrics: NightMetrics | None
     nudge_diary: bool
+    #: the day's most recent session that has ended (finished or stopped), to acknowledge it
+    last_session: SessionRecord | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,4 +110,9 @@ def today_view(
         night=night,
         night_metrics=metrics(night) if night else None,
         nudge_diary=night is None and local_now.hour < NUDGE_UNTIL_HOUR,
+        last_session=max(
+            (r for r in records if r.local_date == day and r.ended_at is not None),
+            key=lambda r: r.ended_at or r.started_at,
+            default=None,
+        ),
     )

@@ -124,6 +124,7 @@ async function showPicture(step, foot) {
   }
   if (shownPicture !== key) return;
   ui.picture.replaceChildren(svg);
+  ui.picture.dataset.shown = key;
   mover = svg.querySelector(".as-turn, .as-rock");
   drawPicture();
 }
