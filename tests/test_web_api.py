@@ -527,3 +527,31 @@ def test_start_over_keeps_the_unfinished_session_as_partial(engine: Engine, tmp_
         f"/api/sessions/{new}/checkpoint", json={"played": [1, 2]}, headers=csrf(c)
     ).json()
     assert shape["field"] == "played"
+
+
+def test_tracks_are_prepared_at_start_and_after_an_option_changes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from anklesleep.web.app import create_app
+    from tests.web_helpers import BASE, Clock, FakeRenderer, prepare
+
+    renderer = FakeRenderer(tmp_path / "tracks")
+    prepare(engine, acknowledged=True)
+    app = create_app(engine, clock=Clock(), renderer=renderer, prepare_tracks=True)
+    with TestClient(app, base_url=BASE) as c:
+        app.state.preparer.pending.result(timeout=30)
+        assert sorted(call[0] for call in renderer.calls) == ["full", "quick"]
+        ready = set(app.state.web.tracks)
+        track = c.get("/api/track?routine=full").json()
+        assert track["id"] in ready  # the player's request finds the prepared track
+        changed = c.put(
+            "/api/settings",
+            json={"preferences": {"options": {"tempo": 0.75}}},
+            headers=csrf(c),
+        )
+        assert changed.status_code == 200
+        app.state.preparer.pending.result(timeout=30)
+        tempos = {call[1].tempo for call in renderer.calls if call[0] == "full"}
+        assert tempos == {1.0, 0.75}

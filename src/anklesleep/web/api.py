@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +35,7 @@ from anklesleep.web import openapi
 from anklesleep.web.cache import options_key
 from anklesleep.web.context import SAFETY_KEY, Web, web_of
 from anklesleep.web.packed import Packed
+from anklesleep.web.prepare import prepare_soon, render
 from anklesleep.web.requests import (
     OPTION_PARAMS,
     check_params,
@@ -49,8 +49,6 @@ from anklesleep.web.requests import (
 from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
 from anklesleep.web.routes_pages import load_today
 from anklesleep.web.today import TodayView
-
-_render_lock = threading.Lock()
 
 
 def chapters(timeline: Timeline) -> list[dict[str, Any]]:
@@ -133,13 +131,8 @@ async def get_track(request: Request) -> Response:
     routine, options = _routine_options(request)
     fmt = track_format(request.query_params.get("fmt"))
 
-    def work() -> Any:
-        with _render_lock:
-            return web.renderer(routine, options, fmt)
-
-    rendered = await run_in_threadpool(work)
+    rendered = await run_in_threadpool(render, web, routine, options, fmt)
     track_id = rendered.path.stem
-    web.tracks[track_id] = rendered
     suffix = rendered.path.suffix.lstrip(".")
     return JSONResponse(
         {
@@ -532,6 +525,8 @@ async def put_settings(request: Request) -> Response:
         prefs_store.save(conn, new_prefs, now)
         if acknowledge and settings_store.get(conn, SAFETY_KEY) is None:
             settings_store.put(conn, SAFETY_KEY, now.isoformat(), now)
+    if new_prefs != prefs:
+        prepare_soon(request.app.state)  # the tracks the player will ask for next
     return JSONResponse(_settings_json(request))
 
 

@@ -255,8 +255,8 @@ function playing(isPlaying) {
   ui.iconPlay.toggleAttribute("hidden", isPlaying);
   ui.iconPause.toggleAttribute("hidden", !isPlaying);
   ui.play.setAttribute("aria-label", isPlaying ? L.pause : L.play);
-  const paused = !isPlaying && session !== null && !finished;
-  ui.app.dataset.state = isPlaying ? "playing" : paused ? "paused" : "ready";
+  const paused = !isPlaying && session !== null && !finished && !audio.ended;
+  ui.app.dataset.state = isPlaying ? "playing" : paused ? "paused" : audio.ended ? "ended" : "ready";
   ui.pausedBadge.hidden = !paused;
   if ("mediaSession" in navigator) navigator.mediaSession.playbackState = isPlaying ? "playing" : "paused";
 }
