@@ -129,14 +129,22 @@ def document() -> dict[str, Any]:
     night_out = {"type": "object", "description": "A night as saved, with derived `metrics`."}
     progress = _obj(
         {
+            "played": {
+                "type": "array",
+                "description": "Stretches of the track played, [start, end] in seconds.",
+                "items": {"type": "array", "items": {"type": "number"}},
+            },
+            "position_seconds": {"type": "number", "minimum": 0},
             "completed_seconds": {"type": "number", "minimum": 0},
             "steps_done": {"type": "array", "items": {"type": "string"}},
+            "planned_seconds": {"type": "number", "minimum": 1},
+            "extra_circles": {"type": "string"},
+            "track": {"type": "string"},
         },
-        required=("completed_seconds",),
     )
     finish = _obj(
         {**progress["properties"], "completed": {"type": "boolean"}},
-        required=("completed", "completed_seconds"),
+        required=("completed",),
     )
     uuid = _path("uuid", "The session's id.")
     night = _path("night", "The date of the morning after the night (YYYY-MM-DD).", "date")
@@ -193,6 +201,10 @@ def document() -> dict[str, Any]:
                         "options": options_schema,
                         "planned_seconds": {"type": "number", "minimum": 1},
                         "slot": {"enum": ["morning", "home", "bedtime"]},
+                        "replaces": {
+                            "type": "string",
+                            "description": "An unfinished session to keep as partial.",
+                        },
                     },
                     required=("routine", "planned_seconds"),
                 ),
