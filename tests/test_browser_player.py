@@ -132,7 +132,8 @@ def _check_every_step_fits(browser: Any, live: Live, routine: str) -> None:
     for width, height in SIZES:
         page = _open(browser, live, routine, {"width": width, "height": height})
         timeline = _timeline(page, routine)
-        longest = max(timeline["chapters"], key=lambda c: len(c["title"]))
+        cues = timeline["cues"]
+        longest = max(timeline["chapters"], key=lambda c: len(cues[c["first_cue"]]["text"]))
         for chapter in timeline["chapters"]:
             _seek(page, chapter["start"] + min(0.4, (chapter["end"] - chapter["start"]) / 2))
             outside = [s for s in TRANSPORT if not _in_view(page, s)]

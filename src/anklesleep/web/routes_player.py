@@ -97,9 +97,6 @@ async def player(request: Request) -> Response:
             ),
             "end_partial": t("You reached the end"),
             "streak": t("Days in a row with a finished session: %(streak)d."),
-            "preparing_first": t(
-                "Preparing the audio for the first time: about %(seconds)d seconds, only once."
-            ),
         },
     }
     return render(
