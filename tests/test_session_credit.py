@@ -153,3 +153,33 @@ def test_the_service_stores_each_step_of_the_lifecycle(tmp_path: Path) -> None:
     assert service.resumable(engine, routine="quick", now=LATER) is None
     with pytest.raises(AnkleSleepError):
         service.load(engine, "nope")
+
+
+def test_the_credit_migration_keeps_older_sessions_and_goes_back(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from anklesleep.store import database
+
+    engine = create(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    config = database._alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        conn.execute(
+            text(
+                "INSERT INTO sessions (uuid, routine, slot, started_at, utc_offset_minutes, "
+                "local_date, planned_seconds, completed_seconds, completed, steps_done, options, "
+                "source) VALUES ('old', 'quick', 'bedtime', '2026-03-14 21:00:00', 60, "
+                "'2026-03-14', 75.5, 30.0, 0, '[]', '{}', 'terminal')"
+            )
+        )
+    migrate(engine)
+    old = service.load(engine, "old")
+    assert old.played == () and old.position_seconds is None
+    assert old.percent_played == 39
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
+    assert "played" not in columns and "position_seconds" not in columns
