@@ -5,8 +5,9 @@ two months of sessions and nights), and a minimal ASGI hello-world served the sa
 drives each with 32 concurrent keep-alive clients written on raw asyncio streams (so the
 client costs as little as possible). Prints p50/p99 latency and requests per second next to
 the hello-world's, the bytes each page transfers (HTML, CSS, scripts, pictures, API JSON;
-not the audio track; compressed as a browser receives them), and the server's resident
-memory after the load.
+not the audio track; compressed as a browser receives them), the server's resident
+memory after the load, and the time until the player can play a cold and a warm track
+(`python benchmarks/web.py playable` measures only that).
 
 Goals: p99 under 25 ms for both, at least a third of the hello-world throughput, every page
 under 150 KB, resident memory under 150 MB.
@@ -281,5 +282,52 @@ def main() -> None:
                 proc.wait(timeout=10)
 
 
+def _playable(base: str, routine: str) -> float:
+    """Seconds from asking for a routine's track to holding its first audio bytes: what the
+    player waits for before Play works (the page and scripts themselves load in milliseconds)."""
+    import json
+
+    began = time.perf_counter()
+    with urllib.request.urlopen(f"{base}/api/track?routine={routine}", timeout=600) as answer:
+        track = json.loads(answer.read())
+    ask = urllib.request.Request(base + track["audio_url"], headers={"Range": "bytes=0-65535"})
+    with urllib.request.urlopen(ask, timeout=60) as audio:
+        audio.read()
+    return time.perf_counter() - began
+
+
+def time_to_playable() -> None:
+    """Time until the player can play, for a cold track cache (the first render) and a warm
+    one (the same track again), each routine, on a server of its own with an empty cache."""
+    print("\ntime to playable (track answer + first 64 KB of audio), seconds")
+    print(f"{'routine':<10}{'cold':>9}{'warm':>9}{'warm/cold':>11}")
+    for routine in ("quick", "full"):
+        with tempfile.TemporaryDirectory() as home:
+            env = {**os.environ, "ANKLESLEEP_HOME": home}
+            db = Path(home) / "bench.sqlite3"
+            saved = os.environ.get("ANKLESLEEP_HOME")
+            os.environ["ANKLESLEEP_HOME"] = home
+            try:
+                seed(db)
+            finally:
+                if saved is None:
+                    del os.environ["ANKLESLEEP_HOME"]
+                else:
+                    os.environ["ANKLESLEEP_HOME"] = saved
+            proc, port = start(SERVER, db, env)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                cold = _playable(base, routine)
+                warm = min(_playable(base, routine) for _ in range(3))
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+        print(f"{routine:<10}{cold:>9.2f}{warm:>9.3f}{warm / cold:>11.4f}")
+    print("goal: warm < 1 s; the server renders both tracks in the background when it starts")
+    print("and when the options change (`anklesleep serve`), so a person rarely waits for cold")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["playable"]:
+        main()
+    time_to_playable()

@@ -480,3 +480,111 @@ def test_deeply_nested_json_answers_400_naming_the_body(
     response = c.put(path, content=body, headers={**csrf(c), "content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["field"] == "body"
+
+
+def test_the_chapters_of_a_track_are_served_as_webvtt(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    data = c.get("/api/track?routine=quick").json()
+    assert data["chapters_url"] == f"/tracks/{data['id']}.vtt"
+    vtt = c.get(data["chapters_url"])
+    assert vtt.status_code == 200
+    assert vtt.headers["content-type"].startswith("text/vtt")
+    assert vtt.text.startswith("WEBVTT")
+    cues = [line for line in vtt.text.splitlines() if "-->" in line]
+    assert len(cues) == len(data["timeline"]["chapters"])
+    assert cues[0].startswith("00:00:00.000 --> ")
+    assert c.get(f"/tracks/{'b' * 40}.vtt").status_code == 404
+
+
+def test_seeking_to_the_end_earns_no_completion(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    track = c.get("/api/track?routine=quick").json()
+    total = track["timeline"]["total_seconds"]
+    uuid = _start(c, planned_seconds=total)["uuid"]
+    body = {"played": [[0, 8]], "position_seconds": 8, "steps_done": ["A0"]}
+    c.post(f"/api/sessions/{uuid}/checkpoint", json=body, headers=csrf(c))
+    done = c.post(
+        f"/api/sessions/{uuid}/finish",
+        json={"completed": True, "played": [[total - 2, total]], "track": track["id"]},
+        headers=csrf(c),
+    ).json()
+    assert done["completed"] is False
+    assert done["completed_seconds"] == pytest.approx(10)
+    assert 0 < done["percent_played"] < 20
+    assert c.get("/api/today").json()["streak"] == 0
+
+
+def test_a_session_played_through_is_completed_once(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    track = c.get("/api/track?routine=quick").json()
+    total = track["timeline"]["total_seconds"]
+    uuid = _start(c, planned_seconds=total)["uuid"]
+    for a, b, step in [(0, 20, "A0"), (20, 40, "A1"), (15, 30, "A1")]:
+        c.post(
+            f"/api/sessions/{uuid}/checkpoint",
+            json={"played": [[a, b]], "steps_done": [step], "position_seconds": b},
+            headers=csrf(c),
+        )
+    done = c.post(
+        f"/api/sessions/{uuid}/finish",
+        json={"completed": True, "played": [[40, total]], "track": track["id"]},
+        headers=csrf(c),
+    ).json()
+    assert done["completed"] is True
+    assert done["steps_done"] == ["A0", "A1"]
+    assert done["completed_seconds"] == pytest.approx(total)
+    again = c.post(
+        f"/api/sessions/{uuid}/finish", json={"completed": False}, headers=csrf(c)
+    ).json()
+    assert again == done
+
+
+def test_start_over_keeps_the_unfinished_session_as_partial(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    old = _start(c)["uuid"]
+    c.post(
+        f"/api/sessions/{old}/checkpoint",
+        json={"played": [[0, 42.4]], "position_seconds": 42.4},
+        headers=csrf(c),
+    )
+    new = _start(c, replaces=old)["uuid"]
+    stored = sessions_store.get_session(engine, old)
+    assert stored is not None and stored.ended_at is not None and not stored.completed
+    assert stored.completed_seconds == pytest.approx(42.4)
+    assert new != old
+    bad = c.post(
+        f"/api/sessions/{new}/checkpoint", json={"played": [[3, 1]]}, headers=csrf(c)
+    ).json()
+    assert bad["field"] == "played"
+    shape = c.post(
+        f"/api/sessions/{new}/checkpoint", json={"played": [1, 2]}, headers=csrf(c)
+    ).json()
+    assert shape["field"] == "played"
+
+
+def test_tracks_are_prepared_at_start_and_after_an_option_changes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from anklesleep.web.app import create_app
+    from tests.web_helpers import BASE, Clock, FakeRenderer, prepare
+
+    renderer = FakeRenderer(tmp_path / "tracks")
+    prepare(engine, acknowledged=True)
+    app = create_app(engine, clock=Clock(), renderer=renderer, prepare_tracks=True)
+    with TestClient(app, base_url=BASE) as c:
+        app.state.preparer.pending.result(timeout=30)
+        assert sorted(call[0] for call in renderer.calls) == ["full", "quick"]
+        ready = set(app.state.web.tracks)
+        track = c.get("/api/track?routine=full").json()
+        assert track["id"] in ready  # the player's request finds the prepared track
+        changed = c.put(
+            "/api/settings",
+            json={"preferences": {"options": {"tempo": 0.75}}},
+            headers=csrf(c),
+        )
+        assert changed.status_code == 200
+        app.state.preparer.pending.result(timeout=30)
+        tempos = {call[1].tempo for call in renderer.calls if call[0] == "full"}
+        assert tempos == {1.0, 0.75}

@@ -88,7 +88,7 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
                 field="port",
             ) from None
         port = sock.getsockname()[1]
-        app = create_app(engine, token=token)
+        app = create_app(engine, token=token, prepare_tracks=True)
         local = url_for("127.0.0.1" if token else host, port, token)
         click.echo(_("anklesleep is running at {url}").format(url=local))
         if token:

@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
+from anklesleep.practice import credit
+from anklesleep.practice.credit import Interval
 from anklesleep.schedule.slots import SLOTS, SlotName, SlotSettings, infer_slot, session_day
 
 Source = Literal["terminal", "web", "import"]
@@ -37,6 +39,8 @@ class SessionRecord:
     steps_done: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     source: Source = "terminal"
+    played: tuple[Interval, ...] = ()  # the stretches of the track played (see `credit`)
+    position_seconds: float | None = None  # where the player was at the last report
 
     def __post_init__(self) -> None:
         if self.started_at.tzinfo is None:
@@ -59,6 +63,19 @@ class SessionRecord:
     def status(self) -> SlotStatus:
         return "done" if self.completed else "partial"
 
+    @property
+    def closed(self) -> bool:
+        """A completed session is closed; a stopped one may still carry on."""
+        return self.completed
+
+    @property
+    def percent_played(self) -> int:
+        """The share of the planned time played, in whole percent (never 100 short of it)."""
+        if self.planned_seconds <= 0:
+            return 0
+        share = min(1.0, self.completed_seconds / self.planned_seconds)
+        return 100 if self.completed else min(99, int(share * 100))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "uuid": self.uuid,
@@ -75,6 +92,11 @@ class SessionRecord:
             "steps_done": list(self.steps_done),
             "options": dict(self.options),
             "source": self.source,
+            "played": [[round(a, 3), round(b, 3)] for a, b in self.played],
+            "position_seconds": (
+                round(self.position_seconds, 3) if self.position_seconds is not None else None
+            ),
+            "percent_played": self.percent_played,
         }
 
 
@@ -134,6 +156,120 @@ def finished(
         completed_seconds=completed_seconds,
         steps_done=tuple(steps_done),
     )
+
+
+#: The longest session a record may describe (the planned time, extra circles included).
+MAX_SESSION_SECONDS = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a player reports: the stretches played since the start (or since the last report:
+    they are merged), where it is now, the steps it went through, and the track's current
+    length (which grows when circles are added)."""
+
+    played: tuple[Interval, ...] = ()
+    position_seconds: float | None = None
+    steps_done: tuple[str, ...] = ()
+    planned_seconds: float | None = None
+    options: Mapping[str, Any] | None = None
+
+
+def _check_number(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:  # also refuses NaN
+        raise AnkleSleepError(
+            f"{name}: got {value!r}; use a number from {low:g} to {high:g}", field=name
+        )
+
+
+def progressed(record: SessionRecord, progress: Progress, *, now: dt.datetime) -> SessionRecord:
+    """`record` after a progress report.
+
+    A completed session is closed (an error naming the uuid). Played stretches are merged with
+    those already credited, so replaying a stretch counts once and skipping earns nothing;
+    steps are kept in order without duplicates; the planned time only grows (extra circles),
+    never shrinks; a stopped session that carries on moves its end to now.
+    """
+    if record.closed:
+        raise AnkleSleepError(
+            f"uuid: session {record.uuid!r} is already finished; start a new one", field="uuid"
+        )
+    planned = record.planned_seconds
+    if progress.planned_seconds is not None:
+        _check_number("planned_seconds", progress.planned_seconds, 1, MAX_SESSION_SECONDS)
+        planned = max(planned, progress.planned_seconds)
+    if len(progress.played) > credit.MAX_INTERVALS:
+        raise AnkleSleepError(
+            f"played: got {len(progress.played)} stretches; send at most {credit.MAX_INTERVALS}",
+            field="played",
+        )
+    for start, end in progress.played:
+        _check_number("played", start, 0, planned)
+        _check_number("played", end, start, planned)
+    position = record.position_seconds
+    if progress.position_seconds is not None:
+        _check_number("position_seconds", progress.position_seconds, 0, planned)
+        position = progress.position_seconds
+    played = credit.clip((*record.played, *progress.played), planned)
+    steps = tuple(dict.fromkeys((*record.steps_done, *progress.steps_done)))
+    options = dict(record.options)
+    if progress.options:
+        options.update(progress.options)
+    return replace(
+        record,
+        planned_seconds=planned,
+        played=played,
+        completed_seconds=credit.seconds_played(played),
+        position_seconds=position,
+        steps_done=steps,
+        options=options,
+        ended_at=now if record.ended_at is not None else None,
+    )
+
+
+def closed(
+    record: SessionRecord,
+    progress: Progress,
+    *,
+    reached_end: bool,
+    now: dt.datetime,
+    cue_starts: tuple[float, ...] | None = None,
+) -> SessionRecord:
+    """`record` finished at `now`: completed if it reached the end with enough of it played
+    (see `credit.earns_completion`), partial otherwise. Finishing twice changes nothing."""
+    if record.closed:
+        return record
+    after = progressed(record, progress, now=now)
+    done = credit.earns_completion(
+        reached_end=reached_end,
+        intervals=after.played,
+        total=after.planned_seconds,
+        cue_starts=cue_starts,
+    )
+    return replace(after, completed=done, ended_at=now)
+
+
+def resumable(
+    records: Iterable[SessionRecord],
+    *,
+    routine: str,
+    now: dt.datetime,
+    within: dt.timedelta = dt.timedelta(days=1),
+) -> SessionRecord | None:
+    """The newest session of `routine` left unfinished (never stopped or finished: a closed
+    tab) in the last day, with somewhere to carry on from, or None."""
+    found = None
+    for record in records:
+        if record.routine != routine or record.ended_at is not None or record.completed:
+            continue
+        if not now - within <= record.started_at <= now:
+            continue
+        position = record.position_seconds or 0.0
+        if position <= 0 or position >= record.planned_seconds - 1:
+            continue
+        if found is None or record.started_at > found.started_at:
+            found = record
+    return found
 
 
 def day_status(records: Iterable[SessionRecord], day: dt.date) -> dict[SlotName, SlotStatus]:

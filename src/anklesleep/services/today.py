@@ -81,6 +81,12 @@ class TodayView:
     experiment: TodayInstruction | None = None
     reminders: tuple[Reminder, ...] = ()
 
+    @property
+    def last_session(self) -> SessionRecord | None:
+        """The day's most recent session that has ended (finished or stopped), to acknowledge."""
+        ended = [r for r in self.sessions if r.ended_at is not None]
+        return max(ended, key=lambda r: r.ended_at or r.started_at, default=None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),

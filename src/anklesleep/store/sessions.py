@@ -56,6 +56,8 @@ def _values(record: SessionRecord) -> dict[str, Any]:
         "steps_done": list(record.steps_done),
         "options": dict(record.options),
         "source": record.source,
+        "played": [[a, b] for a, b in record.played],
+        "position_seconds": record.position_seconds,
     }
 
 
@@ -75,6 +77,10 @@ def _record(row: Row[Any]) -> SessionRecord:
         steps_done=tuple(m["steps_done"] or ()),
         options=dict(m["options"] or {}),
         source=cast(Source, m["source"]),
+        played=tuple((float(a), float(b)) for a, b in (m["played"] or ())),
+        position_seconds=(
+            float(m["position_seconds"]) if m["position_seconds"] is not None else None
+        ),
     )
 
 
@@ -94,6 +100,13 @@ def _update(bind: Bind, uuid: str, values: dict[str, Any]) -> None:
                 ),
                 field="uuid",
             )
+
+
+def save(bind: Bind, record: SessionRecord) -> None:
+    """Write every field of an existing session (a progress report or its end)."""
+    values = _values(record)
+    del values["uuid"]
+    _update(bind, record.uuid, values)
 
 
 def checkpoint(bind: Bind, uuid: str, steps_done: Iterable[str], completed_seconds: float) -> None:

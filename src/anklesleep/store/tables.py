@@ -47,6 +47,8 @@ sessions = Table(
     Column("steps_done", JSON, nullable=False),
     Column("options", JSON, nullable=False),
     Column("source", String(10), nullable=False),
+    Column("played", JSON, nullable=True),  # [[start, end], ...] seconds of the track played
+    Column("position_seconds", Float, nullable=True),  # where the player was last
 )
 
 #: One night of the Consensus Sleep Diary, keyed by the date of the morning after.

@@ -7,7 +7,6 @@ the store, and answer JSON. Writes happen in one transaction after every check h
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from functools import cache
 from typing import Any
 
@@ -22,9 +21,10 @@ from anklesleep.diary import entries as diary
 from anklesleep.practice import records as sessionlog
 from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.descriptions import clock
-from anklesleep.routine.options import FEET, RANGES
+from anklesleep.routine.options import FEET, RANGES, parse_extra_circles
 from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
+from anklesleep.services import sessions as sessions_service
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
@@ -35,6 +35,7 @@ from anklesleep.web import openapi
 from anklesleep.web.context import SAFETY_KEY, web_of
 from anklesleep.web.memo import Packed, remembered
 from anklesleep.web.openapi import Answer, Operation, Param
+from anklesleep.web.prepare import prepare_soon, render
 from anklesleep.web.requests import (
     FORMATS,
     OPTION_PARAMS,
@@ -48,9 +49,6 @@ from anklesleep.web.requests import (
 )
 from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
 from anklesleep.web.today import get_today
-
-_render_lock = threading.Lock()
-MAX_SESSION_SECONDS = 6 * 3600.0
 
 
 def chapters(timeline: Timeline) -> list[dict[str, Any]]:
@@ -127,13 +125,8 @@ def get_track(request: Request) -> Response:
     routine, options = _routine_options(request)
     fmt = track_format(request.query_params.get("fmt"))
 
-    def work() -> Any:
-        with _render_lock:
-            return web.renderer(routine, options, fmt)
-
-    rendered = work()
+    rendered = render(web, routine, options, fmt)
     track_id = rendered.path.stem
-    web.remember_track(track_id, rendered)
     suffix = rendered.path.suffix.lstrip(".")
     return JSONResponse(
         {
@@ -143,6 +136,7 @@ def get_track(request: Request) -> Response:
             "format": suffix,
             "audio_url": f"/tracks/{track_id}.{suffix}",
             "download_url": f"/tracks/{track_id}.{suffix}?download=1",
+            "chapters_url": f"/tracks/{track_id}.vtt",
             "timeline": timeline_json(rendered.timeline),
         }
     )
@@ -170,7 +164,7 @@ def list_sessions(request: Request) -> Response:
 
 def create_session(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
-    allowed = ("routine", "options", "planned_seconds", "slot")
+    allowed = ("routine", "options", "planned_seconds", "slot", "replaces")
     check_params(data, allowed)
     routine = web.routines.get(str(data.get("routine") or ""))
     raw_options = data.get("options", {})
@@ -178,10 +172,19 @@ def create_session(request: Request, data: dict[str, Any]) -> Response:
         raise AnkleSleepError(f"options: got {raw_options!r}; expected an object", field="options")
     check_params(raw_options, (*OPTION_PARAMS, "language"))
     options = options_from(raw_options, web.preferences().options)
-    planned = number(data, "planned_seconds", 1, MAX_SESSION_SECONDS)
+    planned = number(data, "planned_seconds", 1, sessionlog.MAX_SESSION_SECONDS)
     slot = check_slot_name(str(data["slot"])) if data.get("slot") else None
+    replaces = data.get("replaces")
+    if replaces is not None and not isinstance(replaces, str):
+        raise AnkleSleepError(
+            f"replaces: got {replaces!r}; send the id of the session to set aside",
+            field="replaces",
+        )
+    if replaces:  # "Start over": the unfinished one is kept as a partial session
+        sessions_service.set_aside(web.engine, replaces, now=web.now())
     slots = web.slots()
-    record = sessionlog.new_record(
+    record = sessions_service.start(
+        web.engine,
         routine=routine.id,
         local_start=web.local_now(slots),
         planned_seconds=planned,
@@ -190,7 +193,6 @@ def create_session(request: Request, data: dict[str, Any]) -> Response:
         options=options.to_dict(),
         source="web",
     )
-    sessions_store.start_session(web.engine, record)
     return JSONResponse(record.to_dict(), status_code=201)
 
 
@@ -198,42 +200,101 @@ def get_session(request: Request) -> Response:
     return JSONResponse(_session_or_404(request).to_dict())
 
 
-def _progress(data: dict[str, Any], record: sessionlog.SessionRecord) -> tuple[float, list[str]]:
-    limit = max(record.planned_seconds * 3, record.planned_seconds + 600)
-    return number(data, "completed_seconds", 0, limit), string_list(data, "steps_done")
+PROGRESS_FIELDS = (
+    "played",
+    "position_seconds",
+    "completed_seconds",
+    "steps_done",
+    "planned_seconds",
+    "extra_circles",
+    "track",
+)
+
+
+def _intervals(data: dict[str, Any]) -> tuple[tuple[float, float], ...]:
+    raw = data.get("played", [])
+    ok = isinstance(raw, list) and all(
+        isinstance(pair, list)
+        and len(pair) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pair)
+        for pair in raw
+    )
+    if not ok:
+        raise AnkleSleepError(
+            f"played: got {str(raw)[:60]!r}; send a list of [start, end] pairs in seconds",
+            field="played",
+        )
+    return tuple((float(a), float(b)) for a, b in raw)
+
+
+def _progress(data: dict[str, Any]) -> sessionlog.Progress:
+    limit = sessionlog.MAX_SESSION_SECONDS
+    played = _intervals(data)
+    if "completed_seconds" in data:
+        # a player that counts time from the start instead of reporting stretches
+        seconds = number(data, "completed_seconds", 0, limit)
+        played = (*played, (0.0, seconds)) if seconds > 0 else played
+    options = None
+    if "extra_circles" in data:
+        extra = data["extra_circles"]
+        if not isinstance(extra, str | dict):
+            raise AnkleSleepError(
+                f"extra_circles: got {extra!r}; use left=inward,right=none and the like",
+                field="extra_circles",
+            )
+        options = {"extra_circles": dict(parse_extra_circles(extra))}
+    return sessionlog.Progress(
+        played=played,
+        position_seconds=(
+            number(data, "position_seconds", 0, limit) if "position_seconds" in data else None
+        ),
+        steps_done=tuple(string_list(data, "steps_done")),
+        planned_seconds=(
+            number(data, "planned_seconds", 1, limit) if "planned_seconds" in data else None
+        ),
+        options=options,
+    )
+
+
+def _cue_starts(request: Request, data: dict[str, Any]) -> tuple[float, ...] | None:
+    """The cue times of the track the player plays, when this server rendered it."""
+    track_id = data.get("track")
+    if track_id is None:
+        return None
+    if not isinstance(track_id, str):
+        raise AnkleSleepError(f"track: got {track_id!r}; send the track's id", field="track")
+    rendered = web_of(request).tracks.get(track_id)
+    return tuple(c.start for c in rendered.timeline) if rendered is not None else None
 
 
 def checkpoint_session(request: Request, data: dict[str, Any]) -> Response:
+    web = web_of(request)
     record = _session_or_404(request)
-    check_params(data, ("completed_seconds", "steps_done"))
-    if record.completed:  # a stopped session may carry on; a finished one is closed
-        raise AnkleSleepError(
-            f"uuid: session {record.uuid!r} is already finished; start a new one", field="uuid"
-        )
-    seconds, steps = _progress(data, record)
-    sessions_store.checkpoint(web_of(request).engine, record.uuid, steps, seconds)
-    return JSONResponse(sessions_store.get_session(web_of(request).engine, record.uuid).to_dict())  # type: ignore[union-attr]
+    check_params(data, PROGRESS_FIELDS)
+    report = _progress(data)
+    after = sessions_service.progress(web.engine, record.uuid, report, now=web.now())
+    return JSONResponse(after.to_dict())
 
 
 def finish_session(request: Request, data: dict[str, Any]) -> Response:
+    """Finish a session. `completed: true` says the player reached the end; the server
+    decides whether enough was played to count it as done."""
     web = web_of(request)
     record = _session_or_404(request)
-    check_params(data, ("completed", "completed_seconds", "steps_done"))
+    check_params(data, ("completed", *PROGRESS_FIELDS))
     if "completed" not in data:
         raise AnkleSleepError("completed: got nothing; send true or false", field="completed")
-    completed = truthy("completed", data["completed"])
-    seconds, steps = _progress(data, record)
-    if record.ended_at is not None and record.completed:
-        return JSONResponse(record.to_dict())  # finishing twice changes nothing
-    sessions_store.finish(
+    reached_end = truthy("completed", data["completed"])
+    report = _progress(data)
+    after = sessions_service.finish(
         web.engine,
         record.uuid,
-        completed=completed,
-        ended_at=web.now(),
-        completed_seconds=seconds,
-        steps_done=steps,
+        report,
+        reached_end=reached_end,
+        now=web.now(),
+        cue_starts=_cue_starts(request, data),
     )
-    return JSONResponse(sessions_store.get_session(web.engine, record.uuid).to_dict())  # type: ignore[union-attr]
+    return JSONResponse(after.to_dict())
 
 
 # --- sleep diary and symptoms -----------------------------------------------------------------
@@ -409,6 +470,8 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
         prefs_store.save(conn, new_prefs, now)
         if acknowledge and settings_store.get(conn, SAFETY_KEY) is None:
             settings_store.put(conn, SAFETY_KEY, now.isoformat(), now)
+    if new_prefs != prefs:
+        prepare_soon(request.app.state)  # the tracks the player will ask for next
     return JSONResponse(_settings_json(request))
 
 

@@ -7,6 +7,8 @@ JavaScript modules; everything, including CSS and pictures, is served from this 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,15 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=exc.status_code, message=exc.detail)
 
 
+@contextlib.asynccontextmanager
+async def _preparing(app: Starlette) -> AsyncIterator[None]:
+    """Prepare the tracks in the background while the server runs."""
+    preparer = app.state.preparer
+    preparer.soon()
+    yield
+    preparer.close()
+
+
 def create_app(
     engine: Engine,
     *,
@@ -97,11 +108,13 @@ def create_app(
     clock: Now = utc_now,
     renderer: TrackRenderer | None = None,
     allowed_hosts: tuple[str, ...] | None = None,
+    prepare_tracks: bool = False,
 ) -> Starlette:
     """The whole web app over `engine` (already migrated).
 
     `clock` gives "now" (aware UTC); `renderer` renders audio tracks (the real audio engine by
-    default); `token`, when given, is required on every request (serving on a network).
+    default); `token`, when given, is required on every request (serving on a network);
+    `prepare_tracks` renders the tracks in the background at start and after option changes.
     """
     routes = [
         *today.routes,
@@ -121,6 +134,7 @@ def create_app(
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
         ],
         exception_handlers={AnkleSleepError: _user_error, HTTPException: _http_error},
+        lifespan=_preparing if prepare_tracks else None,
     )
     app.state.web = Web(
         engine=engine,
@@ -129,4 +143,8 @@ def create_app(
         templates=_templates(),
         token=token,
     )
+    if prepare_tracks:
+        from anklesleep.web.prepare import Preparer
+
+        app.state.preparer = Preparer(app.state.web)
     return app

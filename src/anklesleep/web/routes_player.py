@@ -13,6 +13,8 @@ from starlette.routing import Route
 from anklesleep.basics import paths
 from anklesleep.basics.i18n import translator
 from anklesleep.printouts.illustrations import FEET, STEPS
+from anklesleep.routine.descriptions import clock
+from anklesleep.services import sessions as sessions_service
 from anklesleep.web import pictures
 from anklesleep.web.context import render, web_of
 from anklesleep.web.requests import OPTION_PARAMS, check_params, options_from
@@ -36,11 +38,30 @@ def player(request: Request) -> Response:
         return redirect
     t = translator()
     query = {k: v for k, v in params.items() if k in OPTION_PARAMS}
+    resume = None
+    left = sessions_service.resumable(web.engine, routine=routine.id, now=web.now())
+    if left is not None and left.position_seconds is not None:
+        extra = left.options.get("extra_circles") or {}
+        if extra:
+            query["extra_circles"] = ",".join(f"{foot}={extra.get(foot, 'none')}" for foot in FEET)
+        resume = {
+            "uuid": left.uuid,
+            "position": left.position_seconds,
+            "played": [list(pair) for pair in left.played],
+            "label": t("Resume at %(at)s") % {"at": clock(left.position_seconds)},
+            "text": t("You stopped at %(at)s of %(total)s, %(percent)d %% played.")
+            % {
+                "at": clock(left.position_seconds),
+                "total": clock(left.planned_seconds),
+                "percent": left.percent_played,
+            },
+        }
     config = {
         "routine": routine.id,
         "name": t(routine.name),
         "query": query,
         "options": options.to_dict(),
+        "resume": resume,
         "labels": {
             "left": t("Left foot"),
             "right": t("Right foot"),
@@ -61,6 +82,21 @@ def player(request: Request) -> Response:
             "failed": t("Could not prepare the audio"),
             "play": t("Play"),
             "pause": t("Pause"),
+            "paused": t("Paused"),
+            "more": t("more"),
+            "less": t("less"),
+            "position": t("%(at)s of %(total)s"),
+            "nothing": t("Nothing was recorded: the session had not started."),
+            "stopped": t(
+                "Stopped at %(at)s. %(played)s played (%(percent)d %%), saved as a partial session."
+            ),
+            "done": t("%(steps)d steps done, %(played)s played."),
+            "short": t(
+                "You reached the end, with %(percent)d %% of it played: saved as a partial "
+                "session. A session counts as done when at least 90 %% of its cues were played."
+            ),
+            "end_partial": t("You reached the end"),
+            "streak": t("Days in a row with a finished session: %(streak)d."),
         },
     }
     return render(
@@ -71,10 +107,30 @@ def player(request: Request) -> Response:
     )
 
 
+def chapters_file(request: Request, track_id: str) -> Response:
+    """The track's chapters as WebVTT: made from the exact timeline when this server rendered
+    it, else the file kept next to the cached track."""
+    from anklesleep.audio.chapters import webvtt
+
+    rendered = web_of(request).tracks.get(track_id) if _TRACK_ID.match(track_id) else None
+    headers = {"cache-control": "private, max-age=86400"}
+    if rendered is not None:
+        text = webvtt(rendered.timeline, translator())
+        return Response(text, media_type="text/vtt; charset=utf-8", headers=headers)
+    cached = paths.cache_dir() / "tracks" / f"{track_id}.vtt"
+    if _TRACK_ID.match(track_id) and cached.is_file():
+        return FileResponse(cached, media_type="text/vtt; charset=utf-8", headers=headers)
+    raise HTTPException(
+        404, f"track: {track_id!r} is not ready; open the player again to prepare it"
+    )
+
+
 def track_file(request: Request) -> Response:
     web = web_of(request)
     track_id = request.path_params["track"]
     ext = request.path_params["ext"]
+    if ext == "vtt":
+        return chapters_file(request, track_id)
     valid = bool(_TRACK_ID.match(track_id)) and ext in MEDIA_TYPES
     rendered = web.tracks.get(track_id) if valid else None
     path, name = None, f"anklesleep.{ext}"

@@ -20,6 +20,7 @@ from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web.context import render, web_of
 from anklesleep.web.forms import preferences_from_form, slots_from_form
+from anklesleep.web.prepare import prepare_soon
 from anklesleep.web.requests import with_form
 
 
@@ -95,6 +96,7 @@ def settings_save(request: Request, form: FormData) -> Response:
     with web.engine.begin() as conn:
         slots_store.save(conn, slots, now)
         prefs_store.save(conn, prefs, now)
+    prepare_soon(request.app.state)  # the tracks the player will ask for next
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 

@@ -1,6 +1,7 @@
 // The audio-first player. Everything on screen is derived from audio.currentTime and the
 // timeline the track was mixed from: no counting timers, no speech synthesis. The audio file
-// is the clock, so the screen can be locked and the lock-screen controls still work.
+// is the clock, so the screen can be locked and the lock-screen controls still work; the
+// picture moves once per cue, in phase with the tones, and stands still while paused.
 import { api, clock } from "./api.js";
 
 const cfg = JSON.parse(document.getElementById("player-config").textContent);
@@ -8,13 +9,16 @@ const L = cfg.labels;
 const $ = (id) => document.getElementById(id);
 const audio = $("audio");
 const ui = {
-  status: $("status"), total: $("total"), where: $("where"), instruction: $("instruction"),
-  picture: $("picture"), count: $("count"), countLabel: $("count-label"), bar: $("bar"),
-  progress: $("progress"), elapsed: $("elapsed"), remaining: $("remaining"), next: $("next"),
-  prev: $("prev"), play: $("play"), nextStep: $("next-step"), stop: $("stop"),
-  download: $("download"), more: $("more"), done: $("done"), stopped: $("stopped"),
-  iconPlay: $("icon-play"), iconPause: $("icon-pause"), stage: $("stage"),
+  app: $("player-app"), status: $("status"), total: $("total"), where: $("where"),
+  instruction: $("instruction"), instructionMore: $("instruction-more"), picture: $("picture"),
+  ring: $("ring"), ringFill: $("ring-fill"), pausedBadge: $("paused-badge"), count: $("count"),
+  countLabel: $("count-label"), bar: $("bar"), thumb: $("thumb"), progress: $("progress"),
+  elapsed: $("elapsed"), remaining: $("remaining"), next: $("next"), prev: $("prev"),
+  play: $("play"), nextStep: $("next-step"), stop: $("stop"), download: $("download"),
+  more: $("more"), done: $("done"), stopped: $("stopped"), resumeCard: $("resume-card"),
+  iconPlay: $("icon-play"), iconPause: $("icon-pause"), stage: $("stage"), chapters: $("chapters"),
 };
+const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
 let track = null;        // the /api/track answer: timeline (cues, chapters) and audio URL
 let starts = [];         // cue start times, for binary search
@@ -22,13 +26,52 @@ let query = { ...cfg.query };
 let extra = { ...(cfg.options.extra_circles || {}) };
 let session = null;      // the session's uuid once playback has started
 let creating = null;     // the pending POST that creates it
+let replaces = null;     // an unfinished session set aside by "Start over"
 const visited = new Set();
 let shownChapter = -1;
 let shownCue = -1;
-let finished = false;
+let finished = false;    // the end was reached and reported
 let wakeLock = null;
 let frame = 0;
 let swapping = false;
+let lastReport = 0;
+
+// --- what was really played: stretches of the track, split by every seek --------------------
+
+const played = { done: [], from: null, to: null };
+
+function observe() {
+  if (played.from === null || audio.seeking) return;
+  const t = audio.currentTime;
+  if (t >= played.to) played.to = t;
+}
+
+function openStretch() {
+  played.from = played.to = audio.currentTime;
+}
+
+function closeStretch() {
+  observe();
+  if (played.from !== null && played.to > played.from) played.done.push([played.from, played.to]);
+  played.from = played.to = null;
+}
+
+// The stretches not yet reported; the open one is reported up to now and carries on from there.
+function takeStretches() {
+  observe();
+  const out = played.done.splice(0);
+  if (played.from !== null && played.to > played.from) {
+    out.push([played.from, played.to]);
+    played.from = played.to;
+  }
+  return out.map(([a, b]) => [round3(a), round3(b)]);
+}
+
+function giveBack(stretches) {
+  played.done.unshift(...stretches);
+}
+
+const round3 = (x) => Math.round(x * 1000) / 1000;
 
 // --- the timeline ------------------------------------------------------------------------
 
@@ -39,6 +82,10 @@ function cueAt(t) {
     if (starts[mid] <= t) lo = mid; else hi = mid - 1;
   }
   return lo;
+}
+
+function fmt(text, values) {
+  return text.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key])).replace(/%%/g, "%");
 }
 
 function chapterTitle(ch) {
@@ -55,15 +102,17 @@ function whereText(cue) {
   return parts.join(" · ");
 }
 
-// --- drawing ---------------------------------------------------------------------------------
+// --- the picture: one movement per cue, from the audio's own time ---------------------------
 
 const pictures = new Map();
 let shownPicture = "";
+let mover = null;        // the element that turns or rocks in the shown picture
 
 async function showPicture(step, foot) {
   const key = step && foot ? `${step}/${foot}` : "";
   if (key === shownPicture) return;
   shownPicture = key;
+  mover = null;
   if (!key) { ui.picture.replaceChildren(); return; }
   let svg = pictures.get(key);
   if (!svg) {
@@ -73,11 +122,74 @@ async function showPicture(step, foot) {
     svg = document.importNode(doc.documentElement, true);
     pictures.set(key, svg);
   }
-  if (shownPicture === key) ui.picture.replaceChildren(svg);
+  if (shownPicture !== key) return;
+  ui.picture.replaceChildren(svg);
+  ui.picture.dataset.shown = key;
+  mover = svg.querySelector(".as-turn, .as-rock");
+  drawPicture();
 }
+
+const ease = (x) => 0.5 - 0.5 * Math.cos(Math.PI * x);
+
+// The phase (0..1) of the movement under way at `t`, or null outside circles and tilts.
+function movement(cue, t) {
+  if (cue.kind !== "circle" && cue.kind !== "tilt") return null;
+  return Math.min(1, Math.max(0, (t - cue.start) / cue.duration));
+}
+
+function drawPicture() {
+  if (!track) return;
+  const t = audio.currentTime || 0;
+  const cue = track.timeline.cues[cueAt(t)];
+  const phase = movement(cue, t);
+  ui.picture.dataset.phase = phase === null ? "" : phase.toFixed(3);
+  if (mover) {
+    let angle = 0;
+    if (phase !== null && !reducedMotion.matches) {
+      if (mover.classList.contains("as-rock")) {
+        // one tilt per cue, out on odd counts and back on even ones
+        const from = cue.rep % 2 ? -7 : 7;
+        angle = from - 2 * from * ease(phase);
+      } else {
+        angle = (mover.classList.contains("as-turn-in") ? -360 : 360) * phase;
+      }
+    } else if (phase !== null && mover.classList.contains("as-rock")) {
+      angle = cue.rep % 2 ? 7 : -7;  // a still picture: where this tilt ends
+    }
+    mover.style.transform = `rotate(${angle.toFixed(2)}deg)`;
+    ui.picture.dataset.angle = angle.toFixed(2);
+  }
+  // holds and rests: a ring that fills while the hold lasts and empties during the rest
+  const timed = cue.kind === "hold" || cue.kind === "release";
+  ui.ring.toggleAttribute("hidden", !timed);
+  if (timed) {
+    const share = Math.min(1, Math.max(0, (t - cue.start) / cue.duration));
+    const fill = cue.kind === "hold" ? share : 1 - share;
+    ui.ringFill.style.strokeDashoffset = String(100 - 100 * fill);
+    ui.ring.dataset.kind = cue.kind;
+    ui.ring.dataset.fill = fill.toFixed(3);
+  }
+}
+
+// --- drawing ---------------------------------------------------------------------------------
+
+function setInstruction(text) {
+  ui.instruction.textContent = text;
+  ui.instruction.classList.remove("open");
+  ui.instructionMore.setAttribute("aria-expanded", "false");
+  ui.instructionMore.textContent = L.more;
+  requestAnimationFrame(() => {
+    const clipped = ui.instruction.scrollHeight > ui.instruction.clientHeight + 1;
+    ui.instructionMore.hidden = !clipped;
+  });
+}
+
+// Whole seconds left, never 0 while the cue or step still runs.
+const secondsLeft = (left) => Math.max(1, Math.ceil(left - 0.001));
 
 function draw() {
   if (!track) return;
+  observe();
   const cues = track.timeline.cues;
   const total = track.timeline.total_seconds;
   const t = Math.min(audio.currentTime || 0, total);
@@ -89,29 +201,32 @@ function draw() {
   if (i !== shownCue) {
     shownCue = i;
     ui.where.textContent = whereText(cue);
-    ui.instruction.textContent = cue.text;
+    if (ui.instruction.textContent !== cue.text) setInstruction(cue.text);
     showPicture(cue.step, cue.foot);
   }
   let count = "", label = "";
-  const left = Math.max(0, cue.start + cue.duration - t);
+  const ended = audio.ended || t >= total;
   if (cue.kind === "hold" || cue.kind === "release") {
-    count = String(Math.ceil(left - 0.05) || 0);
+    count = String(secondsLeft(cue.start + cue.duration - t));
     label = `${L[cue.kind]} · ${cue.rep} / ${cue.reps}`;
   } else if (cue.kind === "circle" || cue.kind === "tilt") {
     count = `${cue.rep}`;
     label = `${L[cue.kind]} ${cue.rep} / ${cue.reps}`;
-  } else if (cue.kind !== "done") {
-    count = String(Math.ceil(chapter.end - t - 0.05) || 0);
+  } else if (cue.kind !== "done" && !ended) {
+    count = String(secondsLeft(chapter.end - t));
     label = L.seconds_left;
   }
   if (ui.count.textContent !== (count || "\u00a0")) ui.count.textContent = count || "\u00a0";
   if (ui.countLabel.textContent !== label) ui.countLabel.textContent = label;
+  drawPicture();
 
   const share = total > 0 ? t / total : 0;
   ui.bar.style.width = `${(share * 100).toFixed(2)}%`;
-  ui.progress.setAttribute("aria-valuenow", String(Math.round(share * 100)));
+  ui.thumb.style.left = `${(share * 100).toFixed(2)}%`;
+  ui.progress.setAttribute("aria-valuenow", String(Math.round(t)));
+  ui.progress.setAttribute("aria-valuetext", fmt(L.position, { at: clock(t), total: clock(total) }));
   ui.elapsed.textContent = clock(t);
-  ui.remaining.textContent = `−${clock(total - t)}`;
+  ui.remaining.textContent = ended ? clock(total) : `−${clock(secondsLeft(total - t))}`;
 
   if (cue.chapter !== shownChapter) {
     const before = shownChapter;
@@ -123,6 +238,7 @@ function draw() {
     updateMediaSession(cue, chapter);
     if (before >= 0 && !audio.paused) checkpoint();
   }
+  if (!audio.paused && performance.now() - lastReport > 15000) checkpoint();
   const canAdd = cue.section === "ankle" && (cue.step === "A1" || cue.step === "A2")
     && !extra[cue.foot] && !finished && !swapping;
   ui.more.hidden = !canAdd;
@@ -139,6 +255,9 @@ function playing(isPlaying) {
   ui.iconPlay.toggleAttribute("hidden", isPlaying);
   ui.iconPause.toggleAttribute("hidden", !isPlaying);
   ui.play.setAttribute("aria-label", isPlaying ? L.pause : L.play);
+  const paused = !isPlaying && session !== null && !finished && !audio.ended;
+  ui.app.dataset.state = isPlaying ? "playing" : paused ? "paused" : audio.ended ? "ended" : "ready";
+  ui.pausedBadge.hidden = !paused;
   if ("mediaSession" in navigator) navigator.mediaSession.playbackState = isPlaying ? "playing" : "paused";
 }
 
@@ -152,35 +271,49 @@ function stepsDone(includeCurrent) {
     .map((c) => chapters[c].title);
 }
 
+function extraSpec() {
+  return ["left", "right"].map((f) => `${f}=${extra[f] || "none"}`).join(",");
+}
+
 async function ensureSession() {
   if (session || creating) return creating;
   creating = api("POST", "/api/sessions", {
     routine: cfg.routine,
     options: track.timeline.options,
     planned_seconds: track.timeline.total_seconds,
-  }).then((record) => { session = record.uuid; return session; })
+    ...(replaces ? { replaces } : {}),
+  }).then((record) => { session = record.uuid; replaces = null; return session; })
     .catch((error) => { creating = null; ui.status.textContent = error.message; });
   return creating;
 }
 
-function progress() {
-  return { completed_seconds: Math.min(audio.currentTime, track.timeline.total_seconds), steps_done: stepsDone(false) };
+function report(includeCurrent) {
+  return {
+    played: takeStretches(),
+    position_seconds: round3(Math.min(audio.currentTime, track.timeline.total_seconds)),
+    steps_done: stepsDone(includeCurrent),
+    planned_seconds: track.timeline.total_seconds,
+    extra_circles: extraSpec(),
+    track: track.id,
+  };
 }
 
 function checkpoint(keepalive = false) {
   if (!session || finished) return;
-  api("POST", `/api/sessions/${session}/checkpoint`, progress(), keepalive).catch(() => {});
+  lastReport = performance.now();
+  const body = report(false);
+  api("POST", `/api/sessions/${session}/checkpoint`, body, keepalive)
+    .catch(() => giveBack(body.played));
 }
 
-async function finish(completed) {
-  if (finished) return;
+async function finish(reachedEnd) {
   await creating;
-  if (!session) return;
-  finished = completed;
-  const body = completed
-    ? { completed: true, completed_seconds: track.timeline.total_seconds, steps_done: stepsDone(true) }
-    : { completed: false, ...progress() };
-  await api("POST", `/api/sessions/${session}/finish`, body);
+  if (!session || finished) return null;
+  closeStretch();
+  const body = { completed: reachedEnd, ...report(reachedEnd) };
+  const record = await api("POST", `/api/sessions/${session}/finish`, body);
+  finished = reachedEnd;
+  return record;
 }
 
 // --- wake lock and lock-screen controls --------------------------------------------------------
@@ -206,6 +339,18 @@ function updateMediaSession(cue, chapter) {
     album: `anklesleep · ${cfg.name}`,
     artwork: [{ src: "/static/icon.svg", sizes: "any", type: "image/svg+xml" }],
   });
+  updatePosition();
+}
+
+function updatePosition() {
+  if (!("mediaSession" in navigator) || !navigator.mediaSession.setPositionState || !track) return;
+  try {
+    navigator.mediaSession.setPositionState({
+      duration: track.timeline.total_seconds,
+      playbackRate: audio.playbackRate || 1,
+      position: Math.min(audio.currentTime, track.timeline.total_seconds),
+    });
+  } catch { /* an old browser */ }
 }
 
 function setupMediaSession() {
@@ -213,6 +358,9 @@ function setupMediaSession() {
   const handlers = {
     play: () => start(), pause: () => audio.pause(),
     previoustrack: () => previous(), nexttrack: () => next(), stop: () => stop(),
+    seekto: (details) => seek(details.seekTime),
+    seekbackward: (details) => seek(audio.currentTime - (details.seekOffset || 10)),
+    seekforward: (details) => seek(audio.currentTime + (details.seekOffset || 10)),
   };
   for (const [action, handler] of Object.entries(handlers)) {
     try { navigator.mediaSession.setActionHandler(action, handler); } catch { /* unsupported */ }
@@ -221,9 +369,15 @@ function setupMediaSession() {
 
 // --- controls ---------------------------------------------------------------------------------
 
+function hideCards() {
+  for (const card of [ui.stopped, ui.done, ui.resumeCard]) card.hidden = true;
+}
+
 async function start() {
-  if (!track) return;
-  ui.stopped.hidden = true;
+  if (!track || swapping) return;
+  if (finished) return;
+  if (cfg.resume && !session && !replaces && !ui.resumeCard.hidden) session = cfg.resume.uuid;
+  hideCards();
   try {
     await audio.play();
   } catch (error) {
@@ -232,8 +386,12 @@ async function start() {
 }
 
 function seek(seconds) {
-  audio.currentTime = Math.max(0, Math.min(seconds, track.timeline.total_seconds));
+  if (!track || !Number.isFinite(seconds)) return;
+  const end = track.timeline.total_seconds;
+  // a seek to the very end would end the session at once: stop just short of it
+  audio.currentTime = Math.max(0, Math.min(seconds, end - 0.05));
   draw();
+  updatePosition();
 }
 
 function previous() {
@@ -252,12 +410,68 @@ function next() {
   if (chapters[current + 1]) seek(chapters[current + 1].start);
 }
 
+function togglePlay() {
+  if (audio.paused) start(); else audio.pause();
+}
+
 async function stop() {
-  if (!track) return;
+  if (!track || finished) return;
   audio.pause();
-  await finish(false).catch((error) => { ui.status.textContent = error.message; });
+  hideCards();
+  await creating;
+  if (!session) {
+    ui.status.textContent = L.nothing;
+    return;
+  }
+  try {
+    const record = await finish(false);
+    if (record) {
+      ui.stopped.querySelector("#stopped-text").textContent = fmt(L.stopped, {
+        at: clock(audio.currentTime),
+        played: clock(record.completed_seconds),
+        percent: record.percent_played,
+      });
+    }
+  } catch (error) {
+    ui.status.textContent = error.message;
+    return;
+  }
   ui.stopped.hidden = false;
   ui.stopped.focus();
+}
+
+async function ended() {
+  playing(false);
+  holdScreen(false);
+  draw();
+  try {
+    const record = await finish(true);
+    if (!record) return;
+    await showDone(record);
+  } catch (error) {
+    ui.status.textContent = error.message;
+  }
+}
+
+async function showDone(record) {
+  hideCards();
+  ui.stop.disabled = true;
+  const heading = ui.done.querySelector("#done-h");
+  const what = ui.done.querySelector("#done-what");
+  if (record.completed) {
+    what.textContent = fmt(L.done, {
+      steps: record.steps_done.length, played: clock(record.completed_seconds),
+    });
+  } else {
+    heading.textContent = L.end_partial;
+    what.textContent = fmt(L.short, { percent: record.percent_played });
+  }
+  try {
+    const today = await api("GET", "/api/today");
+    ui.done.querySelector("#done-streak").textContent = fmt(L.streak, { streak: today.streak });
+  } catch { /* the card still says what was done */ }
+  ui.done.hidden = false;
+  ui.done.focus();
 }
 
 async function addCircles(direction) {
@@ -272,12 +486,14 @@ async function addCircles(direction) {
     const fresh = await fetchTrack({ ...query, extra_circles: spec });
     // Everything before the new circles is unchanged, so the same moment plays on.
     const wasPlaying = !audio.paused;
+    closeStretch();
     const at = audio.currentTime;
     extra = wanted;
     query = { ...query, extra_circles: spec };
     await useTrack(fresh, at);
     if (wasPlaying) await audio.play();
     ui.status.textContent = L.added;
+    checkpoint();
   } catch (error) {
     ui.status.textContent = `${L.failed}: ${error.message}`;
   } finally {
@@ -285,6 +501,50 @@ async function addCircles(direction) {
     draw();
   }
 }
+
+// --- seeking on the progress bar: pointer, touch and keyboard ----------------------------------
+
+function seekToPointer(event) {
+  const box = ui.progress.getBoundingClientRect();
+  const share = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+  seek(share * track.timeline.total_seconds);
+}
+
+ui.progress.addEventListener("pointerdown", (event) => {
+  if (!track) return;
+  ui.progress.setPointerCapture(event.pointerId);
+  seekToPointer(event);
+});
+ui.progress.addEventListener("pointermove", (event) => {
+  if (track && ui.progress.hasPointerCapture(event.pointerId)) seekToPointer(event);
+});
+
+function sliderKey(event) {
+  const step = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageDown: -30, PageUp: 30 };
+  if (event.key in step) seek(audio.currentTime + step[event.key]);
+  else if (event.key === "Home") seek(0);
+  else if (event.key === "End") seek(track.timeline.chapters.at(-1).start);
+  else return false;
+  return true;
+}
+
+// Space and the arrows work whatever has focus inside the player; fields elsewhere keep them.
+function playerKey(event) {
+  if (!track || event.altKey || event.ctrlKey || event.metaKey) return;
+  const target = event.target instanceof Element ? event.target : document.body;
+  if (target.closest("input, select, textarea, [contenteditable]")) return;
+  if (target.closest(".end-card") && (event.key === " " || event.key === "Enter")) return;
+  if (target === ui.progress && sliderKey(event)) { event.preventDefault(); return; }
+  if (event.key === " ") { event.preventDefault(); togglePlay(); }
+  else if (event.key === "ArrowRight") { event.preventDefault(); next(); }
+  else if (event.key === "ArrowLeft") { event.preventDefault(); previous(); }
+}
+document.addEventListener("keydown", playerKey);
+// A focused button would also click itself on the Space key's release: Space is play/pause.
+document.addEventListener("keyup", (event) => {
+  if (event.key === " " && event.target instanceof Element
+      && event.target.closest("#player-app button")) event.preventDefault();
+});
 
 // --- loading ------------------------------------------------------------------------------------
 
@@ -298,9 +558,13 @@ function useTrack(fresh, at = 0) {
   starts = track.timeline.cues.map((c) => c.start);
   shownCue = -1;
   shownChapter = -1;
-  ui.total.textContent = clock(track.timeline.total_seconds);
+  const total = track.timeline.total_seconds;
+  ui.total.textContent = clock(total);
   ui.download.href = track.download_url;
   ui.download.removeAttribute("aria-disabled");
+  ui.progress.setAttribute("aria-valuemax", String(Math.round(total)));
+  ui.progress.removeAttribute("aria-disabled");
+  if (track.chapters_url) ui.chapters.src = track.chapters_url;
   return new Promise((resolve) => {
     const ready = () => {
       if (at > 0) audio.currentTime = at;
@@ -314,17 +578,40 @@ function useTrack(fresh, at = 0) {
 }
 
 async function load() {
+  const slow = setTimeout(() => { ui.status.textContent = L.preparing; ui.app.dataset.state = "preparing"; }, 400);
   try {
     await useTrack(await fetchTrack(query));
   } catch (error) {
     ui.status.textContent = `${L.failed}: ${error.message}`;
     return;
+  } finally {
+    clearTimeout(slow);
   }
   ui.status.textContent = L.ready;
   ui.play.disabled = false;
   ui.stop.disabled = false;
+  ui.app.dataset.state = "ready";
   setupMediaSession();
-  if (new URLSearchParams(location.search).get("autoplay") === "1") start();
+  if (cfg.resume) offerResume(cfg.resume);
+  else if (new URLSearchParams(location.search).get("autoplay") === "1") start();
+}
+
+function offerResume(left) {
+  ui.resumeCard.querySelector("#resume-text").textContent = left.text;
+  ui.resumeCard.querySelector("#resume-at").textContent = left.label;
+  seek(left.position);
+  ui.resumeCard.hidden = false;
+  ui.resumeCard.focus();
+  $("resume-at").addEventListener("click", () => {
+    session = left.uuid;
+    seek(left.position);
+    start();
+  }, { once: true });
+  $("start-over").addEventListener("click", () => {
+    replaces = left.uuid;
+    seek(0);
+    start();
+  }, { once: true });
 }
 
 audio.addEventListener("play", () => {
@@ -334,43 +621,46 @@ audio.addEventListener("play", () => {
   ui.status.textContent = "";
   if (!frame) frame = requestAnimationFrame(loop);
 });
+audio.addEventListener("playing", () => { if (played.from === null) openStretch(); updatePosition(); });
 audio.addEventListener("pause", () => {
+  closeStretch();
   playing(false);
   if (!swapping && !audio.ended) { holdScreen(false); checkpoint(); }
   draw();
 });
-audio.addEventListener("timeupdate", draw);
-audio.addEventListener("seeked", draw);
-audio.addEventListener("ended", async () => {
-  playing(false);
-  holdScreen(false);
+audio.addEventListener("seeking", () => {
+  // the stretch played before the jump ends where it was last seen
+  if (played.from !== null && played.to > played.from) played.done.push([played.from, played.to]);
+  played.from = played.to = null;
+});
+audio.addEventListener("seeked", () => {
+  if (!audio.paused) openStretch();
   draw();
-  try {
-    await finish(true);
-    ui.done.hidden = false;
-    ui.done.focus();
-  } catch (error) {
-    ui.status.textContent = error.message;
-  }
+});
+audio.addEventListener("timeupdate", draw);
+audio.addEventListener("ratechange", updatePosition);
+audio.addEventListener("ended", () => {
+  played.to = track ? track.timeline.total_seconds : played.to;
+  ended();
 });
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && !audio.paused) holdScreen(true);
 });
 window.addEventListener("pagehide", () => checkpoint(true));
+reducedMotion.addEventListener("change", drawPicture);
 
-ui.play.addEventListener("click", () => (audio.paused ? start() : audio.pause()));
+ui.play.addEventListener("click", togglePlay);
 ui.prev.addEventListener("click", previous);
 ui.nextStep.addEventListener("click", next);
 ui.stop.addEventListener("click", stop);
-$("resume").addEventListener("click", () => { finished = false; start(); });
+ui.instructionMore.addEventListener("click", () => {
+  const open = ui.instruction.classList.toggle("open");
+  ui.instructionMore.setAttribute("aria-expanded", String(open));
+  ui.instructionMore.textContent = open ? L.less : L.more;
+});
+$("resume").addEventListener("click", () => { hideCards(); start(); });
 for (const button of ui.more.querySelectorAll("button[data-direction]")) {
   button.addEventListener("click", () => addCircles(button.dataset.direction));
 }
-document.addEventListener("keydown", (event) => {
-  if (event.target.closest("button, a, input, select, textarea")) return;
-  if (event.key === " ") { event.preventDefault(); ui.play.click(); }
-  else if (event.key === "ArrowRight") next();
-  else if (event.key === "ArrowLeft") previous();
-});
 
 load();
