@@ -10,7 +10,7 @@ they accept and answer matches these models.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -28,6 +28,10 @@ FootOrder = Literal["by-section", "by-foot"]
 SlotStatus = Literal["done", "partial", "not yet"]
 TIME_PATTERN = r"^[0-9]{1,2}:[0-9]{2}$"
 QUALITY_LOW, QUALITY_HIGH = min(QUALITY_LABELS), max(QUALITY_LABELS)
+
+
+#: one stretch of the track played: [start, end] in seconds
+Stretch = Annotated[list[float], Field(min_length=2, max_length=2)]
 
 
 class Model(BaseModel):
@@ -129,6 +133,7 @@ class Track(Model):
     format: str
     audio_url: str
     download_url: str
+    chapters_url: str = Field(description="The track's chapters as WebVTT.")
     timeline: Timeline
 
 
@@ -149,6 +154,11 @@ class Session(Model):
     steps_done: list[str]
     options: dict[str, Any]
     source: str
+    played: list[Stretch] = Field(
+        description="Stretches of the track played, [start, end] in seconds."
+    )
+    position_seconds: float | None
+    percent_played: float = Field(ge=0, le=100)
 
 
 class Sessions(Model):
@@ -160,11 +170,23 @@ class SessionStart(Model):
     options: OptionsIn | None = None  # type: ignore[valid-type]
     planned_seconds: float = Field(ge=1)
     slot: SlotName | None = None
+    replaces: str | None = Field(
+        default=None, description="An unfinished session to keep as partial (Start over)."
+    )
 
 
 class SessionProgress(Model):
-    completed_seconds: float = Field(ge=0)
+    played: list[Stretch] = Field(
+        default=[], description="Stretches of the track played, [start, end] in seconds."
+    )
+    position_seconds: float | None = Field(default=None, ge=0)
+    completed_seconds: float | None = Field(
+        default=None, ge=0, description="Seconds played from the start (older players)."
+    )
     steps_done: list[str] = []
+    planned_seconds: float | None = Field(default=None, ge=1)
+    extra_circles: str | None = Field(default=None, examples=["left=inward,right=none"])
+    track: str | None = Field(default=None, description="The id of the track being played.")
 
 
 class SessionFinish(SessionProgress):
