@@ -269,7 +269,7 @@ def test_a_bad_row_imports_nothing_and_names_every_problem(engine: Engine) -> No
         load(engine, transfer.incoming_from_tables(data))
     message = info.value.message
     assert message.startswith("import: 3 bad rows, nothing imported")
-    assert "sleep_entries row 2: quality: got 9" in message
+    assert "sleep_entries row 2: Sleep quality: got 9" in message
     assert (
         "sleep_entries row 4: extra: unknown column; sol_minutes: 'ten' is not a whole number"
         in message
