@@ -134,8 +134,8 @@ def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
     """The diary's own rules for a night or a score (the same as when typed in)."""
     if table == "sleep_entries":
         # Nights already kept once: an unusual one was confirmed when it was typed in.
-        entry = SleepEntry(**{n: row[n] for n in NIGHT_FIELDS})
-        validate_entry(entry, today, confirmed=True)
+        night = SleepEntry(**{n: row[n] for n in NIGHT_FIELDS})
+        validate_entry(night, today, confirmed=True)
     elif table == "symptom_entries":
         entry = SymptomEntry(row["day"], row["symptom"], row["score"], row["note"])
         validate_symptom(entry, today)
