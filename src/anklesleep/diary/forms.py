@@ -33,14 +33,14 @@ class FormProblems(AnkleSleepError):
         self.problems = problems
 
 
-def text_of(value: object, field: str) -> str:
-    """The text of a form value or a JSON value (a string or a whole number); anything else
-    (a list, an object, true/false, a fraction) is refused naming the field."""
+def text_of(value: object, field: str, *, numbers: bool = True) -> str:
+    """The text of a form value or a JSON value (a string, or a whole number when `numbers`);
+    anything else (a list, an object, true/false, a fraction) is refused naming the field."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     raise AnkleSleepError(
         _("{field}: got {value!r}; give a whole number or a clock time as text").format(
@@ -62,9 +62,9 @@ class _Reader:
         self.form = form
         self.problems: dict[str, str] = {}
 
-    def read(self, name: str, parse: Callable[[str], T]) -> T | None:
+    def read(self, name: str, parse: Callable[[str], T], *, numbers: bool = True) -> T | None:
         try:
-            return parse(text_of(self.form.get(name), name))
+            return parse(text_of(self.form.get(name), name, numbers=numbers))
         except AnkleSleepError as exc:
             self.problems.setdefault(exc.field or name, exc.message)
             return None
@@ -105,9 +105,9 @@ def night_from_form(
     final = r.read("final_awakening", lambda v: diary.parse_clock(v, "final_awakening"))
     out = r.read("out_of_bed", lambda v: diary.parse_clock(v, "out_of_bed"))
     quality = r.read("quality", diary.parse_quality)
-    note = r.read("note", lambda v: diary.check_note(v.strip()))
+    note = r.read("note", lambda v: diary.check_note(v.strip()), numbers=False)
     fold = r.read("fold", _fold)
-    zone_name = r.read("zone", lambda v: v.strip() or zone)
+    zone_name = r.read("zone", lambda v: v.strip() or zone, numbers=False)
     confirmed = is_checked(form.get("confirm"))
     if r.problems:
         raise FormProblems(r.problems)
@@ -164,7 +164,7 @@ def symptoms_from_form(
         score = r.read(key, partial(_score, field=key))
         note_field = f"{key}_note"
         if note_field in form:
-            note = r.read(note_field, partial(_note, field=note_field))
+            note = r.read(note_field, partial(_note, field=note_field), numbers=False)
         else:
             note = (notes_before or {}).get(key, "")
         if score is not None and note is not None:
