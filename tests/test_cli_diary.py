@@ -161,7 +161,7 @@ def test_a_wrong_answer_is_asked_again(
     )
     result = sleep(capsys, db)
     assert result.code == 0, result.out + result.err
-    assert "Into bed: got '11pm'; give a clock time like 23:15" in result.out + result.err
+    assert "Got into bed: got '11pm'; give a clock time like 23:15" in result.out + result.err
     assert "Minutes to fall asleep: got 'ten'" in result.out + result.err
     assert "quality: got 'great'" in result.out + result.err
 
@@ -189,7 +189,7 @@ def test_an_impossible_night_can_be_corrected(
         (["--quality", "7"], "Sleep quality: got '7'; choose 1 (very poor) to 5"),
         (["--sol", "300", "--waso", "200"], "more than the 440 minutes"),
         (["--tried", "23:00"], "make a night of a day or more"),
-        (["--into-bed", "7pm"], "Into bed: got '7pm'"),
+        (["--into-bed", "7pm"], "Got into bed: got '7pm'"),
         (["--night", "14/03/2026"], "Night: got '14/03/2026'; use a date like"),
     ],
 )
@@ -270,7 +270,7 @@ def test_symptom_questions_skip_on_enter(
     result = symptoms(capsys, db)
     assert result.code == 0, result.err
     assert "(last: 7 on 2026-03-13)" in result.out
-    assert "circulation: got '11'" in result.out
+    assert "Poor circulation (cold or heavy feet and legs): got '11'" in result.out
     data = json.loads(symptoms(capsys, db, "--show", "--json").out)["scores"]
     assert {k: v["score"] for k, v in data.items()} == {"knee": 2, "fatigue": 4, "circulation": 1}
     assert data["knee"]["note"] == "after the bath"
@@ -279,8 +279,11 @@ def test_symptom_questions_skip_on_enter(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--knee", "11"], "knee: got '11'; use a whole number from 0 (none) to 10"),
-        (["--shoulders", "-1"], "shoulders: got '-1'"),
+        (
+            ["--knee", "11"],
+            "Knee ache that keeps coming back: got '11'; use a whole number from 0 (none) to 10",
+        ),
+        (["--shoulders", "-1"], "Stiff shoulders: got '-1'"),
         (["--day", "2026-03-15", "--knee", "1"], "after today"),
     ],
 )

@@ -125,7 +125,7 @@ def test_notes_that_cannot_be_stored_are_refused(note: str, fragment: str) -> No
 
 def test_seconds_in_a_clock_time_are_refused() -> None:
     bad = replace(entry(), into_bed=dt.time(23, 10, 30))
-    with pytest.raises(AnkleSleepError, match="Into bed: got 23:10:30"):
+    with pytest.raises(AnkleSleepError, match="Got into bed: got 23:10:30"):
         diary.validate_entry(bad, TODAY)
 
 
@@ -239,7 +239,7 @@ def test_parse_clock_and_counts() -> None:
     assert diary.parse_clock("23:15", "into_bed") == dt.time(23, 15)
     assert diary.parse_clock("0630", "out") == dt.time(6, 30)
     assert diary.parse_clock("7.05", "out") == dt.time(7, 5)
-    with pytest.raises(AnkleSleepError, match="Into bed: got '25:00'"):
+    with pytest.raises(AnkleSleepError, match="Got into bed: got '25:00'"):
         diary.parse_clock("25:00", "into_bed")
     assert diary.parse_count("12", "sol_minutes") == 12
     for bad in ("-3", "ten", "1.5", "99999999999999999999", "1e3", "٣"):
@@ -269,16 +269,16 @@ def test_symptoms_are_the_seven_complaints() -> None:
 def test_symptom_validation() -> None:
     ok = SymptomEntry(TODAY, "knee", 10)
     assert diary.validate_symptom(ok, TODAY) == ok
-    with pytest.raises(AnkleSleepError, match="knee: got 11"):
+    with pytest.raises(AnkleSleepError, match="Knee ache that keeps coming back: got 11"):
         diary.validate_symptom(replace(ok, score=11), TODAY)
-    with pytest.raises(AnkleSleepError, match="knee: got -1"):
+    with pytest.raises(AnkleSleepError, match="Knee ache that keeps coming back: got -1"):
         diary.validate_symptom(replace(ok, score=-1), TODAY)
     with pytest.raises(AnkleSleepError, match="symptom: got 'elbow'"):
         diary.validate_symptom(replace(ok, symptom="elbow"), TODAY)
     with pytest.raises(AnkleSleepError, match="after today"):
         diary.validate_symptom(replace(ok, day=TODAY + dt.timedelta(days=1)), TODAY)
     assert diary.parse_score("7", "knee") == 7
-    with pytest.raises(AnkleSleepError, match=r"knee: got '7\.5'"):
+    with pytest.raises(AnkleSleepError, match=r"Knee ache that keeps coming back: got '7\.5'"):
         diary.parse_score("7.5", "knee")
 
 

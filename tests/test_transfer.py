@@ -447,7 +447,9 @@ def test_csv_rows_report_their_line_numbers(tmp_path: Path, engine: Engine) -> N
     )
     with pytest.raises(AnkleSleepError) as info:
         load(engine, exportfiles.read_import(path))
-    assert "symptom_entries.csv line 4: knee: got 12" in info.value.message
+    assert (
+        "symptom_entries.csv line 4: Knee ache that keeps coming back: got 12" in info.value.message
+    )
     assert (
         "symptom_entries.csv line 5: has 2 cells for 4 columns; score: missing"
         in info.value.message

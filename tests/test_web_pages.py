@@ -310,7 +310,7 @@ def test_earlier_nights_can_be_edited(engine: Engine, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("into_bed", "late", "Into bed: got 'late'"),
+        ("into_bed", "late", "Got into bed: got 'late'"),
         ("sol_minutes", "-5", "Minutes to fall asleep: got '-5'"),
         ("sol_minutes", "99999999999999999999", "give a whole number from 0 to 1440"),
         ("awakenings", "5000", "Times you woke up: got '5000'"),
@@ -383,7 +383,7 @@ def test_a_symptom_mistake_saves_nothing(engine: Engine, tmp_path: Path) -> None
         data={"csrf_token": form_csrf(c), "day": "2026-03-14", "knee": "3", "headache": "11"},
     )
     assert response.status_code == 400
-    assert "headache: got &#39;11&#39;" in response.text
+    assert "Headache: got &#39;11&#39;" in response.text
     with engine.connect() as conn:
         assert diary_store.list_symptoms(conn) == []
 
@@ -507,3 +507,26 @@ def test_no_experiment_no_card(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
     assert c.get("/api/today").json()["experiment"] is None
     assert 'data-testid="experiment"' not in c.get("/").text
+
+
+def test_symptoms_keep_the_day_after_a_mistake_and_never_erase_an_unshown_note(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    token = form_csrf(c)
+    saved = c.post(
+        "/symptoms",
+        data={"csrf_token": token, "day": "2026-03-10", "knee": "3", "knee_note": "stairs"},
+    )
+    assert saved.status_code == 200
+    wrong = c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-10", "knee": "12"})
+    assert wrong.status_code == 400
+    assert 'name="day" value="2026-03-10"' in wrong.text
+    assert 'id="knee-error"' in wrong.text
+    # A form (or an API body) without the note field keeps the note stored before.
+    c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-10", "knee": "4"})
+    with engine.connect() as conn:
+        knee = diary_store.get_symptoms(conn, dt.date(2026, 3, 10))["knee"]
+    assert (knee.score, knee.note) == (4, "stairs")
+    future = c.get("/symptoms?day=2099-01-01").text
+    assert 'data-testid="future"' in future and 'name="knee"' not in future

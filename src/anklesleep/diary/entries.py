@@ -276,7 +276,7 @@ def parse_score(value: str | int, field: str) -> int:
         return int(text)
     raise AnkleSleepError(
         _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
-            field=field, value=value if len(text) <= 20 else text[:20] + "…"
+            field=field_name(field), value=value if len(text) <= 20 else text[:20] + "…"
         ),
         field=field,
     )
@@ -293,14 +293,24 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def field_name(field: str) -> str:
+    """What to call `field` in a message: its form label, or a complaint's name (and note)."""
+    symptom = next((s for s in SYMPTOMS if s.key == field.removesuffix("_note")), None)
+    if symptom is None:
+        return label(field)
+    if field.endswith("_note"):
+        return _("{symptom}: note").format(symptom=_(symptom.label))
+    return _(symptom.label)
+
+
 def check_note(note: str, field: str = "note") -> str:
     problem = text_problem(note)
     if problem:
-        raise AnkleSleepError(f"{label(field)}: {problem}", field=field)
+        raise AnkleSleepError(f"{field_name(field)}: {problem}", field=field)
     if len(note) > NOTE_MAX:
         raise AnkleSleepError(
             _("{field}: {n} characters; keep it to {limit} or fewer").format(
-                field=label(field), n=len(note), limit=NOTE_MAX
+                field=field_name(field), n=len(note), limit=NOTE_MAX
             ),
             field=field,
         )
@@ -538,7 +548,7 @@ def validate_symptom(entry: SymptomEntry, today: dt.date) -> SymptomEntry:
     ):
         raise AnkleSleepError(
             _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
-                field=entry.symptom, value=entry.score
+                field=field_name(entry.symptom), value=entry.score
             ),
             field=entry.symptom,
         )
