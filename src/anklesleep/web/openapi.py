@@ -123,8 +123,12 @@ def document() -> dict[str, Any]:
             "out_of_bed": _TIME,
             "quality": {"type": "integer", "minimum": 1, "maximum": 5},
             "note": {"type": "string", "maxLength": 2000},
+            "zone": {"type": "string", "description": "IANA zone of the times (default: yours)"},
+            "fold": {"enum": ["earlier", "later"], "description": "Which repeated time was meant"},
+            "confirm": {"type": "boolean", "description": "Save an unusual night as it is"},
         },
-        required=NIGHT_FIELDS[1:-1],  # every item but the night (in the path) and the note
+        # every answer of the night (the night itself is in the path; note, zone, fold optional)
+        required=NIGHT_FIELDS[1 : NIGHT_FIELDS.index("note")],
     )
     night_out = {"type": "object", "description": "A night as saved, with derived `metrics`."}
     progress = _obj(
@@ -265,6 +269,7 @@ def document() -> dict[str, Any]:
                         k: {"type": ["integer", "null"], "minimum": 0, "maximum": 10}
                         for k in _SYMPTOM_KEYS
                     }
+                    | {f"{k}_note": {"type": "string", "maxLength": 2000} for k in _SYMPTOM_KEYS}
                 ),
                 errors=(400, 403),
             )
