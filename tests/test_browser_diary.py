@@ -10,8 +10,19 @@ from typing import Any
 
 import pytest
 
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import diary as diary_store
-from tests.browser_helpers import ARGS, ARTIFACTS, CHROMIUM, PHONE, Live, live_server, watch
+from anklesleep.store import slots as slots_store
+from tests.browser_helpers import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    EVENING,
+    PHONE,
+    Live,
+    live_server,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 800}
@@ -87,4 +98,27 @@ def test_future_pages_say_so_and_symptoms_keep_their_day(
     assert page.input_value('input[name="day"]') == "2026-03-10"
     assert page.is_visible("#knee_note-error")
     _shot(page, f"symptoms-errors-{size}")
+    assert page.errors == []
+
+
+def test_a_skipped_time_is_explained_in_the_inputs_time_format(browser: Any, live: Live) -> None:
+    with live.engine.begin() as conn:
+        slots_store.save(conn, SlotSettings(timezone="America/New_York"), EVENING)
+    page = browser.new_context(viewport=PHONE, locale="en-US").new_page()
+    watch(page, live)
+    page.goto(live.base + "/sleep?night=2026-03-08")
+    page.fill("#into_bed", "23:00")
+    page.fill("#tried_to_sleep", "02:30")  # New York's clocks skip 02:00-02:59 that night
+    page.fill("#sol_minutes", "10")
+    page.fill("#awakenings", "0")
+    page.fill("#waso_minutes", "0")
+    page.fill("#final_awakening", "06:30")
+    page.fill("#out_of_bed", "07:00")
+    page.check('input[name="quality"][value="3"]')
+    page.click("[data-testid=save-night]")
+    page.wait_for_selector("#tried_to_sleep-error")
+    message = page.text_content("#tried_to_sleep-error") or ""
+    assert "2:30 AM" in message and "02:30" not in message
+    assert "clocks went forward" in message
+    _shot(page, "diary-skipped-time-phone")
     assert page.errors == []

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from anklesleep.diary.entries import SleepEntry
 from anklesleep.practice.records import new_record
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences
 from anklesleep.store import sessions as sessions_store
@@ -530,3 +531,35 @@ def test_symptoms_keep_the_day_after_a_mistake_and_never_erase_an_unshown_note(
     assert (knee.score, knee.note) == (4, "stairs")
     future = c.get("/symptoms?day=2099-01-01").text
     assert 'data-testid="future"' in future and 'name="knee"' not in future
+
+
+def test_a_repeated_hour_is_asked_about_and_the_answer_counts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path, clock=Clock(dt.datetime(2026, 11, 1, 15, 0, tzinfo=dt.UTC)))
+    with engine.begin() as conn:
+        slots_store.save(conn, SlotSettings(timezone="America/New_York"), MORNING)
+    # New York, 1 Nov 2026: 01:00-01:59 happens twice.
+    night = _night_form(
+        form_csrf(c),
+        night="2026-11-01",
+        into_bed="00:30",
+        tried_to_sleep="01:30",
+        sol_minutes="10",
+        awakenings="0",
+        waso_minutes="0",
+        final_awakening="06:30",
+        out_of_bed="07:00",
+    )
+    asked = c.post("/sleep", data=night)
+    assert asked.status_code == 400
+    assert 'name="fold" value="earlier"' in asked.text and 'id="fold-error"' in asked.text
+    saved = c.post("/sleep", data={**night, "fold": "later"}, follow_redirects=False)
+    assert saved.status_code == 303
+    with engine.connect() as conn:
+        entry = diary_store.get_night(conn, dt.date(2026, 11, 1))
+    assert entry is not None and entry.fold == 1 and entry.zone == "America/New_York"
+    # Bed 00:30 EDT = 04:30 UTC, the later 01:30 = 06:30 UTC, final 06:30 EST = 11:30 UTC.
+    page = c.get("/sleep?night=2026-11-01").text
+    assert re.search(r'data-metric="tib">7 h 30<', page)
+    assert re.search(r'data-metric="tst">4 h 50<', page)
