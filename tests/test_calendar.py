@@ -140,20 +140,21 @@ def test_disabled_slots_produce_no_events() -> None:
     assert str(empty["VERSION"]) == "2.0"
 
 
-def test_uids_are_stable_across_runs_and_sequence_grows() -> None:
+def test_uids_are_stable_across_runs_and_sequence_is_the_given_revision() -> None:
     settings_ = make_settings("Europe/London")
     first = icalendar.Calendar.from_ical(calendar.build(settings_, PLANS, now=NOW))
     later_settings = settings_.with_slot(Slot("bedtime", dt.time(23, 0), True, "quick"))
+    revisions = {"morning": 1, "home": 1, "bedtime": 2}
     later = icalendar.Calendar.from_ical(
-        calendar.build(later_settings, PLANS, now=NOW + dt.timedelta(days=30))
+        calendar.build(later_settings, PLANS, now=NOW, sequences=revisions)  # type: ignore[arg-type]
     )
     uids_first = {str(e["SUMMARY"]): str(e["UID"]) for e in first.walk("VEVENT")}
     uids_later = {str(e["SUMMARY"]): str(e["UID"]) for e in later.walk("VEVENT")}
     assert uids_first == uids_later
     assert len(set(uids_first.values())) == 3
-    seq_first = {int(e["SEQUENCE"]) for e in first.walk("VEVENT")}
-    seq_later = {int(e["SEQUENCE"]) for e in later.walk("VEVENT")}
-    assert max(seq_first) < min(seq_later)
+    assert {int(e["SEQUENCE"]) for e in first.walk("VEVENT")} == {0}
+    assert sorted(int(e["SEQUENCE"]) for e in later.walk("VEVENT")) == [1, 1, 2]
+    assert "METHOD" not in first
     # The same inputs give the same bytes: nothing random goes in.
     assert calendar.build(settings_, PLANS, now=NOW) == calendar.build(settings_, PLANS, now=NOW)
 

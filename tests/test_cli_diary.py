@@ -135,6 +135,8 @@ def test_questions_in_diary_order_with_previous_night_as_defaults(
         "quality": 5,
         "quality_label": "very good",
         "note": "slept well",
+        "zone": "UTC",
+        "fold": None,
     }
     assert data["week"]["nights"] == 2
 
@@ -159,8 +161,8 @@ def test_a_wrong_answer_is_asked_again(
     )
     result = sleep(capsys, db)
     assert result.code == 0, result.out + result.err
-    assert "into_bed: got '11pm'; use a 24-hour clock time" in result.out + result.err
-    assert "sol: got 'ten'" in result.out + result.err
+    assert "Got into bed: got '11pm'; give a clock time like 23:15" in result.out + result.err
+    assert "Minutes to fall asleep: got 'ten'" in result.out + result.err
     assert "quality: got 'great'" in result.out + result.err
 
 
@@ -173,7 +175,7 @@ def test_an_impossible_night_can_be_corrected(
     typed(monkeypatch, *answers, "y", *fixed)
     result = sleep(capsys, db)
     assert result.code == 0, result.err
-    assert "longer than the 450 min" in result.err
+    assert "more than the 450 minutes" in result.err
     data = json.loads(sleep(capsys, db, "--show", "--json").out)
     assert data["night"]["waso_minutes"] == 50
 
@@ -181,14 +183,14 @@ def test_an_impossible_night_can_be_corrected(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--night", "2026-03-15"], "night: got 2026-03-15, which is after today (2026-03-14)"),
-        (["--sol", "-5"], "sol: got -5; give minutes of 0 or more"),
-        (["--awakenings", "-1"], "awakenings: got -1"),
-        (["--quality", "7"], "quality: got '7'; use 1-5 or very-poor"),
-        (["--sol", "300", "--waso", "200"], "longer than the 440 min"),
-        (["--tried", "23:00"], "24 h or more"),
-        (["--into-bed", "7pm"], "into_bed: got '7pm'"),
-        (["--night", "14/03/2026"], "night: got '14/03/2026'; use a date like"),
+        (["--night", "2026-03-15"], "Night: 2026-03-15 is after today (2026-03-14)"),
+        (["--sol", "-5"], "Minutes to fall asleep: got '-5'; give a whole number from 0 to 1440"),
+        (["--awakenings", "-1"], "Times you woke up: got '-1'"),
+        (["--quality", "7"], "Sleep quality: got '7'; choose 1 (very poor) to 5"),
+        (["--sol", "300", "--waso", "200"], "more than the 440 minutes"),
+        (["--tried", "23:00"], "make a night of a day or more"),
+        (["--into-bed", "7pm"], "Got into bed: got '7pm'"),
+        (["--night", "14/03/2026"], "Night: got '14/03/2026'; use a date like"),
     ],
 )
 def test_impossible_nights_are_refused_and_nothing_is_written(
@@ -268,7 +270,7 @@ def test_symptom_questions_skip_on_enter(
     result = symptoms(capsys, db)
     assert result.code == 0, result.err
     assert "(last: 7 on 2026-03-13)" in result.out
-    assert "circulation: got '11'" in result.out
+    assert "Poor circulation (cold or heavy feet and legs): got '11'" in result.out
     data = json.loads(symptoms(capsys, db, "--show", "--json").out)["scores"]
     assert {k: v["score"] for k, v in data.items()} == {"knee": 2, "fatigue": 4, "circulation": 1}
     assert data["knee"]["note"] == "after the bath"
@@ -277,8 +279,11 @@ def test_symptom_questions_skip_on_enter(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--knee", "11"], "knee: got '11'; use a whole number from 0 (none) to 10"),
-        (["--shoulders", "-1"], "shoulders: got '-1'"),
+        (
+            ["--knee", "11"],
+            "Knee ache that keeps coming back: got '11'; use a whole number from 0 (none) to 10",
+        ),
+        (["--shoulders", "-1"], "Stiff shoulders: got '-1'"),
         (["--day", "2026-03-15", "--knee", "1"], "after today"),
     ],
 )

@@ -26,6 +26,7 @@ def entry(
     waso: int = 35,
     quality: int = 4,
     night: dt.date = TODAY,
+    note: str = "",
 ) -> SleepEntry:
     return SleepEntry(
         night=night,
@@ -37,6 +38,7 @@ def entry(
         final_awakening=dt.time.fromisoformat(final),
         out_of_bed=dt.time.fromisoformat(out),
         quality=quality,
+        note=note,
     )
 
 
@@ -82,20 +84,24 @@ def test_daytime_sleep_after_a_night_shift() -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "fragment"),
     [
-        ({"sol": 300, "waso": 200}, "waso_minutes", "longer than the 440 min"),
-        ({"tried": "23:00"}, "night", "24 h or more"),
-        ({"into": "07:06", "out": "07:10"}, "night", "24 h or more"),
+        ({"sol": 300, "waso": 200}, "waso_minutes", "more than the 440 minutes"),
+        ({"sol": 500, "waso": 0}, "sol_minutes", "more than the 440 minutes"),
+        ({"tried": "23:00"}, "out_of_bed", "a day or more"),
+        ({"into": "07:06", "out": "07:10"}, "out_of_bed", "a day or more"),
         ({"night": TODAY + dt.timedelta(days=1)}, "night", "after today"),
         ({"quality": 6}, "quality", "1 (very poor) to 5"),
         ({"quality": 0}, "quality", "got 0"),
-        ({"sol": -5}, "sol_minutes", "0 or more"),
-        ({"nwak": -1}, "awakenings", "0 or more"),
-        ({"waso": -1}, "waso_minutes", "0 or more"),
-        ({"nwak": 0, "waso": 10}, "waso_minutes", "0 awakenings"),
+        ({"sol": -5}, "sol_minutes", "from 0 to 1440"),
+        ({"sol": 1441}, "sol_minutes", "from 0 to 1440"),
+        ({"nwak": -1}, "awakenings", "from 0 to 99"),
+        ({"nwak": 10**20}, "awakenings", "from 0 to 99"),
+        ({"waso": -1}, "waso_minutes", "from 0 to 1440"),
+        ({"nwak": 0, "waso": 10}, "waso_minutes", "no awakenings"),
+        ({"note": "x" * 2001}, "note", "2000 or fewer"),
         (
             {"into": "23:00", "tried": "23:00", "final": "23:00", "out": "23:00"},
             "out_of_bed",
-            "time in bed",
+            "must be after into bed",
         ),
     ],
 )
@@ -119,7 +125,7 @@ def test_notes_that_cannot_be_stored_are_refused(note: str, fragment: str) -> No
 
 def test_seconds_in_a_clock_time_are_refused() -> None:
     bad = replace(entry(), into_bed=dt.time(23, 10, 30))
-    with pytest.raises(AnkleSleepError, match="into_bed: got 23:10:30"):
+    with pytest.raises(AnkleSleepError, match="Got into bed: got 23:10:30"):
         diary.validate_entry(bad, TODAY)
 
 
@@ -162,7 +168,7 @@ def valid_nights(draw: st.DrawFn) -> SleepEntry:
 
 @given(valid_nights())
 def test_every_valid_night_has_sane_metrics(night: SleepEntry) -> None:
-    m = diary.metrics(diary.validate_entry(night, TODAY))
+    m = diary.metrics(diary.validate_entry(night, TODAY, confirmed=True))
     assert 0 <= m.se <= 100
     assert 0 <= m.tst <= m.tib
     assert 0 < m.tib < 24 * 60
@@ -225,7 +231,7 @@ def test_parse_quality(text: str, value: int) -> None:
 
 @pytest.mark.parametrize("text", ["0", "6", "great", "", "-1"])
 def test_parse_quality_refuses(text: str) -> None:
-    with pytest.raises(AnkleSleepError, match="quality: got"):
+    with pytest.raises(AnkleSleepError, match="Sleep quality: "):
         diary.parse_quality(text)
 
 
@@ -233,15 +239,17 @@ def test_parse_clock_and_counts() -> None:
     assert diary.parse_clock("23:15", "into_bed") == dt.time(23, 15)
     assert diary.parse_clock("0630", "out") == dt.time(6, 30)
     assert diary.parse_clock("7.05", "out") == dt.time(7, 5)
-    with pytest.raises(AnkleSleepError, match="into_bed: got '25:00'"):
+    with pytest.raises(AnkleSleepError, match="Got into bed: got '25:00'"):
         diary.parse_clock("25:00", "into_bed")
-    assert diary.parse_count("12", "sol") == 12
-    with pytest.raises(AnkleSleepError, match="sol: got -3"):
-        diary.parse_count("-3", "sol")
-    with pytest.raises(AnkleSleepError, match="sol: got 'ten'"):
-        diary.parse_count("ten", "sol")
+    assert diary.parse_count("12", "sol_minutes") == 12
+    for bad in ("-3", "ten", "1.5", "99999999999999999999", "1e3", "٣"):
+        with pytest.raises(AnkleSleepError, match="Minutes to fall asleep: got '") as info:
+            diary.parse_count(bad, "sol_minutes")
+        assert info.value.field == "sol_minutes"
+    with pytest.raises(AnkleSleepError, match="Minutes to fall asleep: please fill this in"):
+        diary.parse_count(" ", "sol_minutes")
     assert diary.parse_date("2026-03-01") == dt.date(2026, 3, 1)
-    with pytest.raises(AnkleSleepError, match="night: got '03/01'"):
+    with pytest.raises(AnkleSleepError, match="Night: got '03/01'"):
         diary.parse_date("03/01")
 
 
@@ -261,16 +269,16 @@ def test_symptoms_are_the_seven_complaints() -> None:
 def test_symptom_validation() -> None:
     ok = SymptomEntry(TODAY, "knee", 10)
     assert diary.validate_symptom(ok, TODAY) == ok
-    with pytest.raises(AnkleSleepError, match="knee: got 11"):
+    with pytest.raises(AnkleSleepError, match="Knee ache that keeps coming back: got 11"):
         diary.validate_symptom(replace(ok, score=11), TODAY)
-    with pytest.raises(AnkleSleepError, match="knee: got -1"):
+    with pytest.raises(AnkleSleepError, match="Knee ache that keeps coming back: got -1"):
         diary.validate_symptom(replace(ok, score=-1), TODAY)
     with pytest.raises(AnkleSleepError, match="symptom: got 'elbow'"):
         diary.validate_symptom(replace(ok, symptom="elbow"), TODAY)
     with pytest.raises(AnkleSleepError, match="after today"):
         diary.validate_symptom(replace(ok, day=TODAY + dt.timedelta(days=1)), TODAY)
     assert diary.parse_score("7", "knee") == 7
-    with pytest.raises(AnkleSleepError, match=r"knee: got '7\.5'"):
+    with pytest.raises(AnkleSleepError, match=r"Knee ache that keeps coming back: got '7\.5'"):
         diary.parse_score("7.5", "knee")
 
 

@@ -61,7 +61,10 @@ def test_api_document_takes_ranges_symptoms_and_slots_from_the_core(
         assert (number["minimum"], number["maximum"]) == (low, high), name
         query = {p["name"]: p["schema"] for p in doc["paths"]["/api/timeline"]["get"]["parameters"]}
         assert (query[name]["minimum"], query[name]["maximum"]) == (low, high), name
-    assert tuple(schemas["SymptomsIn"]["properties"]) == SYMPTOM_KEYS
+    assert tuple(schemas["SymptomsIn"]["properties"]) == (
+        *SYMPTOM_KEYS,
+        *(f"{key}_note" for key in SYMPTOM_KEYS),
+    )
     slot = schemas["SessionStart"]["properties"]["slot"]["anyOf"][0]
     assert tuple(slot["enum"]) == SLOTS
     put = doc["paths"]["/api/sleep/{night}"]["put"]["responses"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 
 from anklesleep.diary.entries import SleepEntry
 from anklesleep.practice.records import new_record
+from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences
 from anklesleep.store import sessions as sessions_store
@@ -262,8 +264,11 @@ def test_the_diary_form_is_prefilled_and_shows_metrics_after_saving(
 ) -> None:
     c, _ = client(engine, tmp_path)
     first = c.get("/sleep").text
-    assert "Filled in from your usual times" in first
-    assert 'value="23:00"' in first
+    # Nothing invented: the first form is empty, the bedtime slot is only a placeholder.
+    assert 'data-testid="empty-first"' in first
+    assert 'value="23:00"' not in first and 'value=""' in first
+    assert 'placeholder="22:00"' in first
+    assert "checked" not in first.split('name="quality"')[1].split(">")[0]
     saved = c.post("/sleep", data=_night_form(form_csrf(c)), follow_redirects=False)
     assert saved.headers["location"] == "/sleep?night=2026-03-14&saved=1"
     page = c.get(saved.headers["location"]).text
@@ -277,8 +282,18 @@ def test_the_diary_form_is_prefilled_and_shows_metrics_after_saving(
     assert entry is not None
     assert entry.note == "late coffee"
     # the next night starts from these times, without the note
-    nxt = c.get("/sleep?night=2026-03-13").text
-    assert "Filled in from your usual times" in nxt
+    nxt = c.get("/sleep?night=2026-03-15").text
+    assert "not ended yet" in nxt and 'name="into_bed"' not in nxt
+    later = c.get("/sleep?night=2026-03-14")
+    assert later.status_code == 200
+    with engine.begin() as conn:
+        diary_store.delete_night(conn, dt.date(2026, 3, 14))
+        diary_store.save_night(
+            conn, replace(entry, night=dt.date(2026, 3, 12)), dt.datetime.now(dt.UTC)
+        )
+    copied = c.get("/sleep?night=2026-03-14").text
+    assert 'data-testid="copied"' in copied and "Thursday 12 March" in copied
+    assert 'value="23:00"' in copied and "late coffee" not in copied
 
 
 def test_earlier_nights_can_be_edited(engine: Engine, tmp_path: Path) -> None:
@@ -296,11 +311,15 @@ def test_earlier_nights_can_be_edited(engine: Engine, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("into_bed", "late", "into_bed: got 'late'"),
-        ("sol_minutes", "-5", "sol_minutes: got -5"),
-        ("waso_minutes", "600", "sol_minutes + waso_minutes"),
-        ("night", "2026-03-20", "night: got 2026-03-20, which is after today"),
-        ("quality", "", "quality: got nothing"),
+        ("into_bed", "late", "Got into bed: got 'late'"),
+        ("sol_minutes", "-5", "Minutes to fall asleep: got '-5'"),
+        ("sol_minutes", "99999999999999999999", "give a whole number from 0 to 1440"),
+        ("awakenings", "5000", "Times you woke up: got '5000'"),
+        ("waso_minutes", "600", "minutes to fall asleep plus minutes awake"),
+        ("out_of_bed", "22:30", "23 h 30 min in bed"),
+        ("night", "2026-03-20", "Night: 2026-03-20 is after today"),
+        ("quality", "", "Sleep quality: please fill this in"),
+        ("note", "x" * 2001, "Note: 2001 characters; keep it to 2000 or fewer"),
     ],
 )
 def test_a_diary_mistake_names_the_field_and_saves_nothing(
@@ -310,8 +329,31 @@ def test_a_diary_mistake_names_the_field_and_saves_nothing(
     response = c.post("/sleep", data=_night_form(form_csrf(c), **{field: value}))
     assert response.status_code == 400
     assert message.replace("'", "&#39;") in response.text
+    if field not in ("night", "out_of_bed"):
+        assert f'id="{field}-error"' in response.text
     with engine.connect() as conn:
         assert diary_store.list_nights(conn) == []
+
+
+def test_every_missing_answer_is_listed_at_once(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    empty = dict.fromkeys(("into_bed", "tried_to_sleep", "sol_minutes", "awakenings"), "")
+    response = c.post("/sleep", data=_night_form(form_csrf(c), quality="", **empty))
+    assert response.status_code == 400
+    for name in (*empty, "quality"):
+        assert f'id="{name}-error"' in response.text
+    assert response.text.count("please fill this in") >= 2 * 5  # in the list and at the field
+
+
+def test_an_unusual_night_is_saved_once_confirmed(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    long = _night_form(form_csrf(c), into_bed="15:00", tried_to_sleep="15:10")
+    asked = c.post("/sleep", data=long)
+    assert asked.status_code == 400 and 'name="confirm"' in asked.text
+    with engine.connect() as conn:
+        assert diary_store.list_nights(conn) == []
+    saved = c.post("/sleep", data={**long, "confirm": "1"}, follow_redirects=False)
+    assert saved.status_code == 303
 
 
 def test_symptoms_are_scored_and_cleared(engine: Engine, tmp_path: Path) -> None:
@@ -342,7 +384,7 @@ def test_a_symptom_mistake_saves_nothing(engine: Engine, tmp_path: Path) -> None
         data={"csrf_token": form_csrf(c), "day": "2026-03-14", "knee": "3", "headache": "11"},
     )
     assert response.status_code == 400
-    assert "headache: got &#39;11&#39;" in response.text
+    assert "Headache: got &#39;11&#39;" in response.text
     with engine.connect() as conn:
         assert diary_store.list_symptoms(conn) == []
 
@@ -472,3 +514,58 @@ def test_today_remembered_on_a_file_database_still_sees_every_write(tmp_path: Pa
     assert 'data-slot="morning" data-status="done"' in c.get("/").text
     c.post("/sleep", data={**_night_form(form_csrf(c))})
     assert "How did you sleep?" not in c.get("/").text
+
+
+def test_symptoms_keep_the_day_after_a_mistake_and_never_erase_an_unshown_note(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    token = form_csrf(c)
+    saved = c.post(
+        "/symptoms",
+        data={"csrf_token": token, "day": "2026-03-10", "knee": "3", "knee_note": "stairs"},
+    )
+    assert saved.status_code == 200
+    wrong = c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-10", "knee": "12"})
+    assert wrong.status_code == 400
+    assert 'name="day" value="2026-03-10"' in wrong.text
+    assert 'id="knee-error"' in wrong.text
+    # A form (or an API body) without the note field keeps the note stored before.
+    c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-10", "knee": "4"})
+    with engine.connect() as conn:
+        knee = diary_store.get_symptoms(conn, dt.date(2026, 3, 10))["knee"]
+    assert (knee.score, knee.note) == (4, "stairs")
+    future = c.get("/symptoms?day=2099-01-01").text
+    assert 'data-testid="future"' in future and 'name="knee"' not in future
+
+
+def test_a_repeated_hour_is_asked_about_and_the_answer_counts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path, clock=Clock(dt.datetime(2026, 11, 1, 15, 0, tzinfo=dt.UTC)))
+    with engine.begin() as conn:
+        slots_store.save(conn, SlotSettings(timezone="America/New_York"), MORNING)
+    # New York, 1 Nov 2026: 01:00-01:59 happens twice.
+    night = _night_form(
+        form_csrf(c),
+        night="2026-11-01",
+        into_bed="00:30",
+        tried_to_sleep="01:30",
+        sol_minutes="10",
+        awakenings="0",
+        waso_minutes="0",
+        final_awakening="06:30",
+        out_of_bed="07:00",
+    )
+    asked = c.post("/sleep", data=night)
+    assert asked.status_code == 400
+    assert 'name="fold" value="earlier"' in asked.text and 'id="fold-error"' in asked.text
+    saved = c.post("/sleep", data={**night, "fold": "later"}, follow_redirects=False)
+    assert saved.status_code == 303
+    with engine.connect() as conn:
+        entry = diary_store.get_night(conn, dt.date(2026, 11, 1))
+    assert entry is not None and entry.fold == 1 and entry.zone == "America/New_York"
+    # Bed 00:30 EDT = 04:30 UTC, the later 01:30 = 06:30 UTC, final 06:30 EST = 11:30 UTC.
+    page = c.get("/sleep?night=2026-11-01").text
+    assert re.search(r'data-metric="tib">7 h 30<', page)
+    assert re.search(r'data-metric="tst">4 h 50<', page)

@@ -15,6 +15,7 @@ from anklesleep.basics.i18n import N_, _
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
 from anklesleep.diary import entries as diary
+from anklesleep.diary import nighttime
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -50,13 +51,13 @@ _ITEMS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     (
         "tried",
         N_("What time did you try to go to sleep?"),
-        lambda v: diary.parse_clock(v, "tried"),
+        lambda v: diary.parse_clock(v, "tried_to_sleep"),
         "tried_to_sleep",
     ),
     (
         "sol",
         N_("How long did it take you to fall asleep? (minutes)"),
-        lambda v: diary.parse_count(v, "sol", "minutes"),
+        lambda v: diary.parse_count(v, "sol_minutes"),
         "sol_minutes",
     ),
     (
@@ -68,19 +69,19 @@ _ITEMS: tuple[tuple[str, str, Callable[[str], Any], str], ...] = (
     (
         "waso",
         N_("In total, how long did those awakenings last? (minutes)"),
-        lambda v: diary.parse_count(v, "waso", "minutes"),
+        lambda v: diary.parse_count(v, "waso_minutes"),
         "waso_minutes",
     ),
     (
         "final",
         N_("What time was your final awakening?"),
-        lambda v: diary.parse_clock(v, "final"),
+        lambda v: diary.parse_clock(v, "final_awakening"),
         "final_awakening",
     ),
     (
         "out",
         N_("What time did you get out of bed for the day?"),
-        lambda v: diary.parse_clock(v, "out"),
+        lambda v: diary.parse_clock(v, "out_of_bed"),
         "out_of_bed",
     ),
     (
@@ -135,6 +136,10 @@ def _collect(
                 default = diary.hhmm(values[before])
         values[field] = _ask(_(question), parse, default, err)
     return values
+
+
+#: What to add on the command line to answer the questions a scripted entry cannot ask.
+_FLAG_HINTS = {"fold": "--fold earlier|later", "confirm": "--confirm"}
 
 
 def _metrics_lines(entry: diary.SleepEntry, week: diary.WeekMeans | None) -> list[str]:
@@ -221,6 +226,17 @@ def _print_night(engine: Engine, entry: diary.SleepEntry, as_json: bool, **extra
 )
 @click.option("--note", metavar="TEXT", help="Anything worth remembering about the night.")
 @click.option(
+    "--fold",
+    type=click.Choice(sorted(nighttime.FOLD_WORDS)),
+    help="On a night the clocks went back: whether a time in the repeated hour was the "
+    "earlier or the later one.",
+)
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Save an unusual night (over 14 h in bed, or over 3 h to fall asleep) without asking.",
+)
+@click.option(
     "--replace", is_flag=True, help="Replace a night already in the diary without asking."
 )
 @click.option("--show", is_flag=True, help="Show the night's entry and metrics; change nothing.")
@@ -233,6 +249,8 @@ def sleep(
     /,
     night: str | None,
     note: str | None,
+    fold: str | None,
+    confirm: bool,
     replace: bool,
     show: bool,
     delete: bool,
@@ -250,8 +268,11 @@ def sleep(
     from anklesleep.store import diary as store
 
     engine = database(ctx)
-    today = local.user_today(engine)
+    _slots, zone = local.slot_settings(engine)
+    zone_name = getattr(zone, "key", "UTC")
+    today = local.local_now(zone).date()
     day = diary.parse_date(night, "night") if night else today
+    fold_value = nighttime.FOLD_WORDS[fold] if fold else None
     with engine.connect() as conn:
         existing = store.get_night(conn, day)
         previous = store.previous_night(conn, day)
@@ -307,14 +328,34 @@ def sleep(
             note = click.prompt(
                 _("Note (optional)"), default=current, show_default=bool(current), err=as_json
             )
+        candidate = diary.SleepEntry(
+            night=day, note=note or "", zone=zone_name, fold=fold_value, **values
+        )
         try:
-            entry = diary.validate_entry(
-                diary.SleepEntry(night=day, note=note or "", **values), today
-            )
+            entry = diary.validate_entry(candidate, today, confirmed=confirm)
             break
         except AnkleSleepError as exc:
+            if scripted and exc.field in _FLAG_HINTS:
+                hint = _FLAG_HINTS[exc.field]
+                raise AnkleSleepError(f"{exc.message} ({hint})", field=exc.field) from None
             if scripted:
                 raise
+            if exc.field == "fold":
+                click.echo(exc.message, err=True)
+                answer = click.prompt(
+                    _("Which one: earlier or later?"),
+                    type=click.Choice(sorted(nighttime.FOLD_WORDS)),
+                    err=as_json,
+                )
+                fold_value = nighttime.FOLD_WORDS[answer]
+                flags = {name: _value_text(values[field]) for name, _q, _p, field in _ITEMS}
+                continue
+            if exc.field == "confirm":
+                click.echo(exc.message, err=True)
+                if click.confirm(_("Save this night as it is?"), default=False, err=as_json):
+                    confirm = True
+                    flags = {name: _value_text(values[field]) for name, _q, _p, field in _ITEMS}
+                    continue
             click.echo(f"{exc.message}", err=True)
             if not click.confirm(_("Correct the answers?"), default=True, err=as_json):
                 raise

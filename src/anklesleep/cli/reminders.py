@@ -317,14 +317,19 @@ def calendar_cmd(ctx: click.Context, output: str, link: str | None) -> None:
     Each event starts at the slot's time in your time zone, lasts as long as its routine and
     carries an alarm. Importing the file again updates the same events instead of adding copies.
     """
-    from anklesleep.schedule.calendar_file import DEFAULT_LINK, calendar_bytes, write
+    from anklesleep.schedule.calendar_file import DEFAULT_LINK, write
+    from anklesleep.services.calendar import calendar_bytes
 
     chosen_link = _check_link(link) if link is not None else DEFAULT_LINK
     target = None if output == "-" else Path(output)
     engine = database(ctx)
     settings = _load(engine)
     data = calendar_bytes(
-        settings, now=local.utc_now(), link=chosen_link, options=_preferred_options(engine)
+        engine,
+        settings,
+        now=local.utc_now(),
+        link=chosen_link,
+        options=_preferred_options(engine),
     )
     if target is None:
         sys.stdout.buffer.write(data)

@@ -16,9 +16,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_
+from anklesleep.basics.i18n import N_, _
+from anklesleep.diary import nighttime
+from anklesleep.diary.labels import label
+from anklesleep.diary.nighttime import MINUTES_PER_DAY
 
-MINUTES_PER_DAY = 24 * 60
+#: The most minutes a night's SOL or WASO can hold, and the most awakenings counted.
+MINUTES_MAX = MINUTES_PER_DAY
+AWAKENINGS_MAX = 99
+#: The longest note, the same for the command line, the forms and the API.
+NOTE_MAX = 2000
+#: Possible but unusual nights are saved only once the person confirms them.
+CONFIRM_TIB_MINUTES = 14 * 60
+CONFIRM_SOL_MINUTES = 3 * 60
 
 #: The quality scale of the Consensus Sleep Diary, 1..5.
 QUALITY_LABELS: dict[int, str] = {
@@ -68,6 +78,8 @@ class SleepEntry:
     out_of_bed: dt.time
     quality: int  # 1 very poor .. 5 very good
     note: str = ""
+    zone: str = "UTC"  # the IANA zone the clock times were read in, on that night
+    fold: int | None = None  # for a time the clocks showed twice: 0 the earlier, 1 the later
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +94,8 @@ class SleepEntry:
             "quality": self.quality,
             "quality_label": QUALITY_LABELS.get(self.quality, ""),
             "note": self.note,
+            "zone": self.zone,
+            "fold": self.fold,
         }
 
 
@@ -97,6 +111,8 @@ NIGHT_FIELDS: tuple[str, ...] = (
     "out_of_bed",
     "quality",
     "note",
+    "zone",
+    "fold",
 )
 
 
@@ -187,186 +203,284 @@ def parse_date(value: str, field: str = "night") -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise AnkleSleepError(
-            f"{field}: got {value!r}; use a date like 2026-03-14 (YYYY-MM-DD)", field=field
+            _("{field}: got {value!r}; use a date like 2026-03-14 (year-month-day)").format(
+                field=label(field), value=value
+            ),
+            field=field,
         ) from None
 
 
 def parse_clock(value: str, field: str) -> dt.time:
     """`HH:MM` on the 24-hour clock (also `H:MM`, `HHMM` and `HH.MM`)."""
-    text = value.strip().replace(".", ":")
+    text = str(value).strip().replace(".", ":")
+    if not text:
+        raise missing(field)
     if ":" not in text and text.isdigit() and len(text) in (3, 4):
         text = f"{text[:-2]}:{text[-2:]}"
     try:
         return dt.datetime.strptime(text, "%H:%M").time()
     except ValueError:
         raise AnkleSleepError(
-            f"{field}: got {value!r}; use a 24-hour clock time like 23:15 or 06:40", field=field
+            _("{field}: got {value!r}; give a clock time like 23:15 or 06:40").format(
+                field=label(field), value=value
+            ),
+            field=field,
         ) from None
 
 
-def parse_count(value: str | int, field: str, unit: str = "a whole number") -> int:
-    """A whole number >= 0 (minutes or a count)."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
+def missing(field: str) -> AnkleSleepError:
+    """The error for a required field left empty."""
+    return AnkleSleepError(
+        _("{field}: please fill this in").format(field=label(field)), field=field
+    )
+
+
+def parse_count(
+    value: str | int, field: str, unit: str = "a whole number", maximum: int | None = None
+) -> int:
+    """A whole number from 0 to `maximum` (minutes or a count; the field's bound by default)."""
+    top = maximum if maximum is not None else _MAXIMA.get(field, MINUTES_MAX)
+    text = str(value).strip()
+    if not text:
+        raise missing(field)
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) > top:
         raise AnkleSleepError(
-            f"{field}: got {value!r}; give {unit} of 0 or more", field=field
-        ) from None
-    if number < 0:
-        raise AnkleSleepError(f"{field}: got {number}; give {unit} of 0 or more", field=field)
-    return number
+            _("{field}: got {value!r}; give a whole number from 0 to {top}").format(
+                field=label(field), value=value if len(text) <= 20 else text[:20] + "…", top=top
+            ),
+            field=field,
+        )
+    return int(text)
 
 
 def parse_quality(value: str | int) -> int:
     """1-5, or a word: very-poor, poor, fair, good, very-good."""
     text = str(value).strip().lower().replace(" ", "-").replace("_", "-")
+    if not text:
+        raise missing("quality")
     if text in QUALITY_KEYS:
         return QUALITY_KEYS[text]
-    if text.isdigit() and int(text) in QUALITY_LABELS:
+    if text.isascii() and text.isdigit() and len(text) == 1 and int(text) in QUALITY_LABELS:
         return int(text)
     raise AnkleSleepError(
-        f"quality: got {value!r}; use 1-5 or very-poor, poor, fair, good, very-good",
+        _("{field}: got {value!r}; choose 1 (very poor) to 5 (very good)").format(
+            field=label("quality"), value=value if len(text) <= 20 else text[:20] + "…"
+        ),
         field="quality",
     )
 
 
 def parse_score(value: str | int, field: str) -> int:
     text = str(value).strip()
-    if text.lstrip("-").isdigit() and SCORE_MIN <= int(text) <= SCORE_MAX:
+    if text.isascii() and text.isdigit() and len(text) <= 2 and SCORE_MIN <= int(text) <= SCORE_MAX:
         return int(text)
     raise AnkleSleepError(
-        f"{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)", field=field
+        _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
+            field=field_name(field), value=value if len(text) <= 20 else text[:20] + "…"
+        ),
+        field=field,
     )
 
 
 def text_problem(text: str) -> str | None:
     """Why `text` cannot be stored on every back end (a NUL or a broken character), or None."""
     if "\x00" in text:
-        return "contains a NUL character; remove it"
+        return _("contains a NUL character; remove it")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return f"has a broken character at position {exc.start + 1}; retype it"
+        return _("has a broken character at position {n}; retype it").format(n=exc.start + 1)
     return None
 
 
-def check_note(note: str) -> str:
+def field_name(field: str) -> str:
+    """What to call `field` in a message: its form label, or a complaint's name (and note)."""
+    symptom = next((s for s in SYMPTOMS if s.key == field.removesuffix("_note")), None)
+    if symptom is None:
+        return label(field)
+    if field.endswith("_note"):
+        return _("{symptom}: note").format(symptom=_(symptom.label))
+    return _(symptom.label)
+
+
+def check_note(note: str, field: str = "note") -> str:
     problem = text_problem(note)
     if problem:
-        raise AnkleSleepError(f"note: {problem}", field="note")
+        raise AnkleSleepError(f"{field_name(field)}: {problem}", field=field)
+    if len(note) > NOTE_MAX:
+        raise AnkleSleepError(
+            _("{field}: {n} characters; keep it to {limit} or fewer").format(
+                field=field_name(field), n=len(note), limit=NOTE_MAX
+            ),
+            field=field,
+        )
     return note
 
 
 def check_symptom(key: str) -> str:
     if key not in SYMPTOM_KEYS:
         raise AnkleSleepError(
-            f"symptom: got {key!r}; use one of {', '.join(SYMPTOM_KEYS)}", field="symptom"
+            _("symptom: got {value!r}; use one of {keys}").format(
+                value=key, keys=", ".join(SYMPTOM_KEYS)
+            ),
+            field="symptom",
         )
     return key
+
+
+_MAXIMA = {"awakenings": AWAKENINGS_MAX, "sol_minutes": MINUTES_MAX, "waso_minutes": MINUTES_MAX}
 
 
 # --- the night on a timeline -----------------------------------------------------------------
 
 
-def _minute_of_day(value: dt.time) -> int:
-    return value.hour * 60 + value.minute
+def _times(entry: SleepEntry) -> tuple[dt.time, dt.time, dt.time, dt.time]:
+    return (entry.into_bed, entry.tried_to_sleep, entry.final_awakening, entry.out_of_bed)
 
 
-def _forward(start: dt.time, end: dt.time) -> int:
-    """Minutes from `start` to the next `end` at or after it on the clock (crossing midnight)."""
-    return (_minute_of_day(end) - _minute_of_day(start)) % MINUTES_PER_DAY
+def _wall_offsets(entry: SleepEntry) -> tuple[int, int, int]:
+    """Clock minutes after going to bed of trying to sleep, the final awakening and getting up."""
+    tried = nighttime.forward_minutes(entry.into_bed, entry.tried_to_sleep)
+    final = tried + nighttime.forward_minutes(entry.tried_to_sleep, entry.final_awakening)
+    out = final + nighttime.forward_minutes(entry.final_awakening, entry.out_of_bed)
+    return tried, final, out
 
 
-@dataclass(frozen=True)
-class _Offsets:
-    """Minutes after going to bed of each clock time, in diary order."""
-
-    tried: int
-    final: int
-    out: int
-
-
-def _offsets(entry: SleepEntry) -> _Offsets:
-    tried = _forward(entry.into_bed, entry.tried_to_sleep)
-    final = tried + _forward(entry.tried_to_sleep, entry.final_awakening)
-    out = final + _forward(entry.final_awakening, entry.out_of_bed)
-    return _Offsets(tried, final, out)
+def instants(entry: SleepEntry, *, strict: bool = False) -> nighttime.Instants:
+    """The night's four moments in UTC (see `nighttime.instants`)."""
+    return nighttime.instants(entry.night, _times(entry), entry.zone, entry.fold, strict=strict)
 
 
 def check_night_date(night: dt.date, today: dt.date) -> dt.date:
     """Refuse a night whose morning has not come yet."""
     if night > today:
         raise AnkleSleepError(
-            f"night: got {night.isoformat()}, which is after today "
-            f"({today.isoformat()}); a night is dated by the morning after it",
+            _(
+                "{field}: {night} is after today ({today}); a night is dated by the morning "
+                "after it, so it can be filled in from that morning"
+            ).format(field=label("night"), night=night.isoformat(), today=today.isoformat()),
             field="night",
         )
     return night
 
 
-def validate_entry(entry: SleepEntry, today: dt.date) -> SleepEntry:
+def _order_error(field: str, text: str) -> AnkleSleepError:
+    return AnkleSleepError(text, field=field)
+
+
+def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False) -> SleepEntry:
     """Refuse a night that cannot have happened, with one line saying what is wrong.
 
     Each clock time is taken as the first moment at or after the previous one, so a bedtime of
     23:30 and one of 00:30 both work; a mistyped order shows up as a night of 24 hours or more.
+    A possible but unusual night (more than 14 h in bed, or more than 3 h to fall asleep) is
+    refused unless `confirmed`, so that a slip of the finger is caught before it is saved.
     """
     check_night_date(entry.night, today)
-    for name in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
+    nighttime.zone(entry.zone)
+    if entry.fold not in (None, 0, 1) or isinstance(entry.fold, bool):
+        raise AnkleSleepError(
+            _("{field}: got {value!r}; choose the earlier or the later time").format(
+                field=label("fold"), value=entry.fold
+            ),
+            field="fold",
+        )
+    for name in nighttime.TIME_FIELDS:
         value: dt.time = getattr(entry, name)
         if value.second or value.microsecond or value.tzinfo is not None:
             raise AnkleSleepError(
-                f"{name}: got {value.isoformat()}; give a local clock time in whole minutes "
-                "like 23:15",
+                _("{field}: got {value}; give a local clock time in whole minutes").format(
+                    field=label(name), value=value.isoformat()
+                ),
                 field=name,
             )
-    for name in ("sol_minutes", "awakenings", "waso_minutes"):
+    for name, top in _MAXIMA.items():
         number = getattr(entry, name)
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= top:
             raise AnkleSleepError(
-                f"{name}: got {number!r}; give a whole number of 0 or more", field=name
+                _("{field}: got {value!r}; give a whole number from 0 to {top}").format(
+                    field=label(name), value=number, top=top
+                ),
+                field=name,
             )
     if isinstance(entry.quality, bool) or entry.quality not in QUALITY_LABELS:
         raise AnkleSleepError(
-            f"quality: got {entry.quality!r}; use 1 (very poor) to 5 (very good)", field="quality"
+            _("{field}: got {value!r}; choose 1 (very poor) to 5 (very good)").format(
+                field=label("quality"), value=entry.quality
+            ),
+            field="quality",
         )
-    off = _offsets(entry)
-    if off.out >= MINUTES_PER_DAY:
-        raise AnkleSleepError(
-            f"night: into bed {hhmm(entry.into_bed)}, tried to sleep "
-            f"{hhmm(entry.tried_to_sleep)}, final awakening {hhmm(entry.final_awakening)}, out "
-            f"of bed {hhmm(entry.out_of_bed)} span 24 h or more in that order; check the times",
-            field="night",
+    check_note(entry.note)
+    _tried, _final, out = _wall_offsets(entry)
+    if out >= MINUTES_PER_DAY:
+        raise _order_error(
+            "out_of_bed",
+            _(
+                "{field}: these four times, read in order (into bed, tried to sleep, final "
+                "awakening, out of bed), make a night of a day or more; check that each one "
+                "comes after the one before"
+            ).format(field=label("out_of_bed")),
         )
-    if off.out == 0:
-        raise AnkleSleepError(
-            f"out_of_bed: got {hhmm(entry.out_of_bed)}, the same as into bed; a night needs "
-            "some time in bed",
-            field="out_of_bed",
+    if out == 0:
+        raise _order_error(
+            "out_of_bed",
+            _("{field}: must be after into bed; a night needs some time in bed").format(
+                field=label("out_of_bed")
+            ),
         )
-    asleep_window = off.final - off.tried
-    if entry.sol_minutes + entry.waso_minutes > asleep_window:
+    moments = instants(entry, strict=True)
+    window = nighttime.elapsed_minutes(moments.tried_to_sleep, moments.final_awakening)
+    if entry.sol_minutes + entry.waso_minutes > window:
+        field = "sol_minutes" if entry.sol_minutes > window else "waso_minutes"
         raise AnkleSleepError(
-            f"sol_minutes + waso_minutes: got {entry.sol_minutes} + {entry.waso_minutes} = "
-            f"{entry.sol_minutes + entry.waso_minutes} min, longer than the {asleep_window} min "
-            f"from trying to sleep ({hhmm(entry.tried_to_sleep)}) to the final awakening "
-            f"({hhmm(entry.final_awakening)}); check the minutes or the times",
-            field="waso_minutes",
+            _(
+                "{field}: minutes to fall asleep plus minutes awake ({total}) are more than the "
+                "{window} minutes from trying to sleep to the final awakening; check the minutes "
+                "or the times"
+            ).format(
+                field=label(field), total=entry.sol_minutes + entry.waso_minutes, window=window
+            ),
+            field=field,
         )
     if entry.awakenings == 0 and entry.waso_minutes > 0:
         raise AnkleSleepError(
-            f"waso_minutes: got {entry.waso_minutes} with 0 awakenings; give the number of "
-            "awakenings, or 0 minutes awake",
+            _(
+                "{field}: {minutes} minutes awake with no awakenings; give the number of times "
+                "you woke up, or 0 minutes"
+            ).format(field=label("waso_minutes"), minutes=entry.waso_minutes),
             field="waso_minutes",
         )
-    check_note(entry.note)
+    if not confirmed:
+        tib = nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed)
+        if tib > CONFIRM_TIB_MINUTES or entry.sol_minutes > CONFIRM_SOL_MINUTES:
+            raise AnkleSleepError(
+                _(
+                    "{field}: {tib} in bed and {sol} to fall asleep is unusual; check the "
+                    "times, or confirm that this night is right"
+                ).format(
+                    field=label("confirm"),
+                    tib=duration(tib),
+                    sol=duration(entry.sol_minutes),
+                ),
+                field="confirm",
+            )
     return entry
 
 
+def needs_confirmation(entry: SleepEntry) -> bool:
+    """Whether `entry` is unusual enough to be saved only once the person confirms it."""
+    moments = instants(entry)
+    tib = nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed)
+    return tib > CONFIRM_TIB_MINUTES or entry.sol_minutes > CONFIRM_SOL_MINUTES
+
+
 def metrics(entry: SleepEntry) -> NightMetrics:
-    """The night's TIB, TST, SE, SOL, WASO, NWAK and time in bed around sleep (minutes)."""
-    off = _offsets(entry)
-    tib = off.out
-    tst = (off.final - off.tried) - entry.sol_minutes - entry.waso_minutes
+    """The night's TIB, TST, SE, SOL, WASO, NWAK and time in bed around sleep, in real elapsed
+    minutes (the clock times are placed in the night's zone and compared in UTC)."""
+    m = instants(entry)
+    tib = nighttime.elapsed_minutes(m.into_bed, m.out_of_bed)
+    window = nighttime.elapsed_minutes(m.tried_to_sleep, m.final_awakening)
+    tst = window - entry.sol_minutes - entry.waso_minutes
     se = 100.0 * tst / tib if tib > 0 else 0.0
     return NightMetrics(
         tib=tib,
@@ -375,8 +489,8 @@ def metrics(entry: SleepEntry) -> NightMetrics:
         sol=entry.sol_minutes,
         waso=entry.waso_minutes,
         nwak=entry.awakenings,
-        tib_after_final=off.out - off.final,
-        tib_before_trying=off.tried,
+        tib_after_final=nighttime.elapsed_minutes(m.final_awakening, m.out_of_bed),
+        tib_before_trying=nighttime.elapsed_minutes(m.into_bed, m.tried_to_sleep),
     )
 
 
@@ -412,6 +526,18 @@ def weekly_means(entries: Iterable[SleepEntry], first_weekday: int = 0) -> list[
     return result
 
 
+def check_day(day: dt.date, today: dt.date) -> dt.date:
+    """Refuse a symptom day that has not come yet."""
+    if day > today:
+        raise AnkleSleepError(
+            _("{field}: {day} is after today ({today}); score a day that has come").format(
+                field=label("day"), day=day.isoformat(), today=today.isoformat()
+            ),
+            field="day",
+        )
+    return day
+
+
 def validate_symptom(entry: SymptomEntry, today: dt.date) -> SymptomEntry:
     """Refuse an unknown complaint, a score off the 0-10 scale or a day in the future."""
     check_symptom(entry.symptom)
@@ -421,14 +547,11 @@ def validate_symptom(entry: SymptomEntry, today: dt.date) -> SymptomEntry:
         or not (SCORE_MIN <= entry.score <= SCORE_MAX)
     ):
         raise AnkleSleepError(
-            f"{entry.symptom}: got {entry.score!r}; use a whole number from 0 (none) to 10 (worst)",
+            _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
+                field=field_name(entry.symptom), value=entry.score
+            ),
             field=entry.symptom,
         )
-    if entry.day > today:
-        raise AnkleSleepError(
-            f"day: got {entry.day.isoformat()}, which is after today ({today.isoformat()}); "
-            "score a day that has happened",
-            field="day",
-        )
-    check_note(entry.note)
+    check_day(entry.day, today)
+    check_note(entry.note, f"{entry.symptom}_note")
     return entry

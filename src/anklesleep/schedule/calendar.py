@@ -6,8 +6,11 @@ enabled slot at the slot's wall-clock time in the user's IANA zone (the VTIMEZON
 the time stays put across daylight-saving changes), with a display alarm at the start.
 
 UIDs depend only on the slot name, so importing the file again (or a subscription refreshing)
-updates the same three events instead of adding copies; SEQUENCE grows with "now" so apps that
-compare it see a newer revision.
+updates the same three events instead of adding copies; each event's SEQUENCE is its revision
+number, kept by the caller and raised whenever anything in the event changes (`fingerprint`
+says when). The file has no METHOD: it is a published calendar to import or subscribe to, not
+a scheduling message, so RFC 5546's ORGANIZER is not needed. The VTIMEZONE lists every change of
+the zone's clocks for decades ahead (see `vtimezone`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from anklesleep.basics.i18n import N_, Translate
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import SpeechSeconds, expand
+from anklesleep.schedule import vtimezone
 from anklesleep.schedule.slots import SLOT_LABELS, Slot, SlotName, SlotSettings
 from anklesleep.schedule.timezones import UTC_NAME, check
 
@@ -33,13 +37,9 @@ PRODID = "-//anklesleep//anklesleep reminders//EN"
 CALENDAR_NAME = N_("Ankle-bone routine")
 #: How often subscribed calendar apps are asked to refresh.
 REFRESH = dt.timedelta(hours=12)
-#: SEQUENCE counts minutes from this moment, so a later export always has a higher one.
-_SEQUENCE_EPOCH = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 _UID_NAMESPACE = uuid.UUID("6f1d3c1e-4d43-5d8e-9a5c-2b7a8e0b6a11")
-#: The VTIMEZONE lists the zone's rules from this many years before the first event to this many
-#: after (plenty for a daily reminder; apps extend the last rule beyond it).
+#: The VTIMEZONE lists the zone's changes from this many years before the first event.
 _ZONE_YEARS_BEFORE = 1
-_ZONE_YEARS_AFTER = 12
 
 _SUMMARIES: dict[SlotName, str] = {
     "morning": N_("Ankle routine: morning"),
@@ -81,9 +81,22 @@ def uid(slot: SlotName) -> str:
     return f"{uuid.uuid5(_UID_NAMESPACE, f'anklesleep-slot-{slot}')}@anklesleep"
 
 
-def sequence(now: dt.datetime) -> int:
-    """A revision number that grows with `now` (minutes since 2024), never negative."""
-    return max(0, int((now - _SEQUENCE_EPOCH).total_seconds() // 60))
+def fingerprint(slot: Slot, routine: RoutinePlan, zone_name: str, link: str | None) -> str:
+    """What an event of `slot` says, as text: when it changes, the event's SEQUENCE must grow.
+
+    (The first day is left out: it moves with the export date but the series stays the same.)
+    """
+    parts = [
+        slot.name,
+        slot.time.isoformat(),
+        zone_name,
+        routine.id,
+        routine.name,
+        routine.summary,
+        str(routine.minutes),
+        link or "",
+    ]
+    return "\x1f".join(parts)
 
 
 def slot_link(link: str, slot: Slot) -> str:
@@ -119,6 +132,7 @@ def _event(
     now: dt.datetime,
     link: str | None,
     t: Translate,
+    sequence: int,
 ) -> icalendar.Event:
     # The wall-clock time in the user's zone, so the event stays at 22:30 through DST changes.
     tzinfo: dt.tzinfo = dt.UTC if zone_name == UTC_NAME else _zoneinfo(zone_name)
@@ -131,7 +145,7 @@ def _event(
     event.add("uid", uid(slot.name))
     event.add("dtstamp", now.astimezone(dt.UTC))
     event.add("last-modified", now.astimezone(dt.UTC))
-    event.add("sequence", sequence(now))
+    event.add("sequence", sequence)
     event.add("summary", summary)
     event.add("dtstart", start)
     event.add("duration", dt.timedelta(minutes=routine.minutes))
@@ -166,13 +180,15 @@ def build(
     link: str | None = None,
     first_day: dt.date | None = None,
     t: Translate = _identity,
+    sequences: Mapping[SlotName, int] | None = None,
 ) -> bytes:
     """The calendar (.ics bytes) for the enabled slots of `settings`.
 
     `routines` maps each routine id a slot uses to its plan; `now` (aware) stamps the events
     and, in the user's zone, gives the first day unless `first_day` is given; `link` is the
     player's address, put in each event's description and URL (`{slot}` and `{routine}` in it
-    are replaced by the event's slot and routine id).
+    are replaced by the event's slot and routine id); `sequences` gives each slot's revision
+    number (0 when missing).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -185,7 +201,6 @@ def build(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
     cal.add("name", t(CALENDAR_NAME))
     cal.add("x-wr-calname", t(CALENDAR_NAME))
     cal.add("x-wr-timezone", zone_name)
@@ -194,16 +209,17 @@ def build(
     enabled = [slot for slot in settings.slots if slot.enabled]
     if enabled and zone_name != UTC_NAME:
         cal.add_component(
-            icalendar.Timezone.from_tzid(
+            vtimezone.build(
                 zone_name,
-                first_date=dt.date(day.year - _ZONE_YEARS_BEFORE, 1, 1),
-                last_date=dt.date(day.year + _ZONE_YEARS_AFTER, 1, 1),
+                dt.date(day.year - _ZONE_YEARS_BEFORE, 1, 1),
+                dt.date(day.year + vtimezone.YEARS_AHEAD + 1, 1, 1),
             )
         )
     for slot in enabled:
         routine = routines.get(slot.routine)
         if routine is None:
             raise KeyError(f"no plan for routine {slot.routine!r} used by slot {slot.name!r}")
-        cal.add_component(_event(slot, routine, day, zone_name, now, link, t))
+        revision = (sequences or {}).get(slot.name, 0)
+        cal.add_component(_event(slot, routine, day, zone_name, now, link, t, revision))
     data: bytes = cal.to_ical()
     return data

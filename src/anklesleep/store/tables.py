@@ -67,6 +67,9 @@ sleep_entries = Table(
     Column("quality", Integer, nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # The IANA zone the clock times were read in, and which of a repeated hour's times was meant.
+    Column("zone", String(64), nullable=False, default="UTC"),
+    Column("fold", Integer, nullable=True),
 )
 
 #: One score (0-10) for one of the seven complaints on one day.

@@ -134,7 +134,9 @@ class Incoming:
 def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
     """The diary's own rules for a night or a score (the same as when typed in)."""
     if table == "sleep_entries":
-        validate_entry(SleepEntry(**{n: row[n] for n in NIGHT_FIELDS}), today)
+        # Nights already kept once: an unusual one was confirmed when it was typed in.
+        night = SleepEntry(**{n: row[n] for n in NIGHT_FIELDS})
+        validate_entry(night, today, confirmed=True)
     elif table == "symptom_entries":
         entry = SymptomEntry(row["day"], row["symptom"], row["score"], row["note"])
         validate_symptom(entry, today)

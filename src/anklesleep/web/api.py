@@ -18,6 +18,7 @@ from starlette.routing import Route
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
+from anklesleep.diary import forms
 from anklesleep.practice import records as sessionlog
 from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.descriptions import clock
@@ -47,7 +48,10 @@ from anklesleep.web.requests import (
     truthy,
     with_json_body,
 )
-from anklesleep.web.routes_diary import entry_from_form, symptoms_from_form
+from anklesleep.web.routes_diary import (
+    problems_json,
+    zone_name,
+)
 from anklesleep.web.today import get_today
 
 
@@ -326,13 +330,17 @@ def get_sleep(request: Request) -> Response:
 def put_sleep(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
-    check_params(data, diary.NIGHT_FIELDS[1:])  # the night comes from the path
+    check_params(data, (*diary.NIGHT_FIELDS[1:], *forms.EXTRA_FIELDS))  # night: from the path
     for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
         if key in data and not isinstance(data[key], str):
             raise AnkleSleepError(
                 f'{key}: got {data[key]!r}; send a clock time like "23:15"', field=key
             )
-    entry = diary.validate_entry(entry_from_form(data, night), web.local_now().date())
+    now = web.local_now()
+    try:
+        entry = forms.night_from_form(data, night, zone_name(now), now.date())
+    except forms.FormProblems as exc:
+        return problems_json(exc)
     with web.engine.begin() as conn:
         replaced = diary_store.save_night(conn, entry, web.now())
     return JSONResponse(_night_json(entry), status_code=200 if replaced else 201)
@@ -375,17 +383,23 @@ def get_symptoms(request: Request) -> Response:
 
 
 def put_symptoms(request: Request, data: dict[str, Any]) -> Response:
-    """Replace the day's scores: keys with a score are saved, keys with null are cleared."""
+    """Replace the day's scores: keys with a score are saved, keys with null are cleared; a
+    `<key>_note` sets that complaint's note (left out, the stored note is kept)."""
     web = web_of(request)
     day = diary.parse_date(request.path_params["day"], "day")
-    check_params(data, diary.SYMPTOM_KEYS)
-    form = {key: "" if value is None else str(value) for key, value in data.items()}
-    for key, value in data.items():
+    check_params(data, (*diary.SYMPTOM_KEYS, *(f"{k}_note" for k in diary.SYMPTOM_KEYS)))
+    for key in diary.SYMPTOM_KEYS:
+        value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise AnkleSleepError(
                 f"{key}: got {value!r}; use a whole number from 0 to 10, or null", field=key
             )
-    entries, cleared = symptoms_from_form(form, day, web.local_now().date())
+    with web.engine.connect() as conn:
+        before = {k: e.note for k, e in diary_store.get_symptoms(conn, day).items()}
+    try:
+        entries, cleared = forms.symptoms_from_form(data, day, web.local_now().date(), before)
+    except forms.FormProblems as exc:
+        return problems_json(exc)
     cleared = [key for key in cleared if key in data]
     with web.engine.begin() as conn:
         diary_store.save_symptoms(conn, entries, web.now())

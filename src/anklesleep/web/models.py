@@ -14,7 +14,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from anklesleep.diary.entries import QUALITY_LABELS, SYMPTOM_KEYS
+from anklesleep.diary.entries import (
+    AWAKENINGS_MAX,
+    MINUTES_MAX,
+    NOTE_MAX,
+    QUALITY_LABELS,
+    SYMPTOM_KEYS,
+)
 from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, RANGES
 from anklesleep.schedule.slots import SLOTS
@@ -45,6 +51,9 @@ class Error(Model):
 
     error: str
     field: str | None = None
+    problems: dict[str, str] | None = Field(
+        default=None, description="Every field with a mistake and its message, when several."
+    )
 
 
 def _ranged(name: str) -> Any:
@@ -198,13 +207,19 @@ class NightIn(Model):
 
     into_bed: str = Field(pattern=TIME_PATTERN, examples=["23:15"])
     tried_to_sleep: str = Field(pattern=TIME_PATTERN)
-    sol_minutes: int = Field(ge=0)
-    awakenings: int = Field(ge=0)
-    waso_minutes: int = Field(ge=0)
+    sol_minutes: int = Field(ge=0, le=MINUTES_MAX)
+    awakenings: int = Field(ge=0, le=AWAKENINGS_MAX)
+    waso_minutes: int = Field(ge=0, le=MINUTES_MAX)
     final_awakening: str = Field(pattern=TIME_PATTERN)
     out_of_bed: str = Field(pattern=TIME_PATTERN)
     quality: int = Field(ge=QUALITY_LOW, le=QUALITY_HIGH)
-    note: str = ""
+    note: str = Field(default="", max_length=NOTE_MAX)
+    fold: Literal["earlier", "later"] | None = Field(
+        default=None, description="Which of a repeated hour's two times is meant (clocks back)."
+    )
+    confirm: bool = Field(
+        default=False, description="Save an unusual night (over 14 h in bed, over 3 h to sleep)."
+    )
 
 
 class NightMetrics(Model):
@@ -230,6 +245,8 @@ class NightEntry(Model):
     quality: int
     quality_label: str
     note: str
+    zone: str = Field(description="The time zone the clock times are in.")
+    fold: int | None = Field(description="0: the earlier, 1: the later of a repeated hour.")
 
 
 class Night(NightEntry):
@@ -259,6 +276,10 @@ SymptomsIn = create_model(  # type: ignore[call-overload]
     "SymptomsIn",
     __base__=Model,
     **{key: (int | None, Field(default=None, ge=0, le=10)) for key in SYMPTOM_KEYS},
+    **{
+        f"{key}_note": (str | None, Field(default=None, max_length=NOTE_MAX))
+        for key in SYMPTOM_KEYS
+    },
 )
 
 

@@ -1,74 +1,45 @@
-"""Pages: the sleep diary (last night prefilled, metrics after saving, earlier nights),
+"""Pages: the sleep diary (the previous night copied visibly, metrics after saving, earlier nights),
 the symptom scores and the history of sessions and nights."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
+from anklesleep.diary import forms, nighttime
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
-from anklesleep.web.context import render, web_of
+from anklesleep.web.context import Web, render, web_of
 from anklesleep.web.requests import with_form
 
-TIME_FIELDS = ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed")
+TIME_FIELDS = nighttime.TIME_FIELDS
 COUNT_FIELDS = ("sol_minutes", "awakenings", "waso_minutes")
-#: A first-ever diary starts from these typical times (the user adjusts them).
-FIRST_NIGHT = {
-    "into_bed": "23:00",
-    "tried_to_sleep": "23:15",
-    "sol_minutes": "20",
-    "awakenings": "1",
-    "waso_minutes": "10",
-    "final_awakening": "06:45",
-    "out_of_bed": "07:00",
-    "quality": "3",
-    "note": "",
-}
-NOTE_MAX = 2000
+NOTE_MAX = diary.NOTE_MAX
 
 
-def entry_from_form(form: Mapping[str, Any], night: dt.date) -> diary.SleepEntry:
-    """A `SleepEntry` from the diary form (or an API body), each field checked."""
+def zone_name(now: dt.datetime) -> str:
+    """The IANA name of the zone `now` is in (the user's zone), or UTC."""
+    return str(getattr(now.tzinfo, "key", "UTC"))
 
-    def clock_time(name: str) -> dt.time:
-        return diary.parse_clock(str(form.get(name) or ""), name)
 
-    def count(name: str) -> int:
-        value = form.get(name)
-        return diary.parse_count(str(value) if value is not None else "", name)
+def problems_json(exc: forms.FormProblems) -> Response:
+    """An API answer naming every wrong field at once (the first one as `field`)."""
+    body = {"error": exc.message, "field": exc.field, "problems": exc.problems}
+    return JSONResponse(body, status_code=400)
 
-    quality_raw = form.get("quality")
-    if quality_raw in (None, ""):
-        raise AnkleSleepError(
-            "quality: got nothing; choose 1 (very poor) to 5 (very good)", field="quality"
-        )
-    note = str(form.get("note") or "").strip()
-    if len(note) > NOTE_MAX:
-        raise AnkleSleepError(
-            f"note: got {len(note)} characters; keep it under {NOTE_MAX}", field="note"
-        )
-    return diary.SleepEntry(
-        night=night,
-        into_bed=clock_time("into_bed"),
-        tried_to_sleep=clock_time("tried_to_sleep"),
-        sol_minutes=count("sol_minutes"),
-        awakenings=count("awakenings"),
-        waso_minutes=count("waso_minutes"),
-        final_awakening=clock_time("final_awakening"),
-        out_of_bed=clock_time("out_of_bed"),
-        quality=diary.parse_quality(str(quality_raw)),
-        note=note,
-    )
+
+def _problems(exc: AnkleSleepError) -> dict[str, str]:
+    if isinstance(exc, forms.FormProblems):
+        return exc.problems
+    return {exc.field or "night": exc.message}
 
 
 def entry_values(entry: diary.SleepEntry) -> dict[str, str]:
@@ -82,6 +53,12 @@ def _date_param(request: Request, name: str, today: dt.date) -> dt.date:
     return today if not raw else diary.parse_date(raw, name)
 
 
+def _placeholders(web: Web) -> dict[str, str]:
+    """Hints for an empty first form: the bedtime slot as the time into bed, nothing else."""
+    bedtime = web.slots().slot("bedtime").time
+    return {"into_bed": diary.hhmm(bedtime), "tried_to_sleep": diary.hhmm(bedtime)}
+
+
 def sleep_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
@@ -90,20 +67,22 @@ def sleep_page(request: Request) -> Response:
         entry = diary_store.get_night(conn, night)
         earlier = diary_store.previous_night(conn, night)
         recent = diary_store.list_nights(conn, start=today - dt.timedelta(days=30))
+    copied_from: dt.date | None = None
     if entry is not None:
-        values, prefilled = entry_values(entry), False
-    elif earlier is not None:
+        values = entry_values(entry)
+    elif earlier is not None and night <= today:
         values = {**entry_values(earlier), "note": ""}
-        prefilled = True
+        copied_from = earlier.night
     else:
-        values, prefilled = dict(FIRST_NIGHT), True
+        values = {}
     return _sleep(
         request,
         night=night,
         today=today,
         values=values,
         entry=entry,
-        prefilled=prefilled,
+        copied_from=copied_from,
+        placeholders=_placeholders(web),
         recent=recent,
         saved=request.query_params.get("saved") == "1",
     )
@@ -112,6 +91,7 @@ def sleep_page(request: Request) -> Response:
 def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response:
     entry = context.get("entry")
     recent = [(e, diary.metrics(e)) for e in reversed(context.pop("recent", []))]
+    problems: dict[str, str] = context.pop("problems", {})
     return render(
         request,
         "sleep.html",
@@ -120,21 +100,25 @@ def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response
         recent=recent,
         quality_labels=diary.QUALITY_LABELS,
         duration=diary.duration,
+        problems=problems,
+        note_max=NOTE_MAX,
+        future=context["night"] > context["today"],
         **context,
     )
 
 
 def sleep_save(request: Request, form: FormData) -> Response:
     web = web_of(request)
-    today = web.local_now().date()
+    now = web.local_now()
+    today = now.date()
     data = {key: str(value) for key, value in form.items()}
+    raw_night = data.get("night") or ""
     try:
-        night = diary.parse_date(data.get("night") or "", "night")
-        entry = diary.validate_entry(entry_from_form(data, night), today)
+        night = diary.parse_date(raw_night, "night")
+        entry = forms.night_from_form(data, night, zone_name(now), today)
     except AnkleSleepError as exc:
         with web.engine.connect() as conn:
             recent = diary_store.list_nights(conn, start=today - dt.timedelta(days=30))
-        raw_night = data.get("night") or ""
         try:
             shown = dt.date.fromisoformat(raw_night)
         except ValueError:
@@ -146,10 +130,10 @@ def sleep_save(request: Request, form: FormData) -> Response:
             today=today,
             values=data,
             entry=None,
-            prefilled=False,
+            copied_from=None,
+            placeholders=_placeholders(web),
             recent=recent,
-            error=exc.message,
-            error_field=exc.field,
+            problems=_problems(exc),
             saved=False,
         )
     with web.engine.begin() as conn:
@@ -180,47 +164,45 @@ def symptoms_page(request: Request) -> Response:
 def _symptoms(request: Request, status_code: int = 200, **context: Any) -> Response:
     t = translator()
     symptoms = [(s.key, t(s.label)) for s in diary.SYMPTOMS]
-    return render(request, "symptoms.html", status_code=status_code, symptoms=symptoms, **context)
-
-
-def symptoms_from_form(
-    form: Mapping[str, Any], day: dt.date, today: dt.date
-) -> tuple[list[diary.SymptomEntry], list[str]]:
-    """The scored complaints and the keys left blank (to clear), each checked."""
-    entries: list[diary.SymptomEntry] = []
-    cleared: list[str] = []
-    for key in diary.SYMPTOM_KEYS:
-        raw = str(form.get(key) or "").strip()
-        if raw in ("", "none"):
-            cleared.append(key)
-            continue
-        note = str(form.get(f"{key}_note") or "").strip()[:NOTE_MAX]
-        entry = diary.SymptomEntry(day, key, diary.parse_score(raw, key), note)
-        entries.append(diary.validate_symptom(entry, today))
-    return entries, cleared
+    problems: dict[str, str] = context.pop("problems", {})
+    return render(
+        request,
+        "symptoms.html",
+        status_code=status_code,
+        symptoms=symptoms,
+        problems=problems,
+        note_max=NOTE_MAX,
+        future=context["day"] > context["today"],
+        **context,
+    )
 
 
 def symptoms_save(request: Request, form: FormData) -> Response:
     web = web_of(request)
     today = web.local_now().date()
     data = {key: str(value) for key, value in form.items()}
+    raw_day = data.get("day") or ""
     try:
-        day = diary.parse_date(data.get("day") or "", "day")
-        entries, cleared = symptoms_from_form(data, day, today)
-    except AnkleSleepError as exc:
+        day = diary.parse_date(raw_day, "day")
         with web.engine.connect() as conn:
-            before = diary_store.latest_symptoms(conn, today)
-        values = {k: data.get(k, "") for k in diary.SYMPTOM_KEYS}
+            stored = {k: e.note for k, e in diary_store.get_symptoms(conn, day).items()}
+        entries, cleared = forms.symptoms_from_form(data, day, today, stored)
+    except AnkleSleepError as exc:
+        try:
+            shown = dt.date.fromisoformat(raw_day)
+        except ValueError:
+            shown = today
+        with web.engine.connect() as conn:
+            before = diary_store.latest_symptoms(conn, shown)
         return _symptoms(
             request,
             status_code=400,
-            day=today,
+            day=shown,
             today=today,
-            values=values,
+            values={k: data.get(k, "") for k in diary.SYMPTOM_KEYS},
             notes={k: data.get(f"{k}_note", "") for k in diary.SYMPTOM_KEYS},
             before=before,
-            error=exc.message,
-            error_field=exc.field,
+            problems=_problems(exc),
             saved=False,
         )
     with web.engine.begin() as conn:

@@ -102,12 +102,14 @@ def settings_save(request: Request, form: FormData) -> Response:
 
 def calendar_file(request: Request) -> Response:
     """The three moments as a daily calendar (.ics), each event linking to its player."""
-    from anklesleep.schedule.calendar_file import calendar_bytes
+    from anklesleep.services.calendar import calendar_bytes
 
     web = web_of(request)
     snap = web.snapshot()
     link = f"{request.url.scheme}://{request.url.netloc}/play/{{routine}}"
-    data = calendar_bytes(snap.slots, now=web.now(), link=link, options=snap.prefs.options)
+    data = calendar_bytes(
+        web.engine, snap.slots, now=web.now(), link=link, options=snap.prefs.options
+    )
     return Response(
         data,
         media_type="text/calendar; charset=utf-8",

@@ -1,0 +1,174 @@
+"""Reading a diary night or a day's symptom scores from a form or an API body: the one set of
+rules the web pages, the API and (field by field) the command line share.
+
+Every field is read, and every problem found, before anything is refused, so a form can show
+each message next to its own field; the first problem is the error's own message and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import TypeVar
+
+from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
+from anklesleep.diary import entries as diary
+from anklesleep.diary.labels import label
+from anklesleep.diary.nighttime import FOLD_WORDS
+
+T = TypeVar("T")
+
+#: The fields a diary form or body may carry besides the night's own answers.
+EXTRA_FIELDS: tuple[str, ...] = ("fold", "confirm")
+
+
+class FormProblems(AnkleSleepError):
+    """Several fields are wrong at once; `problems` maps each field to its message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        first = next(iter(problems))
+        super().__init__("; ".join(problems.values()), field=first)
+        self.problems = problems
+
+
+def text_of(value: object, field: str, *, numbers: bool = True) -> str:
+    """The text of a form value or a JSON value (a string, or a whole number when `numbers`);
+    anything else (a list, an object, true/false, a fraction) is refused naming the field."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if numbers and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise AnkleSleepError(
+        _("{field}: got {value!r}; give a whole number or a clock time as text").format(
+            field=label(field), value=value if len(repr(value)) <= 30 else type(value).__name__
+        ),
+        field=field,
+    )
+
+
+def is_checked(value: object) -> bool:
+    """Whether a checkbox or a JSON flag is set."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "on", "true", "yes")
+
+
+class _Reader:
+    def __init__(self, form: Mapping[str, object]) -> None:
+        self.form = form
+        self.problems: dict[str, str] = {}
+
+    def read(self, name: str, parse: Callable[[str], T], *, numbers: bool = True) -> T | None:
+        try:
+            return parse(text_of(self.form.get(name), name, numbers=numbers))
+        except AnkleSleepError as exc:
+            self.problems.setdefault(exc.field or name, exc.message)
+            return None
+
+
+def _fold(text: str) -> int | None:
+    word = text.strip().lower()
+    if not word:
+        return None
+    if word in FOLD_WORDS:
+        return FOLD_WORDS[word]
+    if word in ("0", "1"):
+        return int(word)
+    raise AnkleSleepError(
+        _("{field}: got {value!r}; choose earlier or later").format(
+            field=label("fold"), value=text[:20]
+        ),
+        field="fold",
+    )
+
+
+def night_from_form(
+    form: Mapping[str, object], night: dt.date, zone: str, today: dt.date
+) -> diary.SleepEntry:
+    """The night in `form` (strings from a web form, or JSON values), checked in full.
+
+    `zone` is the user's zone (a `zone` in the form wins when given); a `fold` of earlier or
+    later answers the repeated-hour question and a ticked `confirm` lets an unusual night be
+    saved. Raises `FormProblems` listing every field at once, or one `AnkleSleepError`.
+    """
+    diary.check_night_date(night, today)
+    r = _Reader(form)
+    into = r.read("into_bed", lambda v: diary.parse_clock(v, "into_bed"))
+    tried = r.read("tried_to_sleep", lambda v: diary.parse_clock(v, "tried_to_sleep"))
+    sol = r.read("sol_minutes", lambda v: diary.parse_count(v, "sol_minutes"))
+    nwak = r.read("awakenings", lambda v: diary.parse_count(v, "awakenings"))
+    waso = r.read("waso_minutes", lambda v: diary.parse_count(v, "waso_minutes"))
+    final = r.read("final_awakening", lambda v: diary.parse_clock(v, "final_awakening"))
+    out = r.read("out_of_bed", lambda v: diary.parse_clock(v, "out_of_bed"))
+    quality = r.read("quality", diary.parse_quality)
+    note = r.read("note", lambda v: diary.check_note(v.strip()), numbers=False)
+    fold = r.read("fold", _fold)
+    zone_name = r.read("zone", lambda v: v.strip() or zone, numbers=False)
+    confirmed = is_checked(form.get("confirm"))
+    if r.problems:
+        raise FormProblems(r.problems)
+    assert into is not None and tried is not None and final is not None and out is not None
+    assert sol is not None and nwak is not None and waso is not None and quality is not None
+    entry = diary.SleepEntry(
+        night=night,
+        into_bed=into,
+        tried_to_sleep=tried,
+        sol_minutes=sol,
+        awakenings=nwak,
+        waso_minutes=waso,
+        final_awakening=final,
+        out_of_bed=out,
+        quality=quality,
+        note=note or "",
+        zone=zone_name or zone,
+        fold=fold,
+    )
+    return diary.validate_entry(entry, today, confirmed=confirmed)
+
+
+def _score(text: str, field: str) -> int:
+    return diary.parse_score(text, field)
+
+
+def _note(text: str, field: str) -> str:
+    return diary.check_note(text.strip(), field)
+
+
+def symptoms_from_form(
+    form: Mapping[str, object],
+    day: dt.date,
+    today: dt.date,
+    notes_before: Mapping[str, str] | None = None,
+) -> tuple[list[diary.SymptomEntry], list[str]]:
+    """The scored complaints and the keys left blank (to clear), each checked.
+
+    A complaint's note is taken from `<key>_note` when the form has that field; when it has
+    none, the note stored before (`notes_before`) is kept, so a form that does not show notes
+    never erases one.
+    """
+    diary.check_day(day, today)
+    r = _Reader(form)
+    entries: list[diary.SymptomEntry] = []
+    cleared: list[str] = []
+    for key in diary.SYMPTOM_KEYS:
+        raw = r.read(key, lambda v: v.strip())
+        if raw is None:
+            continue
+        if raw in ("", "none"):
+            cleared.append(key)
+            continue
+        score = r.read(key, partial(_score, field=key))
+        note_field = f"{key}_note"
+        if note_field in form:
+            note = r.read(note_field, partial(_note, field=note_field), numbers=False)
+        else:
+            note = (notes_before or {}).get(key, "")
+        if score is not None and note is not None:
+            entries.append(diary.validate_symptom(diary.SymptomEntry(day, key, score, note), today))
+    if r.problems:
+        raise FormProblems(r.problems)
+    return entries, cleared
