@@ -34,7 +34,7 @@ def footer(top: int, rows: int, total: int, question: str, t: Translate, width: 
     where = t("lines {first}–{last} of {total}").format(first=top + 1, last=last, total=total)
     keys = t("space more · b back") if last < total else t("b back")
     hint = f"{where} · {keys}"
-    asked = t("{question}? y yes, n no").format(question=question)
+    asked = t("{question}: y yes, n no").format(question=question)
     return [hint[:width], *textwrap.wrap(asked, max(10, width))]
 
 

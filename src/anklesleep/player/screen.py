@@ -366,8 +366,11 @@ def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[Rend
         row.add_row(bar, Text(times, style="dim"))
         parts.append(row)
     else:
-        parts.append(bar)
-        parts.append(Text(times, style="dim", no_wrap=True, overflow="ellipsis"))
+        stacked = Table.grid()
+        stacked.add_column()
+        stacked.add_row(bar)
+        stacked.add_row(Text(times, style="dim", no_wrap=True, overflow="ellipsis"))
+        parts.append(stacked)
 
     message = s.message
     if not message and s.paused:
