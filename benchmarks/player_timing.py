@@ -2,9 +2,10 @@
 the first frame appears.
 
 1. Position error. A sound card is simulated in real time (a thread calls the stream's fill
-   callback every block, reporting the delay until its first frame reaches the converter, which
-   runs at a steady rate), so the moment each track sample reaches the ear is known exactly. The terminal
-   loop (`anklesleep.player.terminal.play`) plays a synthetic timeline with the stream as its
+   callback every block, reporting the delay until its first frame reaches the converter,
+   which runs at a steady rate), so the moment each track sample reaches the ear is known
+   exactly. The terminal loop (`anklesleep.player.terminal.play`) plays a synthetic timeline
+   with the stream as its
    clock; for every cue change we compare when it was shown with when its first sample was
    heard. Baseline in the same run: the old way, a monotonic clock for the screen while the
    stream starts the track at its next block (no lead, no latency compensation).
