@@ -321,20 +321,50 @@ def _times(s: Snapshot, t: Translate) -> str:
     )
 
 
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, max(1, width)) or [""]
+
+
 def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[RenderableType]:
-    """The panel's lines, fewer of them when rows are short."""
+    """The panel's lines for a body of `height` rows: what must be seen always fits (blank
+    lines, "what comes next" and the big digits go first when rows are short)."""
     colour = PHASE_STYLES.get(s.phase, "bright_white")
-    big = inner >= BIG_MIN_WIDTH - 4 and height >= BIG_MIN_HEIGHT - 4
-    roomy = height >= 22
+    budget = height - 2  # the panel's borders
+    message = s.message or (t("Paused. Press space to carry on.") if s.paused else "")
+    instruction = _wrapped(s.instruction, inner)
+    message_lines = _wrapped(message, inner) if message else []
+    progress_rows = 1 if inner >= 50 else 2
+    # where, the instruction, what to do now, the progress, the message
+    essential = 1 + len(instruction) + 1 + progress_rows + len(message_lines)
+    if essential > budget:  # a very long instruction on a tiny screen: shorten it
+        keep = max(1, len(instruction) - (essential - budget))
+        instruction = instruction[:keep]
+        if keep < len(_wrapped(s.instruction, inner)):
+            instruction[-1] = instruction[-1][: max(0, inner - 1)] + "…"
+        essential = 1 + len(instruction) + 1 + progress_rows + len(message_lines)
+    spare = budget - essential
+    big = inner >= BIG_MIN_WIDTH - 4 and spare >= DIGIT_ROWS + 1
+    if big:
+        spare -= DIGIT_ROWS
+    show_next = bool(s.next_cue) and spare >= 1
+    spare -= show_next
+    gap_after_instruction = spare >= 1
+    spare -= gap_after_instruction
+    show_step = bool(s.next_step) and spare >= 1 and (not s.next_cue or spare >= 2)
+    spare -= show_step
+    gap_before_next = spare >= 1 and (show_next or show_step)
+    spare -= gap_before_next
+
     parts: list[RenderableType] = []
     where = " · ".join(x for x in (s.section.upper(), s.foot.upper(), s.step) if x)
     parts.append(Text(where or " ", style=f"bold {colour}", overflow="ellipsis", no_wrap=True))
-    parts.append(Text(s.instruction, style="bold"))
-    if height >= 12:
+    parts.append(Text("\n".join(instruction), style="bold"))
+    if gap_after_instruction:
         parts.append(Text(""))
-
     count = countdown_text(s.cue_remaining)
-    what = Text(s.kind.upper(), style=f"bold {colour}")
+    what = Text(s.kind.upper(), style=f"bold {colour}", no_wrap=True, overflow="ellipsis")
     if s.rep is not None and s.reps is not None:
         what.append("  " + dots(s.rep, s.reps), style=colour)
         what.append("  " + t("{rep} of {reps}").format(rep=s.rep, reps=s.reps), style="dim")
@@ -344,11 +374,11 @@ def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[Rend
     else:
         what.append("   " + t("{n} s").format(n=count), style=f"bold {colour}")
         parts.append(what)
-    if roomy or not big:
+    if gap_before_next:
         parts.append(Text(""))
-    if s.next_cue:
+    if show_next:
         parts.append(Text(s.next_cue, style="dim", overflow="ellipsis", no_wrap=True))
-    if s.next_step and (roomy or not s.next_cue):
+    if show_step:
         parts.append(Text(s.next_step, style="dim", overflow="ellipsis", no_wrap=True))
 
     times = _times(s, t)
@@ -371,12 +401,8 @@ def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[Rend
         stacked.add_row(bar)
         stacked.add_row(Text(times, style="dim", no_wrap=True, overflow="ellipsis"))
         parts.append(stacked)
-
-    message = s.message
-    if not message and s.paused:
-        message = t("Paused. Press space to carry on.")
     if message:
-        parts.append(Text(message, style="bold yellow"))
+        parts.append(Text("\n".join(message_lines), style="bold yellow"))
     return parts
 
 
