@@ -276,10 +276,14 @@ def test_mistakes_get_one_line(
 
 def test_sigkill_mid_session_leaves_a_partial_record(tmp_path: Path) -> None:
     db = tmp_path / "killed.sqlite3"
-    exe = Path(sys.executable).parent / "anklesleep"
-    env = {**os.environ, "ANKLESLEEP_HOME": str(tmp_path / "home")}
+    import anklesleep
+
+    src = str(Path(anklesleep.__file__).resolve().parents[1])
+    env = {**os.environ, "ANKLESLEEP_HOME": str(tmp_path / "home"), "PYTHONPATH": src}
     command = [
-        str(exe),
+        sys.executable,
+        "-m",
+        "anklesleep",
         "--db",
         str(db),
         "start",

@@ -182,7 +182,10 @@ def acknowledged_db(tmp_path: Path) -> Path:
 def pane(tmp_path: Path, acknowledged_db: Path, isolated_home: Path) -> Iterator[Pane]:
     import sys
 
-    exe = Path(sys.executable).parent / "anklesleep"
+    import anklesleep
+
+    src = Path(anklesleep.__file__).resolve().parents[1]
+    exe = f"PYTHONPATH={src} {sys.executable} -m anklesleep"  # this checkout's code
     socket = f"anklesleep-test-{uuid.uuid4().hex[:8]}"
     p = Pane(socket, "t")
     script = (
