@@ -124,13 +124,13 @@ class Sound:
 def open_sound(chosen: Routine, t: Translate, *, no_sound: bool, no_voice: bool) -> Sound | None:
     """The sound stream, or None (silent) when asked for or when no device can play; then
     says so once."""
+    if no_sound:
+        return None
     import numpy as np
 
     from anklesleep.audio.mixing import SAMPLE_RATE
     from anklesleep.player.stream import DeviceError
 
-    if no_sound:
-        return None
     try:
         stream = make_stream(make_device(), np.zeros(0, dtype=np.float32), SAMPLE_RATE)
     except DeviceError as exc:
@@ -307,7 +307,6 @@ def _run(
     more: Any,
     sound: Sound | None,
 ) -> str:
-    from anklesleep.player.stream import BLOCK_FRAMES
     from anklesleep.player.terminal import (
         LiveView,
         NoKeys,
@@ -321,6 +320,8 @@ def _run(
     clock = player.clock
     playing: dict[str, Any] = {"more": more}
     if sound is not None:
+        from anklesleep.player.stream import BLOCK_FRAMES
+
         # the first sample is heard after the stream's delay and the block being filled
         playing["audio"] = sound.stream
         playing["lead"] = sound.stream.latency + 2 * BLOCK_FRAMES / sound.stream.rate
