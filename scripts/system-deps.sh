@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages anklesleep uses, when they are missing.
-#   run  - what the app itself uses (a voice for spoken guidance)
+#   run  - what the app itself uses (a voice for spoken guidance, PortAudio for the terminal's sound)
 #   test - everything the test suite drives: the voice, Chromium, ffmpeg, sox, tmux, PostgreSQL
 # Without root (or apt-get) it only lists what is missing; the features that need a missing
 # tool report it once and carry on, and the tests that need it are skipped.
 set -uo pipefail
 mode=${1:-run}
-declare -A want=( [espeak-ng]=espeak-ng )
+declare -A want=( [espeak-ng]=espeak-ng [libportaudio.so.2]=libportaudio2 )
 if [ "$mode" = test ]; then
   want+=( [chromium]=chromium [ffmpeg]=ffmpeg [sox]=sox [tmux]=tmux
           [/usr/lib/postgresql]=postgresql [fc-list]=fonts-dejavu-core )
@@ -15,6 +15,8 @@ missing=()
 for tool in "${!want[@]}"; do
   if [[ $tool == /* ]]; then
     [ -e "$tool" ] || missing+=("${want[$tool]}")
+  elif [[ $tool == *.so.* ]]; then
+    ldconfig -p 2>/dev/null | grep -qF "$tool" || missing+=("${want[$tool]}")
   else
     command -v "$tool" >/dev/null 2>&1 || missing+=("${want[$tool]}")
   fi

@@ -11,12 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from anklesleep.player.clock import ManualClock
-from anklesleep.player.output import RecordingOutput
+from anklesleep.player.stream import Samples, TrackStream
 from anklesleep.store import open_database
 from anklesleep.store.sessions import list_sessions
+from anklesleep.testing.player import BrokenDevice, FakeDevice, ManualClock
 from tests.cli_helpers import run_cli
 
 
@@ -28,10 +29,19 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
 
 
 @pytest.fixture
-def output(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> RecordingOutput:
-    recording = RecordingOutput(clock=clock.now)
-    monkeypatch.setattr("anklesleep.cli.start.make_output", lambda: recording)
-    return recording
+def device(monkeypatch: pytest.MonkeyPatch, clock: ManualClock) -> FakeDevice:
+    """A sound card on the manual clock: the stream's clock and what it played are checked."""
+    fake = FakeDevice(latency=0.04, clock=clock)
+    streams: list[TrackStream] = []
+
+    def make_stream(dev: FakeDevice, samples: Samples, rate: int) -> TrackStream:
+        stream = TrackStream(dev, samples, rate, monotonic=clock.now, wait=dev.run_until)
+        streams.append(stream)
+        return stream
+
+    monkeypatch.setattr("anklesleep.cli.start.make_device", lambda: fake)
+    monkeypatch.setattr("anklesleep.cli.start.make_stream", make_stream)
+    return fake
 
 
 def test_a_plain_session_runs_to_the_end_and_is_recorded(
@@ -102,69 +112,147 @@ def test_safety_notes_are_shown_until_acknowledged(
     assert "Before you start" not in again.out
 
 
-def test_tones_and_voice_play_at_their_cues(
-    capsys: pytest.CaptureFixture[str],
-    tmp_path: Path,
-    clock: ManualClock,
-    output: RecordingOutput,
-) -> None:
-    import shutil
-
-    if shutil.which("espeak-ng") is None:
-        pytest.skip("espeak-ng is not installed (the test command installs it)")
+def _rendered(tmp_home_routine: str, *, voice: bool) -> tuple[Samples, object]:
+    """The cached track `start` played (the same render call, a cache hit now)."""
     import soundfile
 
-    from anklesleep.audio import voices as voice
+    from anklesleep.audio import mixing as track
+    from anklesleep.audio import voices
     from anklesleep.routine import catalog as routines
     from anklesleep.routine.options import validate
-    from anklesleep.routine.timeline import expand
 
-    result = run_cli(capsys, "--db", str(tmp_path / "c.sqlite3"), "start", "quick")
-    assert result.code == 0, result.err
-    assert output.closed
-    played = [(at, path) for at, path in output.played]
-    assert played, "nothing was played"
-    assert all(path.exists() for _, path in played)
-    # speech clips come from the shared clip cache, tones from the tone cache
-    cache = voice.ClipCache(voice.get_engine(None))
-    timeline = expand(routines.load("quick"), validate(), cache.speech_seconds)
-    start = played[0][0]
-    assert start is not None
-    by_time: dict[float, list[Path]] = {}
-    for at, path in played:
-        assert at is not None
-        by_time.setdefault(round(at - start, 6), []).append(path)
-    for cue in timeline.cues:
-        files = by_time.get(round(cue.start, 6), [])
-        if cue.say:
-            assert cache.wav_path(cue.say) in files
-            # the announcement lasts at least as long as its spoken clip
-            info = soundfile.info(str(cache.wav_path(cue.say)))
-            assert cue.duration >= info.frames / info.samplerate
-        if cue.tone_hz is not None:
-            assert any("hz" in p.name for p in files)
+    engine = voices.get_engine(None if voice else "none")
+    rendered = track.render_track(
+        routines.load(tmp_home_routine), validate(voice=voice), engine=engine, fmt="wav"
+    )
+    samples, _ = soundfile.read(str(rendered.path), dtype="float32")
+    return samples, rendered
 
 
-def test_no_voice_keeps_tones_only(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, clock: ManualClock, output: RecordingOutput
+def _played_at(played: Samples, samples: Samples) -> int:
+    """The stream frame where the track starts in what the device played."""
+    first_track = int(np.flatnonzero(samples)[0])
+    first_played = int(np.flatnonzero(played)[0])
+    return first_played - first_track
+
+
+def test_the_track_plays_through_one_stream_that_is_the_clock(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, device: FakeDevice
 ) -> None:
-    result = run_cli(capsys, "--db", str(tmp_path / "d.sqlite3"), "start", "quick", "--no-voice")
+    events = tmp_path / "events.jsonl"
+    result = run_cli(
+        capsys,
+        "--db",
+        str(tmp_path / "c.sqlite3"),
+        "start",
+        "quick",
+        "--no-voice",
+        "--events",
+        str(events),
+    )
     assert result.code == 0, result.err
-    assert output.played
-    assert all("hz" in path.name for _, path in output.played)
+    assert "Session complete" in result.out
+    assert "Note:" not in result.err
+    assert device.stream is not None and device.stream.closed
+    samples, rendered = _rendered("quick", voice=False)
+    played = device.played
+    offset = _played_at(played, samples)
+    # the whole track, sample for sample, once, in one piece
+    assert np.array_equal(played[offset : offset + len(samples)], samples)
+    assert not played[offset + len(samples) :].any()
+    # every cue was shown when its sound was heard: the display follows the stream's clock,
+    # the reported latency included
+    rate = device.rate
+    records = [json.loads(line) for line in events.read_text().splitlines()]
+    assert len(records) == len(rendered.timeline.cues)  # type: ignore[attr-defined]
+    heard_zero = offset / rate + device.latency
+    for record in records:
+        assert record["actual"] == pytest.approx(record["scheduled"], abs=1e-6)
+    # the first cue is emitted when track sample 0 reaches the ear
+    assert device.clock.waits, "the session never waited on the stream"
+    assert heard_zero > 0
 
 
-def test_no_audio_player_gives_one_notice_then_silence(
+def test_pause_plays_silence_and_resume_carries_on_in_the_track(device: FakeDevice) -> None:
+    from anklesleep.player.live import Player
+    from anklesleep.routine import catalog as routines
+    from anklesleep.routine.options import validate
+    from anklesleep.routine.timeline import expand, no_speech
+
+    rate = 1000
+    samples = np.arange(1, 20_001, dtype=np.float32)  # 20 s, every sample different
+    stream = TrackStream(device, samples, rate, monotonic=device.clock.now, wait=device.run_until)
+    device.rate = rate
+    player = Player(expand(routines.load("quick"), validate(), no_speech), stream)
+    player.start(lead=0.1)
+    stream.follow(player.heard_origin(), player.heard_from())
+    stream.sleep_until(player.heard_origin() + 5.0)  # type: ignore[operator]
+    player.pause()
+    stream.follow(player.heard_origin(), player.heard_from())
+    assert player.position() == pytest.approx(5.0, abs=1e-3)
+    stream.sleep_until(stream.now() + 3.0)
+    player.resume()
+    stream.follow(player.heard_origin(), player.heard_from())
+    stream.sleep_until(stream.now() + 2.0)
+    played = device.played
+    heard = played[played > 0]
+    # the track went on from where it paused: one run with a single step back on resuming,
+    # no longer than what was already handed to the card (one block and its delay)
+    steps = np.diff(heard)
+    jumps = np.flatnonzero(steps != 1.0)
+    assert heard[0] == 1.0 and len(jumps) == 1
+    assert -(device.block + device.latency * rate) <= steps[jumps[0]] <= 0
+    # resumed where the ear was when paused
+    assert heard[jumps[0] + 1] == pytest.approx(5.0 * rate + 1, abs=1)
+    # the screen's position and the sample at the ear agree (to a block)
+    at_ear = int(heard[-1]) - round(device.latency * rate)
+    assert abs(player.position() * rate - at_ear) <= device.block
+
+
+def test_a_failing_sound_device_gives_one_notice_then_silence(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
     clock: ManualClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("anklesleep.cli.start.make_output", lambda: None)
+    broken = BrokenDevice()
+    monkeypatch.setattr("anklesleep.cli.start.make_device", lambda: broken)
     result = run_cli(capsys, "--db", str(tmp_path / "e.sqlite3"), "start", "quick")
     assert result.code == 0
-    assert result.err.count("no audio player found") == 1
+    assert broken.opened == 1
+    assert result.err.count("no sound device could be opened") == 1
+    assert "Error querying device -1" in result.err
     assert "Session complete" in result.out
+
+
+def test_the_real_sound_device_without_a_card_falls_back_with_one_notice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, clock: ManualClock
+) -> None:
+    from anklesleep.player.stream import DeviceError, SoundDevice
+
+    try:
+        SoundDevice().open(22050, lambda out, delay: None).close()
+    except DeviceError:
+        pass
+    else:
+        pytest.skip("this machine has a working sound device")
+    result = run_cli(capsys, "--db", str(tmp_path / "g.sqlite3"), "start", "quick")
+    assert result.code == 0
+    assert result.err.count("no sound device could be opened") == 1
+    assert "Session complete" in result.out
+
+
+def test_no_sound_opens_no_device(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    clock: ManualClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    broken = BrokenDevice()
+    monkeypatch.setattr("anklesleep.cli.start.make_device", lambda: broken)
+    result = run_cli(capsys, "--db", str(tmp_path / "h.sqlite3"), "start", "quick", "--no-sound")
+    assert result.code == 0 and broken.opened == 0
+    assert "no sound device" not in result.err
 
 
 @pytest.mark.parametrize(
@@ -189,10 +277,14 @@ def test_mistakes_get_one_line(
 @pytest.mark.slow
 def test_sigkill_mid_session_leaves_a_partial_record(tmp_path: Path) -> None:
     db = tmp_path / "killed.sqlite3"
-    exe = Path(sys.executable).parent / "anklesleep"
-    env = {**os.environ, "ANKLESLEEP_HOME": str(tmp_path / "home")}
+    import anklesleep
+
+    src = str(Path(anklesleep.__file__).resolve().parents[1])
+    env = {**os.environ, "ANKLESLEEP_HOME": str(tmp_path / "home"), "PYTHONPATH": src}
     command = [
-        str(exe),
+        sys.executable,
+        "-m",
+        "anklesleep",
         "--db",
         str(db),
         "start",

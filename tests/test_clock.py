@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anklesleep.player.clock import Clock, ManualClock, MonotonicClock
+from anklesleep.player.clock import Clock, MonotonicClock
+from anklesleep.testing.player import ManualClock
 
 
 def test_manual_clock_moves_only_when_told() -> None:

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from anklesleep.player.clock import ManualClock
 from anklesleep.player.live import CueStarted, Event, Finished, Player, StepDone, step_id
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options, validate
 from anklesleep.routine.timeline import MORE_CIRCLES, Timeline, expand, no_speech
+from anklesleep.testing.player import ManualClock
 
 
 def timeline(routine: str = "full", **options: object) -> Timeline:

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from anklesleep.player.clock import ManualClock
 from anklesleep.player.live import Event, Player
 from anklesleep.player.screen import big_digits, countdown_text, render, snapshot
-from anklesleep.player.terminal import PlainView, ScriptedKeys, decode, play
+from anklesleep.player.terminal import PlainView, decode, play
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import validate
 from anklesleep.routine.timeline import expand, no_speech
+from anklesleep.testing.player import ManualClock, ScriptedKeys
 
 
 def ident(text: str) -> str:
@@ -69,15 +69,18 @@ def test_screen_at_80x24_shows_everything() -> None:
     assert "HOLD" in text and "1 of 5" in text
     assert "██" in text  # the big countdown
     assert "left" in text and "step 1 of 28" in text
-    assert "Next: release" in text and "T2" in text
+    assert "Next: release 1 of 5, 2 s" in text
+    assert "●○○○○" in text
     assert "space" in text and "quit" in text
+    assert "more circles" not in text  # not a circle step
+    assert "quit" in lines[-1]  # the key bar is on the last row
 
 
 def test_screen_at_40_columns_drops_the_big_digits_but_keeps_the_text() -> None:
     text = screen_text(40, 24)
     assert all(len(line) <= 40 for line in text.splitlines())
     assert "██" not in text
-    joined = " ".join(text.split())
+    joined = " ".join(text.replace("│", " ").split())
     assert "Pull the big toe and the second toe apart." in joined
     assert "HOLD" in text and "1 of 5" in text
 
@@ -117,7 +120,7 @@ def test_more_during_circles_and_pause_in_the_loop() -> None:
     player, _, out = run_scripted(
         [(0.5, "more"), (at, "more"), (at + 1, "space"), (at + 60, "space")]
     )
-    assert "More circles can be added during the ankle circles." in out
+    assert "More circles can be added once, during the ankle circles." in out
     assert "Five more circles added." in out
     assert "Paused." in out and "Carrying on." in out
     assert len(player.timeline.cues) == len(base.cues) + 5
@@ -179,7 +182,10 @@ def acknowledged_db(tmp_path: Path) -> Path:
 def pane(tmp_path: Path, acknowledged_db: Path, isolated_home: Path) -> Iterator[Pane]:
     import sys
 
-    exe = Path(sys.executable).parent / "anklesleep"
+    import anklesleep
+
+    src = Path(anklesleep.__file__).resolve().parents[1]
+    exe = f"PYTHONPATH={src} {sys.executable} -m anklesleep"  # this checkout's code
     socket = f"anklesleep-test-{uuid.uuid4().hex[:8]}"
     p = Pane(socket, "t")
     script = (

@@ -1,5 +1,5 @@
-"""`python -m anklesleep` runs the command line."""
+"""`python -m anklesleep` runs the command line (with its exit status)."""
 
 from anklesleep.cli import main
 
-main()
+raise SystemExit(main())

@@ -266,21 +266,62 @@ _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
 
+#: Unfinished files (".<name>-XXXX.part") older than this are left over from a render that was
+#: killed; younger ones may belong to a render running in another process right now.
+STALE_PART_SECONDS = 3600.0
+
+
+def clean_partial(folder: Path, older_than: float = STALE_PART_SECONDS) -> int:
+    """Delete unfinished render files left in `folder` by a render that never finished.
+
+    Returns how many were removed. Files still being written (younger than `older_than`
+    seconds) are left alone.
+    """
+    import time
+
+    removed = 0
+    cutoff = time.time() - older_than
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if not (path.name.startswith(".") and path.name.endswith(".part")):
+            continue
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime <= cutoff:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def _track_key(name: str) -> str:
+    """The track a cache file belongs to: "KEY.opus" and ".KEY.opus-abc.opus.part" -> KEY."""
+    return name.lstrip(".").split(".", 1)[0]
+
+
 def prune(folder: Path, keep_bytes: int = CACHE_BYTES, keep: frozenset[str] = frozenset()) -> int:
     """Delete the least recently used tracks until the folder holds at most `keep_bytes`.
 
-    A track is its audio, chapters and timeline files (one key); `keep` names keys to spare.
-    Returns how many tracks were removed.
+    A track is its audio, chapters and timeline files (one key), and any unfinished file of
+    its render; every file counts toward the size. `keep` names keys to spare. Returns how
+    many tracks were removed.
     """
     groups: dict[str, list[Path]] = {}
     for path in folder.iterdir() if folder.is_dir() else ():
-        if path.is_file() and not path.name.startswith("."):
-            groups.setdefault(path.name.split(".", 1)[0], []).append(path)
+        if path.is_file():
+            groups.setdefault(_track_key(path.name), []).append(path)
+
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
 
     def used(key: str) -> float:
-        return max(p.stat().st_mtime for p in groups[key])
+        times = []
+        for p in groups[key]:
+            with contextlib.suppress(OSError):
+                times.append(p.stat().st_mtime)
+        return max(times, default=0.0)
 
-    total = sum(p.stat().st_size for files in groups.values() for p in files)
+    total = sum(size(p) for files in groups.values() for p in files)
     removed = 0
     for key in sorted(groups, key=used):
         if total <= keep_bytes:
@@ -288,7 +329,7 @@ def prune(folder: Path, keep_bytes: int = CACHE_BYTES, keep: frozenset[str] = fr
         if key in keep:
             continue
         for path in groups[key]:
-            total -= path.stat().st_size
+            total -= size(path)
             path.unlink(missing_ok=True)
         removed += 1
     return removed
@@ -334,6 +375,7 @@ def render_track(
     vtt = folder / f"{key}.vtt"
     saved = folder / f"{key}.timeline.json"
 
+    clean_partial(folder)
     with _lock_for(key):
         hit = _memo.get(key)
         if hit is not None and audio.exists() and vtt.exists():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -18,24 +19,31 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from anklesleep.player.clock import Clock
-    from anklesleep.player.output import AudioOutput, CueSounds
+    from anklesleep.player.stream import AudioDevice, Samples, TrackStream
     from anklesleep.routine.definition import Routine
     from anklesleep.routine.options import Options
-    from anklesleep.routine.timeline import SpeechSeconds
+    from anklesleep.routine.timeline import Timeline
 
 
 def make_clock() -> Clock:
-    """The session clock (tests replace this with a manual clock)."""
+    """The clock of a silent session (tests replace this with a manual clock)."""
     from anklesleep.player.clock import MonotonicClock
 
     return MonotonicClock()
 
 
-def make_output() -> AudioOutput | None:
-    """The audio output, or None when no player program is installed (tests replace this)."""
-    from anklesleep.player.output import open_output
+def make_device() -> AudioDevice:
+    """The sound card (tests replace this with a fake device)."""
+    from anklesleep.player.stream import SoundDevice
 
-    return open_output()
+    return SoundDevice()
+
+
+def make_stream(device: AudioDevice, samples: Samples, rate: int) -> TrackStream:
+    """The one audio stream of a session (tests give it the fake device's clock)."""
+    from anklesleep.player.stream import TrackStream
+
+    return TrackStream(device, samples, rate)
 
 
 def _notice(text: str) -> None:
@@ -43,10 +51,10 @@ def _notice(text: str) -> None:
 
 
 def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
-    """Show the safety notes until they have been acknowledged once."""
+    """Show the safety notes until they have been acknowledged once (in a pager when they do
+    not fit the terminal, with the question always on screen)."""
     import datetime as dt
     import shutil
-    import textwrap
 
     from anklesleep.routine import safety
     from anklesleep.store import settings
@@ -54,17 +62,16 @@ def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
     with engine.connect() as conn:
         if settings.get(conn, safety.SETTING):
             return
-    width = max(30, min(shutil.get_terminal_size((80, 24)).columns, 88) - 1)
-    click.echo(click.style(t(safety.TITLE), bold=True))
-    click.echo()
-    click.echo(textwrap.fill(t(safety.ABOUT), width))
-    click.echo()
-    for note in safety.notes(t):
-        click.echo(textwrap.fill(note, width, initial_indent="- ", subsequent_indent="  "))
-    click.echo()
+    size = shutil.get_terminal_size((80, 24))
+    width = max(20, min(size.columns, 88) - 1)
+    lines = safety_lines(t, width)
     if not interactive:
+        click.echo("\n".join(lines))
+        click.echo()
         return  # not a terminal: shown, and the session goes on; asked again next time
-    if not click.confirm(t(safety.ACKNOWLEDGE), default=False):
+    from anklesleep.player.pager import ask_with_pager
+
+    if not ask_with_pager(lines, t(safety.ACKNOWLEDGE), t, width=size.columns, height=size.lines):
         click.echo(t("Nothing started. The notes will be shown again next time."))
         raise click.exceptions.Exit(1)
     now = dt.datetime.now(dt.UTC)
@@ -72,58 +79,80 @@ def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
         settings.put(conn, safety.SETTING, now.isoformat(), now)
 
 
-def prepare_sound(
-    chosen: Routine, options: Options, t: Translate, *, no_sound: bool, no_voice: bool
-) -> tuple[Options, SpeechSeconds, AudioOutput | None, CueSounds | None]:
-    """The options (voice off when it cannot be heard), speech lengths, output and files."""
-    from dataclasses import replace
+def safety_lines(t: Translate, width: int) -> list[str]:
+    """The safety notes wrapped to `width`: title, what they are about, one item per note."""
+    import textwrap
 
-    from anklesleep.basics.errors import AnkleSleepError
-    from anklesleep.player.output import CueSounds
-    from anklesleep.routine.timeline import Cue, expand, no_speech
+    from anklesleep.routine import safety
 
+    lines = [click.style(t(safety.TITLE), bold=True), ""]
+    lines += [*textwrap.wrap(t(safety.ABOUT), width), ""]
+    for note in safety.notes(t):
+        lines += textwrap.wrap(note, width, initial_indent="- ", subsequent_indent="  ")
+    return lines
+
+
+class Sound:
+    """The session's sound: the rendered track in one stream, and how to render it again."""
+
+    def __init__(
+        self, stream: TrackStream, chosen: Routine, engine_name: str | None, t: Translate
+    ) -> None:
+        self.stream = stream
+        self.chosen = chosen
+        self.engine_name = engine_name
+        self.t = t
+
+    def render(self, options: Options) -> Timeline:
+        """Render the track for `options` (cached), load it into the stream; its timeline."""
+        import soundfile
+
+        from anklesleep.audio import mixing as track
+        from anklesleep.audio import voices as voice
+
+        engine = voice.get_engine(self.engine_name)
+        rendered = track.render_track(
+            self.chosen, options, engine=engine, fmt="wav", translate=self.t
+        )
+        samples, _rate = soundfile.read(str(rendered.path), dtype="float32", always_2d=False)
+        if samples.ndim > 1:
+            samples = samples.mean(axis=1, dtype="float32")
+        self.stream.load(samples)
+        return rendered.timeline
+
+
+def open_sound(chosen: Routine, t: Translate, *, no_sound: bool, no_voice: bool) -> Sound | None:
+    """The sound stream, or None (silent) when asked for or when no device can play; then
+    says so once."""
     if no_sound:
-        return replace(options, voice=False), no_speech, None, None
-    output = make_output()
-    if output is None:
-        _notice(
-            t(
-                "no audio player found (paplay, aplay or ffplay); the session runs silently, "
-                "follow the screen."
-            )
-        )
-        return replace(options, voice=False), no_speech, None, None
-    from anklesleep.audio import tones
-    from anklesleep.audio import voices as voice
+        return None
+    import numpy as np
 
-    def tone(cue: Cue) -> Path | None:
-        assert cue.tone_hz is not None
-        return tones.cue_sound_wav(cue.kind, cue.tone_hz, room=cue.duration)
+    from anklesleep.audio.mixing import SAMPLE_RATE
+    from anklesleep.player.stream import DeviceError
 
-    if no_voice or not options.voice:
-        return replace(options, voice=False), no_speech, output, CueSounds(None, tone)
-    engine = voice.get_engine(None)
-    if engine.name == "none":
-        _notice(
-            t(
-                "espeak-ng is not installed, so instructions are shown but not spoken "
-                "(tones still play). Install espeak-ng for a voice."
-            )
-        )
-        return replace(options, voice=False), no_speech, output, CueSounds(None, tone)
-    cache = voice.ClipCache(engine)
-    draft = expand(chosen, options, no_speech, t)
-    click.echo(t("Preparing the spoken instructions…"), err=True)
     try:
-        cache.prepare(c.say for c in draft.cues if c.say)
-    except AnkleSleepError as exc:
+        stream = make_stream(make_device(), np.zeros(0, dtype=np.float32), SAMPLE_RATE)
+    except DeviceError as exc:
         _notice(
-            t("the voice could not speak ({error}); carrying on with tones.").format(
-                error=exc.message
-            )
+            t(
+                "no sound device could be opened ({reason}); the session runs silently, "
+                "follow the screen."
+            ).format(reason=str(exc).strip().rstrip(".") or "?")
         )
-        return replace(options, voice=False), no_speech, output, CueSounds(None, tone)
-    return options, cache.speech_seconds, output, CueSounds(cache.wav_path, tone)
+        return None
+    engine_name = "none" if no_voice else None
+    if not no_voice:
+        from anklesleep.audio import voices as voice
+
+        if voice.get_engine(None).name == "none":
+            _notice(
+                t(
+                    "espeak-ng is not installed, so instructions are shown but not spoken "
+                    "(tones still play). Install espeak-ng for a voice."
+                )
+            )
+    return Sound(stream, chosen, engine_name, t)
 
 
 @click.command(epilog="Example: anklesleep start quick --first-foot right")
@@ -169,10 +198,14 @@ def start(
     circles), q quit (asks first; what you did is kept). Every session is kept in your log,
     with its slot (morning, home or bedtime).
     """
+    from dataclasses import replace
+    from functools import partial
+
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.player.live import Player
+    from anklesleep.player.more import MoreCircles
     from anklesleep.practice.records import new_record
-    from anklesleep.routine.timeline import expand
+    from anklesleep.routine.timeline import expand, no_speech
     from anklesleep.services.playback import SessionHooks
     from anklesleep.store import sessions
 
@@ -191,13 +224,20 @@ def start(
             events_file = events_path.open("w", encoding="utf-8")
         except OSError as exc:
             raise _events_error(events_path, exc) from None
-    options, speech_seconds, output, sounds = prepare_sound(
-        chosen, options, t, no_sound=no_sound, no_voice=no_voice
-    )
+    sound = open_sound(chosen, t, no_sound=no_sound, no_voice=no_voice)
     try:
-        timeline = expand(chosen, options, speech_seconds, t)
-        if sounds is not None:
-            sounds.prepare(timeline.cues)
+        if sound is not None:
+            if no_voice:
+                options = replace(options, voice=False)
+            timeline = sound.render(options)
+            options = timeline.options
+            build: Callable[[Options], Timeline] = sound.render
+            clock: Clock = sound.stream
+        else:
+            options = replace(options, voice=False)
+            timeline = expand(chosen, options, no_speech, t)
+            build = partial(_silent_timeline, chosen, t)
+            clock = make_clock()
         settings_value, zone = slot_settings(engine)
         record = new_record(
             routine=chosen.id,
@@ -208,25 +248,23 @@ def start(
             options=options.to_dict(),
             source="terminal",
         )
-        clock = make_clock()
         player = Player(timeline, clock)
+        more = MoreCircles(chosen, options, build)
         sessions.start_session(engine, record)
-        hooks = SessionHooks(
-            player,
-            engine=engine,
-            uuid=record.uuid,
-            output=output,
-            sounds=sounds,
-            events_file=events_file,
-        )
+        hooks = SessionHooks(player, engine=engine, uuid=record.uuid, events_file=events_file)
         outcome = "stopped"
         try:
-            outcome = _run(player, chosen, hooks, t, plain=plain, stdin_tty=stdin_tty)
-        except KeyboardInterrupt:
+            outcome = _run(
+                player, chosen, hooks, t, plain=plain, stdin_tty=stdin_tty, more=more, sound=sound
+            )
+        except KeyboardInterrupt as interrupt:
+            from anklesleep.player.terminal import exit_code
+
             player.quit()
             hooks.close(completed=False)
-            click.echo(_summary(player, t, completed=False))
-            raise click.exceptions.Exit(130) from None
+            with contextlib.suppress(OSError):  # after a hangup the terminal may be gone
+                click.echo(_summary(player, t, completed=False))
+            raise click.exceptions.Exit(exit_code(interrupt)) from None
         except BaseException:
             player.quit()
             hooks.close(completed=False)
@@ -237,10 +275,16 @@ def start(
         if completed:
             click.echo(_day_line(engine, record.local_date, t))
     finally:
-        if output is not None:
-            output.close()
+        if sound is not None:
+            sound.stream.close()
         if events_file is not None:
             events_file.close()
+
+
+def _silent_timeline(chosen: Routine, t: Translate, options: Options) -> Timeline:
+    from anklesleep.routine.timeline import expand, no_speech
+
+    return expand(chosen, options, no_speech, t)
 
 
 def _events_error(path: Path, exc: OSError) -> Exception:
@@ -255,7 +299,15 @@ def _events_error(path: Path, exc: OSError) -> Exception:
 
 
 def _run(
-    player: Any, chosen: Routine, hooks: Any, t: Translate, *, plain: bool, stdin_tty: bool
+    player: Any,
+    chosen: Routine,
+    hooks: Any,
+    t: Translate,
+    *,
+    plain: bool,
+    stdin_tty: bool,
+    more: Any,
+    sound: Sound | None,
 ) -> str:
     from anklesleep.player.terminal import (
         LiveView,
@@ -268,6 +320,13 @@ def _run(
     )
 
     clock = player.clock
+    playing: dict[str, Any] = {"more": more}
+    if sound is not None:
+        from anklesleep.player.stream import BLOCK_FRAMES
+
+        # the first sample is heard after the stream's delay and the block being filled
+        playing["audio"] = sound.stream
+        playing["lead"] = sound.stream.latency + 2 * BLOCK_FRAMES / sound.stream.rate
     with signals_as_interrupt(), contextlib.ExitStack() as stack:
         keys: Any = NoKeys(clock)
         if stdin_tty:
@@ -278,7 +337,7 @@ def _run(
             view: Any = PlainView(sys.stdout, chosen, t)
             if stdin_tty:
                 view.note(t("Keys: space pause, n next step, p back, m more circles, q quit."))
-            return play(player, view, keys, hooks, t)
+            return play(player, view, keys, hooks, t, **playing)
         from rich.console import Console
         from rich.live import Live
 
@@ -292,7 +351,7 @@ def _run(
                 redirect_stderr=False,
             )
         )
-        return play(player, LiveView(live, console, chosen, t), keys, hooks, t)
+        return play(player, LiveView(live, console, chosen, t), keys, hooks, t, **playing)
 
 
 def _summary(player: Any, t: Translate, *, completed: bool) -> str:

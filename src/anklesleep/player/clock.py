@@ -1,4 +1,5 @@
-"""The clock seam: the real monotonic clock for sessions, a manual one for tests.
+"""The clock seam: the real monotonic clock for silent sessions (the audio stream is the clock
+when there is sound; tests use `anklesleep.testing.player.ManualClock`).
 
 Players measure elapsed time as `clock.now() - start` against absolute deadlines, never by
 counting sleeps, so waiting late once never shifts what comes after.
@@ -38,23 +39,3 @@ class MonotonicClock:
             time.sleep(remaining - SPIN_SECONDS)
         while time.monotonic() < deadline:
             pass
-
-
-class ManualClock:
-    """A clock that moves only when told: `advance(seconds)`; waiting jumps to the deadline."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self._now = float(start)
-        self.waits: list[float] = []
-
-    def now(self) -> float:
-        return self._now
-
-    def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("a monotonic clock cannot go backwards")
-        self._now += seconds
-
-    def sleep_until(self, deadline: float) -> None:
-        self.waits.append(deadline)
-        self._now = max(self._now, deadline)

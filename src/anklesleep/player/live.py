@@ -89,6 +89,8 @@ class Player:
         self._paused_at = 0.0
         self._ended_at = 0.0
         self._paused_total = 0.0
+        self.lead = 0.0  # seconds sound takes to be heard: playing (re)starts this much later
+        self._from = 0.0  # where playing last (re)started: the position never shows less
         self._next = 0  # index of the next cue to emit
         self._natural = False  # the next emission follows the previous cue without a skip
         self._steps_done: list[str] = []
@@ -129,7 +131,7 @@ class Player:
         at = self._paused_at if self.state == "paused" else self.clock.now()
         if self.state == "stopped":
             at = self._ended_at
-        return min(max(at - self._origin, 0.0), self.total_seconds)
+        return min(max(at - self._origin, self._from, 0.0), self.total_seconds)
 
     def played_seconds(self) -> float:
         """Time actually spent playing since start (pauses excluded, skips not counted twice)."""
@@ -180,6 +182,17 @@ class Player:
         cues = self.timeline.cues[chapter.first : chapter.last + 1]
         return any(c.kind == "circle" for c in cues)
 
+    def heard_origin(self) -> float | None:
+        """Clock time at which the timeline's second 0 is (or would have been) heard while
+        playing; None when nothing should sound (ready, paused, ended). An audio stream
+        following this plays exactly what the screen shows."""
+        return self._origin if self.state == "playing" else None
+
+    def heard_from(self) -> float:
+        """The position where playing last started, resumed or skipped to: a stream plays
+        silence before it (what was already buffered is not played twice)."""
+        return self._from
+
     def next_deadline(self) -> float | None:
         """Clock time of the next thing to happen (a cue start or the end); None unless
         playing."""
@@ -191,11 +204,13 @@ class Player:
 
     # -- acting ----------------------------------------------------------------------------
 
-    def start(self) -> list[Event]:
-        """Begin playing at position 0; returns the first cue's start."""
+    def start(self, lead: float = 0.0) -> list[Event]:
+        """Begin playing at position 0, `lead` seconds from now (the time an audio stream
+        needs before its first sample is heard); returns the first cue's start when due."""
         if self.state != "ready":
             return []
-        now = self.clock.now()
+        self.lead = max(0.0, lead)
+        now = self.clock.now() + self.lead
         self._origin = self._started_at = now
         self.state = "playing"
         return self.tick()
@@ -238,7 +253,8 @@ class Player:
     def resume(self) -> None:
         """Carry on where paused: every later deadline moves by the time spent paused."""
         if self.state == "paused":
-            paused = self.clock.now() - self._paused_at
+            self._from = self._paused_at - self._origin
+            paused = self.clock.now() + self.lead - self._paused_at
             self._origin += paused
             self._paused_total += paused
             self.state = "playing"
@@ -252,8 +268,13 @@ class Player:
     def _seek_chapter(self, chapter_position: int) -> None:
         """Move to the start of a chapter (by its position in `chapters`)."""
         chapter = self.chapters[chapter_position]
-        reference = self._paused_at if self.state == "paused" else self.clock.now()
+        if self.state == "paused":
+            reference = self._paused_at
+        else:
+            reference = self.clock.now() + self.lead
+            self._paused_total += self.lead  # the short wait for the sound is not playing time
         self._origin = reference - chapter.start
+        self._from = chapter.start
         self._next = chapter.first
         self._natural = False
 
@@ -285,6 +306,13 @@ class Player:
         self._set_timeline(add_circles(self.timeline, chapter.index))
         self.circles_added += 5
         return True
+
+    def retime(self, timeline: Timeline) -> None:
+        """Carry on with a re-rendered timeline that is the same as this one up to now (e.g.
+        with more circles added later on), keeping the position."""
+        if not timeline.cues:
+            raise ValueError("cannot play an empty timeline")
+        self._set_timeline(timeline)
 
     def quit(self) -> None:
         """Stop for good (the session is recorded as partial by the caller)."""

@@ -1,7 +1,12 @@
 """What the terminal player shows: a snapshot of the player, drawn with Rich.
 
 `snapshot()` reads a Player into plain values (easy to test); `render()` lays them out for a
-given terminal size: big countdown digits from 80x24 up, text only when narrower or shorter.
+given terminal size: a centred panel in the colour of the phase, big countdown digits when
+there are rows for them, the list of steps beside the panel when there are columns for it, and
+the keys that apply now on the last row, always.
+
+Every time shown is rounded the same way, up to the whole second (`whole_seconds`): a 1.5 s
+circle is "2 s" under "Next" and counts down from 2; elapsed + left always adds up to the total.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from dataclasses import dataclass
 
 from rich.align import Align
 from rich.console import Group, RenderableType
+from rich.layout import Layout
+from rich.padding import Padding
+from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +27,7 @@ from anklesleep.basics.i18n import N_, Translate
 from anklesleep.player.live import Player
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock
-from anklesleep.routine.timeline import Cue
+from anklesleep.routine.timeline import Chapter, Cue
 
 KIND_LABELS: dict[str, str] = {
     "announce": N_("Get ready"),
@@ -51,6 +59,32 @@ DIGIT_ROWS = 5
 #: below these sizes the big digits are dropped and the countdown is a line of text
 BIG_MIN_WIDTH = 50
 BIG_MIN_HEIGHT = 20
+#: the list of steps goes beside the panel from this many columns and rows
+LIST_MIN_WIDTH = 100
+LIST_MIN_HEIGHT = 30
+#: the panel never gets wider than this (long lines are hard to read)
+PANEL_MAX_WIDTH = 72
+LIST_WIDTH = 36
+
+#: one colour per phase, so the kind of effort can be read from across the room
+PHASE_STYLES: dict[str, str] = {
+    "hold": "dark_orange",
+    "release": "green",
+    "movement": "deep_sky_blue1",
+    "switch": "magenta",
+    "ready": "bright_white",
+    "paused": "yellow",
+}
+PHASE_OF_KIND: dict[str, str] = {
+    "announce": "ready",
+    "grip": "ready",
+    "hold": "hold",
+    "release": "release",
+    "circle": "movement",
+    "tilt": "movement",
+    "switch": "switch",
+    "done": "release",
+}
 
 
 def big_digits(value: str) -> list[str]:
@@ -64,11 +98,40 @@ def big_digits(value: str) -> list[str]:
     return rows
 
 
+def whole_seconds(seconds: float) -> int:
+    """The one rounding of every time on screen: up to the whole second (a countdown shows
+    "1" until its very end, and a 1.5 s cue is announced as 2 s)."""
+    return max(0, math.ceil(seconds - 1e-6))
+
+
 def countdown_text(seconds: float) -> str:
     """Whole seconds still to go (rounded up, so "1" shows until the cue ends); m:ss from a
     minute."""
-    whole = max(0, math.ceil(seconds - 1e-6))
+    whole = whole_seconds(seconds)
     return str(whole) if whole < 60 else clock(whole)
+
+
+def session_times(position: float, total: float) -> tuple[int, int, int]:
+    """(elapsed, left, total) in whole seconds, rounded so that elapsed + left == total."""
+    whole_total = whole_seconds(total)
+    left = min(whole_total, whole_seconds(total - position))
+    return whole_total - left, left, whole_total
+
+
+def dots(rep: int, reps: int) -> str:
+    """Repetitions as dots: the third of five is ●●●○○ (long runs are shortened to text)."""
+    if reps > 12:
+        return f"{rep}/{reps}"
+    return "●" * rep + "○" * (reps - rep)
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One row of the list of steps."""
+
+    label: str
+    current: bool
+    done: bool
 
 
 @dataclass(frozen=True)
@@ -83,6 +146,7 @@ class Snapshot:
     step_count: int
     instruction: str
     kind: str
+    phase: str
     rep: int | None
     reps: int | None
     cue_remaining: float
@@ -92,7 +156,10 @@ class Snapshot:
     next_step: str
     paused: bool
     can_more: bool
+    can_next: bool
+    confirming: bool
     message: str
+    steps: tuple[StepLine, ...] = ()
 
 
 def _section_title(routine: Routine, section_id: str | None, t: Translate) -> str:
@@ -103,7 +170,7 @@ def _section_title(routine: Routine, section_id: str | None, t: Translate) -> st
 
 
 def _next_lines(player: Player, t: Translate) -> tuple[str, str]:
-    """What comes next within this step (e.g. "Next: release 2 s"), and the next step."""
+    """What comes next within this step (e.g. "Next: release, 2 s"), and the next step."""
     upcoming = player.upcoming(1)
     if not upcoming:
         return "", ""
@@ -111,11 +178,7 @@ def _next_lines(player: Player, t: Translate) -> tuple[str, str]:
     following: Cue = upcoming[0]
     within = ""
     if following.chapter == current.chapter:
-        seconds = (
-            f"{following.duration:.0f} s"
-            if following.duration >= 1
-            else f"{following.duration:.1f} s"
-        )
+        seconds = t("{n} s").format(n=whole_seconds(following.duration))
         what = t(KIND_LABELS[following.kind]).lower()
         if following.rep is not None and following.reps is not None:
             what += " " + t("{rep} of {reps}").format(rep=following.rep, reps=following.reps)
@@ -136,12 +199,39 @@ def _next_lines(player: Player, t: Translate) -> tuple[str, str]:
     return within, step
 
 
-def snapshot(player: Player, routine: Routine, t: Translate, message: str = "") -> Snapshot:
-    """Read what to show from the player, translated."""
+def _step_label(chapter: Chapter, cue: Cue, t: Translate) -> str:
+    if chapter.kind == "switch":
+        return t("Switch feet")
+    if chapter.kind == "done":
+        return t("Done")
+    foot = t(FOOT_LABELS[cue.foot]).lower() if cue.foot else ""
+    return " ".join(x for x in (chapter.step or "", foot, "·", cue.text) if x)
+
+
+def snapshot(
+    player: Player,
+    routine: Routine,
+    t: Translate,
+    message: str = "",
+    *,
+    can_more: bool | None = None,
+    confirming: bool = False,
+) -> Snapshot:
+    """Read what to show from the player, translated. `can_more` says whether "more circles"
+    applies now (default: whenever the step is one of circles)."""
     cue = player.current_cue()
     chapter = player.current_chapter()
     within, following_step = _next_lines(player, t)
     number = next(i for i, c in enumerate(player.chapters) if c.index == chapter.index) + 1
+    paused = player.state == "paused"
+    steps = tuple(
+        StepLine(
+            label=_step_label(c, player.timeline.cues[c.first], t),
+            current=c.index == chapter.index,
+            done=i < number - 1,
+        )
+        for i, c in enumerate(player.chapters)
+    )
     return Snapshot(
         routine_name=t(routine.name),
         section=_section_title(routine, cue.section, t),
@@ -151,6 +241,7 @@ def snapshot(player: Player, routine: Routine, t: Translate, message: str = "") 
         step_count=len(player.chapters),
         instruction=cue.text,
         kind=t(KIND_LABELS[cue.kind]),
+        phase="paused" if paused else PHASE_OF_KIND.get(cue.kind, "ready"),
         rep=cue.rep,
         reps=cue.reps,
         cue_remaining=player.cue_remaining(),
@@ -158,104 +249,219 @@ def snapshot(player: Player, routine: Routine, t: Translate, message: str = "") 
         total=player.total_seconds,
         next_cue=within,
         next_step=following_step,
-        paused=player.state == "paused",
-        can_more=player.can_add_circles(),
+        paused=paused,
+        can_more=player.can_add_circles() if can_more is None else can_more,
+        can_next=number < len(player.chapters),
+        confirming=confirming,
         message=message,
+        steps=steps,
     )
 
 
-def key_help(s: Snapshot, t: Translate, narrow: bool) -> Text:
+# --- the key bar ------------------------------------------------------------------------------
+
+
+def key_items(s: Snapshot, t: Translate) -> list[tuple[str, str, str, str]]:
+    """The keys that apply now, most needed first: (key, short key, what, short what)."""
+    if s.confirming:
+        other = t("any other key")
+        return [("y", "y", t("stop"), t("stop")), (other, other, t("carry on"), t("go on"))]
     pause = t("resume") if s.paused else t("pause")
-    items = [
-        ("space", pause),
-        ("n/→" if not narrow else "n", t("next step")),
-        ("p/←" if not narrow else "p", t("back")),
-        ("m", t("5 more circles")),
-        ("q", t("quit")),
-    ]
-    text = Text()
+    items = [("space", "␣", pause, pause)]
+    if s.can_next:
+        items.append(("n/→", "n", t("next step"), t("next")))
+    items.append(("p/←", "p", t("back"), t("back")))
+    if s.can_more:
+        items.append(("m", "m", t("5 more circles"), t("more")))
+    items.append(("q", "q", t("quit"), t("quit")))
+    return items
+
+
+#: ways of writing the key bar, roomiest first: (long keys, long words, gap)
+_KEY_STYLES = ((True, True, "   "), (True, True, "  "), (False, True, "  "), (False, False, " "))
+
+
+def key_bar(s: Snapshot, t: Translate, width: int) -> Text:
+    """One line of keys that fits `width` without wrapping any hint: long names first, then
+    shorter ones; if still too wide, the least needed keys are left out, never cut."""
+    items = key_items(s, t)
+    for long_keys, long_words, gap in _KEY_STYLES:
+        text = _keys_text(
+            [(k if long_keys else sk, w if long_words else sw) for k, sk, w, sw in items], gap
+        )
+        if text.cell_len <= width:
+            return text
+    chosen = [(sk, sw) for _k, sk, _w, sw in items]
+    # leave out "back", then "next", ...: the first (pause) and the last (quit) stay
+    while len(chosen) > 2:
+        chosen.pop(-2 if len(chosen) == 3 else 2)
+        text = _keys_text(chosen, " ")
+        if text.cell_len <= width:
+            return text
+    return _keys_text(chosen[-1:], " ")
+
+
+def _keys_text(items: list[tuple[str, str]], gap: str) -> Text:
+    text = Text(no_wrap=True, overflow="crop")
     for n, (key, what) in enumerate(items):
-        dim = key == "m" and not s.can_more
         if n:
-            text.append("  ")
-        text.append(key, style="dim" if dim else "bold cyan")
-        text.append(" " + what, style="dim")
+            text.append(gap)
+        text.append(f" {key} ", style="bold black on grey70")
+        text.append(" " + what)
     return text
 
 
-def render(s: Snapshot, width: int, height: int, t: Translate) -> RenderableType:
-    """The whole screen for a terminal of `width` x `height`.
+# --- the screen -------------------------------------------------------------------------------
 
-    From 50 columns and 20 rows the countdown is drawn in big digits; below that it is a line
-    of text, and blank lines go first when rows are short.
-    """
-    big = width >= BIG_MIN_WIDTH and height >= BIG_MIN_HEIGHT
-    roomy = height >= 22
-    colour = "yellow" if s.paused else "green"
-    parts: list[RenderableType] = []
 
-    header = Table.grid(expand=True)
-    header.add_column(justify="left", ratio=1)
-    header.add_column(justify="right")
-    header.add_row(
-        Text(s.routine_name, style="bold"),
-        Text(t("step {n} of {count}").format(n=s.step_number, count=s.step_count), style="dim"),
+def _times(s: Snapshot, t: Translate) -> str:
+    elapsed, left, total = session_times(s.position, s.total)
+    return t("{elapsed} of {total} · {left} left").format(
+        elapsed=clock(elapsed), total=clock(total), left=clock(left)
     )
-    parts.append(header)
-    where = " · ".join(x for x in (s.section.upper(), s.foot.upper(), s.step) if x)
-    parts.append(Text(where or " ", style="bold magenta"))
-    if roomy:
-        parts.append(Text(""))
-    parts.append(Text(s.instruction, style="bold"))
-    parts.append(Text(""))
 
+
+def _wrapped(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, max(1, width)) or [""]
+
+
+def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[RenderableType]:
+    """The panel's lines for a body of `height` rows: what must be seen always fits (blank
+    lines, "what comes next" and the big digits go first when rows are short)."""
+    colour = PHASE_STYLES.get(s.phase, "bright_white")
+    budget = height - 2  # the panel's borders
+    message = s.message or (t("Paused. Press space to carry on.") if s.paused else "")
+    instruction = _wrapped(s.instruction, inner)
+    message_lines = _wrapped(message, inner) if message else []
+    progress_rows = 1 if inner >= 50 else 2
+    # where, the instruction, what to do now, the progress, the message
+    essential = 1 + len(instruction) + 1 + progress_rows + len(message_lines)
+    if essential > budget:  # a very long instruction on a tiny screen: shorten it
+        keep = max(1, len(instruction) - (essential - budget))
+        instruction = instruction[:keep]
+        if keep < len(_wrapped(s.instruction, inner)):
+            instruction[-1] = instruction[-1][: max(0, inner - 1)] + "…"
+        essential = 1 + len(instruction) + 1 + progress_rows + len(message_lines)
+    spare = budget - essential
+    big = inner >= BIG_MIN_WIDTH - 4 and spare >= DIGIT_ROWS + 1
+    if big:
+        spare -= DIGIT_ROWS
+    show_next = bool(s.next_cue) and spare >= 1
+    spare -= show_next
+    gap_after_instruction = spare >= 1
+    spare -= gap_after_instruction
+    show_step = bool(s.next_step) and spare >= 1 and (not s.next_cue or spare >= 2)
+    spare -= show_step
+    gap_before_next = spare >= 1 and (show_next or show_step)
+    spare -= gap_before_next
+
+    parts: list[RenderableType] = []
+    where = " · ".join(x for x in (s.section.upper(), s.foot.upper(), s.step) if x)
+    parts.append(Text(where or " ", style=f"bold {colour}", overflow="ellipsis", no_wrap=True))
+    parts.append(Text("\n".join(instruction), style="bold"))
+    if gap_after_instruction:
+        parts.append(Text(""))
     count = countdown_text(s.cue_remaining)
-    what = Text(s.kind.upper(), style=f"bold {colour}")
+    what = Text(s.kind.upper(), style=f"bold {colour}", no_wrap=True, overflow="ellipsis")
     if s.rep is not None and s.reps is not None:
-        what.append("   " + t("{rep} of {reps}").format(rep=s.rep, reps=s.reps), style="bold")
+        what.append("  " + dots(s.rep, s.reps), style=colour)
+        what.append("  " + t("{rep} of {reps}").format(rep=s.rep, reps=s.reps), style="dim")
     if big:
         parts.append(Align.center(what))
         parts.append(Align.center(Text("\n".join(big_digits(count)), style=colour)))
     else:
-        what.append("   " + count + " s", style=f"bold {colour}")
+        what.append("   " + t("{n} s").format(n=count), style=f"bold {colour}")
         parts.append(what)
-    if roomy or not big:
+    if gap_before_next:
         parts.append(Text(""))
+    if show_next:
+        parts.append(Text(s.next_cue, style="dim", overflow="ellipsis", no_wrap=True))
+    if show_step:
+        parts.append(Text(s.next_step, style="dim", overflow="ellipsis", no_wrap=True))
 
-    times = t("{elapsed} of {total}, {left} left").format(
-        elapsed=clock(s.position), total=clock(s.total), left=clock(s.total - s.position)
+    times = _times(s, t)
+    bar = ProgressBar(
+        total=max(s.total, 1e-9),
+        completed=s.position,
+        width=max(4, inner - len(times) - 1) if inner >= 50 else inner,
+        complete_style=colour,
+        finished_style=colour,
     )
-    if width >= 60:
-        bar_width = max(10, width - len(times) - 1)
-        progress = Table.grid(padding=(0, 1))
-        progress.add_column(width=bar_width)
-        progress.add_column(justify="right")
-        progress.add_row(
-            ProgressBar(total=max(s.total, 1e-9), completed=s.position, width=bar_width),
-            Text(times),
-        )
-        parts.append(progress)
+    if inner >= 50:
+        row = Table.grid(padding=(0, 1))
+        row.add_column()
+        row.add_column(justify="right")
+        row.add_row(bar, Text(times, style="dim"))
+        parts.append(row)
     else:
         stacked = Table.grid()
         stacked.add_column()
-        stacked.add_row(
-            ProgressBar(total=max(s.total, 1e-9), completed=s.position, width=width - 1)
-        )
-        stacked.add_row(Text(times))
+        stacked.add_row(bar)
+        stacked.add_row(Text(times, style="dim", no_wrap=True, overflow="ellipsis"))
         parts.append(stacked)
-    for line in (s.next_cue, s.next_step):
-        if line:
-            parts.append(Text(line, style="dim", overflow="ellipsis", no_wrap=width >= 60))
-    if roomy:
-        parts.append(Text(""))
-    if s.message:
-        parts.append(Text(s.message, style="bold yellow"))
-    elif s.paused:
-        parts.append(Text(t("Paused. Press space to carry on."), style="bold yellow"))
-    else:
-        parts.append(Text(""))
-    parts.append(key_help(s, t, narrow=width < 60))
-    return Group(*parts)
+    if message:
+        parts.append(Text("\n".join(message_lines), style="bold yellow"))
+    return parts
+
+
+def _step_list(s: Snapshot, rows: int, width: int) -> Table:
+    """The steps around the current one, as many as fit in `rows`."""
+    lines = s.steps
+    current = next((i for i, line in enumerate(lines) if line.current), 0)
+    first = max(0, min(current - rows // 2, len(lines) - rows))
+    table = Table.grid()
+    table.add_column(width=width, no_wrap=True, overflow="ellipsis")
+    for line in lines[first : first + rows]:
+        mark = "▶ " if line.current else ("✓ " if line.done else "  ")
+        style = "bold reverse" if line.current else ("dim" if line.done else "")
+        table.add_row(Text(mark + line.label, style=style, overflow="ellipsis", no_wrap=True))
+    return table
+
+
+def render(s: Snapshot, width: int, height: int, t: Translate) -> RenderableType:
+    """The whole screen for a terminal of `width` x `height`: the panel centred above, the
+    key bar on the last row."""
+    body_height = max(1, height - 1)
+    panel_width = min(width, PANEL_MAX_WIDTH)
+    inner = panel_width - 4
+    colour = PHASE_STYLES.get(s.phase, "bright_white")
+    title = Text(" " + s.routine_name + " ", style="bold")
+    subtitle = Text(" " + t("step {n} of {count}").format(n=s.step_number, count=s.step_count))
+    panel = Panel(
+        Group(*_panel_body(s, t, inner, body_height)),
+        title=title,
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        border_style=colour,
+        width=panel_width,
+        padding=(0, 1),
+    )
+    main: RenderableType = panel
+    if width >= LIST_MIN_WIDTH and height >= LIST_MIN_HEIGHT and s.steps:
+        list_width = min(LIST_WIDTH, width - panel_width - 6)
+        rows = min(len(s.steps), body_height - 4)
+        steps = Panel(
+            _step_list(s, rows, list_width),
+            title=Text(" " + t("Steps") + " ", style="bold"),
+            title_align="left",
+            border_style="grey50",
+            width=list_width + 4,
+            padding=(0, 1),
+        )
+        both = Table.grid(padding=(0, 2))
+        both.add_column()
+        both.add_column()
+        both.add_row(panel, steps)
+        main = both
+    layout = Layout()
+    layout.split_column(
+        Layout(Align.center(main, vertical="middle"), name="body"),
+        Layout(Padding(key_bar(s, t, width - 1), (0, 0)), name="keys", size=1),
+    )
+    return layout
 
 
 def plain_line(cue: Cue, routine: Routine, t: Translate, position: float) -> str:

@@ -13,12 +13,12 @@ import os
 import select
 import signal
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TextIO
 
 from anklesleep.basics.i18n import Translate
 from anklesleep.player.clock import SPIN_SECONDS, Clock
 from anklesleep.player.live import CueStarted, Event, Player
+from anklesleep.player.more import MoreCircles
 from anklesleep.player.screen import plain_line, render, snapshot
 from anklesleep.routine.definition import Routine
 
@@ -116,22 +116,6 @@ class NoKeys:
         return None
 
 
-@dataclass
-class ScriptedKeys:
-    """Keys at given clock times, for tests with a `ManualClock` (which `wait` moves on)."""
-
-    clock: Any  # a ManualClock
-    script: list[tuple[float, Key]] = field(default_factory=list)
-
-    def wait(self, deadline: float) -> Key | None:
-        if self.script and self.script[0][0] <= deadline:
-            at, key = self.script.pop(0)
-            self.clock.sleep_until(at)
-            return key
-        self.clock.sleep_until(deadline)
-        return None
-
-
 @contextlib.contextmanager
 def cbreak(fd: int) -> Iterator[None]:
     """Keys arrive one at a time without echo; Ctrl-C still interrupts. Always restored."""
@@ -146,12 +130,30 @@ def cbreak(fd: int) -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
 
 
+class Interrupted(KeyboardInterrupt):
+    """The session was ended by a signal; exits with the conventional status 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+def exit_code(interrupt: KeyboardInterrupt) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP."""
+    return interrupt.exit_code if isinstance(interrupt, Interrupted) else 128 + signal.SIGINT
+
+
 @contextlib.contextmanager
 def signals_as_interrupt() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the session like Ctrl-C, so cleanup and the partial record run."""
+    """SIGTERM and SIGHUP end the session like Ctrl-C, so cleanup and the partial record run;
+    the exit status still names the signal."""
 
     def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
+        raise Interrupted(signum)
 
     previous = {}
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -165,11 +167,17 @@ def signals_as_interrupt() -> Iterator[None]:
 
 
 class View(Protocol):
-    def show(self, player: Player, message: str) -> None: ...
+    def show(self, player: Player, message: str, *, can_more: bool, confirming: bool) -> None: ...
 
     def events(self, player: Player, events: list[Event]) -> None: ...
 
     def note(self, text: str) -> None: ...
+
+
+class Follower(Protocol):
+    """An audio stream that plays the track as the player says (`TrackStream`)."""
+
+    def follow(self, origin: float | None, start: float = 0.0) -> None: ...
 
 
 class LiveView:
@@ -181,9 +189,11 @@ class LiveView:
         self.routine = routine
         self.t = t
 
-    def show(self, player: Player, message: str) -> None:
+    def show(self, player: Player, message: str, *, can_more: bool, confirming: bool) -> None:
         width, height = self.console.size
-        snap = snapshot(player, self.routine, self.t, message)
+        snap = snapshot(
+            player, self.routine, self.t, message, can_more=can_more, confirming=confirming
+        )
         self.live.update(render(snap, width, height, self.t), refresh=True)
 
     def events(self, player: Player, events: list[Event]) -> None:
@@ -202,7 +212,7 @@ class PlainView:
         self.t = t
         self._last_message = ""
 
-    def show(self, player: Player, message: str) -> None:
+    def show(self, player: Player, message: str, *, can_more: bool, confirming: bool) -> None:
         if message and message != self._last_message:
             self.note(message)
         self._last_message = message
@@ -236,10 +246,16 @@ def play(
     keys: KeySource,
     on_events: Callable[[list[Event]], None],
     t: Translate,
+    *,
+    more: MoreCircles | None = None,
+    audio: Follower | None = None,
+    lead: float = 0.0,
 ) -> Outcome:
     """Run the session until it ends or the user stops it; returns how it ended.
 
-    `on_events` gets every batch of player events (sound, the events file, checkpoints).
+    `on_events` gets every batch of player events (the events file, checkpoints). `more` adds
+    circles by rendering again (default: `Player.more`); `audio` is told after every change
+    what to play; `lead` is how long the audio takes to be heard, so the session starts then.
     Ctrl-C (KeyboardInterrupt) is left to the caller, which records a partial session.
     """
     confirming = False
@@ -251,8 +267,16 @@ def play(
             on_events(events)
             view.events(player, events)
 
-    handle(player.start())
-    view.show(player, message)
+    def can_more() -> bool:
+        return more.available(player) if more is not None else player.can_add_circles()
+
+    def show() -> None:
+        if audio is not None:
+            audio.follow(player.heard_origin(), player.heard_from())
+        view.show(player, message, can_more=can_more() and not confirming, confirming=confirming)
+
+    handle(player.start(lead))
+    show()
     while player.state in ("playing", "paused"):
         key = keys.wait(_next_wake(player, player.clock.now()))
         if key is not None:
@@ -276,10 +300,11 @@ def play(
                 player.previous_step()
                 message = ""
             elif key == "more":
-                if player.more():
+                added = more.add(player) if more is not None else player.more()
+                if added:
                     message = t("Five more circles added.")
                 else:
-                    message = t("More circles can be added during the ankle circles.")
+                    message = t("More circles can be added once, during the ankle circles.")
             elif key == "quit":
                 was_playing = player.state == "playing"
                 player.pause()
@@ -288,5 +313,7 @@ def play(
                     "Stop now? Press y to stop (what you did is kept), any other key to carry on."
                 )
         handle(player.tick())
-        view.show(player, message)
+        show()
+    if audio is not None:
+        audio.follow(None)
     return "finished" if player.state == "finished" else "stopped"

@@ -1,9 +1,9 @@
-"""What happens around a playing session: sounds, the events file and the session log.
+"""What happens around a playing session: the events file and the session log.
 
-`SessionHooks` receives the Player's events. Each cue start hands its sound files to the audio
-output (when several cues start at once, after a stall, only the newest sounds); every cue goes
-to the `--events` JSON Lines file; each finished step is checkpointed in the database, so a
-session killed at any moment is kept as a partial record.
+`SessionHooks` receives the Player's events (the sound is one rendered track played by the
+audio stream, which follows the player by itself). Every cue goes to the `--events` JSON Lines
+file; each finished step is checkpointed in the database, so a session killed at any moment is
+kept as a partial record.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from anklesleep.player.live import CueStarted, Event, Finished, Player, StepDone
-from anklesleep.player.output import AudioOutput, CueSounds
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -27,7 +26,7 @@ def utc_now() -> dt.datetime:
 
 
 class SessionHooks:
-    """Connects a Player's events to sound, an events file and the stored session record."""
+    """Connects a Player's events to an events file and the stored session record."""
 
     def __init__(
         self,
@@ -35,28 +34,18 @@ class SessionHooks:
         *,
         engine: Engine | None = None,
         uuid: str | None = None,
-        output: AudioOutput | None = None,
-        sounds: CueSounds | None = None,
         events_file: TextIO | None = None,
         now: Now = utc_now,
     ) -> None:
         self.player = player
         self.engine = engine
         self.uuid = uuid
-        self.output = output
-        self.sounds = sounds
         self.events_file = events_file
         self.now = now
         self.closed = False
 
     def __call__(self, events: list[Event]) -> None:
         started = [e for e in events if isinstance(e, CueStarted)]
-        if started and self.output is not None and self.sounds is not None:
-            cue = started[-1].cue
-            if cue.say:
-                self.output.stop()  # new words: anything left from before a skip is stale
-            for path in self.sounds.files(cue):
-                self.output.play(path)
         if self.events_file is not None and started:
             for event in started:
                 self.events_file.write(json.dumps(event.to_dict()) + "\n")
