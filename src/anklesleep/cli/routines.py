@@ -17,7 +17,7 @@ from anklesleep.cli.common import options_from, timeline_options
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock, rows
-from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
+from anklesleep.routine.timeline import GET_SET_SECONDS, Timeline, estimate_speech_seconds, expand
 
 
 @click.command(epilog="Example: anklesleep routines")
@@ -83,6 +83,12 @@ def show(
         _("Total {total}, both feet.  * = our default, not from the article.").format(
             total=clock(timeline.total_seconds)
         )
+    )
+    click.echo(
+        _(
+            "Each hold or movement starts {seconds} s* after the words end (get set); "
+            "grips count their seconds once the words end."
+        ).format(seconds=f"{GET_SET_SECONDS:g}")
     )
     click.echo()
     what_width = max(20, width - 50)

@@ -39,6 +39,12 @@ TONE_TILT = 740.0
 TONE_DONE = 523.25
 #: Silence kept after a spoken clip before the next cue, so speech never touches a tone.
 SPEECH_GAP = 0.4
+#: "Get set": the pause between the end of a step's words and its first hold or movement (ours).
+GET_SET_SECONDS = 1.5
+#: Silent sessions give each announcement its reading time: words at this pace…
+READING_WORDS_PER_MINUTE = 180
+#: …plus this long to look up from the screen and start.
+READING_PAUSE_SECONDS = 1.5
 #: How many circles the "more" control adds (the Japanese source: 5 more where it was harder).
 MORE_CIRCLES = 5
 #: Words per second of a calm voice, for estimating speech without a voice engine.
@@ -55,8 +61,18 @@ def estimate_speech_seconds(text: str) -> float:
     return 0.0 if words == 0 else 0.3 + words / WORDS_PER_SECOND
 
 
+def reading_seconds(text: str) -> float:
+    """Time to read `text` on a screen and get going: 180 words a minute plus 1.5 s.
+
+    Silent sessions (no voice, or no voice engine) size every announcement this way, so a long
+    instruction is never rushed; an empty text takes no time.
+    """
+    words = len(text.split())
+    return 0.0 if words == 0 else words * 60 / READING_WORDS_PER_MINUTE + READING_PAUSE_SECONDS
+
+
 def no_speech(_text: str) -> float:
-    """`speech_seconds` for silent sessions: announcements take their minimum time."""
+    """`speech_seconds` for silent sessions: nothing is spoken (announcements are read)."""
     return 0.0
 
 
@@ -179,8 +195,11 @@ def _chapter_title(cue: Cue) -> str:
 class _Builder:
     """Accumulates cues back to back, so the timeline is contiguous by construction."""
 
-    def __init__(self, speech_seconds: SpeechSeconds, t: Translate, tempo: float) -> None:
+    def __init__(
+        self, speech_seconds: SpeechSeconds, t: Translate, tempo: float, voiced: bool
+    ) -> None:
         self.cues: list[Cue] = []
+        self.voiced = voiced
         self.now = 0.0
         self.chapter = -1
         self.speech_seconds = speech_seconds
@@ -190,10 +209,19 @@ class _Builder:
     def new_chapter(self) -> None:
         self.chapter += 1
 
-    def spoken(self, say: str, minimum: float) -> float:
-        """Duration of a cue that speaks `say`: its minimum or the speech plus a gap."""
-        speech = self.speech_seconds(say)
-        return max(minimum * self.tempo, speech + SPEECH_GAP if speech > 0 else 0.0)
+    def words(self, say: str, pause: float = SPEECH_GAP) -> float:
+        """How long the words `say` take: spoken plus `pause`, or (silent) their reading time.
+
+        A voice that measures nothing for a text (no engine after all) falls back to reading.
+        """
+        speech = self.speech_seconds(say) if self.voiced else 0.0
+        if speech > 0:
+            return speech + pause
+        return max(reading_seconds(say), pause if say.strip() else 0.0)
+
+    def spoken(self, say: str, minimum: float, pause: float = SPEECH_GAP) -> float:
+        """Duration of a cue that speaks `say`: its minimum, or the words and `pause` after them."""
+        return max(minimum * self.tempo, self.words(say, pause))
 
     def add(self, duration: float, kind: CueKind, text: str, **fields: Any) -> None:
         cue = Cue(
@@ -235,7 +263,7 @@ def expand(
 ) -> Timeline:
     """Every cue of a session of `routine` played with `options`, in order, back to back."""
     t = translate
-    b = _Builder(speech_seconds if options.voice else no_speech, t, options.tempo)
+    b = _Builder(speech_seconds, t, options.tempo, options.voice)
     tr = routine.transitions
     order = options.foot_order or routine.order
     first: Foot = options.first_foot
@@ -272,7 +300,12 @@ def expand(
                 b.new_chapter()
                 say = t(_MORE[extra])
                 fields = {"section": section.id, "foot": foot, "step": circle.id, "say": say}
-                b.add(b.spoken(say, tr.announce_min_seconds), "announce", say, **fields)
+                b.add(
+                    b.spoken(say, tr.announce_min_seconds, GET_SET_SECONDS),
+                    "announce",
+                    say,
+                    **fields,
+                )
                 pace = (options.circle_pace or circle.pace_seconds) * options.tempo
                 text = t(circle.instruction)
                 for rep in range(1, MORE_CIRCLES + 1):
@@ -299,10 +332,11 @@ def _add_step(
     tempo = o.tempo
     minimum = routine.transitions.announce_min_seconds
     if step.kind == "grip":
-        # The spoken instruction is the time to take the grip: one cue, at least its speech.
-        b.add(b.spoken(say, step.seconds), "grip", text, **fields, say=say)
+        # The grip gets its own seconds once the words have ended.
+        b.add(b.words(say, 0.0) + step.seconds * tempo, "grip", text, **fields, say=say)
         return
-    b.add(b.spoken(say, minimum), "announce", text, **fields, say=say)
+    # "Get set": the first hold or movement comes a calm pause after the words end.
+    b.add(b.spoken(say, minimum, GET_SET_SECONDS), "announce", text, **fields, say=say)
     reps = step.reps
     if step.kind == "hold":
         hold = (o.hold or step.hold_seconds) * tempo
