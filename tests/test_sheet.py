@@ -114,7 +114,7 @@ def test_it_prints_on_a4_and_follows_dark_themes_on_screen() -> None:
 
 def test_totals_order_and_per_foot_times_come_from_the_timeline() -> None:
     page = make()
-    assert "About 11:" in page or "About 10:" in page
+    assert any(f"About {m}:" in page for m in (10, 11, 12, 13))
     assert "Toes left → Toes right → Ankle left → Ankle right → Heel left → Heel right" in page
     assert page.count("per foot</span>") == 11
     by_foot = make(foot_order="by-foot", first_foot="right")

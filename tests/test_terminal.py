@@ -48,7 +48,7 @@ def test_big_digits() -> None:
 
 def screen_text(width: int, height: int, advance: float = 7.0) -> str:
     routine = routines.load("full")
-    player = Player(expand(routine, validate(), no_speech), ManualClock())
+    player = Player(expand(routine, validate(intro="none"), no_speech), ManualClock())
     clock = player.clock
     player.start()
     assert isinstance(clock, ManualClock)

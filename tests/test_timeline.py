@@ -10,9 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options, validate
+from anklesleep.routine.script import builtin_script, parse_script
 from anklesleep.routine.timeline import (
+    COUNT_DELAY,
+    COUNT_TAIL,
     GET_SET_SECONDS,
     MORE_CIRCLES,
     TONE_HOLD,
@@ -94,8 +98,11 @@ def test_feet_switch_between_blocks_and_the_session_closes() -> None:
     assert len(switches) == 5
     assert [c.foot for c in switches] == ["right", "left", "right", "left", "right"]
     assert cues[-1].kind == "done"
-    assert cues[0].kind == "announce"
-    assert cues[0].say and cues[0].say.startswith("Toes, left foot.")
+    first_step = next(c for c in cues if c.step is not None)
+    assert first_step.kind == "announce"
+    assert first_step.say and first_step.say.startswith("Toes, left foot.")
+    bare = full(intro="none").cues
+    assert bare[0].say and bare[0].say.startswith("Toes, left foot.")
 
 
 def test_toes_are_named_not_fingers() -> None:
@@ -162,8 +169,9 @@ def test_chapters_cover_the_timeline() -> None:
     for a, b in itertools.pairwise(chapters):
         assert a.end == pytest.approx(b.start)
         assert b.first == a.last + 1
-    # 6 toe steps + 3 ankle + 2 heel, on two feet, plus 5 switches and the close
-    assert len(chapters) == 11 * 2 + 5 + 1
+    # the introduction, 6 toe steps + 3 ankle + 2 heel on two feet, 5 switches and the close
+    assert len(chapters) == 1 + 11 * 2 + 5 + 1
+    assert chapters[0].step is None and chapters[0].kind == "announce"
 
 
 def test_index_at() -> None:
@@ -255,3 +263,69 @@ def test_first_hold_or_movement_comes_a_get_set_pause_after_the_words() -> None:
     for before, after in itertools.pairwise(cues):
         if before.kind == "announce" and after.kind in ("hold", "circle", "tilt"):
             assert after.start - (before.start + speech(before.say or "")) >= GET_SET_SECONDS
+
+
+# --- the spoken script --------------------------------------------------------------------------
+
+
+def test_introduction_full_short_or_none() -> None:
+    script = builtin_script()
+    intro = [c for c in full() if c.chapter == 0]
+    assert [c.say for c in intro] == [s.format(foot="left foot") for s in script.intro_full]
+    assert any("right foot" in (c.say or "") for c in full(intro="short", first_foot="right"))
+    assert len([c for c in full(intro="short") if c.chapter == 0]) == len(script.intro_short)
+    assert full(intro="none").cues[0].step == "T1"
+    # the quick routine starts straight away unless asked
+    assert expand(QUICK, Options(), estimate_speech_seconds).cues[0].step == "A0"
+
+
+def test_rests_count_the_next_hold_and_name_the_last() -> None:
+    def speech(text: str) -> float:
+        return 0.4 * len(text.split())  # about what espeak-ng measures
+
+    timeline = expand(FULL, validate(intro="none"), speech)
+    cues = [c for c in timeline if c.step == "T1" and c.foot == "left"]
+    said = [c.say for c in cues if c.kind == "release"]
+    assert said == ["Two.", "Three.", "Four.", "Last one.", None]
+
+
+def test_counts_never_lengthen_a_cue_and_are_skipped_when_the_pace_is_too_quick() -> None:
+    def speech(text: str) -> float:
+        return 0.6 * len(text.split())
+
+    quick = expand(QUICK, validate(circle_pace=0.8, tilt_pace=0.8), speech)
+    assert all(c.duration == pytest.approx(0.8) for c in quick if c.kind in ("circle", "tilt"))
+    assert not any(c.say for c in quick if c.kind in ("circle", "tilt"))
+    roomy = expand(QUICK, validate(circle_pace=2.0), speech)
+    counted = [c.say for c in roomy if c.kind == "circle" and c.step == "A1" and c.foot == "left"]
+    assert counted == ["One.", "Two.", "Three.", "Four.", "Last one."]
+    for cue in roomy:
+        if cue.kind in COUNT_DELAY and cue.say:
+            assert COUNT_DELAY[cue.kind] + speech(cue.say) + COUNT_TAIL <= cue.duration
+
+
+def test_silent_sessions_have_no_counts() -> None:
+    timeline = full(voice=False)
+    assert not any(c.say for c in timeline if c.kind in ("release", "circle", "tilt"))
+
+
+def test_halfway_is_said_once_and_closing_follows_the_slot() -> None:
+    said = [c.say or "" for c in full()]
+    assert sum("Halfway there." in s for s in said) == 1
+    script = builtin_script()
+    for slot in ("morning", "home", "bedtime"):
+        assert full(closing=slot).cues[-1].say == script.closing(slot)
+    assert full().cues[-1].say == script.closing(None)
+
+
+def test_the_track_never_asks_for_what_it_cannot_hear() -> None:
+    text = " ".join(c.say or "" for c in full()).lower()
+    for request in ("ask for", "press m", "tap", "click", "button", "tell me"):
+        assert request not in text
+
+
+def test_script_file_mistakes_name_the_place() -> None:
+    with pytest.raises(AnkleSleepError, match=r"script file: schema"):
+        parse_script("schema = 2")
+    with pytest.raises(AnkleSleepError, match=r"script file: intro.full: needs `say`"):
+        parse_script('schema = 1\n[closing]\nany.say = "Bye."\n[intro]\nfull.say = []\n')

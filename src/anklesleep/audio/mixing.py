@@ -41,7 +41,9 @@ from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
 from anklesleep.routine.options import from_dict as options_from_dict
+from anklesleep.routine.script import builtin_script
 from anklesleep.routine.timeline import (
+    COUNT_DELAY,
     Cue,
     SpeechSeconds,
     Timeline,
@@ -86,7 +88,12 @@ class RenderedTrack:
 
 
 def speech_lead(cue: Cue) -> float:
-    """Seconds after a cue's start at which its speech begins: after its tone, if it has one."""
+    """Seconds after a cue's start at which its speech begins: after its tone, if it has one.
+
+    Spoken counts start at the timeline's `COUNT_DELAY` for their kind, after the sound.
+    """
+    if cue.say and cue.kind in COUNT_DELAY:
+        return COUNT_DELAY[cue.kind]
     if cue.say and cue.tone_hz:
         return sound_seconds(cue.kind) + TONE_SPEECH_GAP
     return 0.0
@@ -100,10 +107,13 @@ def plan(routine: Routine, options: Options, clips: ClipCache, translate: Transl
     """
     draft = expand(routine, options, estimate_speech_seconds, translate)
     said = [c.say for c in draft if c.say]
-    lead = {c.say: speech_lead(c) for c in draft if c.say and speech_lead(c) > 0}
+    # counts fit inside their cue by construction; only a cue that lengthens for its words
+    # (the closing, after its chime) needs room for its sound before them
+    lead = {c.say: speech_lead(c) for c in draft if c.say and c.kind == "done"}
     if not options.voice or clips.silent:
         return expand(routine, options, lambda _t: 0.0, translate)
-    clips.prepare(said)
+    script = builtin_script()
+    clips.prepare([*said, *(translate(c) for c in (*script.counts, script.last))])
 
     def measured(text: str) -> float:
         seconds = clips.speech_seconds(text)

@@ -87,7 +87,7 @@ def rows(routine: Routine, timeline: Timeline, t: Translate) -> list[Row]:
     seen: set[tuple[str | None, str | None]] = set()
     for n, chapter in enumerate(timeline.chapters(), start=1):
         cue = timeline.cues[chapter.first]
-        if chapter.kind in ("switch", "done"):
+        if chapter.kind in ("switch", "done") or chapter.step is None:
             what, timing, step = cue.text, "", "—"
         else:
             step_def = routine.step(chapter.step or "")

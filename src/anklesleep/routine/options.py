@@ -26,7 +26,13 @@ OPTION_NAMES = (
     "foot_order",
     "first_foot",
     "tempo",
+    "intro",
+    "closing",
 )
+#: the spoken introduction: full, short or none (absent: the routine's default)
+INTRO_CHOICES = ("full", "short", "none")
+#: the closing words: those for a morning, home (after work) or bedtime session (absent: general)
+SLOT_CHOICES = ("morning", "home", "bedtime")
 
 #: option name -> (low, high) for the numeric options
 RANGES: dict[str, tuple[float, float]] = {
@@ -53,6 +59,8 @@ class Options:
     tempo: float = 1.0
     voice: bool = True
     language: str = "en"
+    intro: Literal["full", "short", "none"] | None = None
+    closing: Literal["morning", "home", "bedtime"] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -121,6 +129,13 @@ def validate(**raw: Any) -> Options:
             f"--first-foot: got {first_foot!r}; use left or right", field="first_foot"
         )
     values["first_foot"] = first_foot
+    for name, choices in (("intro", INTRO_CHOICES), ("closing", SLOT_CHOICES)):
+        value = raw.get(name)
+        if value is not None and value not in choices:
+            raise AnkleSleepError(
+                f"{_flag(name)}: got {value!r}; use {', '.join(choices)}", field=name
+            )
+        values[name] = value
     values["voice"] = bool(raw.get("voice", True))
     language = raw.get("language") or "en"
     if not isinstance(language, str) or not language.replace("_", "").isalpha():

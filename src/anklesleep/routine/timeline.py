@@ -16,6 +16,7 @@ from typing import Any, Literal
 from anklesleep.basics.i18n import N_, Translate
 from anklesleep.routine.definition import Routine, Section, SectionId, Step
 from anklesleep.routine.options import Foot, Options
+from anklesleep.routine.script import Script, builtin_script
 
 CueKind = Literal["announce", "grip", "hold", "release", "circle", "tilt", "switch", "done"]
 CUE_KINDS: tuple[CueKind, ...] = (
@@ -45,6 +46,12 @@ GET_SET_SECONDS = 1.5
 READING_WORDS_PER_MINUTE = 180
 #: …plus this long to look up from the screen and start.
 READING_PAUSE_SECONDS = 1.5
+#: Pause after each sentence of the introduction.
+INTRO_PAUSE_SECONDS = 0.8
+#: Where a spoken count starts within its cue: after the cue's sound has rung (the mixer starts
+#: the words here), and the silence it must leave before the next cue.
+COUNT_DELAY: dict[str, float] = {"release": 0.85, "circle": 0.35, "tilt": 0.35}
+COUNT_TAIL = 0.2
 #: How many circles the "more" control adds (the Japanese source: 5 more where it was harder).
 MORE_CIRCLES = 5
 #: Words per second of a calm voice, for estimating speech without a voice engine.
@@ -161,7 +168,8 @@ class Timeline:
             if result and result[-1].index == cue.chapter:
                 result[-1] = replace(result[-1], last=i, end=cue.end)
                 continue
-            title = cue.text if cue.kind in ("switch", "done") else _chapter_title(cue)
+            plain = cue.kind in ("switch", "done") or cue.step is None  # the introduction
+            title = cue.text if plain else _chapter_title(cue)
             result.append(
                 Chapter(
                     cue.chapter,
@@ -205,6 +213,7 @@ class _Builder:
         self.speech_seconds = speech_seconds
         self.t = t
         self.tempo = tempo
+        self.script = builtin_script()
 
     def new_chapter(self) -> None:
         self.chapter += 1
@@ -218,6 +227,18 @@ class _Builder:
         if speech > 0:
             return speech + pause
         return max(reading_seconds(say), pause if say.strip() else 0.0)
+
+    def count_fits(self, say: str | None, kind: str, room: float) -> str | None:
+        """`say` if a voice can speak it within a `kind` cue of `room` seconds, else None.
+
+        Counts never lengthen a cue: a pace too quick for the words is simply not counted.
+        """
+        if not say or not self.voiced:
+            return None
+        speech = self.speech_seconds(say)
+        if speech <= 0 or COUNT_DELAY[kind] + speech + COUNT_TAIL > room:
+            return None
+        return say
 
     def spoken(self, say: str, minimum: float, pause: float = SPEECH_GAP) -> float:
         """Duration of a cue that speaks `say`: its minimum, or the words and `pause` after them."""
@@ -248,7 +269,6 @@ _MORE = {
     "inward": N_("Five more circles inward, where it felt stiff."),
     "outward": N_("Five more circles outward, where it felt stiff."),
 }
-CLOSING = N_("That is all. Rest your feet and sleep well.")
 
 
 def _identity(text: str) -> str:
@@ -260,10 +280,16 @@ def expand(
     options: Options,
     speech_seconds: SpeechSeconds = estimate_speech_seconds,
     translate: Translate = _identity,
+    script: Script | None = None,
 ) -> Timeline:
-    """Every cue of a session of `routine` played with `options`, in order, back to back."""
+    """Every cue of a session of `routine` played with `options`, in order, back to back.
+
+    `script` (default: the built-in one) gives the introduction, counts and closing words.
+    """
     t = translate
+    words = script or builtin_script()
     b = _Builder(speech_seconds, t, options.tempo, options.voice)
+    b.script = words
     tr = routine.transitions
     order = options.foot_order or routine.order
     first: Foot = options.first_foot
@@ -273,8 +299,16 @@ def expand(
     else:
         blocks = [(section, foot) for foot in feet for section in routine.sections]
 
+    intro = words.intro(options.intro or words.default_intro(routine.id))
+    if intro:
+        b.new_chapter()
+        for sentence in intro:
+            say = t(sentence).format(foot=t(_FOOT_NAMES[first]))
+            b.add(b.spoken(say, 0.0, INTRO_PAUSE_SECONDS), "announce", say, say=say)
     said_foot: Foot | None = None
     said_section: SectionId | None = None
+    total_steps = sum(len(section.steps) for section, _foot in blocks)
+    step_number = 0
     for section, foot in blocks:
         if said_foot is not None and foot != said_foot:
             b.new_chapter()
@@ -287,12 +321,15 @@ def expand(
                 prefix.append(t(section.title))
             if foot != said_foot:
                 prefix.append(t(_FOOT_NAMES[foot]))
-            intro = (", ".join(prefix) + ". ") if prefix else ""
+            lead = (", ".join(prefix) + ". ") if prefix else ""
             if prefix:
-                intro = intro[0].upper() + intro[1:]
+                lead = lead[0].upper() + lead[1:]
+            if step_number == total_steps // 2 and total_steps > 2 and foot == said_foot:
+                lead = t(words.halfway) + " " + lead
             said_section, said_foot = section.id, foot
+            step_number += 1
             b.new_chapter()
-            _add_step(b, routine, section, step, foot, intro + t(step.instruction), options)
+            _add_step(b, routine, section, step, foot, lead + t(step.instruction), options)
         extra = options.extra_circles.get(foot)
         if section.id == "ankle" and extra:
             circle = next((s for s in section.steps if s.direction == extra), None)
@@ -319,7 +356,7 @@ def expand(
                         tone_hz=TONE_CIRCLE,
                     )
     b.new_chapter()
-    say = t(CLOSING)
+    say = t(words.closing(options.closing))
     b.add(b.spoken(say, tr.closing_seconds), "done", say, say=say, tone_hz=TONE_DONE)
     return Timeline(routine.id, options, tuple(b.cues))
 
@@ -343,15 +380,29 @@ def _add_step(
         release = (o.release or step.release_seconds) * tempo
         for rep in range(1, reps + 1):
             b.add(hold, "hold", text, **fields, rep=rep, reps=reps, tone_hz=TONE_HOLD)
-            b.add(release, "release", text, **fields, rep=rep, reps=reps, tone_hz=TONE_RELEASE)
-    elif step.kind == "circle":
-        pace = (o.circle_pace or step.pace_seconds) * tempo
-        for rep in range(1, reps + 1):
-            b.add(pace, "circle", text, **fields, rep=rep, reps=reps, tone_hz=TONE_CIRCLE)
+            # the rest after a hold names the next one: "two", "three", … "last one"
+            upcoming = b.script.count(rep + 1, reps) if rep < reps else None
+            count = b.count_fits(b.t(upcoming) if upcoming else None, "release", release)
+            b.add(
+                release,
+                "release",
+                text,
+                **fields,
+                rep=rep,
+                reps=reps,
+                tone_hz=TONE_RELEASE,
+                say=count,
+            )
     else:
-        pace = (o.tilt_pace or step.pace_seconds) * tempo
+        kind: CueKind = "circle" if step.kind == "circle" else "tilt"
+        own = o.circle_pace if kind == "circle" else o.tilt_pace
+        pace = (own or step.pace_seconds) * tempo
+        tone = TONE_CIRCLE if kind == "circle" else TONE_TILT
         for rep in range(1, reps + 1):
-            b.add(pace, "tilt", text, **fields, rep=rep, reps=reps, tone_hz=TONE_TILT)
+            # each circle or tilt counted at its own pace, where the words fit in it
+            number = b.script.count(rep, reps)
+            count = b.count_fits(b.t(number) if number else None, kind, pace)
+            b.add(pace, kind, text, **fields, rep=rep, reps=reps, tone_hz=tone, say=count)
 
 
 def add_circles(timeline: Timeline, chapter: int, count: int = MORE_CIRCLES) -> Timeline:
