@@ -20,7 +20,9 @@ from anklesleep.routine.timeline import (
     GET_SET_SECONDS,
     MORE_CIRCLES,
     TONE_HOLD,
+    TONE_LAST_HOLD,
     TONE_RELEASE,
+    TONE_STEP_END,
     Timeline,
     add_circles,
     estimate_speech_seconds,
@@ -41,7 +43,7 @@ def test_full_has_sixty_five_second_toe_holds() -> None:
     holds = [c for c in full() if c.kind == "hold"]
     assert len(holds) == 60
     assert all(math.isclose(c.duration, 5.0) for c in holds)
-    assert all(c.tone_hz == TONE_HOLD for c in holds)
+    assert all(c.tone_hz == (TONE_LAST_HOLD if c.rep == c.reps else TONE_HOLD) for c in holds)
     per_step = Counter((c.step, c.foot) for c in holds)
     assert per_step == {(f"T{n}", foot): 5 for n in range(1, 7) for foot in ("left", "right")}
     assert sum(c.duration for c in holds) == pytest.approx(300.0)
@@ -54,7 +56,7 @@ def test_every_hold_is_followed_by_a_release() -> None:
             after = cues[i + 1]
             assert after.kind == "release"
             assert (after.step, after.foot, after.rep) == (cue.step, cue.foot, cue.rep)
-            assert after.tone_hz == TONE_RELEASE
+            assert after.tone_hz == (TONE_STEP_END if after.rep == after.reps else TONE_RELEASE)
             assert after.duration == pytest.approx(2.0)
 
 

@@ -32,6 +32,7 @@ from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
 from anklesleep.audio.encoding import write_text as write_text
+from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, normalize
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import paths
@@ -55,7 +56,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = CLIP_RATE
 #: Bump when mixing or encoding changes, so cached tracks are rendered again.
-MIX_VERSION = 4
+MIX_VERSION = 5
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
 #: Silence between a tone and speech in the same cue (the closing chime, then the words).
@@ -95,7 +96,7 @@ def speech_lead(cue: Cue) -> float:
     if cue.say and cue.kind in COUNT_DELAY:
         return COUNT_DELAY[cue.kind]
     if cue.say and cue.tone_hz:
-        return sound_seconds(cue.kind) + TONE_SPEECH_GAP
+        return sound_seconds(cue.kind, None, cue.tone_hz) + TONE_SPEECH_GAP
     return 0.0
 
 
@@ -146,7 +147,7 @@ def sounds_tone(cue: Cue, ticks: bool) -> bool:
     return (
         cue.tone_hz is not None
         and (ticks or cue.kind not in TICK_KINDS)
-        and sound_seconds(cue.kind, tone_room(cue)) >= MIN_SECONDS
+        and sound_seconds(cue.kind, tone_room(cue), cue.tone_hz) >= MIN_SECONDS
     )
 
 
@@ -204,7 +205,7 @@ def track_json(
                     "tone_hz": cue.tone_hz,
                     "sample": at,
                     "start": at / rate,
-                    "seconds": round(sound_seconds(cue.kind, tone_room(cue)), 6),
+                    "seconds": round(sound_seconds(cue.kind, tone_room(cue), cue.tone_hz), 6),
                 }
             )
         if cue.say and timeline.options.voice and engine.name != "none":
@@ -220,6 +221,8 @@ def track_json(
         "voice": engine.voice,
         "rate": engine.rate,
         "ticks": ticks,
+        "loudness_lufs": TARGET_LUFS,
+        "true_peak_dbtp": TRUE_PEAK_DBTP,
         "app_version": __version__,
     }
     data["tones"] = tones
@@ -368,12 +371,17 @@ def render_track(
             ) from None
         clips = ClipCache(engine, clip_dir)
         timeline = plan(routine, options, clips, t)
-        samples = mix(timeline, clips, ticks=ticks)
+        samples = normalize(mix(timeline, clips, ticks=ticks), SAMPLE_RATE)
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
             "album": t(N_("Ankle-bone self-massage")),
-            "comment": t(N_("Tones: bright = hold, low = release. Chapters in the .vtt file.")),
+            "comment": t(
+                N_(
+                    "Bells: bright = hold, lower = let go, deeper = the last one. "
+                    "Chapters in the .vtt file."
+                )
+            ),
         }
         encode(samples, audio, form, SAMPLE_RATE, tags, field=CACHE_FIELD)
         del samples

@@ -107,7 +107,8 @@ def _fine(
     # the peak of this tone, not of a neighbour that ends just before it (fast ticks)
     first = max(0, min(envelope.size - 1, around - lo - w))
     # (ticks of equal height: take the earliest, not whichever rounding makes largest)
-    rest = envelope[first:]
+    # …and not of speech that follows it (a count spoken after a tick)
+    rest = envelope[first : max(first + 1, around - lo + 2 * w)]
     near = np.flatnonzero(rest >= 0.98 * rest.max())
     peak_at = first + int(near[0])
     while peak_at + 1 < envelope.size and envelope[peak_at + 1] > envelope[peak_at]:

@@ -38,6 +38,12 @@ TONE_RELEASE = 440.0
 TONE_CIRCLE = 880.0
 TONE_TILT = 740.0
 TONE_DONE = 523.25
+#: The last repetition of a step sounds lower (a deeper bell or tick), and two rising notes from
+#: this pitch end a toe stretch.
+TONE_LAST_HOLD = 493.88
+TONE_LAST_CIRCLE = 783.99
+TONE_LAST_TILT = 698.46
+TONE_STEP_END = 392.0
 #: Silence kept after a spoken clip before the next cue, so speech never touches a tone.
 SPEECH_GAP = 0.4
 #: "Get set": the pause between the end of a step's words and its first hold or movement (ours).
@@ -353,7 +359,7 @@ def expand(
                         **{**fields, "say": None},
                         rep=rep,
                         reps=MORE_CIRCLES,
-                        tone_hz=TONE_CIRCLE,
+                        tone_hz=_pace_tone("circle", rep == MORE_CIRCLES),
                     )
     b.new_chapter()
     say = t(words.closing(options.closing))
@@ -379,7 +385,9 @@ def _add_step(
         hold = (o.hold or step.hold_seconds) * tempo
         release = (o.release or step.release_seconds) * tempo
         for rep in range(1, reps + 1):
-            b.add(hold, "hold", text, **fields, rep=rep, reps=reps, tone_hz=TONE_HOLD)
+            last = rep == reps
+            hold_hz = TONE_LAST_HOLD if last else TONE_HOLD
+            b.add(hold, "hold", text, **fields, rep=rep, reps=reps, tone_hz=hold_hz)
             # the rest after a hold names the next one: "two", "three", … "last one"
             upcoming = b.script.count(rep + 1, reps) if rep < reps else None
             count = b.count_fits(b.t(upcoming) if upcoming else None, "release", release)
@@ -390,19 +398,25 @@ def _add_step(
                 **fields,
                 rep=rep,
                 reps=reps,
-                tone_hz=TONE_RELEASE,
+                tone_hz=TONE_STEP_END if last else TONE_RELEASE,
                 say=count,
             )
     else:
         kind: CueKind = "circle" if step.kind == "circle" else "tilt"
         own = o.circle_pace if kind == "circle" else o.tilt_pace
         pace = (own or step.pace_seconds) * tempo
-        tone = TONE_CIRCLE if kind == "circle" else TONE_TILT
         for rep in range(1, reps + 1):
+            tone = _pace_tone(kind, rep == reps)
             # each circle or tilt counted at its own pace, where the words fit in it
             number = b.script.count(rep, reps)
             count = b.count_fits(b.t(number) if number else None, kind, pace)
             b.add(pace, kind, text, **fields, rep=rep, reps=reps, tone_hz=tone, say=count)
+
+
+def _pace_tone(kind: str, last: bool) -> float:
+    if kind == "circle":
+        return TONE_LAST_CIRCLE if last else TONE_CIRCLE
+    return TONE_LAST_TILT if last else TONE_TILT
 
 
 def add_circles(timeline: Timeline, chapter: int, count: int = MORE_CIRCLES) -> Timeline:
@@ -419,8 +433,17 @@ def add_circles(timeline: Timeline, chapter: int, count: int = MORE_CIRCLES) -> 
     pace = last.duration
     for i in members:
         cues[i] = replace(cues[i], reps=reps)
+    # the old last circle is an ordinary one now (its count, if any, no longer holds)
+    cues[members[-1]] = replace(cues[members[-1]], tone_hz=TONE_CIRCLE, say=None)
     added = [
-        replace(last, start=last.end + k * pace, rep=(last.rep or 0) + 1 + k, reps=reps)
+        replace(
+            last,
+            start=last.end + k * pace,
+            rep=(last.rep or 0) + 1 + k,
+            reps=reps,
+            say=None,
+            tone_hz=_pace_tone("circle", k == count - 1),
+        )
         for k in range(count)
     ]
     shift = count * pace
