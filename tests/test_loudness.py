@@ -20,6 +20,7 @@ from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import validate
 from tests.test_track import check_onsets, decode
 
+pytestmark = pytest.mark.slow
 needs_tools = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("ffmpeg") is None,
     reason="needs espeak-ng and ffmpeg",

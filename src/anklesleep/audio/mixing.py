@@ -100,19 +100,19 @@ def speech_lead(cue: Cue) -> float:
     return 0.0
 
 
-def plan(routine: Routine, options: Options, clips: ClipCache, translate: Translate) -> Timeline:
-    """The timeline to mix: expanded with the measured length of every clip.
+def measured_speech(
+    routine: Routine, options: Options, clips: ClipCache, translate: Translate
+) -> SpeechSeconds:
+    """How long each text of a session takes to say in the voice of `clips`, measured.
 
-    Clips are synthesized first, several at a time. A cue that both sounds a tone and speaks
-    (the closing) gets room for the tone before its words.
+    Every clip the session may speak is synthesized first, several at a time. A cue that both
+    sounds a tone and speaks (the closing) gets room for the tone before its words.
     """
     draft = expand(routine, options, estimate_speech_seconds, translate)
     said = [c.say for c in draft if c.say]
     # counts fit inside their cue by construction; only a cue that lengthens for its words
     # (the closing, after its chime) needs room for its sound before them
     lead = {c.say: speech_lead(c) for c in draft if c.say and c.kind == "done"}
-    if not options.voice or clips.silent:
-        return expand(routine, options, lambda _t: 0.0, translate)
     script = builtin_script()
     clips.prepare([*said, *(translate(c) for c in (*script.counts, script.last))])
 
@@ -120,8 +120,15 @@ def plan(routine: Routine, options: Options, clips: ClipCache, translate: Transl
         seconds = clips.speech_seconds(text)
         return seconds + lead.get(text, 0.0) if seconds else 0.0
 
-    speech: SpeechSeconds = measured
-    return expand(routine, options, speech, translate)
+    return measured
+
+
+def plan(routine: Routine, options: Options, clips: ClipCache, translate: Translate) -> Timeline:
+    """The timeline to mix: expanded with the measured length of every clip (see
+    `measured_speech`), or the silent timeline when nothing is spoken."""
+    if not options.voice or clips.silent:
+        return expand(routine, replace(options, voice=False), lambda _t: 0.0, translate)
+    return expand(routine, options, measured_speech(routine, options, clips, translate), translate)
 
 
 # --- mixing ----------------------------------------------------------------------------------

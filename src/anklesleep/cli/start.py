@@ -80,7 +80,7 @@ def prepare_sound(
 
     from anklesleep.basics.errors import AnkleSleepError
     from anklesleep.player.output import CueSounds
-    from anklesleep.routine.timeline import Cue, expand, no_speech
+    from anklesleep.routine.timeline import Cue, no_speech
 
     if no_sound:
         return replace(options, voice=False), no_speech, None, None
@@ -111,11 +111,13 @@ def prepare_sound(
             )
         )
         return replace(options, voice=False), no_speech, output, CueSounds(None, tone)
-    cache = voice.ClipCache(engine)
-    draft = expand(chosen, options, no_speech, t)
+    from anklesleep.audio.playing import clip_cache, speech_to_play
+
+    cache = clip_cache(engine)
     click.echo(t("Preparing the spoken instructions…"), err=True)
     try:
-        cache.prepare(c.say for c in draft.cues if c.say)
+        # the same measured speech as every other front end: one truth for time
+        options, speech = speech_to_play(chosen, options, engine=engine, translate=t)
     except AnkleSleepError as exc:
         _notice(
             t("the voice could not speak ({error}); carrying on with tones.").format(
@@ -123,7 +125,7 @@ def prepare_sound(
             )
         )
         return replace(options, voice=False), no_speech, output, CueSounds(None, tone)
-    return options, cache.speech_seconds, output, CueSounds(cache.wav_path, tone)
+    return options, speech, output, CueSounds(cache.wav_path, tone)
 
 
 @click.command(epilog="Example: anklesleep start quick --first-foot right")

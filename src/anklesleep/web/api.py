@@ -17,12 +17,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from anklesleep.audio.playing import timeline_to_play
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
 from anklesleep.practice import records as sessionlog
 from anklesleep.routine.descriptions import clock
-from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
+from anklesleep.routine.timeline import Timeline
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
 from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
@@ -82,7 +83,7 @@ async def list_routines(request: Request) -> Response:
     t = translator()
     result = []
     for routine_id, routine in web.routines.all().items():
-        total = expand(routine, options, estimate_speech_seconds, t).total_seconds
+        total = timeline_to_play(routine, options, translate=t).total_seconds
         result.append(
             {
                 "id": routine_id,
@@ -116,7 +117,7 @@ async def get_timeline(request: Request) -> Response:
 
     def make() -> Packed:
         t = translator(options.language)
-        data = timeline_json(expand(routine, options, estimate_speech_seconds, t))
+        data = timeline_json(timeline_to_play(routine, options, translate=t))
         return Packed.of(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
 
     key = ("timeline", routine.id, id(routine), options_key(options))

@@ -10,13 +10,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from anklesleep.audio.playing import timeline_to_play
 from anklesleep.basics.i18n import translator
 from anklesleep.practice.records import SessionRecord
 from anklesleep.routine import catalog as library
 from anklesleep.routine import safety
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
-from anklesleep.routine.timeline import estimate_speech_seconds, expand
 from anklesleep.services.evidence import experiment_today
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
@@ -75,7 +75,7 @@ def routine_lengths(web: Web, options: Options) -> dict[str, str]:
 
     def make() -> dict[str, str]:
         return {
-            rid: clock(expand(routines[rid], options, estimate_speech_seconds, t).total_seconds)
+            rid: clock(timeline_to_play(routines[rid], options, translate=t).total_seconds)
             for rid in library.BUILTIN_IDS
         }
 
