@@ -318,6 +318,9 @@ def test_halfway_is_said_once_and_closing_follows_the_slot() -> None:
     for slot in ("morning", "home", "bedtime"):
         assert full(closing=slot).cues[-1].say == script.closing(slot)
     assert full().cues[-1].say == script.closing(None)
+    # the quick routine's middle is its foot switch, which needs no "halfway" as well
+    quick = expand(QUICK, Options(), estimate_speech_seconds)
+    assert not any("Halfway" in (c.say or "") for c in quick)
 
 
 def test_the_track_never_asks_for_what_it_cannot_hear() -> None:

@@ -315,12 +315,14 @@ def expand(
     said_section: SectionId | None = None
     total_steps = sum(len(section.steps) for section, _foot in blocks)
     step_number = 0
+    switched = False
     for section, foot in blocks:
         if said_foot is not None and foot != said_foot:
             b.new_chapter()
             say = t(_SWITCH[foot])
             b.add(b.spoken(say, tr.switch_seconds), "switch", say, foot=foot, say=say)
             said_foot = foot
+            switched = True
         for step in section.steps:
             prefix: list[str] = []
             if section.id != said_section:
@@ -330,8 +332,10 @@ def expand(
             lead = (", ".join(prefix) + ". ") if prefix else ""
             if prefix:
                 lead = lead[0].upper() + lead[1:]
-            if step_number == total_steps // 2 and total_steps > 2 and foot == said_foot:
+            # "halfway" at the middle step, unless a foot switch has just said as much
+            if step_number == total_steps // 2 and total_steps > 2 and not switched:
                 lead = t(words.halfway) + " " + lead
+            switched = False
             said_section, said_foot = section.id, foot
             step_number += 1
             b.new_chapter()
