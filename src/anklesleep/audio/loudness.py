@@ -100,7 +100,13 @@ def true_peak_dbtp(samples: npt.NDArray[np.floating], rate: int, block: int = 20
     return 20 * math.log10(peak)
 
 
-def limit(samples: Samples, rate: int, ceiling_dbfs: float = SAMPLE_CEILING_DBFS) -> Samples:
+def limit(
+    samples: Samples,
+    rate: int,
+    ceiling_dbfs: float = SAMPLE_CEILING_DBFS,
+    *,
+    in_place: bool = False,
+) -> Samples:
     """`samples` with every peak above the ceiling held down by a smooth gain ramp.
 
     The gain each block needs is found with one block of look-ahead and one of release either
@@ -121,15 +127,18 @@ def limit(samples: Samples, rate: int, ceiling_dbfs: float = SAMPLE_CEILING_DBFS
     spread[:-1] = np.minimum(spread[:-1], need[1:])
     # gain at block edges: the lower of the blocks that meet there, ramped between them
     edges = np.concatenate([[spread[0]], np.minimum(spread[:-1], spread[1:]), [spread[-1]]])
-    result = np.zeros(count * size, dtype=np.float32)
-    result[:n] = samples
+    result = samples if in_place else samples.copy()
     ramp = np.arange(size, dtype=np.float64) / size
     hit = np.flatnonzero(spread < 1.0)
     gain = edges[hit, None] + (edges[hit + 1] - edges[hit])[:, None] * ramp[None, :]
-    gain = np.minimum(gain, spread[hit, None])
-    blocks = result.reshape(count, size)
-    blocks[hit] *= gain.astype(np.float32)
-    return result[:n].copy()
+    gain = np.minimum(gain, spread[hit, None]).astype(np.float32)
+    whole = n // size
+    full = hit[hit < whole]
+    blocks = result[: whole * size].reshape(whole, size)
+    blocks[full] *= gain[: full.size]
+    if full.size < hit.size:  # the last, shorter block
+        result[whole * size :] *= gain[-1][: n - whole * size]
+    return result
 
 
 def normalize(samples: Samples, rate: int) -> Samples:
@@ -141,11 +150,12 @@ def normalize(samples: Samples, rate: int) -> Samples:
     loud = integrated_lufs(samples, rate)
     if not math.isfinite(loud):
         return samples
-    x = limit(np.asarray(samples * 10 ** ((TARGET_LUFS - loud) / 20), dtype=np.float32), rate)
+    x = samples * np.float32(10 ** ((TARGET_LUFS - loud) / 20))
+    limit(x, rate, in_place=True)
     loud = integrated_lufs(x, rate)
     if abs(loud - TARGET_LUFS) > TOLERANCE_LU:
-        x = np.asarray(x * 10 ** ((TARGET_LUFS - loud) / 20), dtype=np.float32)
+        x *= np.float32(10 ** ((TARGET_LUFS - loud) / 20))
     over = true_peak_dbtp(x, rate) - TRUE_PEAK_DBTP
     if over > 0:
-        x = np.asarray(x * 10 ** (-over / 20), dtype=np.float32)
+        x *= np.float32(10 ** (-over / 20))
     return x
