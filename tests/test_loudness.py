@@ -95,7 +95,8 @@ def test_own_meter_agrees_with_pyloudnorm() -> None:
     noise = (rng.standard_normal(RATE * 5) * 0.05).astype(np.float32)
     noise[RATE : 2 * RATE] = 0  # a silence, gated out
     expected = pyloudnorm.Meter(RATE).integrated_loudness(noise.astype(np.float64))
-    assert loudness.integrated_lufs(noise, RATE) == pytest.approx(expected, abs=0.01)
+    # pyloudnorm rounds the filter's corner frequencies; ours are BS.1770's own (as libebur128)
+    assert loudness.integrated_lufs(noise, RATE) == pytest.approx(expected, abs=0.1)
 
 
 def test_normalize_reaches_the_target_without_clipping() -> None:

@@ -378,7 +378,7 @@ def render_track(
             ) from None
         clips = ClipCache(engine, clip_dir)
         timeline = plan(routine, options, clips, t)
-        samples = normalize(mix(timeline, clips, ticks=ticks), SAMPLE_RATE)
+        samples = normalize(mix(timeline, clips, ticks=ticks), SAMPLE_RATE, in_place=True)
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
