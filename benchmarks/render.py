@@ -9,7 +9,8 @@ Each measurement runs in a fresh Python process (so peak memory is that render's
 Printed next to the track's own duration (real-time factor = duration / render time), its size,
 peak memory (tracemalloc peak of Python/numpy allocations, and the process's max RSS), and a
 baseline measured in the same run: encoding the already mixed samples alone. Then the levels of
-what was rendered (speech vs tones, peak, integrated loudness by ffmpeg's EBU R128 filter).
+what was rendered (speech vs tones, peak, integrated loudness and true peak by ffmpeg's EBU R128
+filter, against the -20 LUFS / -1 dBTP target the track is normalized to).
 
 Goals on a 2-core machine: warm Opus >= 200x real time, cold >= 60x, full-routine Opus <= 2 MB,
 peak memory <= 250 MB.
@@ -33,6 +34,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
 GOALS = {"warm": 200.0, "cold": 60.0}
+TARGET_LUFS = -20.0
+TRUE_PEAK_DBTP = -1.0
 MAX_OPUS_BYTES = 2_000_000
 MAX_MEMORY_MB = 250.0
 
@@ -151,7 +154,7 @@ def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
     lines.append(f"  samples at full scale (clipping): {clipped}")
     if shutil.which("ffmpeg"):
         probe = subprocess.run(
-            ["ffmpeg", "-nostats", "-i", str(wav), "-af", "ebur128", "-f", "null", "-"],
+            ["ffmpeg", "-nostats", "-i", str(wav), "-af", "ebur128=peak=true", "-f", "null", "-"],
             capture_output=True,
             text=True,
             check=False,
@@ -159,7 +162,13 @@ def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
         summary = probe[probe.rfind("Summary:") :].split()
         if "I:" in summary:
             i = summary.index("I:")
-            lines.append(f"  integrated loudness (EBU R128): {summary[i + 1]} LUFS")
+            lines.append(
+                f"  integrated loudness (EBU R128): {summary[i + 1]} LUFS "
+                f"(target {TARGET_LUFS:g} LUFS)"
+            )
+        if "Peak:" in summary:
+            p = summary.index("Peak:")
+            lines.append(f"  true peak: {summary[p + 1]} dBTP (limit {TRUE_PEAK_DBTP:g} dBTP)")
     return lines
 
 
@@ -180,6 +189,9 @@ def main() -> None:
     load = os.getloadavg()
     print(f"anklesleep render benchmark: routine {args.routine!r}, {os.cpu_count()} cores, ")
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work slows every figure)")
+    from anklesleep.audio import voices as voice
+
+    print(f"speech engine: {voice.get_engine(None).name} (the default; `anklesleep voice list`)")
     print()
     header = (
         f"{'format':<6} {'case':<7} {'render s':>9} {'track':>8} {'x real':>8} {'goal':>7} "

@@ -34,7 +34,7 @@ KEYWORDS: dict[str, Any] = {
     "ngettext": (1, 2),
     "nt": (1, 2),
 }
-TOML_KEYS = ("name", "summary", "title", "purpose", "instruction")
+TOML_KEYS = ("name", "summary", "title", "purpose", "instruction", "say")
 
 
 def extract_toml(
@@ -52,6 +52,8 @@ def extract_toml(
             for key, value in node.items():
                 if key in TOML_KEYS and isinstance(value, str):
                     yield value
+                elif key in TOML_KEYS and isinstance(value, list):
+                    yield from (item for item in value if isinstance(item, str))
                 else:
                     yield from walk(value)
         elif isinstance(node, list):

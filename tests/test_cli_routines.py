@@ -15,7 +15,7 @@ def test_routines_lists_both_with_duration(capsys: pytest.CaptureFixture[str]) -
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0].split()[0] == "full" and lines[1].split()[0] == "quick"
-    assert "Full routine" in lines[0] and "1:1" in lines[1]
+    assert "Full routine" in lines[0] and "1:2" in lines[1]
 
 
 def test_show_full_table(capsys: pytest.CaptureFixture[str]) -> None:

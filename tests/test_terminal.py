@@ -46,9 +46,9 @@ def test_big_digits() -> None:
     assert countdown_text(75) == "1:15"
 
 
-def screen_text(width: int, height: int, advance: float = 4.0) -> str:
+def screen_text(width: int, height: int, advance: float = 7.0) -> str:
     routine = routines.load("full")
-    player = Player(expand(routine, validate(), no_speech), ManualClock())
+    player = Player(expand(routine, validate(intro="none"), no_speech), ManualClock())
     clock = player.clock
     player.start()
     assert isinstance(clock, ManualClock)
@@ -190,7 +190,7 @@ def pane(tmp_path: Path, acknowledged_db: Path, isolated_home: Path) -> Iterator
     p = Pane(socket, "t")
     script = (
         f"cd {tmp_path} && stty -g > before && ANKLESLEEP_HOME={isolated_home} "
-        f"{exe} --db {acknowledged_db} start full --no-sound; echo $? > rc; "
+        f"{exe} --db {acknowledged_db} start full --no-sound --intro none; echo $? > rc; "
         "stty -g > after; sleep 60"
     )
     p.tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", script)

@@ -10,17 +10,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options, validate
+from anklesleep.routine.script import builtin_script, parse_script
 from anklesleep.routine.timeline import (
+    COUNT_DELAY,
+    COUNT_TAIL,
+    GET_SET_SECONDS,
     MORE_CIRCLES,
     TONE_HOLD,
+    TONE_LAST_HOLD,
     TONE_RELEASE,
+    TONE_STEP_END,
     Timeline,
     add_circles,
     estimate_speech_seconds,
     expand,
     no_speech,
+    reading_seconds,
 )
 
 FULL = routines.builtin("full")
@@ -35,7 +43,7 @@ def test_full_has_sixty_five_second_toe_holds() -> None:
     holds = [c for c in full() if c.kind == "hold"]
     assert len(holds) == 60
     assert all(math.isclose(c.duration, 5.0) for c in holds)
-    assert all(c.tone_hz == TONE_HOLD for c in holds)
+    assert all(c.tone_hz == (TONE_LAST_HOLD if c.rep == c.reps else TONE_HOLD) for c in holds)
     per_step = Counter((c.step, c.foot) for c in holds)
     assert per_step == {(f"T{n}", foot): 5 for n in range(1, 7) for foot in ("left", "right")}
     assert sum(c.duration for c in holds) == pytest.approx(300.0)
@@ -48,7 +56,7 @@ def test_every_hold_is_followed_by_a_release() -> None:
             after = cues[i + 1]
             assert after.kind == "release"
             assert (after.step, after.foot, after.rep) == (cue.step, cue.foot, cue.rep)
-            assert after.tone_hz == TONE_RELEASE
+            assert after.tone_hz == (TONE_STEP_END if after.rep == after.reps else TONE_RELEASE)
             assert after.duration == pytest.approx(2.0)
 
 
@@ -92,8 +100,11 @@ def test_feet_switch_between_blocks_and_the_session_closes() -> None:
     assert len(switches) == 5
     assert [c.foot for c in switches] == ["right", "left", "right", "left", "right"]
     assert cues[-1].kind == "done"
-    assert cues[0].kind == "announce"
-    assert cues[0].say and cues[0].say.startswith("Toes, left foot.")
+    first_step = next(c for c in cues if c.step is not None)
+    assert first_step.kind == "announce"
+    assert first_step.say and first_step.say.startswith("Toes, left foot.")
+    bare = full(intro="none").cues
+    assert bare[0].say and bare[0].say.startswith("Toes, left foot.")
 
 
 def test_toes_are_named_not_fingers() -> None:
@@ -106,7 +117,7 @@ def test_toes_are_named_not_fingers() -> None:
 
 def test_quick_lasts_about_a_minute() -> None:
     total = expand(QUICK, Options(), estimate_speech_seconds).total_seconds
-    assert 55 <= total <= 80
+    assert 55 <= total <= 90
     cues = expand(QUICK, Options(), estimate_speech_seconds).cues
     assert Counter(c.kind for c in cues)["circle"] == 20
     assert Counter(c.kind for c in cues)["tilt"] == 10
@@ -160,8 +171,9 @@ def test_chapters_cover_the_timeline() -> None:
     for a, b in itertools.pairwise(chapters):
         assert a.end == pytest.approx(b.start)
         assert b.first == a.last + 1
-    # 6 toe steps + 3 ankle + 2 heel, on two feet, plus 5 switches and the close
-    assert len(chapters) == 11 * 2 + 5 + 1
+    # the introduction, 6 toe steps + 3 ankle + 2 heel on two feet, 5 switches and the close
+    assert len(chapters) == 1 + 11 * 2 + 5 + 1
+    assert chapters[0].step is None and chapters[0].kind == "announce"
 
 
 def test_index_at() -> None:
@@ -216,8 +228,109 @@ def test_any_valid_options_give_a_contiguous_timeline(
     assert [c.chapter for c in timeline] == sorted(c.chapter for c in timeline)
 
 
-def test_silent_timeline_uses_minimum_announcements() -> None:
+def test_silent_timeline_gives_reading_time() -> None:
     timeline = expand(FULL, Options(voice=False), estimate_speech_seconds)
-    announce = [c for c in timeline if c.kind == "announce"]
-    assert {c.duration for c in announce} == {FULL.transitions.announce_min_seconds}
+    minimum = FULL.transitions.announce_min_seconds
+    for cue in timeline:
+        if cue.kind == "announce":
+            assert cue.duration == max(minimum, reading_seconds(cue.say or ""))
     assert no_speech("anything") == 0.0
+    # 180 words a minute plus 1.5 s: nine words take 3 s to read, then the pause
+    assert reading_seconds("one two three four five six seven eight nine") == 4.5
+    assert reading_seconds("") == 0.0
+
+
+def test_silent_grip_is_reading_time_plus_grip_seconds() -> None:
+    quick = expand(QUICK, Options(voice=False), no_speech)
+    grips = [c for c in quick if c.kind == "grip"]
+    assert grips and all(c.duration == reading_seconds(c.say or "") + 1.0 for c in grips)
+    assert all(c.duration > 0 for c in quick)
+
+
+def test_grip_lasts_its_seconds_after_the_words() -> None:
+    def speech(text: str) -> float:
+        return len(text.split()) * 0.5
+
+    for cue in expand(FULL, Options(), speech):
+        if cue.kind == "grip":
+            step = FULL.step(cue.step or "")
+            assert cue.duration == pytest.approx(speech(cue.say or "") + step.seconds)
+
+
+def test_first_hold_or_movement_comes_a_get_set_pause_after_the_words() -> None:
+    def speech(text: str) -> float:
+        return len(text.split()) * 0.5
+
+    cues = expand(FULL, Options(), speech).cues
+    for before, after in itertools.pairwise(cues):
+        if before.kind == "announce" and after.kind in ("hold", "circle", "tilt"):
+            assert after.start - (before.start + speech(before.say or "")) >= GET_SET_SECONDS
+
+
+# --- the spoken script --------------------------------------------------------------------------
+
+
+def test_introduction_full_short_or_none() -> None:
+    script = builtin_script()
+    intro = [c for c in full() if c.chapter == 0]
+    assert [c.say for c in intro] == [s.format(foot="left foot") for s in script.intro_full]
+    assert any("right foot" in (c.say or "") for c in full(intro="short", first_foot="right"))
+    assert len([c for c in full(intro="short") if c.chapter == 0]) == len(script.intro_short)
+    assert full(intro="none").cues[0].step == "T1"
+    # the quick routine starts straight away unless asked
+    assert expand(QUICK, Options(), estimate_speech_seconds).cues[0].step == "A0"
+
+
+def test_rests_count_the_next_hold_and_name_the_last() -> None:
+    def speech(text: str) -> float:
+        return 0.4 * len(text.split())  # about what espeak-ng measures
+
+    timeline = expand(FULL, validate(intro="none"), speech)
+    cues = [c for c in timeline if c.step == "T1" and c.foot == "left"]
+    said = [c.say for c in cues if c.kind == "release"]
+    assert said == ["Two.", "Three.", "Four.", "Last one.", None]
+
+
+def test_counts_never_lengthen_a_cue_and_are_skipped_when_the_pace_is_too_quick() -> None:
+    def speech(text: str) -> float:
+        return 0.6 * len(text.split())
+
+    quick = expand(QUICK, validate(circle_pace=0.8, tilt_pace=0.8), speech)
+    assert all(c.duration == pytest.approx(0.8) for c in quick if c.kind in ("circle", "tilt"))
+    assert not any(c.say for c in quick if c.kind in ("circle", "tilt"))
+    roomy = expand(QUICK, validate(circle_pace=2.0), speech)
+    counted = [c.say for c in roomy if c.kind == "circle" and c.step == "A1" and c.foot == "left"]
+    assert counted == ["One.", "Two.", "Three.", "Four.", "Last one."]
+    for cue in roomy:
+        if cue.kind in COUNT_DELAY and cue.say:
+            assert COUNT_DELAY[cue.kind] + speech(cue.say) + COUNT_TAIL <= cue.duration
+
+
+def test_silent_sessions_have_no_counts() -> None:
+    timeline = full(voice=False)
+    assert not any(c.say for c in timeline if c.kind in ("release", "circle", "tilt"))
+
+
+def test_halfway_is_said_once_and_closing_follows_the_slot() -> None:
+    said = [c.say or "" for c in full()]
+    assert sum("Halfway there." in s for s in said) == 1
+    script = builtin_script()
+    for slot in ("morning", "home", "bedtime"):
+        assert full(closing=slot).cues[-1].say == script.closing(slot)
+    assert full().cues[-1].say == script.closing(None)
+    # the quick routine's middle is its foot switch, which needs no "halfway" as well
+    quick = expand(QUICK, Options(), estimate_speech_seconds)
+    assert not any("Halfway" in (c.say or "") for c in quick)
+
+
+def test_the_track_never_asks_for_what_it_cannot_hear() -> None:
+    text = " ".join(c.say or "" for c in full()).lower()
+    for request in ("ask for", "press m", "tap", "click", "button", "tell me"):
+        assert request not in text
+
+
+def test_script_file_mistakes_name_the_place() -> None:
+    with pytest.raises(AnkleSleepError, match=r"script file: schema"):
+        parse_script("schema = 2")
+    with pytest.raises(AnkleSleepError, match=r"script file: intro.full: needs `say`"):
+        parse_script('schema = 1\n[closing]\nany.say = "Bye."\n[intro]\nfull.say = []\n')

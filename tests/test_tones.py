@@ -1,4 +1,4 @@
-"""Tones: gentle sines with fades, distinct per cue kind, cached as WAV files."""
+"""Cue sounds: soft struck bells and ticks with fades, distinct per cue, cached as WAV files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from anklesleep.audio import tones
-from anklesleep.routine.timeline import TONE_CIRCLE, TONE_DONE, TONE_HOLD, TONE_RELEASE, TONE_TILT
+from anklesleep.routine.timeline import (
+    TONE_CIRCLE,
+    TONE_DONE,
+    TONE_HOLD,
+    TONE_LAST_CIRCLE,
+    TONE_LAST_HOLD,
+    TONE_LAST_TILT,
+    TONE_RELEASE,
+    TONE_STEP_END,
+    TONE_TILT,
+)
 
 RATE = 24000
 
@@ -47,38 +57,47 @@ def test_tone_fades_in_and_out_without_a_click() -> None:
     assert np.max(np.abs(x[fade : fade + 200])) == pytest.approx(tones.TONE_PEAK, rel=0.02)
 
 
-def test_hold_and_release_sound_different() -> None:
-    hold = tones.cue_sound("hold", TONE_HOLD, RATE)
-    release = tones.cue_sound("release", TONE_RELEASE, RATE)
-    assert level_at(hold, TONE_HOLD, RATE) > 0.95
-    assert level_at(release, TONE_RELEASE, RATE) > 0.95
-    # the hold tone is steady; the release rings like a bell and fades away
-    quarter = hold.size // 4
-    hold_late = np.max(np.abs(hold[2 * quarter : 3 * quarter]))
-    assert hold_late == pytest.approx(tones.TONE_PEAK, rel=0.02)
-    late = np.max(np.abs(release[release.size * 3 // 4 :]))
-    assert late < 0.2 * tones.TONE_PEAK
+def test_bells_are_struck_and_die_away() -> None:
+    for kind, hz in (("hold", TONE_HOLD), ("release", TONE_RELEASE), ("done", TONE_DONE)):
+        bell = tones.cue_sound(kind, hz, RATE)
+        assert level_at(bell, hz, RATE) > 0.8  # mostly its own pitch…
+        assert level_at(bell, hz * tones.PARTIALS[0][0], RATE) > 0.005  # …with a bell's partial
+        peak = np.max(np.abs(bell))
+        assert np.max(np.abs(bell[bell.size * 3 // 4 :])) < 0.3 * peak  # it decays
+
+
+def test_the_last_repetition_and_the_end_of_a_step_sound_different() -> None:
+    assert len({TONE_HOLD, TONE_LAST_HOLD, TONE_RELEASE, TONE_STEP_END}) == 4
+    assert len({TONE_CIRCLE, TONE_LAST_CIRCLE, TONE_TILT, TONE_LAST_TILT}) == 4
+    end = tones.cue_sound("release", TONE_STEP_END, RATE)
+    second = TONE_STEP_END * tones.SECOND_NOTE_RATIO
+    assert level_at(end, TONE_STEP_END, RATE) > 0.2 and level_at(end, second, RATE) > 0.2
+    # the second note comes after the first
+    at = round(tones.SECOND_NOTE_DELAY * RATE)
+    assert level_at(end[:at], second, RATE) < 0.01
 
 
 def test_ticks_are_short_and_soft_and_the_chime_is_long() -> None:
     for kind, hz in (("circle", TONE_CIRCLE), ("tilt", TONE_TILT)):
         tick = tones.cue_sound(kind, hz, RATE)
-        assert tick.size / RATE == pytest.approx(0.07)
-        assert np.max(np.abs(tick)) < 0.5 * tones.TONE_PEAK
+        assert tick.size / RATE == pytest.approx(tones.SOUNDS[kind].seconds)
+        assert tick.size / RATE <= 0.12
+        assert np.max(np.abs(tick)) <= tones.TONE_PEAK * 1.0001
     chime = tones.cue_sound("done", TONE_DONE, RATE)
     assert chime.size / RATE > 1.0
 
 
 def test_a_sound_shrinks_to_fit_its_cue_and_vanishes_when_there_is_no_room() -> None:
     assert tones.cue_sound("hold", TONE_HOLD, RATE, room=0.2).size == round(0.2 * RATE)
-    assert tones.cue_sound("hold", TONE_HOLD, RATE, room=10.0).size == round(0.35 * RATE)
+    full = round(tones.SOUNDS["hold"].seconds * RATE)
+    assert tones.cue_sound("hold", TONE_HOLD, RATE, room=10.0).size == full
     assert tones.cue_sound("hold", TONE_HOLD, RATE, room=tones.MIN_SECONDS / 2).size == 0
     assert tones.sound_seconds("release", room=0.1) == pytest.approx(0.1)
 
 
 @settings(max_examples=40, deadline=None)
 @given(
-    hz=st.floats(min_value=200, max_value=2000),
+    hz=st.sampled_from([TONE_HOLD, TONE_RELEASE, TONE_STEP_END, TONE_DONE, TONE_CIRCLE, 1900.0]),
     seconds=st.floats(min_value=tones.MIN_SECONDS, max_value=2.0),
     kind=st.sampled_from(sorted(tones.SOUNDS)),
 )
@@ -86,11 +105,15 @@ def test_every_sound_is_bounded_and_starts_and_ends_silent(
     hz: float, seconds: float, kind: str
 ) -> None:
     x = tones.cue_sound(kind, hz, RATE, room=seconds)
-    assert x.size == round(min(seconds, tones.SOUNDS[kind].seconds) * RATE)
+    assert x.size == round(tones.sound_seconds(kind, seconds, hz) * RATE)
     assert np.all(np.isfinite(x))
-    assert np.max(np.abs(x)) <= tones.SOUNDS[kind].peak * 1.0001
-    assert abs(x[0]) < 0.01 * tones.SOUNDS[kind].peak + 1e-6
-    assert abs(x[-1]) < 0.02 * tones.SOUNDS[kind].peak + 1e-6
+    peak = tones.SOUNDS[kind].peak
+    assert np.max(np.abs(x)) <= peak * 1.0001
+    assert abs(x[0]) < 0.01 * peak + 1e-6
+    assert abs(x[-1]) < 0.02 * peak + 1e-6
+    # no click: no step between samples steeper than the sound's highest partial allows
+    highest = hz * max(r for r, _l, _d in tones.PARTIALS) * 1.6
+    assert np.max(np.abs(np.diff(x))) <= 2 * np.pi * min(highest, RATE / 2) / RATE * peak * 1.5
 
 
 def test_cue_sound_wav_defaults_to_the_user_cache(isolated_home: Path) -> None:

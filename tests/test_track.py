@@ -27,7 +27,7 @@ from anklesleep.audio.voices import ClipCache, SilentEngine, get_engine
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options, validate
-from anklesleep.routine.timeline import Timeline
+from anklesleep.routine.timeline import Timeline, reading_seconds
 from anklesleep.testing.speech import FakeEngine
 
 RATE = track.SAMPLE_RATE
@@ -236,13 +236,14 @@ def test_the_closing_chime_comes_before_its_words(tmp_path: Path) -> None:
     assert done.duration >= lead + clips.speech_seconds(done.say)
 
 
-def test_no_voice_means_tones_only_and_minimum_times(tmp_path: Path) -> None:
+def test_no_voice_means_tones_only_and_reading_times(tmp_path: Path) -> None:
     clips = ClipCache(SilentEngine(), tmp_path)
     timeline = track.plan(routines.load("quick"), validate(voice=False), clips, lambda s: s)
     samples = track.mix(timeline, clips)
     check_onsets(samples, RATE, timeline, tolerance=1 / RATE)
     first = timeline.cues[0]
-    assert first.duration == pytest.approx(1.0)  # the grip's own minimum, no speech
+    # no speech: the grip's words get their reading time, then the grip's own second
+    assert first.duration == pytest.approx(reading_seconds(first.say or "") + 1.0)
     speech_only = samples[: track.sample_at(timeline.cues[1].start)]
     assert not np.any(speech_only)
 

@@ -49,10 +49,11 @@ _ALIASES = {"opus": "opus", "ogg": "opus", "oga": "opus", "mp3": "mp3", "wav": "
 #: without ffmpeg): about 1.5 MB for the full routine. MP3: 23 to 32 kbit/s on average here; at
 #: level 0.8 the attack of the soft ticks smeared by more than a millisecond.
 _COMPRESSION = {"opus": 0.85, "mp3": 0.3}
-#: ffmpeg/libopus settings: 32 kbit/s VBR in 60 ms frames at complexity 3 of 10. Measured on
-#: the full routine: about 1.5 MB, and half the CPU time of complexity 10 with 20 ms frames; the
-#: tone onsets stay within 0.1 ms and the waveform error is within 1.5 dB of complexity 5's.
-OPUS_BITRATE = "32k"
+#: ffmpeg/libopus settings: 24 kbit/s VBR (plenty for one voice in mono; the bells fill what
+#: was silence, so 32 kbit/s came to 2.4 MB) in 60 ms frames at complexity 3 of 10. Measured on
+#: the full routine (12 min): about 1.9 MB, and half the CPU time of complexity 10 with 20 ms
+#: frames; the tone onsets stay within 1 ms after decoding (tests/test_loudness.py).
+OPUS_BITRATE = "24k"
 OPUS_FRAME_MS = "60"
 OPUS_COMPLEXITY = 3
 

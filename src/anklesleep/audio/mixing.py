@@ -29,6 +29,7 @@ from anklesleep.audio.encoding import Format as Format
 from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
+from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, normalize
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import paths
@@ -39,7 +40,9 @@ from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
 from anklesleep.routine.options import from_dict as options_from_dict
+from anklesleep.routine.script import builtin_script
 from anklesleep.routine.timeline import (
+    COUNT_DELAY,
     Cue,
     SpeechSeconds,
     Timeline,
@@ -51,7 +54,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = CLIP_RATE
 #: Bump when mixing or encoding changes, so cached tracks are rendered again.
-MIX_VERSION = 4
+MIX_VERSION = 5
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
 #: Silence between a tone and speech in the same cue (the closing chime, then the words).
@@ -84,31 +87,46 @@ class RenderedTrack:
 
 
 def speech_lead(cue: Cue) -> float:
-    """Seconds after a cue's start at which its speech begins: after its tone, if it has one."""
+    """Seconds after a cue's start at which its speech begins: after its tone, if it has one.
+
+    Spoken counts start at the timeline's `COUNT_DELAY` for their kind, after the sound.
+    """
+    if cue.say and cue.kind in COUNT_DELAY:
+        return COUNT_DELAY[cue.kind]
     if cue.say and cue.tone_hz:
-        return sound_seconds(cue.kind) + TONE_SPEECH_GAP
+        return sound_seconds(cue.kind, None, cue.tone_hz) + TONE_SPEECH_GAP
     return 0.0
 
 
-def plan(routine: Routine, options: Options, clips: ClipCache, translate: Translate) -> Timeline:
-    """The timeline to mix: expanded with the measured length of every clip.
+def measured_speech(
+    routine: Routine, options: Options, clips: ClipCache, translate: Translate
+) -> SpeechSeconds:
+    """How long each text of a session takes to say in the voice of `clips`, measured.
 
-    Clips are synthesized first, several at a time. A cue that both sounds a tone and speaks
-    (the closing) gets room for the tone before its words.
+    Every clip the session may speak is synthesized first, several at a time. A cue that both
+    sounds a tone and speaks (the closing) gets room for the tone before its words.
     """
     draft = expand(routine, options, estimate_speech_seconds, translate)
     said = [c.say for c in draft if c.say]
-    lead = {c.say: speech_lead(c) for c in draft if c.say and speech_lead(c) > 0}
-    if not options.voice or clips.silent:
-        return expand(routine, options, lambda _t: 0.0, translate)
-    clips.prepare(said)
+    # counts fit inside their cue by construction; only a cue that lengthens for its words
+    # (the closing, after its chime) needs room for its sound before them
+    lead = {c.say: speech_lead(c) for c in draft if c.say and c.kind == "done"}
+    script = builtin_script()
+    clips.prepare([*said, *(translate(c) for c in (*script.counts, script.last))])
 
     def measured(text: str) -> float:
         seconds = clips.speech_seconds(text)
         return seconds + lead.get(text, 0.0) if seconds else 0.0
 
-    speech: SpeechSeconds = measured
-    return expand(routine, options, speech, translate)
+    return measured
+
+
+def plan(routine: Routine, options: Options, clips: ClipCache, translate: Translate) -> Timeline:
+    """The timeline to mix: expanded with the measured length of every clip (see
+    `measured_speech`), or the silent timeline when nothing is spoken."""
+    if not options.voice or clips.silent:
+        return expand(routine, replace(options, voice=False), lambda _t: 0.0, translate)
+    return expand(routine, options, measured_speech(routine, options, clips, translate), translate)
 
 
 # --- mixing ----------------------------------------------------------------------------------
@@ -134,7 +152,7 @@ def sounds_tone(cue: Cue, ticks: bool) -> bool:
     return (
         cue.tone_hz is not None
         and (ticks or cue.kind not in TICK_KINDS)
-        and sound_seconds(cue.kind, tone_room(cue)) >= MIN_SECONDS
+        and sound_seconds(cue.kind, tone_room(cue), cue.tone_hz) >= MIN_SECONDS
     )
 
 
@@ -192,7 +210,7 @@ def track_json(
                     "tone_hz": cue.tone_hz,
                     "sample": at,
                     "start": at / rate,
-                    "seconds": round(sound_seconds(cue.kind, tone_room(cue)), 6),
+                    "seconds": round(sound_seconds(cue.kind, tone_room(cue), cue.tone_hz), 6),
                 }
             )
         if cue.say and timeline.options.voice and engine.name != "none":
@@ -208,6 +226,8 @@ def track_json(
         "voice": engine.voice,
         "rate": engine.rate,
         "ticks": ticks,
+        "loudness_lufs": TARGET_LUFS,
+        "true_peak_dbtp": TRUE_PEAK_DBTP,
         "app_version": __version__,
     }
     data["tones"] = tones
@@ -400,12 +420,17 @@ def render_track(
             ) from None
         clips = ClipCache(engine, clip_dir)
         timeline = plan(routine, options, clips, t)
-        samples = mix(timeline, clips, ticks=ticks)
+        samples = normalize(mix(timeline, clips, ticks=ticks), SAMPLE_RATE, in_place=True)
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
             "album": t(N_("Ankle-bone self-massage")),
-            "comment": t(N_("Tones: bright = hold, low = release. Chapters in the .vtt file.")),
+            "comment": t(
+                N_(
+                    "Bells: bright = hold, lower = let go, deeper = the last one. "
+                    "Chapters in the .vtt file."
+                )
+            ),
         }
         encode(samples, audio, form, SAMPLE_RATE, tags, field=CACHE_FIELD)
         del samples

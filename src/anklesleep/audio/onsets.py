@@ -102,7 +102,15 @@ def _fine(
     size = 1 << int(np.ceil(np.log2(x.size + w)))  # FFT convolution: 20x faster here
     full = np.fft.ifft(np.fft.fft(z, size) * np.fft.fft(kernel, size))
     envelope = 2 * np.abs(full[half : half + x.size])
-    peak_at = int(np.argmax(envelope))
+    # the peak of this tone, not of a neighbour that ends just before it (fast ticks)
+    first = max(0, min(envelope.size - 1, around - lo - w))
+    # (ticks of equal height: take the earliest, not whichever rounding makes largest)
+    # …and not of speech that follows it (a count spoken after a tick)
+    rest = envelope[first : max(first + 1, around - lo + 2 * w)]
+    near = np.flatnonzero(rest >= 0.98 * rest.max())
+    peak_at = first + int(near[0])
+    while peak_at + 1 < envelope.size and envelope[peak_at + 1] > envelope[peak_at]:
+        peak_at += 1
     peak = float(envelope[peak_at])
     if peak <= 0:
         return None

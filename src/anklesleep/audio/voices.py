@@ -70,7 +70,7 @@ class EspeakEngine:
     """The espeak-ng program: robotic but offline, small and fast. Slow and a little low: calm."""
 
     voice: str = "en-us"
-    rate: int = 140  # words a minute (espeak-ng's default is 175)
+    rate: int = 130  # words a minute: calm (espeak-ng's default is 175)
     pitch: int = 42  # 0-99, default 50
     program: str = "espeak-ng"
     name: str = "espeak-ng"

@@ -79,6 +79,21 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         metavar="FACTOR",
         help=f"Scale every duration ({range_text('tempo')}): 1.5 is slower, 0.8 brisker.",
     ),
+    click.option(
+        "--intro",
+        type=str,
+        default=None,
+        metavar="WHICH",
+        help="Spoken introduction: full (first times), short, or none "
+        "(default: full, none for the quick routine).",
+    ),
+    click.option(
+        "--closing",
+        type=str,
+        default=None,
+        metavar="SLOT",
+        help="Closing words for a morning, home or bedtime session (default: general ones).",
+    ),
 ]
 
 

@@ -17,7 +17,19 @@ from anklesleep.cli.common import options_from, timeline_options
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock, rows
-from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
+from anklesleep.routine.options import Options
+from anklesleep.routine.timeline import GET_SET_SECONDS, Timeline
+
+_VOICE_HELP = "Speech engine the times are measured with (default: the one `audio` uses), or none."
+
+
+def to_play(routine: Routine, options: Options, voice_name: str | None = None) -> Timeline:
+    """The timeline that will play (measured with the voice that will speak it)."""
+    from anklesleep.audio import voices
+    from anklesleep.audio.playing import timeline_to_play
+
+    engine = voices.get_engine(voice_name)
+    return timeline_to_play(routine, options, engine=engine, translate=translator())
 
 
 @click.command(epilog="Example: anklesleep routines")
@@ -28,7 +40,7 @@ def routines() -> None:
     width = max(len(r) for r in found)
     for routine_id, routine in found.items():
         options = options_from({})
-        total = expand(routine, options, estimate_speech_seconds, t).total_seconds
+        total = to_play(routine, options).total_seconds
         click.echo(
             f"{routine_id:<{width}}  {t(routine.name):<14} {clock(total):>6}  {t(routine.summary)}"
         )
@@ -57,6 +69,7 @@ def routines() -> None:
     help="File for --html or --pdf (a name ending in .html or .pdf picks the format).",
 )
 @timeline_options
+@click.option("--voice", "voice_name", default=None, metavar="ENGINE", help=_VOICE_HELP)
 def show(
     routine: str,
     routine_file: Path | None,
@@ -73,7 +86,7 @@ def show(
     t = translator()
     options = options_from(kwargs)
     chosen = library.load(routine, routine_file)
-    timeline = expand(chosen, options, estimate_speech_seconds, t)
+    timeline = to_play(chosen, options, kwargs.pop("voice_name", None))
     if as_html or as_pdf or output is not None:
         _write_sheet(chosen, timeline, as_html, as_pdf, output)
         return
@@ -83,6 +96,12 @@ def show(
         _("Total {total}, both feet.  * = our default, not from the article.").format(
             total=clock(timeline.total_seconds)
         )
+    )
+    click.echo(
+        _(
+            "Each hold or movement starts {seconds} s* after the words end (get set); "
+            "grips count their seconds once the words end."
+        ).format(seconds=f"{GET_SET_SECONDS:g}")
     )
     click.echo()
     what_width = max(20, width - 50)
@@ -144,12 +163,15 @@ def _write_sheet(
 @click.argument("routine", default="full")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
 @timeline_options
-def timeline(routine: str, routine_file: Path | None, as_json: bool, **kwargs: Any) -> None:
+@click.option("--voice", "voice_name", default=None, metavar="ENGINE", help=_VOICE_HELP)
+def timeline(
+    routine: str, routine_file: Path | None, as_json: bool, voice_name: str | None, **kwargs: Any
+) -> None:
     """Print every cue of a ROUTINE session: start, duration, kind, step, words and tone.
 
     Prints JSON: {"routine", "total_seconds", "options", "cues": [...]}.
     """
     options = options_from(kwargs)
     chosen = library.load(routine, routine_file)
-    result = expand(chosen, options, estimate_speech_seconds, translator())
+    result = to_play(chosen, options, voice_name)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1 if not as_json else None))

@@ -90,7 +90,13 @@ def rows(routine: Routine, timeline: Timeline, t: Translate) -> list[Row]:
     seen: set[tuple[str | None, str | None]] = set()
     for n, chapter in enumerate(timeline.chapters(), start=1):
         cue = timeline.cues[chapter.first]
-        if chapter.kind in ("switch", "done"):
+        if chapter.kind == "announce" and chapter.step is None:
+            what, timing, step = (
+                t("Spoken introduction (--intro short or none to shorten it)"),
+                "",
+                "—",
+            )
+        elif chapter.kind in ("switch", "done") or chapter.step is None:
             what, timing, step = cue.text, "", "—"
         else:
             step_def = routine.step(chapter.step or "")

@@ -27,7 +27,13 @@ OPTION_NAMES = (
     "foot_order",
     "first_foot",
     "tempo",
+    "intro",
+    "closing",
 )
+#: the spoken introduction: full, short or none (absent: the routine's default)
+INTRO_CHOICES = ("full", "short", "none")
+#: the closing words: those for a morning, home (after work) or bedtime session (absent: general)
+SLOT_CHOICES = ("morning", "home", "bedtime")
 
 #: option name -> (low, high) for the numeric options
 RANGES: dict[str, tuple[float, float]] = {
@@ -60,6 +66,8 @@ class Options:
     tempo: float = 1.0
     voice: bool = True
     language: str = "en"
+    intro: Literal["full", "short", "none"] | None = None
+    closing: Literal["morning", "home", "bedtime"] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -142,6 +150,13 @@ def validate(**raw: Any) -> Options:
             field="first_foot",
         )
     values["first_foot"] = first_foot
+    for name, choices in (("intro", INTRO_CHOICES), ("closing", SLOT_CHOICES)):
+        value = raw.get(name)
+        if value is not None and value not in choices:
+            raise AnkleSleepError(
+                f"{_flag(name)}: got {value!r}; use {', '.join(choices)}", field=name
+            )
+        values[name] = value
     voice = True if raw.get("voice") is None else raw["voice"]
     if not isinstance(voice, bool):
         raise AnkleSleepError(f"--voice: got {voice!r}; use true or false", field="voice")

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from anklesleep.basics.i18n import N_, Translate
 from anklesleep.routine.definition import Routine, Section, SectionId, Step
 from anklesleep.routine.options import Foot, Options
+from anklesleep.routine.script import Script, builtin_script
 
 CueKind = Literal["announce", "grip", "hold", "release", "circle", "tilt", "switch", "done"]
 SpeechSeconds = Callable[[str], float]
@@ -27,8 +28,26 @@ TONE_RELEASE = 440.0
 TONE_CIRCLE = 880.0
 TONE_TILT = 740.0
 TONE_DONE = 523.25
+#: The last repetition of a step sounds lower (a deeper bell or tick), and two rising notes from
+#: this pitch end a toe stretch.
+TONE_LAST_HOLD = 493.88
+TONE_LAST_CIRCLE = 783.99
+TONE_LAST_TILT = 698.46
+TONE_STEP_END = 392.0
 #: Silence kept after a spoken clip before the next cue, so speech never touches a tone.
 SPEECH_GAP = 0.4
+#: "Get set": the pause between the end of a step's words and its first hold or movement (ours).
+GET_SET_SECONDS = 1.5
+#: Silent sessions give each announcement its reading time: words at this pace…
+READING_WORDS_PER_MINUTE = 180
+#: …plus this long to look up from the screen and start.
+READING_PAUSE_SECONDS = 1.5
+#: Pause after each sentence of the introduction.
+INTRO_PAUSE_SECONDS = 0.8
+#: Where a spoken count starts within its cue: after the cue's sound has rung (the mixer starts
+#: the words here), and the silence it must leave before the next cue.
+COUNT_DELAY: dict[str, float] = {"release": 0.85, "circle": 0.35, "tilt": 0.35}
+COUNT_TAIL = 0.2
 #: How many circles the "more" control adds (the Japanese source: 5 more where it was harder).
 MORE_CIRCLES = 5
 #: Words per second of a calm voice, for estimating speech without a voice engine.
@@ -45,8 +64,18 @@ def estimate_speech_seconds(text: str) -> float:
     return 0.0 if words == 0 else 0.3 + words / WORDS_PER_SECOND
 
 
+def reading_seconds(text: str) -> float:
+    """Time to read `text` on a screen and get going: 180 words a minute plus 1.5 s.
+
+    Silent sessions (no voice, or no voice engine) size every announcement this way, so a long
+    instruction is never rushed; an empty text takes no time.
+    """
+    words = len(text.split())
+    return 0.0 if words == 0 else words * 60 / READING_WORDS_PER_MINUTE + READING_PAUSE_SECONDS
+
+
 def no_speech(_text: str) -> float:
-    """`speech_seconds` for silent sessions: announcements take their minimum time."""
+    """`speech_seconds` for silent sessions: nothing is spoken (announcements are read)."""
     return 0.0
 
 
@@ -135,7 +164,8 @@ class Timeline:
             if result and result[-1].index == cue.chapter:
                 result[-1] = replace(result[-1], last=i, end=cue.end)
                 continue
-            title = cue.text if cue.kind in ("switch", "done") else _chapter_title(cue)
+            plain = cue.kind in ("switch", "done") or cue.step is None  # the introduction
+            title = cue.text if plain else _chapter_title(cue)
             result.append(
                 Chapter(
                     cue.chapter,
@@ -169,21 +199,46 @@ def _chapter_title(cue: Cue) -> str:
 class _Builder:
     """Accumulates cues back to back, so the timeline is contiguous by construction."""
 
-    def __init__(self, speech_seconds: SpeechSeconds, t: Translate, tempo: float) -> None:
+    def __init__(
+        self, speech_seconds: SpeechSeconds, t: Translate, tempo: float, voiced: bool
+    ) -> None:
         self.cues: list[Cue] = []
+        self.voiced = voiced
         self.now = 0.0
         self.chapter = -1
         self.speech_seconds = speech_seconds
         self.t = t
         self.tempo = tempo
+        self.script = builtin_script()
 
     def new_chapter(self) -> None:
         self.chapter += 1
 
-    def spoken(self, say: str, minimum: float) -> float:
-        """Duration of a cue that speaks `say`: its minimum or the speech plus a gap."""
+    def words(self, say: str, pause: float = SPEECH_GAP) -> float:
+        """How long the words `say` take: spoken plus `pause`, or (silent) their reading time.
+
+        A voice that measures nothing for a text (no engine after all) falls back to reading.
+        """
+        speech = self.speech_seconds(say) if self.voiced else 0.0
+        if speech > 0:
+            return speech + pause
+        return max(reading_seconds(say), pause if say.strip() else 0.0)
+
+    def count_fits(self, say: str | None, kind: str, room: float) -> str | None:
+        """`say` if a voice can speak it within a `kind` cue of `room` seconds, else None.
+
+        Counts never lengthen a cue: a pace too quick for the words is simply not counted.
+        """
+        if not say or not self.voiced:
+            return None
         speech = self.speech_seconds(say)
-        return max(minimum * self.tempo, speech + SPEECH_GAP if speech > 0 else 0.0)
+        if speech <= 0 or COUNT_DELAY[kind] + speech + COUNT_TAIL > room:
+            return None
+        return say
+
+    def spoken(self, say: str, minimum: float, pause: float = SPEECH_GAP) -> float:
+        """Duration of a cue that speaks `say`: its minimum, or the words and `pause` after them."""
+        return max(minimum * self.tempo, self.words(say, pause))
 
     def add(self, duration: float, kind: CueKind, text: str, **fields: Any) -> None:
         cue = Cue(
@@ -210,7 +265,6 @@ _MORE = {
     "inward": N_("Five more circles inward, where it felt stiff."),
     "outward": N_("Five more circles outward, where it felt stiff."),
 }
-CLOSING = N_("That is all. Rest your feet and sleep well.")
 
 
 def _identity(text: str) -> str:
@@ -222,10 +276,16 @@ def expand(
     options: Options,
     speech_seconds: SpeechSeconds = estimate_speech_seconds,
     translate: Translate = _identity,
+    script: Script | None = None,
 ) -> Timeline:
-    """Every cue of a session of `routine` played with `options`, in order, back to back."""
+    """Every cue of a session of `routine` played with `options`, in order, back to back.
+
+    `script` (default: the built-in one) gives the introduction, counts and closing words.
+    """
     t = translate
-    b = _Builder(speech_seconds if options.voice else no_speech, t, options.tempo)
+    words = script or builtin_script()
+    b = _Builder(speech_seconds, t, options.tempo, options.voice)
+    b.script = words
     tr = routine.transitions
     order = options.foot_order or routine.order
     first: Foot = options.first_foot
@@ -235,26 +295,41 @@ def expand(
     else:
         blocks = [(section, foot) for foot in feet for section in routine.sections]
 
+    intro = words.intro(options.intro or words.default_intro(routine.id))
+    if intro:
+        b.new_chapter()
+        for sentence in intro:
+            say = t(sentence).format(foot=t(_FOOT_NAMES[first]))
+            b.add(b.spoken(say, 0.0, INTRO_PAUSE_SECONDS), "announce", say, say=say)
     said_foot: Foot | None = None
     said_section: SectionId | None = None
+    total_steps = sum(len(section.steps) for section, _foot in blocks)
+    step_number = 0
+    switched = False
     for section, foot in blocks:
         if said_foot is not None and foot != said_foot:
             b.new_chapter()
             say = t(_SWITCH[foot])
             b.add(b.spoken(say, tr.switch_seconds), "switch", say, foot=foot, say=say)
             said_foot = foot
+            switched = True
         for step in section.steps:
             prefix: list[str] = []
             if section.id != said_section:
                 prefix.append(t(section.title))
             if foot != said_foot:
                 prefix.append(t(_FOOT_NAMES[foot]))
-            intro = (", ".join(prefix) + ". ") if prefix else ""
+            lead = (", ".join(prefix) + ". ") if prefix else ""
             if prefix:
-                intro = intro[0].upper() + intro[1:]
+                lead = lead[0].upper() + lead[1:]
+            # "halfway" at the middle step, unless a foot switch has just said as much
+            if step_number == total_steps // 2 and total_steps > 2 and not switched:
+                lead = t(words.halfway) + " " + lead
+            switched = False
             said_section, said_foot = section.id, foot
+            step_number += 1
             b.new_chapter()
-            _add_step(b, routine, section, step, foot, intro + t(step.instruction), options)
+            _add_step(b, routine, section, step, foot, lead + t(step.instruction), options)
         extra = options.extra_circles.get(foot)
         if section.id == "ankle" and extra:
             circle = next((s for s in section.steps if s.direction == extra), None)
@@ -262,7 +337,12 @@ def expand(
                 b.new_chapter()
                 say = t(_MORE[extra])
                 fields = {"section": section.id, "foot": foot, "step": circle.id, "say": say}
-                b.add(b.spoken(say, tr.announce_min_seconds), "announce", say, **fields)
+                b.add(
+                    b.spoken(say, tr.announce_min_seconds, GET_SET_SECONDS),
+                    "announce",
+                    say,
+                    **fields,
+                )
                 pace = (options.circle_pace or circle.pace_seconds) * options.tempo
                 text = t(circle.instruction)
                 for rep in range(1, MORE_CIRCLES + 1):
@@ -273,10 +353,10 @@ def expand(
                         **{**fields, "say": None},
                         rep=rep,
                         reps=MORE_CIRCLES,
-                        tone_hz=TONE_CIRCLE,
+                        tone_hz=_pace_tone("circle", rep == MORE_CIRCLES),
                     )
     b.new_chapter()
-    say = t(CLOSING)
+    say = t(words.closing(options.closing))
     b.add(b.spoken(say, tr.closing_seconds), "done", say, say=say, tone_hz=TONE_DONE)
     return Timeline(routine.id, options, tuple(b.cues))
 
@@ -289,25 +369,48 @@ def _add_step(
     tempo = o.tempo
     minimum = routine.transitions.announce_min_seconds
     if step.kind == "grip":
-        # The spoken instruction is the time to take the grip: one cue, at least its speech.
-        b.add(b.spoken(say, step.seconds), "grip", text, **fields, say=say)
+        # The grip gets its own seconds once the words have ended.
+        b.add(b.words(say, 0.0) + step.seconds * tempo, "grip", text, **fields, say=say)
         return
-    b.add(b.spoken(say, minimum), "announce", text, **fields, say=say)
+    # "Get set": the first hold or movement comes a calm pause after the words end.
+    b.add(b.spoken(say, minimum, GET_SET_SECONDS), "announce", text, **fields, say=say)
     reps = step.reps
     if step.kind == "hold":
         hold = (o.hold or step.hold_seconds) * tempo
         release = (o.release or step.release_seconds) * tempo
         for rep in range(1, reps + 1):
-            b.add(hold, "hold", text, **fields, rep=rep, reps=reps, tone_hz=TONE_HOLD)
-            b.add(release, "release", text, **fields, rep=rep, reps=reps, tone_hz=TONE_RELEASE)
-    elif step.kind == "circle":
-        pace = (o.circle_pace or step.pace_seconds) * tempo
-        for rep in range(1, reps + 1):
-            b.add(pace, "circle", text, **fields, rep=rep, reps=reps, tone_hz=TONE_CIRCLE)
+            last = rep == reps
+            hold_hz = TONE_LAST_HOLD if last else TONE_HOLD
+            b.add(hold, "hold", text, **fields, rep=rep, reps=reps, tone_hz=hold_hz)
+            # the rest after a hold names the next one: "two", "three", … "last one"
+            upcoming = b.script.count(rep + 1, reps) if rep < reps else None
+            count = b.count_fits(b.t(upcoming) if upcoming else None, "release", release)
+            b.add(
+                release,
+                "release",
+                text,
+                **fields,
+                rep=rep,
+                reps=reps,
+                tone_hz=TONE_STEP_END if last else TONE_RELEASE,
+                say=count,
+            )
     else:
-        pace = (o.tilt_pace or step.pace_seconds) * tempo
+        kind: CueKind = "circle" if step.kind == "circle" else "tilt"
+        own = o.circle_pace if kind == "circle" else o.tilt_pace
+        pace = (own or step.pace_seconds) * tempo
         for rep in range(1, reps + 1):
-            b.add(pace, "tilt", text, **fields, rep=rep, reps=reps, tone_hz=TONE_TILT)
+            tone = _pace_tone(kind, rep == reps)
+            # each circle or tilt counted at its own pace, where the words fit in it
+            number = b.script.count(rep, reps)
+            count = b.count_fits(b.t(number) if number else None, kind, pace)
+            b.add(pace, kind, text, **fields, rep=rep, reps=reps, tone_hz=tone, say=count)
+
+
+def _pace_tone(kind: str, last: bool) -> float:
+    if kind == "circle":
+        return TONE_LAST_CIRCLE if last else TONE_CIRCLE
+    return TONE_LAST_TILT if last else TONE_TILT
 
 
 def add_circles(timeline: Timeline, chapter: int, count: int = MORE_CIRCLES) -> Timeline:
@@ -324,8 +427,17 @@ def add_circles(timeline: Timeline, chapter: int, count: int = MORE_CIRCLES) -> 
     pace = last.duration
     for i in members:
         cues[i] = replace(cues[i], reps=reps)
+    # the old last circle is an ordinary one now (its count, if any, no longer holds)
+    cues[members[-1]] = replace(cues[members[-1]], tone_hz=TONE_CIRCLE, say=None)
     added = [
-        replace(last, start=last.end + k * pace, rep=(last.rep or 0) + 1 + k, reps=reps)
+        replace(
+            last,
+            start=last.end + k * pace,
+            rep=(last.rep or 0) + 1 + k,
+            reps=reps,
+            say=None,
+            tone_hz=_pace_tone("circle", k == count - 1),
+        )
         for k in range(count)
     ]
     shift = count * pace

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from anklesleep.audio.playing import speech_to_play
 from anklesleep.basics import files as outfile
 from anklesleep.basics.i18n import Translate, translator
 from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options
-from anklesleep.routine.timeline import estimate_speech_seconds
 from anklesleep.schedule import calendar
 from anklesleep.schedule.slots import SlotSettings
 
@@ -33,7 +33,9 @@ def routine_plans(
     for slot in settings.slots:
         if slot.enabled and slot.routine not in plans:
             routine = routines.load(slot.routine)
-            plans[slot.routine] = calendar.plan(routine, chosen, estimate_speech_seconds, tr)
+            # the length of the session as it will play (see `audio.playing`)
+            played, speech = speech_to_play(routine, chosen, translate=tr)
+            plans[slot.routine] = calendar.plan(routine, played, speech, tr)
     return plans
 
 

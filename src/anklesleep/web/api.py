@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from anklesleep.audio.playing import timeline_to_play
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
@@ -23,7 +24,7 @@ from anklesleep.practice import records as sessionlog
 from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import FEET, RANGES, parse_extra_circles
-from anklesleep.routine.timeline import Timeline, estimate_speech_seconds, expand
+from anklesleep.routine.timeline import Timeline
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
 from anklesleep.services import sessions as sessions_service
 from anklesleep.store import diary as diary_store
@@ -85,7 +86,7 @@ def list_routines(request: Request) -> Response:
     t = translator()
     result = []
     for routine_id, routine in web.routines.all().items():
-        total = expand(routine, options, estimate_speech_seconds, t).total_seconds
+        total = timeline_to_play(routine, options, translate=t).total_seconds
         result.append(
             {
                 "id": routine_id,
@@ -114,7 +115,7 @@ async def get_timeline(request: Request) -> Response:
     def make() -> Packed:
         routine, options = _routine_options(request)
         t = translator(options.language)
-        data = timeline_json(expand(routine, options, estimate_speech_seconds, t))
+        data = timeline_json(timeline_to_play(routine, options, translate=t))
         return Packed.of(bytes(JSONResponse(data).body))
 
     # the same question (query, saved defaults, routine files) gets the same answer

@@ -22,7 +22,7 @@ from anklesleep.diary.entries import (
     SYMPTOM_KEYS,
 )
 from anklesleep.routine.catalog import BUILTIN_IDS
-from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, RANGES
+from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, INTRO_CHOICES, RANGES
 from anklesleep.schedule.slots import SLOTS
 from anklesleep.store.preferences import THEMES
 
@@ -30,6 +30,7 @@ SlotName = Literal[SLOTS]  # type: ignore[valid-type]
 Theme = Literal[THEMES]  # type: ignore[valid-type]
 Foot = Literal[FEET]  # type: ignore[valid-type]
 Direction = Literal[EXTRA_CIRCLE_CHOICES]  # type: ignore[valid-type]
+Intro = Literal[INTRO_CHOICES]  # type: ignore[valid-type]
 FootOrder = Literal["by-section", "by-foot"]
 SlotStatus = Literal["done", "partial", "not yet"]
 TIME_PATTERN = r"^[0-9]{1,2}:[0-9]{2}$"
@@ -72,6 +73,8 @@ OptionsOut = create_model(  # type: ignore[call-overload]
     first_foot=(Foot, "left"),
     voice=(bool, True),
     language=(str, "en"),
+    intro=(Intro | None, None),
+    closing=(SlotName | None, None),
 )
 
 #: Options a request may change; numbers within the core's ranges (null: the routine's own).
@@ -87,6 +90,8 @@ OptionsIn = create_model(
     first_foot=(Foot | None, None),
     voice=(bool | None, None),
     language=(str | None, Field(default=None, pattern=r"^[A-Za-z_]+$")),
+    intro=(Intro | None, Field(default=None, description="The spoken introduction.")),
+    closing=(SlotName | None, Field(default=None, description="The closing words' slot.")),
 )
 
 #: The options saved as the user's defaults (no language: that follows the page).
@@ -99,6 +104,8 @@ SavedOptions = create_model(  # type: ignore[call-overload]
     foot_order=(FootOrder | None, None),
     first_foot=(Foot, "left"),
     voice=(bool, True),
+    intro=(Intro | None, None),
+    closing=(SlotName | None, None),
 )
 
 

@@ -7,11 +7,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from anklesleep.audio.playing import timeline_to_play
 from anklesleep.basics.i18n import translator
 from anklesleep.routine import catalog as library
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
-from anklesleep.routine.timeline import estimate_speech_seconds, expand
 from anklesleep.services.evidence import experiment_power_sentence
 from anklesleep.services.today import TodayView, load_today
 from anklesleep.web.context import Snapshot, Web, render, web_of
@@ -29,7 +29,7 @@ def routine_lengths(web: Web, options: Options) -> dict[str, str]:
     t = translator()
     routines = web.routines.all()
     return {
-        rid: clock(expand(routines[rid], options, estimate_speech_seconds, t).total_seconds)
+        rid: clock(timeline_to_play(routines[rid], options, translate=t).total_seconds)
         for rid in library.BUILTIN_IDS
     }
 
