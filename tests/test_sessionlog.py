@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,6 @@ from anklesleep.practice.records import (
     SessionRecord,
     current_streak,
     day_status,
-    finished,
     longest_streak,
     new_record,
 )
@@ -85,11 +85,14 @@ def test_naive_times_are_refused() -> None:
         )
 
 
-def test_finished_and_to_dict() -> None:
-    rec = record(DAY, completed=False)
+def test_to_dict() -> None:
     end = dt.datetime(2026, 5, 12, 21, 11, tzinfo=dt.UTC)
-    done = finished(
-        rec, ended_at=end, completed=True, completed_seconds=660.0, steps_done=["T1:left"]
+    done = replace(
+        record(DAY, completed=False),
+        ended_at=end,
+        completed=True,
+        completed_seconds=660.0,
+        steps_done=("T1:left",),
     )
     data = done.to_dict()
     assert data["completed"] is True

@@ -139,7 +139,7 @@ def check_layout(screen: str, width: int, height: int) -> list[str]:
 def test_every_size_has_the_panel_and_a_pinned_key_bar(
     make_pane: object, width: int, height: int
 ) -> None:
-    pane = make_pane(width, height, "start full --no-sound")  # type: ignore[operator]
+    pane = make_pane(width, height, "start full --no-sound --intro none")  # type: ignore[operator]
     screen = pane.wait_for("TOES · LEFT FOOT · T1")
     pane.keys("Space")
     screen = pane.wait_for("Paused")

@@ -176,14 +176,6 @@ def test_chapters_cover_the_timeline() -> None:
     assert chapters[0].step is None and chapters[0].kind == "announce"
 
 
-def test_index_at() -> None:
-    timeline = full()
-    assert timeline.index_at(0) == 0
-    third = timeline.cues[3]
-    assert timeline.index_at(third.start + third.duration / 2) == 3
-    assert timeline.index_at(timeline.total_seconds + 100) == len(timeline) - 1
-
-
 def test_json_shape() -> None:
     data = full().to_dict()
     assert set(data) == {"routine", "total_seconds", "options", "cues"}

@@ -280,8 +280,10 @@ def sleep(
     if show or delete:
         if existing is None:
             raise AnkleSleepError(
-                f"night: no diary entry for {day.isoformat()}; fill it in with `anklesleep sleep "
-                f"--night {day.isoformat()}`",
+                _(
+                    "night: no diary entry for {day}; fill it in with "
+                    "`anklesleep sleep --night {day}`"
+                ).format(day=day.isoformat()),
                 field="night",
             )
         if show:
@@ -298,8 +300,10 @@ def sleep(
     if existing is not None and not replace:
         if scripted and not sys.stdin.isatty():
             raise AnkleSleepError(
-                f"night: {day.isoformat()} is already in the diary; pass --replace to overwrite "
-                "it, or --show to see it",
+                _(
+                    "night: {day} is already in the diary; pass --replace to overwrite it, or "
+                    "--show to see it"
+                ).format(day=day.isoformat()),
                 field="night",
             )
         click.echo(_("The diary already has the night of {day}:").format(day=day.isoformat()))

@@ -146,14 +146,6 @@ def elapsed_minutes(start: dt.datetime, end: dt.datetime) -> int:
     return round(seconds / 60)
 
 
-def has_repeated_time(
-    night: dt.date, times: tuple[dt.time, dt.time, dt.time, dt.time], zone_name: str
-) -> bool:
-    """Whether any of the night's times fell in an hour the clocks showed twice."""
-    tz = zone(zone_name)
-    return any(is_repeated(local, tz) for local in wall_times(night, times))
-
-
 def _field_label(name: str) -> str:
     from anklesleep.diary.labels import label
 

@@ -94,13 +94,11 @@ class Player:
         self._next = 0  # index of the next cue to emit
         self._natural = False  # the next emission follows the previous cue without a skip
         self._steps_done: list[str] = []
-        self.circles_added = 0
 
     def _set_timeline(self, timeline: Timeline) -> None:
         self.timeline = timeline
         self.chapters = timeline.chapters()
         self._starts = [c.start for c in timeline.cues]
-        self._chapter_starts = [c.start for c in self.chapters]
 
     # -- reading the state ---------------------------------------------------------------
 
@@ -304,7 +302,6 @@ class Player:
             return False
         chapter = self.current_chapter()
         self._set_timeline(add_circles(self.timeline, chapter.index))
-        self.circles_added += 5
         return True
 
     def retime(self, timeline: Timeline) -> None:

@@ -58,7 +58,6 @@ _FONT: dict[str, tuple[str, ...]] = {
 DIGIT_ROWS = 5
 #: below these sizes the big digits are dropped and the countdown is a line of text
 BIG_MIN_WIDTH = 50
-BIG_MIN_HEIGHT = 20
 #: the list of steps goes beside the panel from this many columns and rows
 LIST_MIN_WIDTH = 100
 LIST_MIN_HEIGHT = 30

@@ -130,7 +130,6 @@ class TrackStream:
         self.delays: list[float] = []  # the output delay reported with each block
         self._stream = device.open(rate, self._fill)
         self.latency = self._stream.latency
-        self.device_name = device.name
 
     # -- the audio thread ------------------------------------------------------------------
 

@@ -141,23 +141,6 @@ def new_record(
     )
 
 
-def finished(
-    record: SessionRecord,
-    *,
-    ended_at: dt.datetime,
-    completed: bool,
-    completed_seconds: float,
-    steps_done: Iterable[str],
-) -> SessionRecord:
-    return replace(
-        record,
-        ended_at=ended_at,
-        completed=completed,
-        completed_seconds=completed_seconds,
-        steps_done=tuple(steps_done),
-    )
-
-
 #: The longest session a record may describe (the planned time, extra circles included).
 MAX_SESSION_SECONDS = 6 * 3600.0
 
@@ -178,7 +161,10 @@ class Progress:
 def _check_number(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:  # also refuses NaN
         raise AnkleSleepError(
-            f"{name}: got {value!r}; use a number from {low:g} to {high:g}", field=name
+            _("{name}: got {value!r}; use a number from {low:g} to {high:g}").format(
+                name=name, value=value, low=low, high=high
+            ),
+            field=name,
         )
 
 
@@ -192,7 +178,10 @@ def progressed(record: SessionRecord, progress: Progress, *, now: dt.datetime) -
     """
     if record.closed:
         raise AnkleSleepError(
-            f"uuid: session {record.uuid!r} is already finished; start a new one", field="uuid"
+            _("uuid: session {uuid!r} is already finished; start a new one").format(
+                uuid=record.uuid
+            ),
+            field="uuid",
         )
     planned = record.planned_seconds
     if progress.planned_seconds is not None:
@@ -200,7 +189,9 @@ def progressed(record: SessionRecord, progress: Progress, *, now: dt.datetime) -
         planned = max(planned, progress.planned_seconds)
     if len(progress.played) > credit.MAX_INTERVALS:
         raise AnkleSleepError(
-            f"played: got {len(progress.played)} stretches; send at most {credit.MAX_INTERVALS}",
+            _("played: got {n} stretches; send at most {limit}").format(
+                n=len(progress.played), limit=credit.MAX_INTERVALS
+            ),
             field="played",
         )
     for start, end in progress.played:

@@ -85,8 +85,10 @@ def parse_extra_circles(value: str | Mapping[str, str] | None) -> dict[Foot, str
         return {}
     if not isinstance(value, str | Mapping):
         raise AnkleSleepError(
-            f"--extra-circles: got {value!r}; use none, inward, outward, "
-            "or per foot like left=inward,right=none",
+            _(
+                "--extra-circles: got {value!r}; use none, inward, outward, or per foot like "
+                "left=inward,right=none"
+            ).format(value=value),
             field="extra_circles",
         )
     pairs: dict[str, str]

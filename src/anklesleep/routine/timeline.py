@@ -8,7 +8,6 @@ The same Timeline drives the terminal player, the rendered audio track and the w
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -152,11 +151,6 @@ class Timeline:
 
     def __len__(self) -> int:
         return len(self.cues)
-
-    def index_at(self, seconds: float) -> int:
-        """Index of the cue playing at `seconds` from the start (the last one past the end)."""
-        starts = [c.start for c in self.cues]
-        return max(0, min(len(self.cues) - 1, bisect.bisect_right(starts, seconds) - 1))
 
     def chapters(self) -> tuple[Chapter, ...]:
         result: list[Chapter] = []

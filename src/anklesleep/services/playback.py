@@ -14,6 +14,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from anklesleep.player.live import CueStarted, Event, Finished, Player, StepDone
+from anklesleep.practice.records import Progress
+from anklesleep.services import sessions
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -56,29 +58,31 @@ class SessionHooks:
             # reaching the end by skipping steps does not make a completed session
             self.close(completed=self.player.complete())
 
+    def _progress(self) -> Progress:
+        """The player's report in the form every front end sends: time played from the start
+        (pauses left out, skipped steps not played), the steps done, the current length."""
+        total = self.player.total_seconds
+        played = min(self.player.played_seconds(), total)
+        return Progress(
+            played=((0.0, played),) if played > 0 else (),
+            position_seconds=min(self.player.position(), total),
+            steps_done=tuple(self.player.steps_done),
+            planned_seconds=total,
+        )
+
     def checkpoint(self) -> None:
         if self.engine is None or self.uuid is None:
             return
-        from anklesleep.store import sessions
-
-        sessions.checkpoint(
-            self.engine, self.uuid, self.player.steps_done, self.player.played_seconds()
-        )
+        sessions.progress(self.engine, self.uuid, self._progress(), now=self.now())
 
     def close(self, *, completed: bool) -> None:
-        """Record the end of the session once: completed, or partial (stopped early)."""
+        """Record the end of the session once through the same rules as the web player:
+        completed when it played through to the end, else partial."""
         if self.closed:
             return
         self.closed = True
         if self.engine is None or self.uuid is None:
             return
-        from anklesleep.store import sessions
-
         sessions.finish(
-            self.engine,
-            self.uuid,
-            completed=completed,
-            ended_at=self.now(),
-            completed_seconds=self.player.played_seconds(),
-            steps_done=self.player.steps_done,
+            self.engine, self.uuid, self._progress(), reached_end=completed, now=self.now()
         )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.practice import records
 from anklesleep.practice.records import Progress, SessionRecord, Source
 from anklesleep.schedule.slots import SlotName, SlotSettings
@@ -36,8 +37,9 @@ def start(
     """Record a session that is starting (committed at once)."""
     if not 1 <= planned_seconds <= records.MAX_SESSION_SECONDS:
         raise AnkleSleepError(
-            f"planned_seconds: got {planned_seconds!r}; use a number from 1 to "
-            f"{records.MAX_SESSION_SECONDS:g}",
+            _("planned_seconds: got {value!r}; use a number from 1 to {high:g}").format(
+                value=planned_seconds, high=records.MAX_SESSION_SECONDS
+            ),
             field="planned_seconds",
         )
     record = records.new_record(

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from anklesleep.audio.playing import timeline_to_play
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import translator
+from anklesleep.basics.i18n import _, translator
 from anklesleep.diary import entries as diary
 from anklesleep.diary import forms
 from anklesleep.practice import records as sessionlog
@@ -154,7 +154,9 @@ def _session_or_404(request: Request) -> sessionlog.SessionRecord:
     uuid = request.path_params["uuid"]
     record = sessions_store.get_session(web_of(request).engine, uuid)
     if record is None:
-        raise HTTPException(404, f"uuid: no session {uuid!r}; start one with POST /api/sessions")
+        raise HTTPException(
+            404, _("uuid: no session {uuid!r}; start one with POST /api/sessions").format(uuid=uuid)
+        )
     return record
 
 
@@ -174,7 +176,10 @@ def create_session(request: Request, data: dict[str, Any]) -> Response:
     routine = web.routines.get(str(data.get("routine") or ""))
     raw_options = data.get("options", {})
     if not isinstance(raw_options, dict):
-        raise AnkleSleepError(f"options: got {raw_options!r}; expected an object", field="options")
+        raise AnkleSleepError(
+            _("options: got {value!r}; expected an object").format(value=raw_options),
+            field="options",
+        )
     check_params(raw_options, (*OPTION_PARAMS, "language"))
     options = options_from(raw_options, web.preferences().options)
     planned = number(data, "planned_seconds", 1, sessionlog.MAX_SESSION_SECONDS)
@@ -182,7 +187,9 @@ def create_session(request: Request, data: dict[str, Any]) -> Response:
     replaces = data.get("replaces")
     if replaces is not None and not isinstance(replaces, str):
         raise AnkleSleepError(
-            f"replaces: got {replaces!r}; send the id of the session to set aside",
+            _("replaces: got {value!r}; send the id of the session to set aside").format(
+                value=replaces
+            ),
             field="replaces",
         )
     if replaces:  # "Start over": the unfinished one is kept as a partial session
@@ -226,7 +233,9 @@ def _intervals(data: dict[str, Any]) -> tuple[tuple[float, float], ...]:
     )
     if not ok:
         raise AnkleSleepError(
-            f"played: got {str(raw)[:60]!r}; send a list of [start, end] pairs in seconds",
+            _("played: got {value!r}; send a list of [start, end] pairs in seconds").format(
+                value=str(raw)[:60]
+            ),
             field="played",
         )
     return tuple((float(a), float(b)) for a, b in raw)
@@ -244,7 +253,9 @@ def _progress(data: dict[str, Any]) -> sessionlog.Progress:
         extra = data["extra_circles"]
         if not isinstance(extra, str | dict):
             raise AnkleSleepError(
-                f"extra_circles: got {extra!r}; use left=inward,right=none and the like",
+                _("extra_circles: got {value!r}; use left=inward,right=none and the like").format(
+                    value=extra
+                ),
                 field="extra_circles",
             )
         options = {"extra_circles": dict(parse_extra_circles(extra))}
@@ -267,7 +278,9 @@ def _cue_starts(request: Request, data: dict[str, Any]) -> tuple[float, ...] | N
     if track_id is None:
         return None
     if not isinstance(track_id, str):
-        raise AnkleSleepError(f"track: got {track_id!r}; send the track's id", field="track")
+        raise AnkleSleepError(
+            _("track: got {value!r}; send the track's id").format(value=track_id), field="track"
+        )
     rendered = web_of(request).tracks.get(track_id)
     return tuple(c.start for c in rendered.timeline) if rendered is not None else None
 
@@ -288,7 +301,7 @@ def finish_session(request: Request, data: dict[str, Any]) -> Response:
     record = _session_or_404(request)
     check_params(data, ("completed", *PROGRESS_FIELDS))
     if "completed" not in data:
-        raise AnkleSleepError("completed: got nothing; send true or false", field="completed")
+        raise AnkleSleepError(_("completed: got nothing; send true or false"), field="completed")
     reached_end = truthy("completed", data["completed"])
     report = _progress(data)
     after = sessions_service.finish(
@@ -324,7 +337,9 @@ def get_sleep(request: Request) -> Response:
     with web_of(request).engine.connect() as conn:
         entry = diary_store.get_night(conn, night)
     if entry is None:
-        raise HTTPException(404, f"night: nothing saved for {night.isoformat()}; PUT it first")
+        raise HTTPException(
+            404, _("night: nothing saved for {night}; PUT it first").format(night=night.isoformat())
+        )
     return JSONResponse(_night_json(entry))
 
 
@@ -335,7 +350,10 @@ def put_sleep(request: Request, data: dict[str, Any]) -> Response:
     for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
         if key in data and not isinstance(data[key], str):
             raise AnkleSleepError(
-                f'{key}: got {data[key]!r}; send a clock time like "23:15"', field=key
+                _('{field}: got {value!r}; send a clock time like "23:15"').format(
+                    field=key, value=data[key]
+                ),
+                field=key,
             )
     now = web.local_now()
     try:
@@ -353,7 +371,9 @@ def delete_sleep(request: Request) -> Response:
     with web.engine.begin() as conn:
         found = diary_store.delete_night(conn, night)
     if not found:
-        raise HTTPException(404, f"night: nothing saved for {night.isoformat()}")
+        raise HTTPException(
+            404, _("night: nothing saved for {night}").format(night=night.isoformat())
+        )
     return Response(status_code=204)
 
 
@@ -393,7 +413,10 @@ def put_symptoms(request: Request, data: dict[str, Any]) -> Response:
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise AnkleSleepError(
-                f"{key}: got {value!r}; use a whole number from 0 to 10, or null", field=key
+                _("{field}: got {value!r}; use a whole number from 0 to 10, or null").format(
+                    field=key, value=value
+                ),
+                field=key,
             )
     with web.engine.connect() as conn:
         before = {k: e.note for k, e in diary_store.get_symptoms(conn, day).items()}
@@ -440,20 +463,26 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
     if "slots" in data:
         raw = data["slots"]
         if not isinstance(raw, dict):
-            raise AnkleSleepError(f"slots: got {raw!r}; expected an object", field="slots")
+            raise AnkleSleepError(
+                _("slots: got {value!r}; expected an object").format(value=raw), field="slots"
+            )
         check_params(raw, ("timezone", "slots"))
         if "timezone" in raw:
             new_slots = with_timezone(new_slots, str(raw["timezone"]))
         per_slot = raw.get("slots") or {}
         if not isinstance(per_slot, dict):
             raise AnkleSleepError(
-                f"slots.slots: got {per_slot!r}; expected an object", field="slots"
+                _("slots.slots: got {value!r}; expected an object").format(value=per_slot),
+                field="slots",
             )
         for name, values in per_slot.items():
             check_slot_name(name)
             if not isinstance(values, dict):
                 raise AnkleSleepError(
-                    f"slots.{name}: got {values!r}; expected an object", field=f"slots.{name}"
+                    _("slots.{name}: got {value!r}; expected an object").format(
+                        name=name, value=values
+                    ),
+                    field=f"slots.{name}",
                 )
             check_params(values, ("time", "enabled", "routine"))
             new_slots = change(
@@ -471,7 +500,8 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
         raw_prefs = data["preferences"]
         if not isinstance(raw_prefs, dict):
             raise AnkleSleepError(
-                f"preferences: got {raw_prefs!r}; expected an object", field="preferences"
+                _("preferences: got {value!r}; expected an object").format(value=raw_prefs),
+                field="preferences",
             )
         check_params(raw_prefs, ("options", "theme"))
         merged_options = {**prefs.to_dict()["options"], **(raw_prefs.get("options") or {})}

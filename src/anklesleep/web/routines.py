@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.basics.paths import user_routines_dir
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
@@ -42,7 +43,9 @@ class Routines:
         found = self.all()
         if routine_id not in found:
             raise AnkleSleepError(
-                f"routine: got {routine_id!r}; choose one of {', '.join(sorted(found))}",
+                _("routine: got {value!r}; choose one of {choices}").format(
+                    value=routine_id, choices=", ".join(sorted(found))
+                ),
                 field="routine",
             )
         return found[routine_id]

@@ -334,7 +334,7 @@ async function holdScreen(on) {
 function updateMediaSession(cue, chapter) {
   if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") return;
   navigator.mediaSession.metadata = new MediaMetadata({
-    title: chapter.kind === "switch" || chapter.kind === "done" ? cue.text : `${cue.text}`,
+    title: cue.text,
     artist: whereText(cue) || "anklesleep",
     album: `anklesleep · ${cfg.name}`,
     artwork: [{ src: "/static/icon.svg", sizes: "any", type: "image/svg+xml" }],
