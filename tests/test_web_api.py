@@ -588,3 +588,13 @@ def test_tracks_are_prepared_at_start_and_after_an_option_changes(
         app.state.preparer.pending.result(timeout=30)
         tempos = {call[1].tempo for call in renderer.calls if call[0] == "full"}
         assert tempos == {1.0, 0.75}
+
+
+@pytest.mark.parametrize("options", [1.5, "tempo=2", [1], True])
+def test_saved_options_that_are_not_an_object_answer_400(
+    engine: Engine, tmp_path: Path, options: object
+) -> None:
+    c, _ = client(engine, tmp_path)
+    response = c.put("/api/settings", json={"preferences": {"options": options}}, headers=csrf(c))
+    assert response.status_code == 400
+    assert response.json()["field"] == "preferences.options"

@@ -504,7 +504,15 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
                 field="preferences",
             )
         check_params(raw_prefs, ("options", "theme"))
-        merged_options = {**prefs.to_dict()["options"], **(raw_prefs.get("options") or {})}
+        raw_options = raw_prefs.get("options")
+        if raw_options is not None and not isinstance(raw_options, dict):
+            raise AnkleSleepError(
+                _("preferences.options: got {value!r}; expected an object").format(
+                    value=raw_options
+                ),
+                field="preferences.options",
+            )
+        merged_options = {**prefs.to_dict()["options"], **(raw_options or {})}
         new_prefs = prefs_store.from_mapping(
             {"options": merged_options, "theme": raw_prefs.get("theme", prefs.theme)}
         )
