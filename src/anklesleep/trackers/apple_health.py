@@ -103,15 +103,21 @@ def _stretches(
     number = 0
     root: ET.Element | None = None
     try:
-        for event, elem in ET.iterparse(stream, events=("start", "end")):
+        # Attributes are complete at an element's start, so only starts are asked for; each
+        # record start also clears the root, which drops every record read before it (constant
+        # memory, and half the events of reading whole elements at their ends).
+        for _event, elem in ET.iterparse(stream, events=("start",)):
             if root is None:
                 root = elem
                 if elem.tag != "HealthData":
                     break
                 continue
-            if event != "end" or elem.tag != "Record":
+            if elem.tag != "Record":
+                if len(root) > 64:  # workouts, summaries: dropped in batches
+                    root.clear()
                 continue
             number += 1
+            root.clear()
             attrib = elem.attrib
             if attrib.get("type") == SLEEP_TYPE:
                 where = f"{name} record {number}"
@@ -129,17 +135,8 @@ def _stretches(
                 end = _date(attrib.get("endDate"), where, "endDate")
                 if end > start:
                     source = attrib.get("sourceName", "") or "Apple Health"
-                    found.append(
-                        (
-                            where,
-                            source,
-                            _device(source, attrib.get("device")),
-                            kind[0],
-                            kind[1],
-                            (start, end),
-                        )
-                    )
-            root.clear()  # constant memory: drop every finished record
+                    device = _device(source, attrib.get("device"))
+                    found.append((where, source, device, kind[0], kind[1], (start, end)))
     except ET.ParseError as exc:
         line, _column = exc.position
         raise AnkleSleepError(
