@@ -147,3 +147,8 @@ def test_stats_show_diary_and_tracker_side_by_side(
     assert "by +25 min on average" in text and "the difference was the same every night" in text
     data = json.loads(run_cli(capsys, "--db", db, "stats", "--json").out)
     assert data["tracker"]["agreements"]["tst"]["mean_difference"] == 25
+    report = tmp_path / "report.html"
+    made = run_cli(capsys, "--db", db, "report", "-o", str(report), "--days", "30")
+    assert made.code == 0, made.err
+    html = report.read_text()
+    assert "Diary and sleep tracker" in html and 'id="chart-agreement-tst' in html

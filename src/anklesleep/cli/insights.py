@@ -218,6 +218,7 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
     from anklesleep.basics.files import check_output
     from anklesleep.printouts import report as report_module
     from anklesleep.services.evidence import experiment_report, latest_experiment, load_overview
+    from anklesleep.services.trackers import comparison
 
     n = parse_days(days)
     check_output(output, "--output", example="report.html")  # before the work, not after
@@ -230,8 +231,9 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
         if experiment is not None
         else None
     )
-    charts = report_module.draw_charts(o, x)
-    html = report_module.render(o, x, charts=charts, generated_at=now)
+    tracked = comparison(engine, o.start, o.end)
+    charts = report_module.draw_charts(o, x, tracked)
+    html = report_module.render(o, x, charts=charts, generated_at=now, tracker=tracked)
     written = report_module.write(output, html)
     pngs = report_module.write_pngs(png_dir, charts) if png_dir is not None else []
     click.echo(_("Wrote {path} ({n} charts).").format(path=written, n=len(charts.all())))
