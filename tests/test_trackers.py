@@ -433,3 +433,35 @@ def test_the_same_sleep_from_fitbit_csv_then_json_is_replaced_not_added(
     with engine.connect() as conn:
         (stored,) = store.between(conn, dt.date(2021, 3, 1), dt.date(2021, 3, 3))
     assert stored.record_id == "7" and stored.start.utcoffset() == dt.timedelta(hours=1)
+
+
+# --- the web page -----------------------------------------------------------------------------
+
+
+@needs_samples
+def test_upload_on_the_sleep_page_then_history_and_the_form_show_the_tracker(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from tests.web_helpers import Clock, client, csrf
+
+    c, _renderer = client(
+        engine, tmp_path, clock=Clock(dt.datetime(2021, 12, 1, 9, 0, tzinfo=dt.UTC))
+    )
+    body = sample("fitbit-csv", "_parvej.csv").read_bytes()
+    refused = c.post("/sleep/import?name=x.csv", content=body)  # no CSRF token
+    assert refused.status_code == 403
+    answer = c.post("/sleep/import?name=sleep.csv", content=body, headers=csrf(c))
+    assert answer.status_code == 200, answer.text
+    assert "Saved: 33 new" in answer.json()["summary"]
+    again = c.post("/sleep/import?name=sleep.csv", content=body, headers=csrf(c)).json()
+    assert "0 new, 0 updated, 33 already there" in again["summary"]
+    bad = c.post("/sleep/import?name=notes.csv", content=b"a,b\n1,2\n", headers=csrf(c))
+    assert bad.status_code == 400 and "is not a sleep export" in bad.json()["error"]
+    history = c.get("/history").text
+    assert "Tracker: asleep" in history
+    assert 'data-night="2021-11-29"' in history and "no diary entry" in history
+    page = c.get("/sleep?night=2021-11-29").text
+    assert 'data-testid="tracker-night"' in page and 'data-testid="from-tracker"' in page
+    # the form starts from the tracker's times (23:09 to 07:17 UTC), editable
+    assert 'name="into_bed" value="23:09"' in page and 'name="out_of_bed" value="07:17"' in page
+    assert 'name="waso_minutes" value="68"' in page

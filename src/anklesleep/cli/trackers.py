@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from anklesleep.basics.i18n import _, ngettext
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
 
@@ -30,42 +29,10 @@ def import_sleep(ctx: click.Context, /, file: Path, dry_run: bool) -> None:
     morning's date in your time zone. Importing the same export again adds nothing, and a file
     with any record that cannot be read imports nothing.
     """
-    from anklesleep.services.trackers import import_export
+    from anklesleep.services.trackers import import_export, report_lines
 
     engine = database(ctx)
     _slots, zone = local.slot_settings(engine)
     outcome = import_export(engine, file, zone, local.utc_now(), save=not dry_run)
-    reading, saved = outcome.reading, outcome.saved
-    click.echo(
-        _("Read {format}: {n} sleep records.").format(format=reading.format, n=reading.records_read)
-    )
-    naps = sum(1 for n in reading.nights if n.nap)
-    if reading.merged:
-        click.echo(
-            ngettext(
-                "{n} record overlapped another source's and was merged into it.",
-                "{n} records overlapped another source's and were merged into them.",
-                reading.merged,
-            ).format(n=reading.merged)
-        )
-    click.echo(
-        ngettext("{n} sleep found", "{n} sleeps found", len(reading.nights)).format(
-            n=len(reading.nights)
-        )
-        + " "
-        + ngettext("({n} of them a nap).", "({n} of them naps).", naps).format(n=naps)
-    )
-    for skipped in reading.skipped[:MAX_SHOWN]:
-        click.echo(
-            _("Skipped {where}: {reason}.").format(where=skipped.where, reason=skipped.reason)
-        )
-    if len(reading.skipped) > MAX_SHOWN:
-        click.echo(_("… and {n} more skipped.").format(n=len(reading.skipped) - MAX_SHOWN))
-    if dry_run:
-        click.echo(_("Nothing was saved (--dry-run)."))
-        return
-    click.echo(
-        _("Saved: {added} new, {replaced} updated, {same} already there.").format(
-            added=saved.added, replaced=saved.replaced, same=len(saved.unchanged)
-        )
-    )
+    for line in report_lines(outcome, saved=not dry_run):
+        click.echo(line)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from anklesleep.basics.i18n import _, ngettext
 from anklesleep.experiment.analysis import tracker_values
 from anklesleep.insights.agreement import Comparison, Measure, compare
 from anklesleep.insights.progress import nights_from
@@ -51,3 +52,50 @@ def comparison(engine: Engine, first: dt.date, last: dt.date) -> Comparison | No
         "se": tracker_values(evidence.tracked, "tracker_se"),
     }
     return compare(diary, tracker, len(nights), len(evidence.tracked))
+
+
+#: skipped records listed one by one, at most this many
+MAX_SKIPPED_SHOWN = 20
+
+
+def report_lines(imported: Imported, saved: bool = True) -> list[str]:
+    """What an import read, merged, found, skipped (each with its place and reason) and saved."""
+    reading = imported.reading
+    lines = [
+        _("Read {format}: {n} sleep records.").format(format=reading.format, n=reading.records_read)
+    ]
+    if reading.merged:
+        lines.append(
+            ngettext(
+                "{n} record overlapped another source's and was merged into it.",
+                "{n} records overlapped another source's and were merged into them.",
+                reading.merged,
+            ).format(n=reading.merged)
+        )
+    naps = sum(1 for n in reading.nights if n.nap)
+    lines.append(
+        ngettext("{n} sleep found", "{n} sleeps found", len(reading.nights)).format(
+            n=len(reading.nights)
+        )
+        + " "
+        + ngettext("({n} of them a nap).", "({n} of them naps).", naps).format(n=naps)
+    )
+    for skipped in reading.skipped[:MAX_SKIPPED_SHOWN]:
+        lines.append(
+            _("Skipped {where}: {reason}.").format(where=skipped.where, reason=skipped.reason)
+        )
+    if len(reading.skipped) > MAX_SKIPPED_SHOWN:
+        lines.append(
+            _("… and {n} more skipped.").format(n=len(reading.skipped) - MAX_SKIPPED_SHOWN)
+        )
+    if saved:
+        lines.append(
+            _("Saved: {added} new, {replaced} updated, {same} already there.").format(
+                added=imported.saved.added,
+                replaced=imported.saved.replaced,
+                same=len(imported.saved.unchanged),
+            )
+        )
+    else:
+        lines.append(_("Nothing was saved (--dry-run)."))
+    return lines
