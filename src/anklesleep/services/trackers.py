@@ -58,8 +58,8 @@ def comparison(engine: Engine, first: dt.date, last: dt.date) -> Comparison | No
 MAX_SKIPPED_SHOWN = 20
 
 
-def report_lines(imported: Imported, saved: bool = True) -> list[str]:
-    """What an import read, merged, found, skipped (each with its place and reason) and saved."""
+def summary_lines(imported: Imported) -> list[str]:
+    """What an import read, merged and found."""
     reading = imported.reading
     lines = [
         _("Read {format}: {n} sleep records.").format(format=reading.format, n=reading.records_read)
@@ -80,22 +80,30 @@ def report_lines(imported: Imported, saved: bool = True) -> list[str]:
         + " "
         + ngettext("({n} of them a nap).", "({n} of them naps).", naps).format(n=naps)
     )
-    for skipped in reading.skipped[:MAX_SKIPPED_SHOWN]:
-        lines.append(
-            _("Skipped {where}: {reason}.").format(where=skipped.where, reason=skipped.reason)
-        )
-    if len(reading.skipped) > MAX_SKIPPED_SHOWN:
-        lines.append(
-            _("… and {n} more skipped.").format(n=len(reading.skipped) - MAX_SKIPPED_SHOWN)
-        )
-    if saved:
-        lines.append(
-            _("Saved: {added} new, {replaced} updated, {same} already there.").format(
-                added=imported.saved.added,
-                replaced=imported.saved.replaced,
-                same=len(imported.saved.unchanged),
-            )
-        )
-    else:
-        lines.append(_("Nothing was saved (--dry-run)."))
     return lines
+
+
+def skipped_lines(imported: Imported) -> list[str]:
+    """Each record skipped, with its place in the file and the reason."""
+    skipped = imported.reading.skipped
+    lines = [
+        _("Skipped {where}: {reason}.").format(where=s.where, reason=s.reason)
+        for s in skipped[:MAX_SKIPPED_SHOWN]
+    ]
+    if len(skipped) > MAX_SKIPPED_SHOWN:
+        lines.append(_("… and {n} more skipped.").format(n=len(skipped) - MAX_SKIPPED_SHOWN))
+    return lines
+
+
+def saved_line(imported: Imported) -> str:
+    return _("Saved: {added} new, {replaced} updated, {same} already there.").format(
+        added=imported.saved.added,
+        replaced=imported.saved.replaced,
+        same=len(imported.saved.unchanged),
+    )
+
+
+def report_lines(imported: Imported, saved: bool = True) -> list[str]:
+    """What an import read, merged, found, skipped (each with its place and reason) and saved."""
+    last = saved_line(imported) if saved else _("Nothing was saved (--dry-run).")
+    return [*summary_lines(imported), *skipped_lines(imported), last]

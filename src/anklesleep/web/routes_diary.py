@@ -284,7 +284,12 @@ async def sleep_import(request: Request) -> Response:
 
     from starlette.concurrency import run_in_threadpool
 
-    from anklesleep.services.trackers import import_export, report_lines
+    from anklesleep.services.trackers import (
+        import_export,
+        report_lines,
+        saved_line,
+        summary_lines,
+    )
 
     web = web_of(request)
     name = Path(request.query_params.get("name") or "export").name[:120] or "export"
@@ -311,8 +316,16 @@ async def sleep_import(request: Request) -> Response:
             )
         except AnkleSleepError as exc:
             return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
-    lines = report_lines(imported)
-    return JSONResponse({"summary": " ".join(lines[:3] + lines[-1:]), "lines": lines})
+    summary = [*summary_lines(imported), saved_line(imported)]
+    skipped = len(imported.reading.skipped)
+    if skipped:
+        summary.append(
+            translator()(
+                "{n} records were skipped; `anklesleep import-sleep FILE --dry-run` lists them "
+                "with the reason."
+            ).format(n=skipped)
+        )
+    return JSONResponse({"summary": " ".join(summary), "lines": report_lines(imported)})
 
 
 routes = [
