@@ -73,6 +73,7 @@ def test_export_to_stdout_is_versioned_json(
         "symptom_entries",
         "settings",
         "experiments",
+        "tracker_nights",
     }
     night = doc["tables"]["sleep_entries"][0]
     assert night["night"] == "2026-03-12" and night["into_bed"] == "23:00"

@@ -25,6 +25,7 @@ DOMAINS = {
     "experiment",
     "schedule",
     "printouts",
+    "trackers",
 }
 ALLOWED: dict[str, set[str]] = {
     "basics": BASICS,

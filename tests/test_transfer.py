@@ -102,6 +102,32 @@ def experiment_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
     }
 
 
+@st.composite
+def tracker_rows(draw: st.DrawFn, record_id: str) -> dict[str, Any]:
+    start = draw(instants)
+    minutes = draw(st.integers(1, 24 * 60))
+    optional = st.none() | st.integers(0, 24 * 60)
+    stages = st.none() | st.dictionaries(
+        st.sampled_from(["deep", "light", "rem", "awake"]), st.integers(0, 600), min_size=1
+    )
+    return {
+        "source": draw(st.sampled_from(["sleep-as-android", "fitbit", "apple-health"])),
+        "record_id": record_id,
+        "device": draw(st.text(max_size=20).filter(lambda s: "\x00" not in s)),
+        "start_at": enc(start),
+        "start_offset_minutes": draw(st.integers(-720, 840)),
+        "end_at": enc(start + dt.timedelta(minutes=minutes, seconds=draw(st.integers(0, 59)))),
+        "end_offset_minutes": draw(st.integers(-720, 840)),
+        "night": enc(draw(dates)),
+        "in_bed_minutes": minutes,
+        "asleep_minutes": draw(optional),
+        "awake_minutes": draw(optional),
+        "stages": draw(stages),
+        "nap": draw(st.booleans()),
+        "imported_at": enc(draw(instants)),
+    }
+
+
 def night_row(entry: SleepEntry, updated: dt.datetime) -> dict[str, Any]:
     row = {k: getattr(entry, k) for k in entry.__dataclass_fields__}
     return rowcodec.encode_row("sleep_entries", {**row, "updated_at": updated})
@@ -138,6 +164,10 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             {"key": k, "value": draw(json_values), "updated_at": enc(draw(instants))} for k in keys
         ],
         "experiments": [draw(experiment_rows(u)) for u in exp_uuids],
+        "tracker_nights": [
+            draw(tracker_rows(r))
+            for r in draw(st.lists(st.text("0123456789", min_size=1), max_size=3, unique=True))
+        ],
     }
 
 
@@ -382,6 +412,7 @@ def test_write_and_read_every_format(tmp_path: Path, engine: Engine) -> None:
         "settings.csv",
         "sleep_entries.csv",
         "symptom_entries.csv",
+        "tracker_nights.csv",
     ]
     with zipfile.ZipFile(tmp_path / "all.zip") as archive:
         manifest = json.loads(archive.read("manifest.json"))

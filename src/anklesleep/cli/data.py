@@ -19,6 +19,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "symptom_entries": ("{n} symptom score", "{n} symptom scores"),
     "settings": ("{n} setting", "{n} settings"),
     "experiments": ("{n} experiment", "{n} experiments"),
+    "tracker_nights": ("{n} tracker night", "{n} tracker nights"),
 }
 
 

@@ -104,8 +104,9 @@ def experiment() -> None:
     "--outcome",
     default="quality",
     show_default=True,
-    metavar="quality|sol|se|tst",
-    help="The primary outcome: sleep quality, time to fall asleep, efficiency or total sleep.",
+    metavar="quality|sol|se|tst|tracker_tst|tracker_se",
+    help="The primary outcome: sleep quality, time to fall asleep, efficiency or total sleep "
+    "from your diary, or time asleep or efficiency from your sleep tracker (import-sleep).",
 )
 @click.option(
     "--seed", default=None, metavar="N", help="Seed for the block order (default: random)."

@@ -17,6 +17,7 @@ from anklesleep.cli.common import database
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from anklesleep.insights.agreement import Comparison, Measure
     from anklesleep.insights.progress import Overview
 
 DAYS_RANGE = (7, 3660)
@@ -120,6 +121,28 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
     return lines
 
 
+def _tracker_text(c: Comparison) -> list[str]:
+    """The diary and the sleep tracker side by side, and how well they agree."""
+    t = translator()
+    lines = [
+        "",
+        _("Diary and sleep tracker, same days ({diary} diary nights, {tracked} tracked):").format(
+            diary=c.diary_nights, tracked=c.tracked_nights
+        ),
+        f"  {'':<32} {_('diary'):>8} {_('tracker'):>8}",
+    ]
+    rows: tuple[tuple[str, Measure, int], ...] = (
+        (_("time asleep (min)"), "tst", 0),
+        (_("sleep efficiency (%)"), "se", 1),
+    )
+    for label, measure, decimals in rows:
+        diary = c.diary_means[measure]
+        tracker = c.tracker_means[measure]
+        lines.append(f"  {label:<32} {_value(diary, decimals):>8} {_value(tracker, decimals):>8}")
+    lines += [_wrap(s) for s in c.sentences(t)]
+    return lines
+
+
 @click.command(epilog="Example: anklesleep stats --days 30")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option(
@@ -138,6 +161,7 @@ def stats(ctx: click.Context, /, as_json: bool, days: str) -> None:
     """
     from anklesleep.insights.progress import jsonable, overview_dict
     from anklesleep.services.evidence import experiment_today, load_overview
+    from anklesleep.services.trackers import comparison
 
     n = parse_days(days)
     engine = database(ctx)
@@ -145,15 +169,20 @@ def stats(ctx: click.Context, /, as_json: bool, days: str) -> None:
     t = translator()
     o = load_overview(engine, today, n, t)
     instruction = experiment_today(engine, today, t)
+    tracked = comparison(engine, o.start, o.end)
     if as_json:
         data: dict[str, Any] = overview_dict(o)
         data["experiment_today"] = jsonable(instruction) if instruction else None
+        data["tracker"] = jsonable(tracked) if tracked is not None else None
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
     text = None
     if instruction is not None and instruction.phase not in ("complete", "stopped"):
         text = f"{instruction.headline}\n{_wrap(instruction.detail)}"
-    click.echo("\n".join(_text(o, text)))
+    lines = _text(o, text)
+    if tracked is not None:
+        lines += _tracker_text(tracked)
+    click.echo("\n".join(lines))
 
 
 @click.command(epilog="Example: anklesleep report -o report.html --png charts")
@@ -189,6 +218,7 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
     from anklesleep.basics.files import check_output
     from anklesleep.printouts import report as report_module
     from anklesleep.services.evidence import experiment_report, latest_experiment, load_overview
+    from anklesleep.services.trackers import comparison
 
     n = parse_days(days)
     check_output(output, "--output", example="report.html")  # before the work, not after
@@ -201,8 +231,9 @@ def report(ctx: click.Context, /, output: Path, png_dir: Path | None, days: str)
         if experiment is not None
         else None
     )
-    charts = report_module.draw_charts(o, x)
-    html = report_module.render(o, x, charts=charts, generated_at=now)
+    tracked = comparison(engine, o.start, o.end)
+    charts = report_module.draw_charts(o, x, tracked)
+    html = report_module.render(o, x, charts=charts, generated_at=now, tracker=tracked)
     written = report_module.write(output, html)
     pngs = report_module.write_pngs(png_dir, charts) if png_dir is not None else []
     click.echo(_("Wrote {path} ({n} charts).").format(path=written, n=len(charts.all())))

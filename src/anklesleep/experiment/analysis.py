@@ -22,6 +22,7 @@ from anklesleep.basics.i18n import N_, Translate, nt
 from anklesleep.experiment.design import (
     ALPHA,
     OUTCOME_LABELS,
+    TRACKER_OUTCOMES,
     Block,
     Experiment,
     ExperimentAdherence,
@@ -31,15 +32,37 @@ from anklesleep.experiment.power import Detectable
 from anklesleep.insights.association import Night
 from anklesleep.insights.inference import mean_interval, sign_flip_test, smallest_p
 from anklesleep.practice.records import SessionRecord
+from anklesleep.trackers.records import TrackerNight
 
 #: below this share of days followed as asked, adherence is called too thin
 MIN_ADHERENCE = 0.8
 #: below this share of nights recorded, the diary is called too thin
 MIN_DIARY = 0.7
 
-UNITS: dict[Outcome, str] = {"quality": N_("points"), "sol": N_("min"), "se": "%", "tst": N_("min")}
-DECIMALS: dict[Outcome, int] = {"quality": 2, "sol": 0, "se": 1, "tst": 0}
-HIGHER_IS_BETTER: dict[Outcome, bool] = {"quality": True, "sol": False, "se": True, "tst": True}
+UNITS: dict[Outcome, str] = {
+    "quality": N_("points"),
+    "sol": N_("min"),
+    "se": "%",
+    "tst": N_("min"),
+    "tracker_tst": N_("min"),
+    "tracker_se": "%",
+}
+DECIMALS: dict[Outcome, int] = {
+    "quality": 2,
+    "sol": 0,
+    "se": 1,
+    "tst": 0,
+    "tracker_tst": 0,
+    "tracker_se": 1,
+}
+HIGHER_IS_BETTER: dict[Outcome, bool] = {
+    "quality": True,
+    "sol": False,
+    "se": True,
+    "tst": True,
+    "tracker_tst": True,
+    "tracker_se": True,
+}
 
 Verdict = Literal["too little data", "no clear difference", "routine better", "routine worse"]
 
@@ -420,8 +443,25 @@ def summary(r: Result, t: Translate) -> str:
 
 
 def outcome_values(nights: Iterable[Night], outcome: Outcome) -> dict[dt.date, float]:
-    """Each recorded night's value of the primary outcome, keyed by the morning's date."""
-    return {n.night: n.value(outcome) for n in nights}
+    """Each recorded night's value of the primary outcome, keyed by the morning's date (none
+    for an outcome a tracker measures: see `tracker_values`)."""
+    if outcome in TRACKER_OUTCOMES:
+        return {}
+    return {n.night: float(getattr(n, outcome)) for n in nights}
+
+
+def tracker_values(
+    nights: Mapping[dt.date, TrackerNight], outcome: Outcome
+) -> dict[dt.date, float]:
+    """Each tracked night's value of a tracker outcome: minutes asleep, or time asleep as a
+    percentage of time in bed. Nights without a time asleep are missing."""
+    values: dict[dt.date, float] = {}
+    for night, tracked in nights.items():
+        if outcome == "tracker_tst" and tracked.asleep_minutes is not None:
+            values[night] = float(tracked.asleep_minutes)
+        elif outcome == "tracker_se" and tracked.efficiency is not None:
+            values[night] = 100.0 * tracked.efficiency
+    return values
 
 
 def sessions_per_day(records: Iterable[SessionRecord]) -> dict[dt.date, int]:

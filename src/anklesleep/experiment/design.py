@@ -22,8 +22,10 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, Translate, _, nt
 from anklesleep.insights.inference import smallest_p
 
-Outcome = Literal["quality", "sol", "se", "tst"]
-OUTCOMES: tuple[Outcome, ...] = ("quality", "sol", "se", "tst")
+Outcome = Literal["quality", "sol", "se", "tst", "tracker_tst", "tracker_se"]
+OUTCOMES: tuple[Outcome, ...] = ("quality", "sol", "se", "tst", "tracker_tst", "tracker_se")
+#: outcomes measured by a sleep tracker (its nights, not the diary's)
+TRACKER_OUTCOMES: tuple[Outcome, ...] = ("tracker_tst", "tracker_se")
 Condition = Literal["baseline", "routine", "usual"]
 Status = Literal["active", "stopped", "finished"]
 STATUSES: tuple[Status, ...] = ("active", "stopped", "finished")
@@ -33,6 +35,8 @@ OUTCOME_LABELS: dict[Outcome, str] = {
     "sol": N_("time to fall asleep"),
     "se": N_("sleep efficiency"),
     "tst": N_("total sleep time"),
+    "tracker_tst": N_("time asleep (tracker)"),
+    "tracker_se": N_("sleep efficiency (tracker)"),
 }
 WEEKS_RANGE = (4, 52)
 BLOCK_DAYS_RANGE = (2, 28)

@@ -29,6 +29,7 @@ from anklesleep.schedule.slots import SLOT_LABELS
 
 if TYPE_CHECKING:
     from anklesleep.experiment.analysis import ExperimentReport
+    from anklesleep.insights.agreement import Comparison
 
 TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}">
@@ -180,6 +181,26 @@ section { break-before: auto; }
 </section>
 {% endif %}
 
+{% if tracker %}
+<section aria-labelledby="tracker">
+<h2 id="tracker">{{ t("Diary and sleep tracker") }}</h2>
+<table>
+<caption>{{ tracker_caption }}</caption>
+<thead><tr><th scope="col"></th><th scope="col">{{ t("diary") }}</th>
+<th scope="col">{{ t("tracker") }}</th></tr></thead>
+<tbody>
+<tr><td class="l">{{ t("time asleep (min)") }}</td><td>{{ num(tracker.diary_means["tst"], 0) }}</td>
+<td>{{ num(tracker.tracker_means["tst"], 0) }}</td></tr>
+<tr><td class="l">{{ t("sleep efficiency (%)") }}</td>
+<td>{{ num(tracker.diary_means["se"], 1) }}</td>
+<td>{{ num(tracker.tracker_means["se"], 1) }}</td></tr>
+</tbody></table>
+{% for s in tracker_sentences %}<p>{{ s }}</p>{% endfor %}
+{% for chart in charts.agreement %}<figure>{{ chart.svg | safe }}
+<figcaption>{{ agreement_caption }}</figcaption></figure>{% endfor %}
+</section>
+{% endif %}
+
 <section aria-labelledby="caveats">
 <h2 id="caveats">{{ t("Caveats") }}</h2>
 <ul>{% for c in caveats %}<li>{{ c }}</li>{% endfor %}</ul>
@@ -200,15 +221,22 @@ class ReportCharts:
     sleep: Chart
     symptoms: Chart
     experiment: Chart | None
+    agreement: tuple[Chart, ...] = ()
 
     def all(self) -> list[Chart]:
         found = [self.calendar, self.habit, self.sleep, self.symptoms, self.experiment]
-        return [c for c in found if c is not None]
+        return [c for c in found if c is not None] + list(self.agreement)
 
 
-def draw_charts(o: Overview, x: ExperimentReport | None = None) -> ReportCharts:
+def draw_charts(
+    o: Overview, x: ExperimentReport | None = None, tracker: Comparison | None = None
+) -> ReportCharts:
     """Every chart of the report (also what `--png DIR` writes)."""
+    from anklesleep.printouts.agreement import agreement_chart
+
+    agreements = tracker.agreements.values() if tracker is not None else ()
     return ReportCharts(
+        agreement=tuple(agreement_chart(a) for a in agreements if a is not None),
         calendar=adherence_calendar(o.adherence.days),
         habit=habit_chart(o.habit),
         sleep=sleep_chart(o.nights, o.rolling, o.bedtime_days),
@@ -276,12 +304,13 @@ def render(
     charts: ReportCharts | None = None,
     generated_at: dt.datetime,
     language: str = "en",
+    tracker: Comparison | None = None,
 ) -> str:
     """The report as one HTML document (no external files)."""
     from jinja2 import Environment
 
     t = translator(language)
-    drawn = charts or draw_charts(o, x)
+    drawn = charts or draw_charts(o, x, tracker)
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string(TEMPLATE)
     x_plan = x_method = ""
@@ -343,6 +372,20 @@ def render(
         x=x,
         x_plan=x_plan,
         x_method=x_method,
+        tracker=tracker,
+        tracker_sentences=tracker.sentences(t) if tracker is not None else [],
+        tracker_caption=t(
+            "Means over the report's days: {diary} diary nights, {tracked} tracker nights "
+            "(naps left out)"
+        ).format(
+            diary=tracker.diary_nights if tracker else 0,
+            tracked=tracker.tracked_nights if tracker else 0,
+        ),
+        agreement_caption=t(
+            "Each dot is a night with both: the diary minus the tracker, against their mean. "
+            "The solid line is the mean difference; the dashed lines, the limits of agreement "
+            "(mean ± 1.96 standard deviations)."
+        ),
         caveats=caveats(),
         safety=safety_notes(t),
         footer=t("Made by anklesleep {version}. Nothing in this report was sent anywhere.").format(

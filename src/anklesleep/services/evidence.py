@@ -7,7 +7,7 @@ One place that turns stored rows into the pure modules' inputs, shared by `ankle
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
@@ -19,10 +19,13 @@ from anklesleep.experiment.analysis import (
     block_deviations,
     outcome_values,
     sessions_per_day,
+    tracker_values,
 )
 from anklesleep.experiment.design import (
     ALPHA,
+    TRACKER_OUTCOMES,
     Experiment,
+    Outcome,
     TodayInstruction,
     adherence,
     still_shown,
@@ -33,6 +36,8 @@ from anklesleep.insights.progress import Overview, nights_from, overview
 from anklesleep.practice.records import SessionRecord
 from anklesleep.store import diary, sessions
 from anklesleep.store import experiments as experiment_store
+from anklesleep.store import trackers as tracker_store
+from anklesleep.trackers.records import TrackerNight
 
 
 @dataclass(frozen=True)
@@ -43,15 +48,25 @@ class Evidence:
     sessions: tuple[SessionRecord, ...]
     nights: tuple[SleepEntry, ...]
     symptoms: tuple[SymptomEntry, ...]
+    #: each night's tracker sleep (the main one, naps left out), from `start` on
+    tracked: dict[dt.date, TrackerNight] = field(default_factory=dict)
+
+    def values(self, outcome: Outcome) -> dict[dt.date, float]:
+        """Each night's value of `outcome`, from the diary or the tracker as it says."""
+        if outcome in TRACKER_OUTCOMES:
+            return tracker_values(self.tracked, outcome)
+        return outcome_values(nights_from(self.nights), outcome)
 
 
 def load(engine: Engine, start: dt.date | None = None, end: dt.date | None = None) -> Evidence:
     """Read everything in one transaction, so the numbers agree with each other."""
     with engine.connect() as conn:
+        tracked = tracker_store.between(conn, start or dt.date.min, end or dt.date.max)
         return Evidence(
             sessions=tuple(sessions.list_sessions(conn, None, end)),
             nights=tuple(diary.list_nights(conn, start, end)),
             symptoms=tuple(diary.list_symptoms(conn, start, end)),
+            tracked=tracker_store.main_sleeps(tracked),
         )
 
 
@@ -72,7 +87,7 @@ def experiment_report(
     last = experiment.end_date + dt.timedelta(days=1)
     evidence = load(engine, first, last)
     per_day = sessions_per_day(r for r in evidence.sessions if first <= r.local_date <= last)
-    values = outcome_values(nights_from(evidence.nights), experiment.outcome)
+    values = evidence.values(experiment.outcome)
     values = {night: v for night, v in values.items() if night <= today}
     followed = adherence(experiment, per_day, set(values), today)
     result = analyse(experiment, values, today, followed, t=t)
@@ -107,11 +122,11 @@ def experiment_power(engine: Engine, experiment: Experiment) -> Detectable | Non
     d = experiment.design
     start = experiment.start_date
     history = load(engine, start - dt.timedelta(days=HISTORY_DAYS), start)
-    before = list(outcome_values(nights_from(history.nights), d.outcome).values())
+    before = list(history.values(d.outcome).values())
     sd, used = night_sd(before), len(before)
     if sd is None:
         evidence = load(engine, start, experiment.end_date + dt.timedelta(days=1))
-        values = outcome_values(nights_from(evidence.nights), d.outcome)
+        values = evidence.values(d.outcome)
         deviations = block_deviations(experiment, values)
         sd, used = night_sd(deviations), len(deviations)
     if sd is None:

@@ -32,7 +32,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 DB_NAME = "anklesleep.sqlite3"
 #: the newest migration's revision id. Checked against the migration scripts by a test, so that
 #: opening an up-to-date database never has to import Alembic (a third of a command's start-up).
-HEAD_REVISION = "0003_session_credit"
+HEAD_REVISION = "0004_tracker_nights"
 
 
 def database_url(db_path: str | os.PathLike[str] | None = None) -> str:

@@ -109,3 +109,26 @@ experiments = Table(
     Column("start_date", Date, nullable=False),
     Column("ended_at", UTCDateTime(), nullable=True),
 )
+
+#: One sleep period recorded by a tracker (Sleep as Android, Fitbit, Apple Health), kept apart
+#: from the diary. Start and end are stored in UTC with the offset each was recorded in.
+tracker_nights = Table(
+    "tracker_nights",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(20), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("device", String(120), nullable=False, default=""),
+    Column("start_at", UTCDateTime(), nullable=False),
+    Column("start_offset_minutes", Integer, nullable=False),
+    Column("end_at", UTCDateTime(), nullable=False),
+    Column("end_offset_minutes", Integer, nullable=False),
+    Column("night", Date, nullable=False, index=True),
+    Column("in_bed_minutes", Integer, nullable=False),
+    Column("asleep_minutes", Integer, nullable=True),
+    Column("awake_minutes", Integer, nullable=True),
+    Column("stages", JSON, nullable=True),  # {"deep": minutes, "light": …, "rem": …, "awake": …}
+    Column("nap", Boolean, nullable=False, default=False),
+    Column("imported_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("source", "record_id", name="uq_tracker_nights_source_record"),
+)

@@ -43,6 +43,7 @@ from anklesleep.store.column_text import (
     encode_value,
 )
 from anklesleep.store.tables import metadata
+from anklesleep.trackers.checks import check_tracker_row
 
 FORMAT = "anklesleep-export"
 SCHEMA_VERSION = 1
@@ -53,6 +54,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "symptom_entries": ("day", "symptom"),
     "settings": ("key",),
     "experiments": ("uuid",),
+    "tracker_nights": ("source", "record_id"),
 }
 #: How rows are ordered in an export (ties broken by the key), for stable files.
 ORDER: dict[str, tuple[str, ...]] = {
@@ -61,6 +63,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "symptom_entries": ("day", "symptom"),
     "settings": ("key",),
     "experiments": ("created_at", "uuid"),
+    "tracker_nights": ("start_at", "source", "record_id"),
 }
 TABLES: tuple[str, ...] = tuple(KEYS)
 MAX_ERRORS_SHOWN = 5
@@ -146,6 +149,8 @@ def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
         _check_session(row)
     elif table == "experiments":
         _check_experiment(row)
+    elif table == "tracker_nights":
+        check_tracker_row(row)
 
 
 def _check_session(row: Decoded) -> None:

@@ -17,6 +17,8 @@ from anklesleep.diary import entries as diary
 from anklesleep.diary import forms, nighttime
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
+from anklesleep.store import trackers as tracker_store
+from anklesleep.trackers.records import TrackerNight
 from anklesleep.web.context import Web, render, web_of
 from anklesleep.web.requests import with_form
 
@@ -59,17 +61,41 @@ def _placeholders(web: Web) -> dict[str, str]:
     return {"into_bed": diary.hhmm(bedtime), "tried_to_sleep": diary.hhmm(bedtime)}
 
 
+def tracker_values(tracked: TrackerNight, zone: dt.tzinfo) -> dict[str, str]:
+    """Diary times to start from, taken from a tracker's night (shown, and editable): into bed
+    and trying to sleep at its start, awake for good and out of bed at its end, its awake
+    minutes as time awake in the night."""
+    start = diary.hhmm(tracked.start.astimezone(zone).time().replace(second=0, microsecond=0))
+    end = diary.hhmm(tracked.end.astimezone(zone).time().replace(second=0, microsecond=0))
+    values = {"into_bed": start, "tried_to_sleep": start, "final_awakening": end}
+    values["out_of_bed"] = end
+    if tracked.awake_minutes is not None:
+        values["waso_minutes"] = str(tracked.awake_minutes)
+    return values
+
+
+def _tracked(conn: Any, first: dt.date, last: dt.date) -> dict[dt.date, TrackerNight]:
+    return tracker_store.main_sleeps(tracker_store.between(conn, first, last))
+
+
 def sleep_page(request: Request) -> Response:
     web = web_of(request)
-    today = web.local_now().date()
+    now = web.local_now()
+    today = now.date()
     night = _date_param(request, "night", today)
     with web.engine.connect() as conn:
         entry = diary_store.get_night(conn, night)
         earlier = diary_store.previous_night(conn, night)
         recent = diary_store.list_nights(conn, start=today - dt.timedelta(days=30))
+        tracked = _tracked(conn, night, night).get(night)
     copied_from: dt.date | None = None
+    from_tracker = False
     if entry is not None:
         values = entry_values(entry)
+    elif tracked is not None and night <= today:
+        assert now.tzinfo is not None
+        values = tracker_values(tracked, now.tzinfo)
+        from_tracker = True
     elif earlier is not None and night <= today:
         values = {**entry_values(earlier), "note": ""}
         copied_from = earlier.night
@@ -81,6 +107,8 @@ def sleep_page(request: Request) -> Response:
         today=today,
         values=values,
         entry=entry,
+        tracked=tracked,
+        from_tracker=from_tracker,
         copied_from=copied_from,
         placeholders=_placeholders(web),
         recent=recent,
@@ -102,6 +130,7 @@ def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response
         duration=diary.duration,
         problems=problems,
         note_max=NOTE_MAX,
+        imported=request.query_params.get("imported"),
         future=context["night"] > context["today"],
         **context,
     )
@@ -130,6 +159,8 @@ def sleep_save(request: Request, form: FormData) -> Response:
             today=today,
             values=data,
             entry=None,
+            tracked=None,
+            from_tracker=False,
             copied_from=None,
             placeholders=_placeholders(web),
             recent=recent,
@@ -218,20 +249,89 @@ def history_page(request: Request) -> Response:
     start = today - dt.timedelta(days=60)
     records = list(reversed(sessions_store.list_sessions(web.engine, start=start)))
     with web.engine.connect() as conn:
-        nights = list(reversed(diary_store.list_nights(conn, start=start)))
+        nights = {n.night: n for n in diary_store.list_nights(conn, start=start)}
+        tracked = _tracked(conn, start, today)
+    days = sorted(set(nights) | set(tracked), reverse=True)
+    rows = [
+        (
+            day,
+            nights.get(day),
+            diary.metrics(nights[day]) if day in nights else None,
+            tracked.get(day),
+        )
+        for day in days
+    ]
     return render(
         request,
         "history.html",
         records=records,
-        nights=[(n, diary.metrics(n)) for n in nights],
+        nights=rows,
+        any_tracked=bool(tracked),
         quality_labels=diary.QUALITY_LABELS,
         duration=diary.duration,
     )
 
 
+#: the largest export the page accepts (a real Apple Health export.zip is rarely over 1 GB)
+MAX_UPLOAD_BYTES = 4 * 1024**3
+
+
+async def sleep_import(request: Request) -> Response:
+    """A tracker export sent as the raw request body: written to a private temporary file as it
+    arrives (never held in memory), read and imported all or nothing, then deleted."""
+    import tempfile
+    from pathlib import Path
+
+    from starlette.concurrency import run_in_threadpool
+
+    from anklesleep.services.trackers import (
+        import_export,
+        report_lines,
+        saved_line,
+        summary_lines,
+    )
+
+    web = web_of(request)
+    name = Path(request.query_params.get("name") or "export").name[:120] or "export"
+    with tempfile.TemporaryDirectory(prefix="anklesleep-import-") as folder:
+        path = Path(folder) / name
+        size = 0
+        with path.open("wb") as out:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_UPLOAD_BYTES:
+                    message = translator()(
+                        "file: larger than {limit} GB; use `anklesleep import-sleep FILE` instead"
+                    ).format(limit=MAX_UPLOAD_BYTES // 1024**3)
+                    return JSONResponse({"error": message, "field": "file"}, status_code=413)
+                await run_in_threadpool(out.write, chunk)
+        if size == 0:
+            message = translator()("file: nothing was sent; choose the export file first")
+            return JSONResponse({"error": message, "field": "file"}, status_code=400)
+        now = web.local_now()
+        assert now.tzinfo is not None
+        try:
+            imported = await run_in_threadpool(
+                import_export, web.engine, path, now.tzinfo, web.now()
+            )
+        except AnkleSleepError as exc:
+            return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
+    summary = [*summary_lines(imported), saved_line(imported)]
+    skipped = len(imported.reading.skipped)
+    if skipped:
+        summary.append(
+            translator()(
+                "{n} records were skipped; `anklesleep import-sleep FILE --dry-run` lists them "
+                "with the reason."
+            ).format(n=skipped)
+        )
+    return JSONResponse({"summary": " ".join(summary), "lines": report_lines(imported)})
+
+
 routes = [
     Route("/sleep", sleep_page, name="sleep"),
     Route("/sleep", with_form(sleep_save), methods=["POST"], name="sleep_save"),
+    Route("/sleep/import", sleep_import, methods=["POST"], name="sleep_import"),
     Route("/symptoms", symptoms_page, name="symptoms"),
     Route("/symptoms", with_form(symptoms_save), methods=["POST"], name="symptoms_save"),
     Route("/history", history_page, name="history"),
