@@ -333,7 +333,7 @@ def _read_sqlite(path: Path) -> Incoming:
     """Rows of a SQLite backup (migrated in a temporary copy, never in place)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from anklesleep.store.database import create, migrate
+    from anklesleep.store.database import create, current_revision, migrate
     from anklesleep.store.transfer import collect
 
     with tempfile.TemporaryDirectory(prefix="anklesleep-import-") as folder:
@@ -341,6 +341,13 @@ def _read_sqlite(path: Path) -> Incoming:
         shutil.copyfile(path, copy)
         engine = create(f"sqlite:///{copy}")
         try:
+            if current_revision(engine) is None:
+                raise _fail(
+                    _(
+                        "{path!r} is a SQLite file but not an anklesleep backup; import a file "
+                        "made by `anklesleep backup` or `anklesleep export`"
+                    ).format(path=str(path))
+                )
             migrate(engine)
             with engine.connect() as conn:
                 tables = collect(conn)
