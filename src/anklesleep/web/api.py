@@ -473,7 +473,13 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
                 f"preferences: got {raw_prefs!r}; expected an object", field="preferences"
             )
         check_params(raw_prefs, ("options", "theme"))
-        merged_options = {**prefs.to_dict()["options"], **(raw_prefs.get("options") or {})}
+        sent_options = raw_prefs.get("options") or {}
+        if not isinstance(sent_options, dict):
+            raise AnkleSleepError(
+                f"preferences.options: got {sent_options!r}; expected an object of option values",
+                field="options",
+            )
+        merged_options = {**prefs.to_dict()["options"], **sent_options}
         new_prefs = prefs_store.from_mapping(
             {"options": merged_options, "theme": raw_prefs.get("theme", prefs.theme)}
         )
