@@ -19,8 +19,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from anklesleep.store import open_database
 from anklesleep.services.access import csrf_secret
+from anklesleep.store import open_database
 from anklesleep.web.app import create_app
 from anklesleep.web.security import signed_token
 from tests.web_helpers import BASE, Clock, FakeRenderer, prepare
