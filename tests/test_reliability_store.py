@@ -270,3 +270,76 @@ def test_a_database_error_is_one_line_without_the_values_sent(
     assert result.err == (
         "anklesleep: error: database: busy with another program's write; try again in a moment\n"
     )
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_the_memory(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import tracemalloc
+    import zipfile
+
+    from anklesleep.store import export_files
+
+    bomb = tmp_path / "bomb.zip"
+    block = b"0" * (1 << 20)
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("sleep_entries.csv", "w", force_zip64=True) as member:
+            for _ in range(export_files.MAX_MEMBER_BYTES // len(block) + 8):
+                member.write(block)
+    assert bomb.stat().st_size < 1_000_000
+    tracemalloc.start()
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(bomb))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert result.code == 2
+    assert "unpacks to more than" in result.err
+    assert peak < export_files.MAX_MEMBER_BYTES  # refused from its header: nothing inflated
+
+
+def test_a_member_that_lies_about_its_size_stops_at_the_limit(tmp_path: Path) -> None:
+    import zipfile
+
+    from anklesleep.basics.errors import AnkleSleepError
+    from anklesleep.store import export_files
+
+    archive_path = tmp_path / "liar.zip"
+    with zipfile.ZipFile(archive_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sleep_entries.csv", b"night\n" + b"1" * 4000)
+    with zipfile.ZipFile(archive_path) as archive:
+        info = archive.infolist()[0]
+        with pytest.raises(AnkleSleepError, match="unpacks to more than"):
+            export_files._inflate(archive, info, 1000, "liar.zip")
+
+
+def test_an_archive_with_many_files_or_other_names_is_not_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import zipfile
+
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as archive:
+        for n in range(40):
+            archive.writestr(f"part{n}.csv", b"a\n")
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(many))
+    assert result.code == 2
+    assert "holds 40 files" in result.err
+
+
+def test_deeply_nested_json_in_an_import_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    deep = "[" * 980 + "]" * 980
+    doc = tmp_path / "deep.json"
+    doc.write_text(
+        '{"format": "anklesleep-export", "schema_version": 1, "tables": {"settings": '
+        f'[{{"key": "slots", "value": {deep}, "updated_at": "{STAMP}"}}]}}}}'
+    )
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(doc))
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "deep" in result.err
+    deeper = tmp_path / "deeper.json"
+    deeper.write_text("[" * 200_000 + "]" * 200_000)
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(deeper))
+    assert result.code == 2
+    assert result.err.count("\n") == 1
