@@ -282,10 +282,12 @@ def test_a_zip_bomb_is_refused_before_it_fills_the_memory(
 
     bomb = tmp_path / "bomb.zip"
     block = b"0" * (1 << 20)
-    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("sleep_entries.csv", "w", force_zip64=True) as member:
-            for _ in range(export_files.MAX_MEMBER_BYTES // len(block) + 8):
-                member.write(block)
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("sleep_entries.csv", "w", force_zip64=True) as member,
+    ):
+        for _ in range(export_files.MAX_MEMBER_BYTES // len(block) + 8):
+            member.write(block)
     assert bomb.stat().st_size < 1_000_000
     tracemalloc.start()
     result = cli(capsys, tmp_path / "a.sqlite3", "import", str(bomb))
