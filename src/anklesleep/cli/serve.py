@@ -11,8 +11,9 @@ import click
 from anklesleep.basics.i18n import _
 
 #: What one connection may hold of the server: an idle connection is closed after a few
-#: seconds, a request's head may not grow past 64 KB, and past 100 open connections new ones
-#: are answered 503 at once instead of queueing (a phone and a laptop need a handful).
+#: seconds, a request's head must arrive within `server_limits.HEAD_SECONDS` and stay under
+#: 64 KB, and past 100 open connections new ones are answered 503 at once instead of queueing
+#: (a phone and a laptop need a handful).
 KEEP_ALIVE_SECONDS = 5
 MAX_HEAD_BYTES = 64 * 1024
 MAX_CONNECTIONS = 100
@@ -80,6 +81,7 @@ def serve(ctx: click.Context, /, host: str, port: int, open_browser: bool, new_t
     import uvicorn
 
     from anklesleep.cli.common import database
+    from anklesleep.cli.server_limits import HeadDeadlineProtocol
     from anklesleep.services.access import stored_token
     from anklesleep.web.app import create_app
 
@@ -126,6 +128,7 @@ def serve(ctx: click.Context, /, host: str, port: int, open_browser: bool, new_t
             h11_max_incomplete_event_size=MAX_HEAD_BYTES,
             limit_concurrency=MAX_CONNECTIONS,
             timeout_graceful_shutdown=5,
+            http=HeadDeadlineProtocol,
         )
         server = uvicorn.Server(config)
         server.run(sockets=[sock])
