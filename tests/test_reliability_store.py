@@ -345,3 +345,35 @@ def test_deeply_nested_json_in_an_import_is_one_line(
     result = cli(capsys, tmp_path / "a.sqlite3", "import", str(deeper))
     assert result.code == 2
     assert result.err.count("\n") == 1
+
+
+def test_an_upgrade_that_fails_makes_one_backup_however_many_tries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    from anklesleep.store import database
+
+    path = tmp_path / "a.sqlite3"
+    engine = database.create(f"sqlite:///{path}")
+    database.migrate(engine)
+    monkeypatch.setattr(database, "head_revision", lambda: "0099_next")
+    monkeypatch.setattr(database, "HEAD_REVISION", "0099_next")
+
+    def failing(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("a migration that fails")
+
+    monkeypatch.setattr(command, "upgrade", failing)
+    stamps = iter(dt.datetime(2026, 3, 14, 8, minute, tzinfo=dt.UTC) for minute in range(9))
+    for _try in range(3):
+        with pytest.raises(RuntimeError):
+            database.migrate(engine, now=lambda: next(stamps))
+    engine.dispose()
+    assert len(list(tmp_path.glob("a.sqlite3.*.bak"))) == 1
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO settings VALUES ('slots', '{}', '2026-03-14 08:00:00')")
+    engine = database.create(f"sqlite:///{path}")
+    with pytest.raises(RuntimeError):
+        database.migrate(engine, now=lambda: next(stamps))
+    engine.dispose()
+    assert len(list(tmp_path.glob("a.sqlite3.*.bak"))) == 2  # a change since: a new copy

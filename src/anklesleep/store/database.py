@@ -252,8 +252,10 @@ def migrate(engine: Engine, now: Callable[[], dt.datetime] | None = None) -> Pat
         if engine.url.get_backend_name() == "sqlite" and current is not None and database:
             path = Path(database)
             if path.exists():
-                stamp = (now or (lambda: dt.datetime.now(dt.UTC)))()
-                backup = backup_sqlite(path, stamp)
+                backup = _fresh_backup(path, current)
+                if backup is None:
+                    stamp = (now or (lambda: dt.datetime.now(dt.UTC)))()
+                    backup = backup_sqlite(path, stamp)
         from alembic import command
 
         with engine.begin() as conn:
@@ -264,6 +266,31 @@ def migrate(engine: Engine, now: Callable[[], dt.datetime] | None = None) -> Pat
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
     return backup
+
+
+def _fresh_backup(path: Path, revision: str) -> Path | None:
+    """A backup made for this same upgrade by a start that then failed: at `revision`, and
+    newer than every change to the database. One upgrade makes one backup, however many tries
+    it takes."""
+    import sqlite3
+
+    changed = max(
+        (p.stat().st_mtime_ns for p in (path, path.with_name(path.name + "-wal")) if p.exists()),
+        default=0,
+    )
+    for candidate in sorted(path.parent.glob(f"{path.name}.*.bak"), reverse=True):
+        if candidate.stat().st_mtime_ns < changed:
+            continue
+        try:
+            with contextlib.closing(
+                sqlite3.connect(f"{candidate.as_uri()}?mode=ro", uri=True)
+            ) as conn:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            continue
+        if row is not None and row[0] == revision:
+            return candidate
+    return None
 
 
 def _read_revision(engine: Engine) -> str | None:
