@@ -167,7 +167,8 @@ def measure(port: int, path: str) -> tuple[float, float, float]:
 
 def fetch(url: str) -> tuple[bytes, int]:
     """The body (decompressed) and the bytes that crossed the wire, as a browser gets them."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    headers = {"Accept-Encoding": "gzip", "X-Requested-With": "anklesleep"}  # as api.js sends
+    request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=120) as response:
         raw: bytes = response.read()
         packed = response.headers.get("content-encoding") == "gzip"
@@ -288,7 +289,10 @@ def _playable(base: str, routine: str) -> float:
     import json
 
     began = time.perf_counter()
-    with urllib.request.urlopen(f"{base}/api/track?routine={routine}", timeout=600) as answer:
+    asked = urllib.request.Request(
+        f"{base}/api/track?routine={routine}", headers={"X-Requested-With": "anklesleep"}
+    )
+    with urllib.request.urlopen(asked, timeout=600) as answer:
         track = json.loads(answer.read())
     ask = urllib.request.Request(base + track["audio_url"], headers={"Range": "bytes=0-65535"})
     with urllib.request.urlopen(ask, timeout=60) as audio:

@@ -111,7 +111,8 @@ def _seek(page: Any, seconds: float) -> None:
 
 def _timeline(page: Any, routine: str) -> dict[str, Any]:
     track: dict[str, Any] = page.evaluate(
-        f"fetch('/api/track?routine={routine}').then(r => r.json())"
+        f"fetch('/api/track?routine={routine}', "
+        "{headers: {'X-Requested-With': 'anklesleep'}}).then(r => r.json())"
     )
     return track["timeline"]  # type: ignore[no-any-return]
 

@@ -465,3 +465,18 @@ def test_upload_on_the_sleep_page_then_history_and_the_form_show_the_tracker(
     # the form starts from the tracker's times (23:09 to 07:17 UTC), editable
     assert 'name="into_bed" value="23:09"' in page and 'name="out_of_bed" value="07:17"' in page
     assert 'name="waso_minutes" value="68"' in page
+
+
+def test_the_upload_route_takes_files_larger_than_a_form_body(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Other routes refuse bodies over 8 MB; the tracker upload streams its file to disk."""
+    from anklesleep.web.security import MAX_REQUEST_BYTES
+    from tests.web_helpers import client, csrf
+
+    c, _ = client(engine, tmp_path)
+    big = b"x" * (MAX_REQUEST_BYTES + 1024)
+    assert c.put("/api/settings", content=big, headers=csrf(c)).status_code == 413
+    answer = c.post("/sleep/import?name=big.csv", content=big, headers=csrf(c))
+    assert answer.status_code == 400  # read whole, then refused as no known export
+    assert "413" not in answer.text

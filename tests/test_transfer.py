@@ -50,6 +50,40 @@ def enc(value: Any) -> Any:
     return rowcodec.encode_value("datetime" if isinstance(value, dt.datetime) else "date", value)
 
 
+#: session options as the app stores them (any valid subset of the option values)
+session_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "tempo": st.sampled_from([0.8, 1.0, 1.5]),
+        "first_foot": st.sampled_from(["left", "right"]),
+        "hold": st.sampled_from([None, 3, 5.5]),
+        "voice": st.booleans(),
+    },
+)
+#: settings as the app stores them: each known key with a value its rules accept
+setting_values = {
+    "slots": st.sampled_from(
+        [
+            {"timezone": "Europe/Paris"},
+            {
+                "timezone": "UTC",
+                "timezone_auto": False,
+                "slots": {"home": {"time": "19:15", "enabled": False, "routine": "quick"}},
+            },
+        ]
+    ),
+    "preferences": st.sampled_from(
+        [{"options": {"tempo": 1.2}, "theme": "dark"}, {"theme": "light"}]
+    ),
+    "safety_acknowledged_at": instants.map(lambda i: i.isoformat()),
+    "calendar_exported_at": st.none() | instants.map(lambda i: i.isoformat()),
+    "calendar_revisions": st.dictionaries(
+        st.sampled_from(["morning", "home", "bedtime"]),
+        st.fixed_dictionaries({"sequence": st.integers(0, 9), "fingerprint": texts}),
+    ),
+}
+
+
 @st.composite
 def session_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
     ended = draw(st.none() | instants)
@@ -65,7 +99,7 @@ def session_rows(draw: st.DrawFn, uuid: str) -> dict[str, Any]:
         "completed_seconds": draw(non_negative),
         "completed": draw(st.booleans()),
         "steps_done": draw(st.lists(texts, max_size=4)),
-        "options": draw(st.dictionaries(texts, json_values, max_size=3)),
+        "options": draw(session_options),
         "source": draw(st.sampled_from(["terminal", "web", "import"])),
     }
 
@@ -145,13 +179,7 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             unique_by=lambda t: (t[0], t[1]),
         )
     )
-    keys = draw(
-        st.lists(
-            st.text(min_size=1, max_size=64).filter(lambda s: "\x00" not in s and s.strip()),
-            max_size=3,
-            unique=True,
-        )
-    )
+    keys = draw(st.lists(st.sampled_from(sorted(setting_values)), max_size=3, unique=True))
     exp_uuids = draw(st.lists(st.uuids().map(str), max_size=2, unique=True))
     return {
         "sessions": sessions,
@@ -161,7 +189,8 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             for d, s, n, note, at in symptoms
         ],
         "settings": [
-            {"key": k, "value": draw(json_values), "updated_at": enc(draw(instants))} for k in keys
+            {"key": k, "value": draw(setting_values[k]), "updated_at": enc(draw(instants))}
+            for k in keys
         ],
         "experiments": [draw(experiment_rows(u)) for u in exp_uuids],
         "tracker_nights": [

@@ -573,7 +573,7 @@ def test_tracks_are_prepared_at_start_and_after_an_option_changes(
     renderer = FakeRenderer(tmp_path / "tracks")
     prepare(engine, acknowledged=True)
     app = create_app(engine, clock=Clock(), renderer=renderer, prepare_tracks=True)
-    with TestClient(app, base_url=BASE) as c:
+    with TestClient(app, base_url=BASE, headers={"x-requested-with": "anklesleep"}) as c:
         app.state.preparer.pending.result(timeout=30)
         assert sorted(call[0] for call in renderer.calls) == ["full", "quick"]
         ready = set(app.state.web.tracks)

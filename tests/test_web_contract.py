@@ -19,11 +19,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from anklesleep.services.access import csrf_secret
 from anklesleep.store import open_database
 from anklesleep.web.app import create_app
+from anklesleep.web.security import signed_token
 from tests.web_helpers import BASE, Clock, FakeRenderer, prepare
 
-CSRF = "contract-test-token"
+CSRF = ""  # signed by the app's secret once the database exists (below)
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -38,8 +40,10 @@ HOST = BASE.split("//")[1]
 def _schema(tmp: Path) -> BaseSchema:
     """The app over a file database (so remembered answers are exercised too), and the
     document it serves."""
+    global CSRF
     engine = open_database(tmp / "contract.sqlite3")
     prepare(engine, acknowledged=True)
+    CSRF = signed_token(csrf_secret(engine, dt.datetime(2026, 3, 14, tzinfo=dt.UTC)))
     app = create_app(
         engine,
         clock=Clock(dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC)),
@@ -64,7 +68,7 @@ schema = _schema(Path(_FOLDER.name))
 def test_every_operation_keeps_its_contract(case: schemathesis.Case) -> None:
     case.call_and_validate(
         base_url=BASE,
-        headers={"x-csrf-token": CSRF, "host": HOST},
+        headers={"x-csrf-token": CSRF, "host": HOST, "x-requested-with": "anklesleep"},
         cookies={"anklesleep_csrf": CSRF},
         checks=CHECKS,
     )

@@ -24,7 +24,7 @@ def test_every_response_carries_the_security_headers(
     assert CSP.startswith("default-src 'self'")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_are_not_cached_but_static_files_revalidate(engine: Engine, tmp_path: Path) -> None:

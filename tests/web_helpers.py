@@ -84,7 +84,8 @@ def client(
     renderer = FakeRenderer(tmp_path / "tracks")
     prepare(engine, acknowledged=acknowledged)
     app = create_app(engine, token=token, clock=clock or Clock(), renderer=renderer)
-    return TestClient(app, base_url=base_url), renderer
+    # the app's own scripts send X-Requested-With (api.js); tests of its absence drop it
+    return TestClient(app, base_url=base_url, headers={"x-requested-with": "anklesleep"}), renderer
 
 
 def csrf(test_client: TestClient) -> dict[str, str]:

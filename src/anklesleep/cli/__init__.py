@@ -39,6 +39,7 @@ COMMANDS: dict[str, str] = {
     "report": "anklesleep.cli.insights:report",
     "experiment": "anklesleep.cli.experiment:experiment",
     "serve": "anklesleep.cli.serve:serve",
+    "doctor": "anklesleep.cli.doctor:doctor",
 }
 
 #: short help for the command list, without importing each command's module
@@ -64,6 +65,7 @@ SUMMARIES: dict[str, str] = {
     "report": "Write a printable HTML report with charts.",
     "experiment": "Run a randomized personal experiment.",
     "serve": "Start the web app.",
+    "doctor": "Check the database and repair damaged settings.",
 }
 
 
@@ -133,3 +135,17 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        from anklesleep.store.failures import describe
+
+        failure = describe(exc)
+        click.echo(f"anklesleep: error: {failure.message}", err=True)
+        sys.exit(1)
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """A SQLAlchemy or sqlite3 error (checked without importing either when neither was used)."""
+    modules = {"sqlalchemy", "sqlite3", "_sqlite3", "psycopg"}
+    return any(kind.__module__.split(".")[0] in modules for kind in type(exc).__mro__)

@@ -22,15 +22,11 @@ def slot_settings(engine: Engine) -> tuple[SlotSettings, dt.tzinfo]:
     """
     from zoneinfo import ZoneInfo
 
-    from anklesleep.schedule import timezones as timezone
-    from anklesleep.store import settings, slots
+    from anklesleep.store import slots
 
     with engine.connect() as conn:
-        raw = settings.get(conn, slots.KEY)
         loaded = slots.load(conn)
-    name = raw.get("timezone") if isinstance(raw, dict) else None
-    zone_name = timezone.check(str(name)) if name else timezone.detect()
-    return loaded, ZoneInfo(zone_name)
+    return loaded, ZoneInfo(loaded.timezone)
 
 
 def utc_now() -> dt.datetime:

@@ -10,6 +10,14 @@ import click
 
 from anklesleep.basics.i18n import _
 
+#: What one connection may hold of the server: an idle connection is closed after a few
+#: seconds, a request's head must arrive within `server_limits.HEAD_SECONDS` and stay under
+#: 64 KB, and past 100 open connections new ones are answered 503 at once instead of queueing
+#: (a phone and a laptop need a handful).
+KEEP_ALIVE_SECONDS = 5
+MAX_HEAD_BYTES = 64 * 1024
+MAX_CONNECTIONS = 100
+
 
 def is_loopback_host(host: str) -> bool:
     if host in ("localhost",):
@@ -58,8 +66,13 @@ def qr_text(url: str) -> str:
     help="Port to listen on (0 picks a free one).",
 )
 @click.option("--open", "open_browser", is_flag=True, help="Open the app in your web browser.")
+@click.option(
+    "--new-token",
+    is_flag=True,
+    help="Make a new access token: links and phones given the old one stop working.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
+def serve(ctx: click.Context, /, host: str, port: int, open_browser: bool, new_token: bool) -> None:
     """Start the web app and print its address.
 
     By default only this computer can reach it. With --host 0.0.0.0 a phone on the same
@@ -68,11 +81,16 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
     import uvicorn
 
     from anklesleep.cli.common import database
+    from anklesleep.cli.server_limits import HeadDeadlineProtocol
     from anklesleep.services.access import stored_token
     from anklesleep.web.app import create_app
 
     engine = database(ctx)
-    token = None if is_loopback_host(host) else stored_token(engine, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
+    if new_token:
+        stored_token(engine, now, renew=True)
+        click.echo(_("Made a new access token; links shown before no longer work."))
+    token = None if is_loopback_host(host) else stored_token(engine, now)
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -102,6 +120,15 @@ def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
             import webbrowser
 
             webbrowser.open(url_for("127.0.0.1", port, token))
-        config = uvicorn.Config(app, log_level="warning", access_log=False)
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+            limit_concurrency=MAX_CONNECTIONS,
+            timeout_graceful_shutdown=5,
+            http=HeadDeadlineProtocol,
+        )
         server = uvicorn.Server(config)
         server.run(sockets=[sock])

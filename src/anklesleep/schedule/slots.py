@@ -93,24 +93,59 @@ def parse_time(value: str, field_name: str = "time") -> dt.time:
     return parsed
 
 
-def from_dict(data: Mapping[str, Any] | None) -> SlotSettings:
-    """Slot settings from their stored form, defaults filling the gaps."""
+def _shape_error(where: str, expected: str) -> AnkleSleepError:
+    return AnkleSleepError(
+        _("{where}: expected {expected}; save the slots again to repair it").format(
+            where=where, expected=expected
+        ),
+        field=where,
+    )
+
+
+def from_dict(data: object) -> SlotSettings:
+    """Slot settings from their stored form, defaults filling the gaps.
+
+    Anything that `SlotSettings.to_dict` could not have written (a value of the wrong type, an
+    unknown slot or key, a bad time) raises one line naming the part that is wrong.
+    """
     base = SlotSettings()
     if not data:
         return replace(base, timezone_auto=True)
-    result = replace(
-        base,
-        timezone=str(data.get("timezone") or base.timezone),
-        timezone_auto=bool(data.get("timezone_auto")) or not data.get("timezone"),
-    )
-    for name, raw in (data.get("slots") or {}).items():
+    if not isinstance(data, Mapping):
+        raise _shape_error("slots", _("an object with timezone and slots"))
+    unknown = sorted(set(data) - {"timezone", "timezone_auto", "slots"})
+    if unknown:
+        raise _shape_error(f"slots.{unknown[0]}", _("no such key"))
+    zone = data.get("timezone")
+    if zone is not None and not isinstance(zone, str):
+        raise _shape_error("slots.timezone", _("a time zone name such as Europe/Paris"))
+    auto = data.get("timezone_auto", False)
+    if not isinstance(auto, bool):
+        raise _shape_error("slots.timezone_auto", _("true or false"))
+    result = replace(base, timezone=zone or base.timezone, timezone_auto=auto or not zone)
+    by_slot = data.get("slots") or {}
+    if not isinstance(by_slot, Mapping):
+        raise _shape_error("slots.slots", _("an object by slot name"))
+    for name, raw in by_slot.items():
         slot = result.slot(check_slot_name(name))
+        if not isinstance(raw, Mapping):
+            raise _shape_error(f"slots.{name}", _("an object with time, enabled and routine"))
+        extra = sorted(set(raw) - {"time", "enabled", "routine"})
+        if extra:
+            raise _shape_error(f"slots.{name}.{extra[0]}", _("no such key"))
         if "time" in raw:
-            slot = replace(slot, time=parse_time(str(raw["time"]), f"slots.{name}.time"))
+            if not isinstance(raw["time"], str):
+                raise _shape_error(f"slots.{name}.time", _("a time like 07:00"))
+            slot = replace(slot, time=parse_time(raw["time"], f"slots.{name}.time"))
         if "enabled" in raw:
-            slot = replace(slot, enabled=bool(raw["enabled"]))
+            if not isinstance(raw["enabled"], bool):
+                raise _shape_error(f"slots.{name}.enabled", _("true or false"))
+            slot = replace(slot, enabled=raw["enabled"])
         if "routine" in raw:
-            slot = replace(slot, routine=str(raw["routine"]))
+            routine = raw["routine"]
+            if not isinstance(routine, str) or not 0 < len(routine) <= 40:
+                raise _shape_error(f"slots.{name}.routine", _("a routine name"))
+            slot = replace(slot, routine=routine)
         result = result.with_slot(slot)
     return result
 

@@ -17,6 +17,7 @@ from anklesleep.store.tables import metadata
 from anklesleep.store.types import UTCDateTime
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL INTEGER; SQLite would take more
+MAX_JSON_DEPTH = 32  # what the app writes nests 3 deep
 
 Kind = Literal["int", "float", "bool", "str", "date", "time", "datetime", "json"]
 Encoded = dict[str, Any]  # a row as JSON-ready values
@@ -110,7 +111,25 @@ def _check_text(value: str, length: int | None) -> str:
     return value
 
 
+def json_depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value` (counted without recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                break
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth) for child in children)
+    return deepest
+
+
 def _check_json(value: Any) -> Any:
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise ValueError(f"nests more than {MAX_JSON_DEPTH} levels deep")
     try:
         text = json.dumps(value, allow_nan=False, ensure_ascii=False)
     except (TypeError, ValueError) as exc:
@@ -145,7 +164,10 @@ def decode_value(spec: ColumnSpec, raw: Any, from_csv: bool) -> Any:
                 raise ValueError(f"{raw!r} is not true or false")
             raw = word in ("true", "1", "yes")
         elif kind == "json":
-            raw = json.loads(raw, parse_constant=_reject_constant)
+            try:
+                raw = json.loads(raw, parse_constant=_reject_constant)
+            except RecursionError:
+                raise ValueError(f"nests more than {MAX_JSON_DEPTH} levels deep") from None
     if kind == "int":
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ValueError(f"{raw!r} is not a whole number")

@@ -32,6 +32,10 @@ from anklesleep.store.transfer import (
 ExportFormat = Literal["json", "csv"]
 MANIFEST = "manifest.json"
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: What an import reads at most: files in an archive, bytes in one file, bytes in all of them.
+MAX_MEMBERS = 32
+MAX_MEMBER_BYTES = 50_000_000
+MAX_ARCHIVE_BYTES = 200_000_000
 _TABLE_FILES = ", ".join(f"{name}.csv" for name in TABLES)
 
 
@@ -158,6 +162,12 @@ def _check_version(doc: Mapping[str, Any], where: str) -> None:
 def parse_json(text: str, where: str) -> Incoming:
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _fail(
+            _("{where} nests too deeply to be an anklesleep export; the file is damaged").format(
+                where=where
+            )
+        ) from None
     except json.JSONDecodeError as exc:
         raise _fail(
             _(
@@ -298,20 +308,71 @@ def _read_csv_set(files: Mapping[str, bytes], where: str) -> Incoming:
     return incoming
 
 
+def _wanted(info: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is one of the files an export holds (others are never read)."""
+    base = Path(info.filename).name
+    if info.is_dir() or base.startswith(".") or info.filename.startswith("__MACOSX"):
+        return False
+    return base == MANIFEST or base.endswith(".csv")
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
+    """A member's bytes, refused as soon as more than `budget` bytes come out (whatever its
+    header declares), so a small archive cannot fill the memory."""
+    limit = min(budget, MAX_MEMBER_BYTES)
+    chunks: list[bytes] = []
+    size = 0
+    with archive.open(info) as member:
+        while chunk := member.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise _too_big(name, info.filename)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(name: str, member: str) -> AnkleSleepError:
+    return _fail(
+        _(
+            "{name}: {member} unpacks to more than anklesleep reads ({member_mb} MB a file, "
+            "{total_mb} MB in all); is this the right file?"
+        ).format(
+            name=name,
+            member=member,
+            member_mb=MAX_MEMBER_BYTES // 1_000_000,
+            total_mb=MAX_ARCHIVE_BYTES // 1_000_000,
+        )
+    )
+
+
 def _read_zip(path: Path) -> Incoming:
     files: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
+            members = [info for info in archive.infolist() if _wanted(info)]
+            if len(members) > MAX_MEMBERS:
+                raise _fail(
+                    _("{name} holds {count} files; an export holds at most {limit}").format(
+                        name=path.name, count=len(members), limit=MAX_MEMBERS
+                    )
+                )
+            declared = 0
+            for info in members:  # names, count and sizes checked before anything is read
                 base = Path(info.filename).name
-                if info.is_dir() or base.startswith(".") or info.filename.startswith("__MACOSX"):
-                    continue
                 if base in files:
                     raise _fail(
                         _("{name} holds {base} twice; keep one").format(name=path.name, base=base)
                     )
-                files[base] = archive.read(info)
-    except (zipfile.BadZipFile, OSError) as exc:
+                files[base] = b""
+                declared += info.file_size
+                if info.file_size > MAX_MEMBER_BYTES or declared > MAX_ARCHIVE_BYTES:
+                    raise _too_big(path.name, info.filename)
+            left = MAX_ARCHIVE_BYTES
+            for info in members:
+                data = _inflate(archive, info, left, path.name)
+                left -= len(data)
+                files[Path(info.filename).name] = data
+    except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError) as exc:
         raise _fail(
             _("cannot read {path!r} as a zip file ({exc}); is it damaged?").format(
                 path=str(path), exc=exc
@@ -321,11 +382,19 @@ def _read_zip(path: Path) -> Incoming:
 
 
 def _read_folder(path: Path) -> Incoming:
-    files = {
-        child.name: child.read_bytes()
+    chosen = [
+        child
         for child in path.iterdir()
         if child.is_file() and (child.suffix == ".csv" or child.name == MANIFEST)
-    }
+    ]
+    if len(chosen) > MAX_MEMBERS or sum(child.stat().st_size for child in chosen) > (
+        MAX_ARCHIVE_BYTES
+    ):
+        raise _too_big(path.name, _("its files"))
+    big = next((child for child in chosen if child.stat().st_size > MAX_MEMBER_BYTES), None)
+    if big is not None:
+        raise _too_big(path.name, big.name)
+    files = {child.name: child.read_bytes() for child in chosen}
     return _read_csv_set(files, path.name)
 
 
@@ -333,7 +402,7 @@ def _read_sqlite(path: Path) -> Incoming:
     """Rows of a SQLite backup (migrated in a temporary copy, never in place)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from anklesleep.store.database import create, migrate
+    from anklesleep.store.database import create, current_revision, migrate
     from anklesleep.store.transfer import collect
 
     with tempfile.TemporaryDirectory(prefix="anklesleep-import-") as folder:
@@ -341,6 +410,13 @@ def _read_sqlite(path: Path) -> Incoming:
         shutil.copyfile(path, copy)
         engine = create(f"sqlite:///{copy}")
         try:
+            if current_revision(engine) is None:
+                raise _fail(
+                    _(
+                        "{path!r} is a SQLite file but not an anklesleep backup; import a file "
+                        "made by `anklesleep backup` or `anklesleep export`"
+                    ).format(path=str(path))
+                )
             migrate(engine)
             with engine.connect() as conn:
                 tables = collect(conn)
@@ -371,6 +447,12 @@ def read_import(path: Path) -> Incoming:
         ) from None
     if head == SQLITE_HEADER:
         return _read_sqlite(path)
+    if not zipfile.is_zipfile(path) and path.stat().st_size > MAX_MEMBER_BYTES:
+        raise _fail(
+            _(
+                "{name} is larger than an export can be ({limit} MB); is this the right file?"
+            ).format(name=path.name, limit=MAX_MEMBER_BYTES // 1_000_000)
+        )
     if zipfile.is_zipfile(path):
         return _read_zip(path)
     if path.suffix.lower() == ".csv":

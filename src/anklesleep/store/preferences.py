@@ -73,10 +73,9 @@ def from_mapping(data: Mapping[str, Any] | None) -> Preferences:
 
 def load(conn: Connection) -> Preferences:
     """The stored preferences; a damaged stored value falls back to the defaults."""
-    try:
-        return from_mapping(settings.get(conn, KEY))
-    except AnkleSleepError:
-        return Preferences()
+    from anklesleep.store.setting_values import parse_or_default
+
+    return parse_or_default(KEY, settings.get(conn, KEY), from_mapping, Preferences())
 
 
 def save(conn: Connection, value: Preferences, now: dt.datetime) -> None:

@@ -34,6 +34,7 @@ from anklesleep.diary.entries import (
     validate_entry,
     validate_symptom,
 )
+from anklesleep.store import setting_values
 from anklesleep.store.column_text import (
     NO_DEFAULT,
     Encoded,
@@ -84,7 +85,10 @@ def collect(conn: Connection) -> dict[str, list[Encoded]]:
     result: dict[str, list[Encoded]] = {}
     for name in TABLES:
         table = metadata.tables[name]
-        rows = [encode_row(name, row._mapping) for row in conn.execute(select(table))]
+        query = select(table)
+        if name == "settings":  # this computer's server secrets stay here
+            query = query.where(table.c.key.not_in(sorted(setting_values.PRIVATE_KEYS)))
+        rows = [encode_row(name, row._mapping) for row in conn.execute(query)]
         result[name] = sorted(rows, key=lambda r, n=name: _sort_key(n, r))  # type: ignore[misc]
     return result
 
@@ -131,6 +135,8 @@ class Incoming:
     tables: dict[str, list[SourceRow]] = field(default_factory=dict)
 
     def add(self, table: str, row: SourceRow) -> None:
+        if table == "settings" and _private(row.values):
+            return  # an older export's server secret: it stays with the computer that made it
         self.tables.setdefault(table, []).append(row)
 
 
@@ -143,8 +149,8 @@ def _domain_check(table: str, row: Decoded, today: dt.date) -> None:
     elif table == "symptom_entries":
         entry = SymptomEntry(row["day"], row["symptom"], row["score"], row["note"])
         validate_symptom(entry, today)
-    elif table == "settings" and not row["key"].strip():
-        raise AnkleSleepError(_("key: is empty; give the setting's name"), field="key")
+    elif table == "settings":
+        setting_values.check(row["key"], row["value"])
     elif table == "sessions":
         _check_session(row)
     elif table == "experiments":
@@ -185,6 +191,9 @@ def _check_session(row: Decoded) -> None:
         raise AnkleSleepError(_("steps_done: give a JSON list of step names"), field="steps_done")
     if not isinstance(row["options"], dict):
         raise AnkleSleepError(_("options: give a JSON object"), field="options")
+    from anklesleep.routine.options import from_dict
+
+    from_dict(row["options"])
 
 
 def _check_experiment(row: Decoded) -> None:
@@ -268,6 +277,8 @@ def check(
                     _domain_check(table, decoded, today)
                 except AnkleSleepError as exc:
                     reasons.append(exc.message)
+                except (TypeError, ValueError, AttributeError, KeyError) as exc:
+                    reasons.append(f"{type(exc).__name__}: {str(exc)[:80]}")
             if not reasons:
                 key = tuple(decoded[k] for k in KEYS[table])
                 if key in seen:
@@ -384,6 +395,10 @@ def import_rows(
             field="import",
         )
     return apply(conn, rows, conflict, dry_run)
+
+
+def _private(values: Mapping[str, Any]) -> bool:
+    return isinstance(values, Mapping) and values.get("key") in setting_values.PRIVATE_KEYS
 
 
 def incoming_from_tables(

@@ -601,14 +601,15 @@ OPERATIONS: tuple[Operation, ...] = (
         "GET",
         "/api/track",
         get_track,
-        "Render (or reuse) the session's audio track; its URL and exact timeline.",
+        "Render (or reuse) the session's audio track; its URL and exact timeline. Needs the "
+        "X-Requested-With header the app's scripts send.",
         [Answer(200, m.Track, "The track.")],
         params=(
             _ROUTINE,
             *_OPTIONS,
             Param("fmt", "query", {"enum": list(FORMATS)}, "mp3 (default), opus or wav."),
         ),
-        errors=(400,),
+        errors=(400, 403),
         name="api_track",
     ),
     Operation(

@@ -8,26 +8,32 @@ JavaScript modules; everything, including CSS and pictures, is served from this 
 from __future__ import annotations
 
 import contextlib
+import html
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import translations
+from anklesleep.basics.i18n import _, translations
 from anklesleep.diary.entries import QUALITY_LABELS
+from anklesleep.services.access import csrf_secret
+from anklesleep.store.failures import describe
 from anklesleep.web import (
     api,
     routes_diary,
@@ -46,9 +52,10 @@ from anklesleep.web.context import (
     render,
     utc_now,
 )
-from anklesleep.web.security import SecurityMiddleware
+from anklesleep.web.security import HEADERS, SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
+LOG = logging.getLogger("anklesleep.web")
 
 
 class Static(StaticFiles):
@@ -92,6 +99,45 @@ def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", status_code=exc.status_code, message=exc.detail)
 
 
+def _bare_page(request: Request, status: int, message: str) -> Response:
+    """An answer that needs nothing from the database (which may be what failed)."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "field": None}, status_code=status)
+    title = html.escape(_("Something needs fixing"))
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title></head><body><main><h1>{title}</h1>"
+        f'<p role="alert">{html.escape(message)}</p>'
+        f'<p><a href="/">{html.escape(_("Back to Today"))}</a></p></main></body></html>'
+    )
+    return HTMLResponse(page, status_code=status)
+
+
+def _database_error(request: Request, exc: Exception) -> Response:
+    """503 (busy, try again) or 500, with one plain line and none of the values involved."""
+    failure = describe(exc)
+    status = 503 if failure.temporary else 500
+    LOG.error("%s %s: database error (%s)", request.method, request.url.path, type(exc).__name__)
+    response = _bare_page(request, status, failure.message)
+    if failure.temporary:
+        response.headers["retry-after"] = "2"
+    return response
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    """Any other failure: a plain 500 with the security headers (the traceback goes to the
+    server's log by the server, without the request's body)."""
+    if isinstance(exc, SQLAlchemyError | sqlite3.Error):
+        response = _database_error(request, exc)
+    else:
+        response = _bare_page(
+            request, 500, _("server: something went wrong; try again, or restart anklesleep")
+        )
+    response.headers.update({**HEADERS, "cache-control": "no-store"})
+    return response
+
+
 @contextlib.asynccontextmanager
 async def _preparing(app: Starlette) -> AsyncIterator[None]:
     """Prepare the tracks in the background while the server runs."""
@@ -129,11 +175,22 @@ def create_app(
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityMiddleware, token=token, allowed_hosts=allowed_hosts),
+            Middleware(
+                SecurityMiddleware,
+                token=token,
+                allowed_hosts=allowed_hosts,
+                csrf_secret=csrf_secret(engine, clock()),
+            ),
             # pages, scripts, JSON and chart SVGs shrink 4-8x; audio is left alone
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
         ],
-        exception_handlers={AnkleSleepError: _user_error, HTTPException: _http_error},
+        exception_handlers={
+            AnkleSleepError: _user_error,
+            HTTPException: _http_error,
+            SQLAlchemyError: _database_error,
+            sqlite3.Error: _database_error,
+            Exception: _server_error,
+        },
         lifespan=_preparing if prepare_tracks else None,
     )
     app.state.web = Web(

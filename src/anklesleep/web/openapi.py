@@ -21,7 +21,7 @@ from anklesleep.web.models import Error
 REF = "#/components/schemas/{model}"
 ERROR_TEXTS = {
     400: "A field is wrong; the message names it and says how to fix it.",
-    403: "Missing CSRF token or a request from another site.",
+    403: "Missing CSRF token or app header, or a request from another site.",
     404: "Not found.",
 }
 

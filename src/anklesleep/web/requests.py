@@ -19,6 +19,8 @@ from anklesleep.routine.options import OPTION_NAMES, Options, validate
 OPTION_PARAMS = (*OPTION_NAMES, "voice")
 FORMATS = ("mp3", "opus", "wav")
 MAX_BODY = 64_000
+#: JSON bodies nest at most this deep (the deepest the API documents is 4)
+MAX_JSON_DEPTH = 32
 
 
 def truthy(field: str, value: object) -> bool:
@@ -81,11 +83,12 @@ async def json_body(request: Request) -> dict[str, Any]:
             _("content-type: got {value!r}; send application/json").format(value=kind or "nothing"),
             field="content-type",
         )
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
+    raw = await limited_body(request, MAX_BODY)
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
         raise AnkleSleepError(
-            _("body: got {size} bytes; send at most {max_body}").format(
-                size=len(raw), max_body=MAX_BODY
+            _("body: nested {depth} levels deep; send at most {limit}").format(
+                depth=depth, limit=MAX_JSON_DEPTH
             ),
             field="body",
         )
@@ -105,6 +108,52 @@ async def json_body(request: Request) -> dict[str, Any]:
             _("body: got {kind}; send a JSON object").format(kind=type(data).__name__), field="body"
         )
     return data
+
+
+async def limited_body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to exceed `limit` bytes (from its
+    declared length, else while it streams in), so a huge body is never held in memory."""
+
+    def too_big(size: int | str) -> AnkleSleepError:
+        return AnkleSleepError(
+            _("body: got {size} bytes; send at most {max_body}").format(size=size, max_body=limit),
+            field="body",
+        )
+
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_big(int(declared))
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big(_("more than {limit}").format(limit=limit))
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings are skipped), without parsing
+    it, so a deeply nested body is refused before the parser recurses."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def number(data: Mapping[str, Any], field: str, low: float, high: float) -> float:

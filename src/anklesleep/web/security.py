@@ -7,12 +7,21 @@
   in that cookie or an `Authorization: Bearer` header.
 - Every state-changing request carries the CSRF token (double-submit: a cookie, echoed in the
   `X-CSRF-Token` header by scripts or in the `csrf_token` field of a form), and a cross-origin
-  `Origin` is refused.
-- Every response gets `Content-Security-Policy: default-src 'self'` and the usual headers.
+  `Origin` (including `null`) is refused. The token is signed with a secret kept in the
+  settings, so a cookie planted by another site is not accepted; over HTTPS the cookie is a
+  `__Host-` cookie.
+- Requests that make the server work hard (rendering a track) must carry the app's own
+  `X-Requested-With` header, which a page on another site cannot send (an `<img>` or a link
+  sends no such header, and a script's would need a CORS permission the app never gives).
+- Request bodies are counted as they arrive and refused past `MAX_REQUEST_BYTES`.
+- Every response, errors and redirects included, gets `Content-Security-Policy: default-src
+  'self'` and the usual headers.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import json
 from collections.abc import Iterable
@@ -24,6 +33,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from anklesleep.services.access import new_token
 
 CSRF_COOKIE = "anklesleep_csrf"
+#: the same cookie over HTTPS: bound to this host, path / and secure connections only
+SECURE_CSRF_COOKIE = "__Host-anklesleep_csrf"
+APP_HEADER = "x-requested-with"
+#: paths that render or compute a lot: only the app's own scripts may ask for them
+EXPENSIVE_PATHS = frozenset({"/api/track"})
+MAX_REQUEST_BYTES = 8_000_000
+#: routes that take a whole file and stream it to disk themselves, with their own limit
+UPLOAD_LIMITS = {"/sleep/import": 4 * 1024**3}
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 TOKEN_COOKIE = "anklesleep_token"
@@ -42,7 +59,9 @@ CSP = (
 HEADERS: dict[str, str] = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on the
+    # pages' own form posts, and null is refused; other sites still get no referrer
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
@@ -72,7 +91,7 @@ def _cookies(headers: Headers) -> dict[str, str]:
     for raw in headers.getlist("cookie"):
         for part in raw.split(";"):
             name, sep, value = part.strip().partition("=")
-            if sep and name in (CSRF_COOKIE, TOKEN_COOKIE):
+            if sep and name in (CSRF_COOKIE, SECURE_CSRF_COOKIE, TOKEN_COOKIE):
                 found[name] = value.strip().strip('"')
     return found
 
@@ -81,9 +100,31 @@ def _same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
-def _cookie(name: str, value: str, *, http_only: bool = True) -> str:
+def _cookie(name: str, value: str, *, http_only: bool = True, secure: bool = False) -> str:
     flags = "; HttpOnly" if http_only else ""
+    flags += "; Secure" if secure else ""
     return f"{name}={value}; Path=/; SameSite=Strict{flags}"
+
+
+def _signature(secret: bytes, nonce: str) -> str:
+    digest = hmac.new(secret, nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def signed_token(secret: bytes) -> str:
+    """A new CSRF token: a random part and its HMAC under the server's secret."""
+    nonce = new_token()
+    return f"{nonce}.{_signature(secret, nonce)}"
+
+
+def _well_signed(secret: bytes, token: str | None) -> bool:
+    nonce, sep, signature = (token or "").partition(".")
+    return bool(sep) and hmac.compare_digest(signature, _signature(secret, nonce))
+
+
+def safe_location(path: str) -> str:
+    """`path` as a location on this site: `//host/x` or `/\\host/x` would leave it."""
+    return "/" + path.lstrip("/\\")
 
 
 async def _plain(
@@ -97,6 +138,7 @@ async def _plain(
         kind = b"text/plain; charset=utf-8"
     headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     headers += [(k.encode(), v.encode()) for k, v in extra]
+    headers += _RAW_HEADERS
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
@@ -110,9 +152,11 @@ class SecurityMiddleware:
         *,
         token: str | None = None,
         allowed_hosts: Iterable[str] | None = None,
+        csrf_secret: bytes | None = None,
     ) -> None:
         self.app = app
         self.token = token
+        self.secret = csrf_secret or new_token().encode()
         # With a token the app is reachable by address on a network, so any Host is fine.
         self.allowed_hosts = None if token else frozenset(allowed_hosts or LOOPBACK_HOSTS)
 
@@ -135,15 +179,31 @@ class SecurityMiddleware:
         cookies = _cookies(headers)
         if self.token and not await self._authorised(scope, headers, cookies, send, api):
             return
-        csrf = cookies.get(CSRF_COOKIE)
+        limit = UPLOAD_LIMITS.get(path, MAX_REQUEST_BYTES)
+        length = headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > limit:
+            await _too_large(send, api, limit)
+            return
+        receive = _counting(receive, limit)
+        secure = scope.get("scheme") == "https"
+        cookie_name = SECURE_CSRF_COOKIE if secure else CSRF_COOKIE
+        csrf = cookies.get(cookie_name)
         fresh = None
-        if not csrf:
-            csrf = fresh = new_token()
+        if not _well_signed(self.secret, csrf):
+            csrf = fresh = signed_token(self.secret)
         scope.setdefault("state", {})["csrf"] = csrf
         method = scope["method"]
+        if path in EXPENSIVE_PATHS and not headers.get(APP_HEADER):
+            await _plain(
+                send,
+                403,
+                f"{APP_HEADER}: missing; this address is for the app's own pages",
+                api=api,
+            )
+            return
         if method not in SAFE_METHODS:
             origin = headers.get("origin")
-            if origin and origin != "null":
+            if origin is not None:
                 expected = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
                 if origin != expected:
                     await _plain(
@@ -155,7 +215,11 @@ class SecurityMiddleware:
                     return
             sent = headers.get(CSRF_HEADER)
             if sent is None:
-                sent, receive = await self._form_token(headers, receive)
+                try:
+                    sent, receive = await self._form_token(headers, receive)
+                except BodyTooLarge:
+                    await _too_large(send, api, limit)
+                    return
             if fresh is not None or not _same(sent, csrf):
                 await _plain(
                     send,
@@ -164,18 +228,27 @@ class SecurityMiddleware:
                     api=api,
                 )
                 return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 raw = list(message.get("headers", []))
                 present = {name.lower() for name, _value in raw}
                 raw += [item for item in _RAW_HEADERS if item[0] not in present]
                 if fresh is not None:
-                    raw.append((b"set-cookie", _cookie(CSRF_COOKIE, fresh).encode()))
+                    cookie = _cookie(cookie_name, fresh, secure=secure)
+                    raw.append((b"set-cookie", cookie.encode()))
                 message = {**message, "headers": raw}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except BodyTooLarge:
+            if started:
+                raise
+            await _too_large(send, api, limit)
 
     async def _authorised(
         self, scope: Scope, headers: Headers, cookies: dict[str, str], send: Send, api: bool
@@ -192,7 +265,7 @@ class SecurityMiddleware:
             if scope.get("path") in FEED_PATHS:
                 return True
             rest = urlencode(query, doseq=True)
-            location = scope.get("path", "/") + (f"?{rest}" if rest else "")
+            location = safe_location(scope.get("path", "/")) + (f"?{rest}" if rest else "")
             await _plain(
                 send,
                 303,
@@ -241,3 +314,33 @@ class SecurityMiddleware:
             return await receive()
 
         return token, replay
+
+
+class BodyTooLarge(Exception):
+    """A request body grew past `MAX_REQUEST_BYTES` while it was being read."""
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    """`receive`, refusing a body once more than `limit` bytes have arrived."""
+    size = 0
+
+    async def counted() -> Message:
+        nonlocal size
+        message = await receive()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > limit:
+                raise BodyTooLarge
+        return message
+
+    return counted
+
+
+async def _too_large(send: Send, api: bool, limit: int = MAX_REQUEST_BYTES) -> None:
+    await _plain(
+        send,
+        413,
+        f"body: larger than {limit} bytes; send less",
+        api=api,
+        extra=[("connection", "close")],
+    )

@@ -2,7 +2,8 @@
 const token = document.querySelector('meta[name="csrf-token"]')?.content ?? "";
 
 export async function api(method, url, body, keepalive = false) {
-  const options = { method, headers: { Accept: "application/json" }, keepalive, credentials: "same-origin" };
+  const headers = { Accept: "application/json", "X-Requested-With": "anklesleep" };
+  const options = { method, headers, keepalive, credentials: "same-origin" };
   if (body !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(body);
