@@ -100,7 +100,7 @@ def test_a_completed_session_is_closed_and_finishing_twice_changes_nothing() -> 
         (Progress(played=((-1, 3),)), "played"),
         (Progress(played=((5, 3),)), "played"),
         (Progress(played=((0, 500),)), "played"),
-        (Progress(position_seconds=101), "position_seconds"),
+        (Progress(position_seconds=101.5), "position_seconds"),  # past the 1 s slack
         (Progress(planned_seconds=0), "planned_seconds"),
         (Progress(played=((0, 1),) * (credit.MAX_INTERVALS + 1)), "played"),
     ],
@@ -109,6 +109,20 @@ def test_progress_limits_name_the_field(report: Progress, field: str) -> None:
     with pytest.raises(AnkleSleepError) as error:
         progressed(_record(), report, now=LATER)
     assert error.value.field == field
+
+
+def test_an_end_a_frame_past_the_timeline_is_accepted_and_not_credited_twice() -> None:
+    """The encoded file may run a frame longer than its timeline, and players round times:
+    the audio's own end (100.0007 for a 100 s plan) finishes the session, credited to 100 s."""
+    done = closed(
+        _record(),
+        Progress(played=((0, 100.0007),), position_seconds=100.0007),
+        reached_end=True,
+        now=LATER,
+        cue_starts=(0.0, 50.0),
+    )
+    assert done.completed and done.completed_seconds == pytest.approx(100.0)
+    assert done.position_seconds == pytest.approx(100.0)
 
 
 def test_extra_circles_extend_the_total_measured_against() -> None:

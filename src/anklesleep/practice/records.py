@@ -158,6 +158,11 @@ class Progress:
     options: Mapping[str, Any] | None = None
 
 
+#: how far past the planned end a player may report: an encoded file can run a frame longer
+#: than its timeline, and players round times (what lies past the end is not credited)
+END_SLACK_SECONDS = 1.0
+
+
 def _check_number(name: str, value: float, low: float, high: float) -> None:
     if not low <= value <= high:  # also refuses NaN
         raise AnkleSleepError(
@@ -195,12 +200,12 @@ def progressed(record: SessionRecord, progress: Progress, *, now: dt.datetime) -
             field="played",
         )
     for start, end in progress.played:
-        _check_number("played", start, 0, planned)
-        _check_number("played", end, start, planned)
+        _check_number("played", start, 0, planned + END_SLACK_SECONDS)
+        _check_number("played", end, start, planned + END_SLACK_SECONDS)
     position = record.position_seconds
     if progress.position_seconds is not None:
-        _check_number("position_seconds", progress.position_seconds, 0, planned)
-        position = progress.position_seconds
+        _check_number("position_seconds", progress.position_seconds, 0, planned + END_SLACK_SECONDS)
+        position = min(progress.position_seconds, planned)
     played = credit.clip((*record.played, *progress.played), planned)
     steps = tuple(dict.fromkeys((*record.steps_done, *progress.steps_done)))
     options = dict(record.options)
