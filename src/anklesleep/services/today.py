@@ -183,9 +183,7 @@ def instruction_dict(asked: TodayInstruction | None) -> dict[str, Any] | None:
     }
 
 
-def moments(
-    status: dict[SlotName, SlotStatus], current: SlotName
-) -> dict[SlotName, Moment]:
+def moments(status: dict[SlotName, SlotStatus], current: SlotName) -> dict[SlotName, Moment]:
     """Each slot at a glance: done, missed (its turn has passed), now, or upcoming.
 
     The order of the day is morning, after work, bedtime; the slot in progress decides which
