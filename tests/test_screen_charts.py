@@ -21,8 +21,8 @@ def test_dates_read_as_words() -> None:
 
 def test_short_periods_label_days_long_ones_months() -> None:
     week = sc.date_ticks(TODAY - dt.timedelta(days=6), TODAY, str)
-    assert [t.label for t in week][0] == "Fri 20"
-    assert [t.label for t in week][-1] == "Thu 26"
+    assert week[0].label == "Fri 20"
+    assert week[-1].label == "Thu 26"
     assert len(week) <= sc.MAX_X_LABELS
     assert week[0].at == 0 and week[-1].at == 100
     season = sc.date_ticks(TODAY - dt.timedelta(days=89), TODAY, str)

@@ -124,7 +124,7 @@ def _x(day: dt.date, start: dt.date, end: dt.date) -> float:
     span = (end - start).days
     if span <= 0:
         return 50.0
-    return round(100.0 * (day - start).days / span, 2)
+    return round(100.0 * (day - start).days / span, 1)
 
 
 def date_ticks(start: dt.date, end: dt.date, t: Translate) -> tuple[Tick, ...]:
@@ -165,7 +165,7 @@ def value_ticks(low: float, high: float, count: int = 3) -> tuple[float, ...]:
 def _y(value: float, low: float, high: float) -> float:
     if high <= low:
         return 50.0
-    return round(100.0 * (high - value) / (high - low), 2)
+    return round(100.0 * (high - value) / (high - low), 1)
 
 
 def _segments(

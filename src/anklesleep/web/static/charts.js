@@ -15,7 +15,7 @@ for (const chart of document.querySelectorAll(".chart")) {
     const point = points[current];
     point.setAttribute("tabindex", "0");
     point.classList.add("on");
-    readout.textContent = point.dataset.text || "";
+    readout.textContent = point.getAttribute("aria-label") || "";
     if (focus) point.focus();
   };
   points.forEach((point, index) => {
