@@ -146,13 +146,25 @@ def date_ticks(start: dt.date, end: dt.date, t: Translate) -> tuple[Tick, ...]:
     return tuple(Tick(_x(d, start, end), month_name(d, t)) for d in firsts[-MAX_X_LABELS:])
 
 
+def _step(low: float, high: float, count: int) -> float:
+    raw = (high - low) / count
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def nice_range(low: float, high: float, count: int = 3) -> tuple[float, float]:
+    """`low` and `high` widened to round values, so the axis ends on a labelled line."""
+    if high <= low:
+        return low, high
+    step = _step(low, high, count)
+    return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step
+
+
 def value_ticks(low: float, high: float, count: int = 3) -> tuple[float, ...]:
     """Round values from `low` to `high` for a y axis (at most `count` + 1 of them)."""
     if high <= low:
         return (low,)
-    raw = (high - low) / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = _step(low, high, count)
     first = math.ceil(low / step) * step
     values = []
     v = first
@@ -327,6 +339,9 @@ def sleep_panels(
         values = [n.value(metric) / scale for n in nights]
         means = [p.means.get(metric) for p in rolling]
         low, high = _range(values + [m / scale for m in means if m is not None], floor, ceiling)
+        nice_low, nice_high = nice_range(low, high)
+        low = nice_low if floor is None else max(nice_low, floor)
+        high = nice_high if ceiling is None else min(nice_high, ceiling)
         marks = tuple(
             Point(
                 _x(n.night, start, end),
@@ -396,28 +411,24 @@ def sleep_panels(
 def symptom_lines(
     trends: Sequence[SymptomTrend], start: dt.date, end: dt.date, t: Translate
 ) -> ScreenChart:
-    """Each complaint's scores (0 not at all, 10 the worst) over time, a line and marker each."""
+    """Each complaint's scores (0 not at all, 10 the worst) over time, a small panel each."""
     title = t("Complaints over time")
     scored = [s for s in trends if s.points]
     if not scored:
         return ScreenChart("symptoms", title, "", empty=t("No complaint scores to show yet."))
     days = [d for s in scored for d, _v in s.points]
     start = min([*days, end]) if start > min(days) else start
-    series = []
+    # one small panel per complaint: seven lines in one box cannot be told apart on a phone
+    panels = []
+    x_ticks = date_ticks(start, end, t)
+    y_ticks = tuple(Tick(_y(v, 0, 10), f"{v}") for v in (0, 5, 10))
     for i, trend in enumerate(scored):
         marks = tuple(
             Point(_x(d, start, end), _y(v, 0, 10), f"{trend.label}, {full_day(d, t)}: {v}", i)
             for d, v in trend.points
         )
-        series.append(
-            Series(trend.label, marks, style=i, segments=_segments([(p.x, p.y) for p in marks]))
-        )
-    panel = Panel(
-        "",
-        tuple(series),
-        tuple(Tick(_y(v, 0, 10), f"{v}") for v in (0, 5, 10)),
-        date_ticks(start, end, t),
-    )
+        line = Series(trend.label, marks, style=i, segments=_segments([(p.x, p.y) for p in marks]))
+        panels.append(Panel(trend.label, (line,), y_ticks, x_ticks))
     all_days = sorted({d for s in scored for d, _v in s.points}, reverse=True)
     by = [dict(s.points) for s in scored]
     rows = tuple((full_day(d, t), *(str(b[d]) if d in b else "–" for b in by)) for d in all_days)
@@ -426,8 +437,7 @@ def symptom_lines(
         "symptoms",
         title,
         summary,
-        panels=(panel,),
-        legend=tuple((i, s.label, True) for i, s in enumerate(scored)),
+        panels=tuple(panels),
         table_head=(t("Day"), *(s.label for s in scored)),
         table_rows=rows,
     )

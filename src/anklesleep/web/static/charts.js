@@ -1,6 +1,7 @@
-// Chart points: tapping, clicking or focusing one reads its value out under the chart (and to
-// screen readers, through the live region). Each chart is one stop for the Tab key; the arrow
-// keys, Home and End move between its points.
+// Chart points: tapping or clicking a chart reads out the value of the point nearest to the
+// finger (points can be a few pixels apart on a phone), under the chart and to screen readers
+// through the live region. Each chart is one stop for the Tab key; the arrow keys, Home and End
+// move between its points.
 
 for (const chart of document.querySelectorAll(".chart")) {
   const points = [...chart.querySelectorAll(".pt[tabindex]")];
@@ -16,12 +17,30 @@ for (const chart of document.querySelectorAll(".chart")) {
     point.setAttribute("tabindex", "0");
     point.classList.add("on");
     readout.textContent = point.getAttribute("aria-label") || "";
-    if (focus) point.focus();
+    if (focus) point.focus({ preventScroll: true });
   };
-  points.forEach((point, index) => {
-    point.addEventListener("click", () => show(index, true));
-    point.addEventListener("focus", () => show(index, false));
+  const nearest = (x, y, within) => {
+    let best = -1;
+    let distance = Infinity;
+    points.forEach((point, index) => {
+      if (within && !within.contains(point)) return;
+      const box = point.getBoundingClientRect();
+      const d = (box.left + box.width / 2 - x) ** 2 + ((box.top + box.height / 2 - y) / 3) ** 2;
+      if (d < distance) {
+        distance = d;
+        best = index;
+      }
+    });
+    return best;
+  };
+  chart.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const area = target?.closest(".plot, .cal");
+    if (!area) return;
+    const index = nearest(event.clientX, event.clientY, area);
+    if (index >= 0) show(index, true);
   });
+  points.forEach((point, index) => point.addEventListener("focus", () => show(index, false)));
   chart.addEventListener("keydown", (event) => {
     const moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
     if (event.key in moves) show(current + moves[event.key], true);
