@@ -66,6 +66,30 @@ def test_today_shows_slots_streak_start_buttons_and_the_diary_nudge(
     assert "1 of 3 sessions done today" in html
 
 
+def test_today_leads_with_the_diary_then_acknowledges_the_session_just_done(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/").text
+    lead = re.search(r'data-testid="primary-action" data-kind="(\w+)"', html)
+    assert lead is not None and lead.group(1) == "diary"  # morning, no diary yet
+    assert 'data-testid="ack"' not in html
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)
+    html = c.get("/").text
+    assert re.search(r'data-testid="primary-action" data-kind="routine" data-routine="full">'
+                     r"Start your morning routine · \d+:\d\d<", html)  # fmt: skip
+    assert re.search(
+        r'data-testid="secondary-action" data-kind="routine" data-routine="quick"', html
+    )
+    _finished_session(engine, MORNING - dt.timedelta(minutes=20))
+    html = c.get("/").text
+    assert 'data-testid="ack"' in html
+    assert re.search(r'data-testid="ack-streak">1 day<', html)
+    assert 'data-slot="morning" data-status="done" data-moment="done"' in html
+    assert 'data-slot="home" data-status="not yet" data-moment="upcoming"' in html
+
+
 def test_today_shows_last_nights_summary_instead_of_the_nudge(
     engine: Engine, tmp_path: Path
 ) -> None:

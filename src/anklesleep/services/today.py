@@ -126,6 +126,14 @@ class TodayView:
         ended = [r for r in self.sessions if r.ended_at is not None]
         return max(ended, key=lambda r: r.ended_at or r.started_at, default=None)
 
+    @property
+    def acknowledged_session(self) -> SessionRecord | None:
+        """The latest session finished in the slot in progress (what the card acknowledges)."""
+        if not self.acknowledge:
+            return None
+        done = [r for r in self.sessions if r.completed and r.slot == self.current_slot]
+        return max(done, key=lambda r: r.ended_at or r.started_at, default=None)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),
