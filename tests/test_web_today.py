@@ -113,3 +113,12 @@ def test_a_finished_session_is_acknowledged_for_the_rest_of_its_slot() -> None:
     # the next morning is a new slot
     next_morning = dt.datetime(2026, 3, 15, 9, 0, tzinfo=TZ)
     assert not today_view([session], None, next_morning, SlotSettings()).acknowledge
+
+
+def test_after_midnight_the_bedtime_routine_leads_not_the_diary() -> None:
+    late = dt.datetime(2026, 3, 15, 0, 40, tzinfo=TZ)
+    view = today_view([], None, late, SlotSettings())
+    assert view.current_slot == "bedtime"
+    assert not view.nudge_diary  # the night is not over yet
+    assert view.primary is not None and view.primary.slot == "bedtime"
+    assert [s.moment for s in view.slots] == ["missed", "missed", "now"]

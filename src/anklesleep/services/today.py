@@ -266,7 +266,8 @@ def today_view(
     status = day_status(records, day)
     current = infer_slot(local_now.time(), slots)
     at_a_glance = moments(status, current)
-    nudge = night is None and local_now.hour < NUDGE_UNTIL_HOUR
+    # after midnight in the bedtime slot the night is not over yet: no diary to fill in
+    nudge = night is None and local_now.hour < NUDGE_UNTIL_HOUR and current != "bedtime"
     primary, secondary = actions(slots, current, nudge, translate, routines)
     done_days = {r.local_date for r in records if r.completed}
     views = tuple(
