@@ -82,7 +82,7 @@ def test_first_session_shows_safety_then_plays_to_the_end_and_counts_on_today(
 ) -> None:
     page = _page(browser, live)
     page.goto(live.base + "/")
-    page.click("[data-testid=start-quick]")
+    page.click("a[href='/play/quick']")
     assert "/safety" in page.url
     assert "blood clot" in page.text_content("main")
     page.click("[data-testid=acknowledge]")

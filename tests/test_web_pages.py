@@ -66,6 +66,30 @@ def test_today_shows_slots_streak_start_buttons_and_the_diary_nudge(
     assert "1 of 3 sessions done today" in html
 
 
+def test_today_leads_with_the_diary_then_acknowledges_the_session_just_done(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/").text
+    lead = re.search(r'data-testid="primary-action" data-kind="(\w+)"', html)
+    assert lead is not None and lead.group(1) == "diary"  # morning, no diary yet
+    assert 'data-testid="ack"' not in html
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)
+    html = c.get("/").text
+    assert re.search(r'data-testid="primary-action" data-kind="routine" data-routine="full">'
+                     r"Start your morning routine · \d+:\d\d<", html)  # fmt: skip
+    assert re.search(
+        r'data-testid="secondary-action" data-kind="routine" data-routine="quick"', html
+    )
+    _finished_session(engine, MORNING - dt.timedelta(minutes=20))
+    html = c.get("/").text
+    assert 'data-testid="ack"' in html
+    assert re.search(r'data-testid="ack-streak">1 day<', html)
+    assert 'data-slot="morning" data-status="done" data-moment="done"' in html
+    assert 'data-slot="home" data-status="not yet" data-moment="upcoming"' in html
+
+
 def test_today_shows_last_nights_summary_instead_of_the_nudge(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -456,7 +480,7 @@ def test_writes_through_the_app_show_on_today_at_once(engine: Engine, tmp_path: 
     assert "How did you sleep?" not in c.get("/").text
 
 
-def test_insights_summarise_and_draw_charts_as_separate_images(
+def test_insights_draw_charts_in_the_page_with_tables_and_pictures_for_printing(
     engine: Engine, tmp_path: Path
 ) -> None:
     c, _ = client(engine, tmp_path)
@@ -464,9 +488,17 @@ def test_insights_summarise_and_draw_charts_as_separate_images(
     with engine.begin() as conn:
         diary_store.save_night(conn, NIGHT, MORNING)
     html = c.get("/insights").text
-    assert "Sleep diary: 1 nights recorded." in html or "1 night" in html
+    assert "Sleep diary: 1 night recorded." in html
+    # counted from the first day of use (yesterday), not as 2 of 90 days
+    assert "Practice: 1 of 2 days" in html
+    assert 'data-chart="practice"' in html and 'data-chart="habit"' in html
+    assert 'data-chart="sleep"' in html
+    assert html.count('<details class="chart-table">') == 3  # no complaint scores yet
+    assert "No complaint scores to show yet." in html
+    assert 'style="' not in html  # the page's Content-Security-Policy forbids inline styles
     for name in ("practice", "habit", "sleep", "symptoms"):
-        assert f'src="/insights/{name}.svg"' in html
+        if name != "symptoms":
+            assert f'href="/insights/{name}.svg"' in html
         image = c.get(f"/insights/{name}.svg")
         assert image.status_code == 200
         assert image.headers["content-type"].startswith("image/svg+xml")

@@ -63,3 +63,62 @@ def test_morning_nudge_until_the_diary_is_filled_in() -> None:
     assert view.night_metrics is not None
     assert view.night_metrics.tst == 470
     assert view.to_dict()["last_night_metrics"]["tst_minutes"] == 470
+
+
+def test_one_primary_action_follows_the_slot_in_progress() -> None:
+    evening = dt.datetime(2026, 3, 14, 21, 40, tzinfo=TZ)
+    view = today_view([], None, evening, SlotSettings())
+    assert view.primary is not None
+    assert view.primary.kind == "routine"
+    assert view.primary.slot == "bedtime"
+    assert view.primary.label == "Start your bedtime routine"
+    assert view.primary.href == "/play/full"
+    assert view.secondary is not None
+    assert view.secondary.routine == "quick"
+    assert not view.acknowledge
+
+
+def test_in_the_morning_without_a_diary_the_diary_comes_first() -> None:
+    morning = dt.datetime(2026, 3, 14, 7, 20, tzinfo=TZ)
+    view = today_view([], None, morning, SlotSettings())
+    assert view.primary is not None and view.primary.kind == "diary"
+    assert view.primary.href == "/sleep"
+    assert view.secondary is not None and view.secondary.slot == "morning"
+    data = view.to_dict()
+    assert data["primary"]["kind"] == "diary"
+    assert data["secondary"]["href"] == "/play/full"
+
+
+def test_moments_show_done_missed_now_and_upcoming() -> None:
+    at_home = dt.datetime(2026, 3, 14, 18, 20, tzinfo=TZ)
+    view = today_view([], None, at_home, SlotSettings())
+    assert [s.moment for s in view.slots] == ["missed", "now", "upcoming"]
+    done_morning = [_done(dt.datetime(2026, 3, 14, 7, 5, tzinfo=TZ))]
+    view = today_view(done_morning, None, at_home, SlotSettings())
+    assert [s.moment for s in view.slots] == ["done", "now", "upcoming"]
+    assert [s["moment"] for s in view.to_dict()["slots"]] == ["done", "now", "upcoming"]
+
+
+def test_a_finished_session_is_acknowledged_for_the_rest_of_its_slot() -> None:
+    session = _done(dt.datetime(2026, 3, 14, 22, 0, tzinfo=TZ))
+    later = dt.datetime(2026, 3, 14, 23, 30, tzinfo=TZ)
+    view = today_view([session], None, later, SlotSettings())
+    assert view.acknowledge
+    assert view.streak == 1
+    assert view.habit_strength > 0
+    assert view.to_dict()["acknowledge"] is True
+    # a stopped session is no reason to congratulate
+    stopped = _done(dt.datetime(2026, 3, 14, 22, 0, tzinfo=TZ), completed=False)
+    assert not today_view([stopped], None, later, SlotSettings()).acknowledge
+    # the next morning is a new slot
+    next_morning = dt.datetime(2026, 3, 15, 9, 0, tzinfo=TZ)
+    assert not today_view([session], None, next_morning, SlotSettings()).acknowledge
+
+
+def test_after_midnight_the_bedtime_routine_leads_not_the_diary() -> None:
+    late = dt.datetime(2026, 3, 15, 0, 40, tzinfo=TZ)
+    view = today_view([], None, late, SlotSettings())
+    assert view.current_slot == "bedtime"
+    assert not view.nudge_diary  # the night is not over yet
+    assert view.primary is not None and view.primary.slot == "bedtime"
+    assert [s.moment for s in view.slots] == ["missed", "missed", "now"]

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
-from anklesleep.basics.i18n import Translate
+from anklesleep.basics.i18n import Translate, nt
 from anklesleep.diary.entries import SYMPTOMS, SleepEntry, SymptomEntry, metrics
 from anklesleep.insights.association import (
     METRIC_INFO,
@@ -355,9 +355,16 @@ def overview(
     t: Translate,
     days: int = 90,
     seed: int = 0,
+    first_use: dt.date | None = None,
 ) -> Overview:
-    """The whole analysis for the `days` days ending today (no charts, no I/O)."""
+    """The whole analysis for the `days` days ending today (no charts, no I/O).
+
+    With `first_use` (the first day anything was recorded) the period starts no earlier than
+    that day, so three days of use count as three days, not as three of ninety.
+    """
     start = today - dt.timedelta(days=days - 1)
+    if first_use is not None:
+        start = min(max(start, first_use), today)
     done_days = {r.local_date for r in records if r.completed}
     bedtime = frozenset(r.local_date for r in records if r.completed and r.slot == "bedtime")
     nights = tuple(n for n in nights_from(entries) if start <= n.night <= today)
@@ -379,16 +386,27 @@ def headline(o: Overview, t: Translate) -> list[str]:
     """A few plain sentences for the top of the stats screen and the report."""
     a = o.adherence
     return [
-        t("Practice: {done} of {total} days with at least one session ({rate:.0%}).").format(
-            done=a.days_done, total=a.days_total, rate=a.rate
-        ),
-        t("Streak: {current} days now; longest {longest}.").format(
-            current=a.current_streak, longest=a.longest_streak
-        ),
+        nt(
+            "Practice: {done} of {total} day with at least one session ({rate:.0%}).",
+            "Practice: {done} of {total} days with at least one session ({rate:.0%}).",
+            a.days_total,
+            t,
+        ).format(done=a.days_done, total=a.days_total, rate=a.rate),
+        nt(
+            "Streak: {current} day now; longest {longest}.",
+            "Streak: {current} days now; longest {longest}.",
+            a.current_streak,
+            t,
+        ).format(current=a.current_streak, longest=a.longest_streak),
         t("Habit strength: {score:.0f} % (half-life {half:g} days).").format(
             score=o.habit.current, half=o.habit.half_life_days
         ),
-        t("Sleep diary: {n} nights recorded.").format(n=o.nights_recorded),
+        nt(
+            "Sleep diary: {n} night recorded.",
+            "Sleep diary: {n} nights recorded.",
+            o.nights_recorded,
+            t,
+        ).format(n=o.nights_recorded),
     ]
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 
-from anklesleep.basics.i18n import Translate
+from anklesleep.basics.i18n import N_, Translate
 from anklesleep.diary.entries import NightMetrics, SleepEntry, metrics
 from anklesleep.experiment.design import TodayInstruction
+from anklesleep.insights.progress import habit_strength
 from anklesleep.practice.records import (
     SessionRecord,
     SlotStatus,
@@ -40,6 +41,19 @@ from anklesleep.store import sessions as sessions_store
 #: Until this local hour Today nudges to fill in last night's diary.
 NUDGE_UNTIL_HOUR = 14
 
+#: Where a slot stands at a glance: finished, passed without a finished session, the one in
+#: progress now, or still to come.
+Moment = Literal["done", "missed", "now", "upcoming"]
+ActionKind = Literal["diary", "routine"]
+
+#: The primary button's words for each slot's routine.
+START_LABELS: dict[SlotName, str] = {
+    "morning": N_("Start your morning routine"),
+    "home": N_("Start your after-work routine"),
+    "bedtime": N_("Start your bedtime routine"),
+}
+ROUTINE_NAMES: dict[str, str] = {"full": N_("Full routine"), "quick": N_("Quick routine")}
+
 
 @dataclass(frozen=True)
 class SlotView:
@@ -50,6 +64,27 @@ class SlotView:
     status: SlotStatus
     routine: str
     current: bool
+    moment: Moment = "upcoming"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button on Today: fill in the diary, or play a routine (for `slot`)."""
+
+    kind: ActionKind
+    label: str
+    href: str
+    routine: str | None = None
+    slot: SlotName | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "href": self.href,
+            "routine": self.routine,
+            "slot": self.slot,
+        }
 
 
 @dataclass(frozen=True)
@@ -80,12 +115,24 @@ class TodayView:
     nudge_diary: bool
     experiment: TodayInstruction | None = None
     reminders: tuple[Reminder, ...] = ()
+    primary: Action | None = None
+    secondary: Action | None = None
+    acknowledge: bool = False
+    habit_strength: float = 0.0
 
     @property
     def last_session(self) -> SessionRecord | None:
         """The day's most recent session that has ended (finished or stopped), to acknowledge."""
         ended = [r for r in self.sessions if r.ended_at is not None]
         return max(ended, key=lambda r: r.ended_at or r.started_at, default=None)
+
+    @property
+    def acknowledged_session(self) -> SessionRecord | None:
+        """The latest session finished in the slot in progress (what the card acknowledges)."""
+        if not self.acknowledge:
+            return None
+        done = [r for r in self.sessions if r.completed and r.slot == self.current_slot]
+        return max(done, key=lambda r: r.ended_at or r.started_at, default=None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +146,7 @@ class TodayView:
                     "status": s.status,
                     "routine": s.routine,
                     "current": s.current,
+                    "moment": s.moment,
                 }
                 for s in self.slots
             ],
@@ -123,6 +171,10 @@ class TodayView:
                 }
                 for r in self.reminders
             ],
+            "primary": self.primary.to_dict() if self.primary else None,
+            "secondary": self.secondary.to_dict() if self.secondary else None,
+            "acknowledge": self.acknowledge,
+            "habit_strength": round(self.habit_strength, 1),
         }
 
 
@@ -139,6 +191,61 @@ def instruction_dict(asked: TodayInstruction | None) -> dict[str, Any] | None:
     }
 
 
+def moments(status: dict[SlotName, SlotStatus], current: SlotName) -> dict[SlotName, Moment]:
+    """Each slot at a glance: done, missed (its turn has passed), now, or upcoming.
+
+    The order of the day is morning, after work, bedtime; the slot in progress decides which
+    ones are behind and which ahead.
+    """
+    here = SLOTS.index(current)
+    result: dict[SlotName, Moment] = {}
+    for i, name in enumerate(SLOTS):
+        if status[name] == "done":
+            result[name] = "done"
+        elif i < here:
+            result[name] = "missed"
+        elif i == here:
+            result[name] = "now"
+        else:
+            result[name] = "upcoming"
+    return result
+
+
+def _other_routine(routine: str, routines: Sequence[str]) -> str | None:
+    return next((r for r in routines if r != routine), None)
+
+
+def actions(
+    slots: SlotSettings,
+    current: SlotName,
+    nudge_diary: bool,
+    translate: Translate = str,
+    routines: Sequence[str] = ("full", "quick"),
+) -> tuple[Action, Action | None]:
+    """The one primary action for now and a quiet second one.
+
+    In the morning before last night's diary is filled in, the diary comes first and the slot's
+    routine second; otherwise the routine of the slot in progress (or next) comes first and
+    the other routine second.
+    """
+    routine = slots.slot(current).routine
+    start = Action(
+        kind="routine",
+        label=translate(START_LABELS[current]),
+        href=f"/play/{routine}",
+        routine=routine,
+        slot=current,
+    )
+    if nudge_diary:
+        diary = Action(kind="diary", label=translate("Fill in last night"), href="/sleep")
+        return diary, start
+    other = _other_routine(routine, routines)
+    if other is None:
+        return start, None
+    name = translate(ROUTINE_NAMES[other]) if other in ROUTINE_NAMES else other
+    return start, Action(kind="routine", label=name, href=f"/play/{other}", routine=other)
+
+
 def today_view(
     records: Sequence[SessionRecord],
     night: SleepEntry | None,
@@ -147,16 +254,22 @@ def today_view(
     translate: Translate = str,
     *,
     experiment: TodayInstruction | None = None,
+    routines: Sequence[str] = ("full", "quick"),
 ) -> TodayView:
     """Today at the moment `local_now` (aware, in the user's zone).
 
     `records` are the sessions to count (all of them, for the longest streak); `night` is the
     diary entry dated today (last night), if any. Reminders are the enabled slots due in the
-    next day.
+    next day. `routines` are the routine ids Today offers (the second button is the other one).
     """
     day = session_day(local_now, slots)
     status = day_status(records, day)
     current = infer_slot(local_now.time(), slots)
+    at_a_glance = moments(status, current)
+    # after midnight in the bedtime slot the night is not over yet: no diary to fill in
+    nudge = night is None and local_now.hour < NUDGE_UNTIL_HOUR and current != "bedtime"
+    primary, secondary = actions(slots, current, nudge, translate, routines)
+    done_days = {r.local_date for r in records if r.completed}
     views = tuple(
         SlotView(
             name=name,
@@ -166,6 +279,7 @@ def today_view(
             status=status[name],
             routine=slots.slot(name).routine,
             current=name == current,
+            moment=at_a_glance[name],
         )
         for name in SLOTS
     )
@@ -180,6 +294,7 @@ def today_view(
         )
         for name, at in upcoming(slots, local_now)
     )
+    todays = tuple(r for r in records if r.local_date == day)
     return TodayView(
         day=day,
         slots=views,
@@ -187,12 +302,16 @@ def today_view(
         streak=current_streak(records, day),
         longest_streak=longest_streak(records),
         current_slot=current,
-        sessions=tuple(r for r in records if r.local_date == day),
+        sessions=todays,
         night=night,
         night_metrics=metrics(night) if night else None,
-        nudge_diary=night is None and local_now.hour < NUDGE_UNTIL_HOUR,
+        nudge_diary=nudge,
         experiment=experiment,
         reminders=reminders,
+        primary=primary,
+        secondary=secondary,
+        acknowledge=any(r.completed and r.slot == current for r in todays),
+        habit_strength=habit_strength(done_days, day, day).current if done_days else 0.0,
     )
 
 

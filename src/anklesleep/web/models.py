@@ -298,6 +298,17 @@ class TodaySlot(Model):
     status: SlotStatus
     routine: str
     current: bool
+    moment: Literal["done", "missed", "now", "upcoming"]
+
+
+class TodayAction(Model):
+    """One of Today's buttons: fill in the diary, or play a routine."""
+
+    kind: Literal["diary", "routine"]
+    label: str
+    href: str
+    routine: str | None
+    slot: SlotName | None
 
 
 class ExperimentToday(Model):
@@ -333,6 +344,10 @@ class Today(Model):
     diary_nudge: bool
     experiment: ExperimentToday | None
     reminders: list[Reminder]
+    primary: TodayAction | None
+    secondary: TodayAction | None
+    acknowledge: bool
+    habit_strength: float
 
 
 class SlotOut(Model):

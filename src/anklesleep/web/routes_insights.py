@@ -1,8 +1,10 @@
 """The Insights page: how regularly you practise and how your nights and complaints change.
 
-The numbers come from `anklesleep.insights.progress`, the charts from `anklesleep.printouts.charts`
-(matplotlib SVG). Charts are separate SVG images, each served with its own narrow Content-Security-
-Policy (an SVG shown as an image runs no script), so the page itself keeps `default-src 'self'`.
+The numbers come from `anklesleep.insights.progress`. The page draws its charts itself from
+`anklesleep.printouts.screen_charts` (HTML text at its real size over a stretched inline SVG, a
+table behind each, see docs/web.md), so they read on a 320 px phone. The matplotlib drawings of
+`anklesleep.printouts.charts` stay available as separate SVG images (`/insights/NAME.svg`, each
+with its own narrow Content-Security-Policy) for printing and saving.
 """
 
 from __future__ import annotations
@@ -31,12 +33,36 @@ def _overview(web: Web) -> Any:
     from anklesleep.insights import progress as insights
 
     today = web.local_now().date()
+    # older history still counts for streaks and habit strength; anything older than this is
+    # older than the period shown, so the first day of use need not be looked for further back
     start = today - dt.timedelta(days=DAYS + 400)
     with web.engine.connect() as conn:
         records = sessions_store.list_sessions(conn, start=start)
         nights = diary_store.list_nights(conn, start=start)
         symptoms = diary_store.list_symptoms(conn, start=start)
-    return insights.overview(records, nights, symptoms, today=today, t=translator(), days=DAYS)
+    used = [r.local_date for r in records] + [n.night for n in nights] + [s.day for s in symptoms]
+    return insights.overview(
+        records,
+        nights,
+        symptoms,
+        today=today,
+        t=translator(),
+        days=DAYS,
+        first_use=min(used, default=None),
+    )
+
+
+def screen_charts(overview: Any) -> list[Any]:
+    """The page's charts, drawn for screens of any width."""
+    from anklesleep.printouts import screen_charts as sc
+
+    t = translator()
+    return [
+        sc.practice_calendar(overview.adherence.days, overview.today, t),
+        sc.habit_line(overview.habit, t),
+        sc.sleep_panels(overview.nights, overview.rolling, overview.bedtime_days, t),
+        sc.symptom_lines(overview.symptoms, overview.start, overview.today, t),
+    ]
 
 
 def _chart(web: Web, name: str) -> Any:
@@ -60,14 +86,14 @@ def insights_page(request: Request) -> Response:
 
     web = web_of(request)
     overview = _overview(web)
-    drawn = [_draw(overview, name) for name in CHARTS]
     power = experiment_power_sentence(web.engine, overview.today, translator())
     return render(
         request,
         "insights.html",
         lines=insights.headline(overview, translator()),
-        charts=list(zip(CHARTS, drawn, strict=True)),
-        days=DAYS,
+        charts=screen_charts(overview),
+        days=(overview.today - overview.start).days + 1,
+        first_day=overview.start,
         experiment_power=power,
     )
 
