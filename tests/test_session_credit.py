@@ -197,3 +197,37 @@ def test_the_credit_migration_keeps_older_sessions_and_goes_back(tmp_path: Path)
         command.downgrade(config, "0001")
     columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
     assert "played" not in columns and "position_seconds" not in columns
+
+
+def test_reports_arriving_at_once_are_all_credited(tmp_path: Path) -> None:
+    """Progress is read, merged and written back: two reports at the same moment (two tabs,
+    a retry) must wait for each other, never overwrite each other's stretches."""
+    import threading
+
+    engine = create(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    migrate(engine)
+    record = service.start(
+        engine, routine="quick", local_start=START, planned_seconds=100, source="web"
+    )
+    reporters = 8
+    barrier = threading.Barrier(reporters)
+    failures: list[BaseException] = []
+
+    def report(i: int) -> None:
+        try:
+            barrier.wait()
+            stretch = ((i * 10.0, i * 10.0 + 5.0),)
+            service.progress(engine, record.uuid, Progress(played=stretch), now=START)
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=report, args=(i,)) for i in range(reporters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    stored = service.load(engine, record.uuid)
+    assert stored.played == tuple((i * 10.0, i * 10.0 + 5.0) for i in range(reporters))
+    assert stored.completed_seconds == pytest.approx(5.0 * reporters)
+    engine.dispose()

@@ -21,6 +21,13 @@ from anklesleep.practice import records
 from anklesleep.practice.records import Progress, SessionRecord, Source
 from anklesleep.schedule.slots import SlotName, SlotSettings
 from anklesleep.store import sessions as store
+from anklesleep.store.database import for_update
+
+
+def _no_session(uuid: str) -> AnkleSleepError:
+    return AnkleSleepError(
+        _("uuid: no session {uuid!r}; start one first").format(uuid=uuid), field="uuid"
+    )
 
 
 def start(
@@ -58,16 +65,16 @@ def start(
 def load(engine: Engine, uuid: str) -> SessionRecord:
     record = store.get_session(engine, uuid)
     if record is None:
-        raise AnkleSleepError(f"uuid: no session {uuid!r}; start one first", field="uuid")
+        raise _no_session(uuid)
     return record
 
 
 def progress(engine: Engine, uuid: str, report: Progress, *, now: dt.datetime) -> SessionRecord:
     """Credit a progress report (refused once the session is completed)."""
-    with engine.begin() as conn:
-        record = store.get_session(conn, uuid)
+    with for_update(engine) as conn:
+        record = store.get_session(conn, uuid, for_update=True)
         if record is None:
-            raise AnkleSleepError(f"uuid: no session {uuid!r}; start one first", field="uuid")
+            raise _no_session(uuid)
         after = records.progressed(record, report, now=now)
         store.save(conn, after)
     return after
@@ -84,10 +91,10 @@ def finish(
 ) -> SessionRecord:
     """Close a session: completed when it reached the end with enough played, else partial.
     Finishing a completed session again changes nothing."""
-    with engine.begin() as conn:
-        record = store.get_session(conn, uuid)
+    with for_update(engine) as conn:
+        record = store.get_session(conn, uuid, for_update=True)
         if record is None:
-            raise AnkleSleepError(f"uuid: no session {uuid!r}; start one first", field="uuid")
+            raise _no_session(uuid)
         after = records.closed(
             record, report, reached_end=reached_end, now=now, cue_starts=cue_starts
         )

@@ -73,7 +73,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A read-modify-write (`for_update`) takes SQLite's write lock at BEGIN, so two writers
+    # of the same row wait for each other instead of one overwriting the other's change.
+    immediate = conn.get_execution_options().get(FOR_UPDATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+#: the execution option that asks for a transaction that will read, then write, the same rows
+FOR_UPDATE = "anklesleep_for_update"
+
+
+@contextlib.contextmanager
+def for_update(engine: Engine) -> Iterator[Connection]:
+    """A transaction for read-then-write: on SQLite it holds the write lock from the start
+    (`BEGIN IMMEDIATE`); on PostgreSQL the caller's `SELECT ... FOR UPDATE` locks the rows."""
+    with engine.connect().execution_options(**{FOR_UPDATE: True}) as conn, conn.begin():
+        yield conn
 
 
 def _sqlite_file_error(path: Path, exc: OSError) -> AnkleSleepError:

@@ -142,9 +142,14 @@ def finish(
     )
 
 
-def get_session(bind: Bind, uuid: str) -> SessionRecord | None:
+def get_session(bind: Bind, uuid: str, *, for_update: bool = False) -> SessionRecord | None:
+    """One session; `for_update` locks its row until the caller's transaction ends (inside
+    `store.database.for_update`, so SQLite holds its write lock too)."""
+    query = select(sessions).where(sessions.c.uuid == uuid)
+    if for_update:
+        query = query.with_for_update()
     with _reading(bind) as conn:
-        row = conn.execute(select(sessions).where(sessions.c.uuid == uuid)).first()
+        row = conn.execute(query).first()
     return _record(row) if row is not None else None
 
 
