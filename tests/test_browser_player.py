@@ -490,3 +490,14 @@ def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     kinds = [note["kind"] for note in record.options["interruptions"]]
     assert kinds == ["stalled", "interrupted"]
     assert page.errors == []
+
+
+def test_the_download_offers_the_other_format_too(browser: Any, live: Live) -> None:
+    page = _open(browser, live)
+    assert page.get_attribute("#download", "href").endswith(".opus?download=1")  # type: ignore[union-attr]
+    assert page.text_content("#download-other") == "MP3"
+    with page.expect_download(timeout=120_000) as made:
+        page.click("#download-other")
+    assert made.value.suggested_filename == "anklesleep-quick.mp3"
+    assert page.get_attribute("#download-other", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.errors == []
