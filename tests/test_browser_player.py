@@ -482,7 +482,8 @@ def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     wait_until(page, "!document.getElementById('audio').paused")
     # A pause asked for on the page is just a pause.
     page.click("#play")
-    assert page.get_attribute("#player-app", "data-state") == "paused"
+    wait_until(page, "document.getElementById('audio').paused")
+    wait_until(page, "document.getElementById('player-app').dataset.state === 'paused'")
     assert page.is_hidden("#trouble")
     page.click("#stop")
     page.wait_for_selector("#stopped:not([hidden])")
@@ -500,4 +501,26 @@ def test_the_download_offers_the_other_format_too(browser: Any, live: Live) -> N
         page.click("#download-other")
     assert made.value.suggested_filename == "anklesleep-quick.mp3"
     assert page.get_attribute("#download-other", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.errors == []
+
+
+def test_an_opus_track_the_engine_cannot_decode_falls_back_to_mp3(browser: Any, live: Live) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    watch(page, live)
+    # the engine says it plays Opus, but this file will not decode
+    page.route(
+        "**/tracks/*.opus",
+        lambda route: route.fulfill(
+            status=200, body=b"OggS" + b"\0" * 400, content_type="audio/ogg"
+        ),
+    )
+    page.goto(f"{live.base}/play/quick")
+    page.wait_for_selector("#play:not([disabled])", timeout=180_000)
+    assert _audio(page, "a.currentSrc").endswith(".mp3")
+    assert page.is_hidden("#trouble")
+    assert page.get_attribute("#download", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.text_content("#download-other") == "Opus"
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 0.3")
     assert page.errors == []

@@ -315,16 +315,26 @@ function report(includeCurrent) {
   };
 }
 
+// One report at a time, in order: two at once could each read the record before the other
+// wrote it. (A page being closed sends its last one at once.)
+let sending = Promise.resolve();
+
 function checkpoint(keepalive = false) {
   if (!session || finished) return;
   lastReport = performance.now();
-  const body = report(false);
-  api("POST", `/api/sessions/${session}/checkpoint`, body, keepalive)
-    .catch(() => { giveBack(body.played); noted.unshift(...body.interruptions); });
+  const uuid = session;
+  const send = () => {
+    const body = report(false);
+    return api("POST", `/api/sessions/${uuid}/checkpoint`, body, keepalive)
+      .catch(() => { giveBack(body.played); noted.unshift(...body.interruptions); });
+  };
+  if (keepalive) send();
+  else sending = sending.then(send);
 }
 
 async function finish(reachedEnd) {
   await creating;
+  await sending;
   if (!session || finished) return null;
   closeStretch();
   const body = { completed: reachedEnd, ...report(reachedEnd) };
@@ -652,12 +662,6 @@ function useTrack(fresh, at = 0) {
   });
 }
 
-// Opus said "maybe" but would not decode: fall back to MP3 once, before anything played.
-async function fallBackToMp3() {
-  format = "mp3";
-  await useTrack(await fetchTrack(query));
-}
-
 async function load() {
   const slow = setTimeout(() => { ui.status.textContent = L.preparing; ui.app.dataset.state = "preparing"; }, 400);
   format = playableFormat();
@@ -669,7 +673,7 @@ async function load() {
   } finally {
     clearTimeout(slow);
   }
-  ui.status.textContent = L.ready;
+  ui.status.textContent = trouble ? "" : L.ready;
   ui.play.disabled = false;
   ui.stop.disabled = false;
   ui.app.dataset.state = trouble || "ready";
@@ -679,17 +683,20 @@ async function load() {
 }
 
 // The chosen format's track, loaded far enough to know its length. An engine that cannot
-// decode Opus after all fails here and gets the MP3.
+// make or decode Opus after all gets the MP3; one that cannot play that either says so.
 async function loadPlayable() {
-  const fresh = await fetchTrack(query).catch((error) => {
-    if (format === "mp3") throw error;
-    format = "mp3";  // Opus could not be made here: MP3 plays everywhere
-    return fetchTrack(query);
-  });
-  const failed = new Promise((resolve) => audio.addEventListener("error", resolve, { once: true }));
-  const outcome = await Promise.race([useTrack(fresh).then(() => "ok"), failed.then(() => "error")]);
-  if (outcome === "error" && format === "opus") await fallBackToMp3();
-  else if (outcome === "error") troubled("error");
+  for (;;) {
+    const fresh = await fetchTrack(query).catch((error) => {
+      if (format === "mp3") throw error;
+      format = "mp3";  // Opus could not be made here: MP3 plays everywhere
+      return fetchTrack(query);
+    });
+    const failed = new Promise((resolve) => audio.addEventListener("error", resolve, { once: true }));
+    const outcome = await Promise.race([useTrack(fresh).then(() => "ok"), failed.then(() => "error")]);
+    if (outcome === "ok") return;
+    if (format === "mp3") { troubled("error"); return; }
+    format = "mp3";
+  }
 }
 
 function offerResume(left) {
@@ -722,14 +729,15 @@ function troubleMessage(kind) {
 }
 
 // Stop the display where the sound stopped, say why, note it on the session, offer Retry.
-function troubled(kind) {
+function troubled(kind, fromPause = false) {
   if (!track || finished) return;
   if (trouble === kind && !ui.trouble.hidden) return;
   trouble = kind;
   const at = audio.error || audio.readyState === 0 ? lastShown
     : Math.min(audio.currentTime || 0, track.timeline.total_seconds);
   noted.push({ at: round3(at), kind });
-  if (!audio.paused) { pausing = true; audio.pause(); }
+  const pauseFollows = !audio.paused;  // its handler sends the report
+  if (pauseFollows) { pausing = true; audio.pause(); }
   closeStretch();
   ui.troubleText.textContent = troubleMessage(kind);
   ui.retry.textContent = kind === "interrupted" ? L.resume : L.retry;
@@ -737,7 +745,7 @@ function troubled(kind) {
   ui.status.textContent = "";
   playing(false);
   draw();
-  if (session) checkpoint();
+  if (session && !pauseFollows && !fromPause) checkpoint();
 }
 
 function clearTrouble() {
@@ -822,7 +830,7 @@ audio.addEventListener("pause", () => {
   const unasked = !pausing && !swapping && !audio.ended && !trouble && !finished;
   pausing = false;
   closeStretch();
-  if (unasked && track && audio.error === null) troubled("interrupted");
+  if (unasked && track && audio.error === null) troubled("interrupted", true);
   playing(false);
   if (!swapping && !audio.ended) { holdScreen(false); checkpoint(); }
   draw();
