@@ -152,6 +152,17 @@ def test_today_safety_player_and_diary_in_each_engine(browser: Browser, live: Li
     _seek(browser, 0)
     _shot(browser, "player-ready")
 
+    # What the audio element does from here on, to explain a failure below.
+    browser.evaluate(
+        """(() => {
+          const a = document.getElementById('audio');
+          window.__events = [];
+          for (const e of ['play', 'playing', 'pause', 'waiting', 'seeking', 'seeked', 'error',
+                           'emptied', 'loadedmetadata', 'ended']) {
+            a.addEventListener(e, () => window.__events.push(`${e}@${a.currentTime.toFixed(2)}`));
+          }
+        })()"""
+    )
     # A forced media error (the track is gone) stops the display, says so and offers Retry.
     browser.evaluate(
         "document.getElementById('audio').src = '/tracks/0123456789abcdef0123456789abcdef.opus'"
@@ -181,7 +192,7 @@ def test_today_safety_player_and_diary_in_each_engine(browser: Browser, live: Li
     records = sessions_store.list_sessions(live.engine)
     assert len(records) == 1
     assert records[0].source == "web"
-    assert records[0].played
+    assert records[0].played, (records[0], browser.evaluate("window.__events"))
     kinds = [note["kind"] for note in records[0].options.get("interruptions", [])]
     assert kinds == ["error"], (browser.name, records[0].options)
 

@@ -315,26 +315,16 @@ function report(includeCurrent) {
   };
 }
 
-// One report at a time, in order: two at once could each read the record before the other
-// wrote it. (A page being closed sends its last one at once.)
-let sending = Promise.resolve();
-
 function checkpoint(keepalive = false) {
   if (!session || finished) return;
   lastReport = performance.now();
-  const uuid = session;
-  const send = () => {
-    const body = report(false);
-    return api("POST", `/api/sessions/${uuid}/checkpoint`, body, keepalive)
-      .catch(() => { giveBack(body.played); noted.unshift(...body.interruptions); });
-  };
-  if (keepalive) send();
-  else sending = sending.then(send);
+  const body = report(false);
+  api("POST", `/api/sessions/${session}/checkpoint`, body, keepalive)
+    .catch(() => { giveBack(body.played); noted.unshift(...body.interruptions); });
 }
 
 async function finish(reachedEnd) {
   await creating;
-  await sending;
   if (!session || finished) return null;
   closeStretch();
   const body = { completed: reachedEnd, ...report(reachedEnd) };
@@ -814,6 +804,8 @@ if (navigator.mediaDevices && "ondevicechange" in navigator.mediaDevices) {
 }
 
 audio.addEventListener("play", () => {
+  // a stretch starts where play was asked for: some engines run the clock before "playing"
+  if (played.from === null && !audio.seeking) openStretch();
   playing(true);
   ensureSession();
   holdScreen(true);
