@@ -63,11 +63,18 @@ def _unwrapped(text: Any) -> Any:
 
 
 def wait_for(browser: Browser, expression: str, timeout: float = 30.0) -> None:
-    """Poll `expression` in the page until it is true."""
+    """Poll `expression` in the page until it is true (a page still loading, whose elements
+    are not there yet, is polled again)."""
     deadline = time.monotonic() + timeout
-    while not browser.evaluate(f"Boolean({expression})"):
+    last = ""
+    while True:
+        try:
+            if browser.evaluate(f"Boolean({expression})"):
+                return
+        except Exception as error:  # the page is between two documents
+            last = f" (last: {error})"
         if time.monotonic() > deadline:
-            raise AssertionError(f"{browser.name}: timed out waiting for {expression}")
+            raise AssertionError(f"{browser.name}: timed out waiting for {expression}{last}")
         time.sleep(0.05)
 
 

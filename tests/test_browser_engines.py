@@ -111,9 +111,11 @@ def test_today_safety_player_and_diary_in_each_engine(browser: Browser, live: Li
     browser.goto(live.base + "/")
     browser.click("[data-testid=start-quick]")
     wait_for(browser, "location.pathname === '/safety'")
+    wait_for(browser, "document.querySelector('[data-testid=acknowledge]') !== null")
     assert "blood clot" in browser.evaluate("document.querySelector('main').textContent")
     browser.click("[data-testid=acknowledge]")
     wait_for(browser, "location.pathname === '/play/quick'")
+    wait_for(browser, "document.getElementById('play') !== null")
     wait_for(browser, "!document.getElementById('play').disabled", 180)
 
     # The smallest format this engine says it plays, and both offered for download.
