@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Install the Debian packages anklesleep uses, when they are missing.
 #   run  - what the app itself uses (a voice for spoken guidance, PortAudio for the terminal's sound)
-#   test - everything the test suite drives: the voice, Chromium, ffmpeg, sox, tmux, PostgreSQL
+#   test - everything the test suite drives: the voice, the three browser engines (Chromium,
+#          WebKitGTK's WebDriver under Xvfb, Firefox ESR), ffmpeg, sox, tmux, PostgreSQL
 # Without root (or apt-get) it only lists what is missing; the features that need a missing
 # tool report it once and carry on, and the tests that need it are skipped.
 set -uo pipefail
 mode=${1:-run}
 declare -A want=( [espeak-ng]=espeak-ng [libportaudio.so.2]=libportaudio2 )
+libraries=()
 if [ "$mode" = test ]; then
   want+=( [chromium]=chromium [ffmpeg]=ffmpeg [sox]=sox [tmux]=tmux
-          [/usr/lib/postgresql]=postgresql [fc-list]=fonts-dejavu-core )
+          [/usr/lib/postgresql]=postgresql [fc-list]=fonts-dejavu-core
+          [WebKitWebDriver]=webkit2gtk-driver [Xvfb]=xvfb [firefox-esr]=firefox-esr )
+  # WebKitGTK plays audio through GStreamer: Ogg/Opus (base) and MP3 (good)
+  libraries=( gstreamer1.0-plugins-base gstreamer1.0-plugins-good )
 fi
 missing=()
+for package in "${libraries[@]:-}"; do
+  [ -z "$package" ] && continue
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
 for tool in "${!want[@]}"; do
   if [[ $tool == /* ]]; then
     [ -e "$tool" ] || missing+=("${want[$tool]}")

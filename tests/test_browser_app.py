@@ -155,7 +155,7 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     record = sessions_store.list_sessions(live.engine)[0]
     assert record.ended_at is not None
     assert not record.completed
-    assert page.get_attribute("#download", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.get_attribute("#download", "href").endswith(".opus?download=1")  # type: ignore[union-attr]
     assert page.errors == []
 
 

@@ -446,3 +446,82 @@ def test_the_audio_carries_the_chapters(browser: Any, live: Live) -> None:
     assert page.evaluate("document.getElementById('audio').textTracks[0].kind") == "chapters"
     assert len(cues) == len(chapters)
     assert [round(c[0], 2) for c in cues] == [round(c["start"], 2) for c in chapters]
+
+
+def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
+    browser: Any, live: Live
+) -> None:
+    page = _open(browser, live)
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 0.5")
+    # The audio stops advancing while the element still says it plays (a dead output).
+    _audio(page, "(a.playbackRate = 0, 0)")
+    page.wait_for_selector("#trouble:not([hidden])", timeout=30_000)
+    assert page.text_content("#trouble-text") == (
+        "No sound is coming out — check your headphones or volume."
+    )
+    assert page.get_attribute("#player-app", "data-state") == "stalled"
+    assert _audio(page, "a.paused") is True
+    assert page.text_content("#retry") == "Retry"
+    shown = page.text_content("#elapsed")
+    page.wait_for_timeout(600)
+    assert page.text_content("#elapsed") == shown
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "no-sound-390.png"))
+    _audio(page, "(a.playbackRate = 1, 0)")
+    page.click("#retry")
+    at = _audio(page, "a.currentTime")
+    wait_until(page, f"document.getElementById('audio').currentTime > {at + 0.3}")
+    assert page.is_hidden("#trouble")
+    # Paused from outside the page (headphones out, a call): say so and offer to resume.
+    _audio(page, "(a.pause(), 0)")
+    page.wait_for_selector("#trouble:not([hidden])")
+    assert "paused by the phone" in (page.text_content("#trouble-text") or "")
+    assert page.text_content("#retry") == "Resume"
+    assert page.get_attribute("#player-app", "data-state") == "interrupted"
+    page.click("#retry")
+    wait_until(page, "!document.getElementById('audio').paused")
+    # A pause asked for on the page is just a pause.
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').paused")
+    wait_until(page, "document.getElementById('player-app').dataset.state === 'paused'")
+    assert page.is_hidden("#trouble")
+    page.click("#stop")
+    page.wait_for_selector("#stopped:not([hidden])")
+    record = sessions_store.list_sessions(live.engine)[0]
+    kinds = [note["kind"] for note in record.options["interruptions"]]
+    assert kinds == ["stalled", "interrupted"]
+    assert page.errors == []
+
+
+def test_the_download_offers_the_other_format_too(browser: Any, live: Live) -> None:
+    page = _open(browser, live)
+    assert page.get_attribute("#download", "href").endswith(".opus?download=1")  # type: ignore[union-attr]
+    assert page.text_content("#download-other") == "MP3"
+    with page.expect_download(timeout=120_000) as made:
+        page.click("#download-other")
+    assert made.value.suggested_filename == "anklesleep-quick.mp3"
+    assert page.get_attribute("#download-other", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.errors == []
+
+
+def test_an_opus_track_the_engine_cannot_decode_falls_back_to_mp3(browser: Any, live: Live) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    watch(page, live)
+    # the engine says it plays Opus, but this file will not decode
+    page.route(
+        "**/tracks/*.opus",
+        lambda route: route.fulfill(
+            status=200, body=b"OggS" + b"\0" * 400, content_type="audio/ogg"
+        ),
+    )
+    page.goto(f"{live.base}/play/quick")
+    page.wait_for_selector("#play:not([disabled])", timeout=180_000)
+    assert _audio(page, "a.currentSrc").endswith(".mp3")
+    assert page.is_hidden("#trouble")
+    assert page.get_attribute("#download", "href").endswith(".mp3?download=1")  # type: ignore[union-attr]
+    assert page.text_content("#download-other") == "Opus"
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 0.3")
+    assert page.errors == []

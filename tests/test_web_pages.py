@@ -159,7 +159,7 @@ def test_player_page_describes_the_routine(engine: Engine, tmp_path: Path) -> No
     c, _ = client(engine, tmp_path)
     html = c.get("/play/full").text
     assert "Full routine" in html
-    assert "Download track" in html
+    assert "Download:" in html and 'id="download-other"' in html
     assert '<audio id="audio"' in html
     assert 'src="/static/player.js"' in html
 

@@ -144,6 +144,12 @@ def new_record(
 #: The longest session a record may describe (the planned time, extra circles included).
 MAX_SESSION_SECONDS = 6 * 3600.0
 
+#: What can stop the sound of a web session: the media element failed, the audio made no
+#: progress while playing, or the device paused it (headphones out, a call, another app).
+INTERRUPTION_KINDS = ("error", "stalled", "interrupted")
+#: How many interruptions a record keeps (in `options["interruptions"]`); later ones are counted.
+MAX_INTERRUPTIONS = 50
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -156,6 +162,8 @@ class Progress:
     steps_done: tuple[str, ...] = ()
     planned_seconds: float | None = None
     options: Mapping[str, Any] | None = None
+    #: (position in seconds, kind) for each time the sound stopped without being asked to
+    interruptions: tuple[tuple[float, str], ...] = ()
 
 
 #: how far past the planned end a player may report: an encoded file can run a frame longer
@@ -211,6 +219,8 @@ def progressed(record: SessionRecord, progress: Progress, *, now: dt.datetime) -
     options = dict(record.options)
     if progress.options:
         options.update(progress.options)
+    if progress.interruptions:
+        options["interruptions"] = _noted(options.get("interruptions"), progress, planned)
     return replace(
         record,
         planned_seconds=planned,
@@ -221,6 +231,21 @@ def progressed(record: SessionRecord, progress: Progress, *, now: dt.datetime) -
         options=options,
         ended_at=now if record.ended_at is not None else None,
     )
+
+
+def _noted(before: Any, progress: Progress, planned: float) -> list[dict[str, Any]]:
+    """The interruptions already on the record followed by the reported ones, at most
+    `MAX_INTERRUPTIONS` of them."""
+    kept = [dict(item) for item in before] if isinstance(before, list) else []
+    for at, kind in progress.interruptions:
+        _check_number("interruptions", at, 0, planned)
+        if kind not in INTERRUPTION_KINDS:
+            raise AnkleSleepError(
+                f"interruptions: got kind {kind!r}; use one of {', '.join(INTERRUPTION_KINDS)}",
+                field="interruptions",
+            )
+        kept.append({"at": round(at, 3), "kind": kind})
+    return kept[:MAX_INTERRUPTIONS]
 
 
 def closed(

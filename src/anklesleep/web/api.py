@@ -220,6 +220,7 @@ PROGRESS_FIELDS = (
     "planned_seconds",
     "extra_circles",
     "track",
+    "interruptions",
 )
 
 
@@ -269,7 +270,28 @@ def _progress(data: dict[str, Any]) -> sessionlog.Progress:
             number(data, "planned_seconds", 1, limit) if "planned_seconds" in data else None
         ),
         options=options,
+        interruptions=_interruptions(data),
     )
+
+
+def _interruptions(data: dict[str, Any]) -> tuple[tuple[float, str], ...]:
+    """`interruptions`: a list of {"at": seconds, "kind": "error" | "stalled" | "interrupted"}."""
+    raw = data.get("interruptions", [])
+    ok = isinstance(raw, list) and all(
+        isinstance(item, dict)
+        and set(item) == {"at", "kind"}
+        and isinstance(item["at"], int | float)
+        and not isinstance(item["at"], bool)
+        and isinstance(item["kind"], str)
+        for item in raw
+    )
+    if not ok:
+        raise AnkleSleepError(
+            f"interruptions: got {str(raw)[:60]!r}; send a list of "
+            '{"at": seconds, "kind": "error", "stalled" or "interrupted"}',
+            field="interruptions",
+        )
+    return tuple((float(item["at"]), item["kind"]) for item in raw)
 
 
 def _cue_starts(request: Request, data: dict[str, Any]) -> tuple[float, ...] | None:

@@ -191,6 +191,11 @@ class SessionStart(Model):
     )
 
 
+class Interruption(Model):
+    at: float = Field(ge=0, description="Where in the track, in seconds.")
+    kind: Literal["error", "stalled", "interrupted"]
+
+
 class SessionProgress(Model):
     played: list[Stretch] = Field(
         default=[], description="Stretches of the track played, [start, end] in seconds."
@@ -203,6 +208,11 @@ class SessionProgress(Model):
     planned_seconds: float | None = Field(default=None, ge=1)
     extra_circles: str | None = Field(default=None, examples=["left=inward,right=none"])
     track: str | None = Field(default=None, description="The id of the track being played.")
+    interruptions: list[Interruption] = Field(
+        default=[],
+        description="Each time the sound stopped without being asked to since the last report; "
+        "kept in the session's options.",
+    )
 
 
 class SessionFinish(SessionProgress):

@@ -97,6 +97,23 @@ def player(request: Request) -> Response:
             ),
             "end_partial": t("You reached the end"),
             "streak": t("Days in a row with a finished session: %(streak)d."),
+            "download_as": t("Download as %(format)s"),
+            "smaller": t("%(format)s, the smaller file"),
+            "waiting": t("Waiting for the audio…"),
+            "no_sound": t("No sound is coming out — check your headphones or volume."),
+            "load_failed": t(
+                "The audio stopped loading — check the connection to the computer running "
+                "anklesleep, then press Retry."
+            ),
+            "cannot_play": t(
+                "No sound is coming out — this browser could not play the audio track."
+            ),
+            "interrupted": t(
+                "The sound was paused by the phone (headphones out, a call or another app). "
+                "Press Resume when you are ready."
+            ),
+            "retry": t("Retry"),
+            "resume": t("Resume"),
         },
     }
     return render(

@@ -2,6 +2,8 @@
 // timeline the track was mixed from: no counting timers, no speech synthesis. The audio file
 // is the clock, so the screen can be locked and the lock-screen controls still work; the
 // picture moves once per cue, in phase with the tones, and stands still while paused.
+// When the sound fails (a media error, no progress while playing, the device pausing it) the
+// player stops, says so plainly and offers Retry: the screen never counts on without sound.
 import { api, clock } from "./api.js";
 
 const cfg = JSON.parse(document.getElementById("player-config").textContent);
@@ -16,7 +18,8 @@ const ui = {
   elapsed: $("elapsed"), remaining: $("remaining"), next: $("next"), prev: $("prev"),
   play: $("play"), nextStep: $("next-step"), stop: $("stop"), download: $("download"),
   more: $("more"), done: $("done"), stopped: $("stopped"), resumeCard: $("resume-card"),
-  iconPlay: $("icon-play"), iconPause: $("icon-pause"), stage: $("stage"), chapters: $("chapters"),
+  downloadOther: $("download-other"), trouble: $("trouble"), troubleText: $("trouble-text"),
+  retry: $("retry"), iconPlay: $("icon-play"), iconPause: $("icon-pause"), stage: $("stage"), chapters: $("chapters"),
 };
 const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
 
@@ -35,6 +38,13 @@ let wakeLock = null;
 let frame = 0;
 let swapping = false;
 let lastReport = 0;
+let format = "mp3";      // the format this engine plays: Opus where it can, else MP3
+let trouble = null;      // what stopped the sound: "error", "stalled" or "interrupted"
+let pausing = false;     // the page itself asked the audio to pause
+let lastShown = 0;       // the moment last drawn from a working audio element
+const noted = [];        // interruptions not yet reported: {at, kind}
+const STALL_MS = 2000;   // no progress for this long while playing, with data, is a stall
+const LOADING_MS = 10000;  // ...and for this long while the data is still coming
 
 // --- what was really played: stretches of the track, split by every seek --------------------
 
@@ -64,7 +74,11 @@ function takeStretches() {
     out.push([played.from, played.to]);
     played.from = played.to;
   }
-  return out.map(([a, b]) => [round3(a), round3(b)]);
+  // an Opus file runs a few milliseconds past the timeline (encoder padding): clip to it
+  const end = track ? track.timeline.total_seconds : Infinity;
+  return out
+    .map(([a, b]) => [round3(Math.min(a, end)), round3(Math.min(b, end))])
+    .filter(([a, b]) => b > a);
 }
 
 function giveBack(stretches) {
@@ -193,6 +207,7 @@ function draw() {
   const cues = track.timeline.cues;
   const total = track.timeline.total_seconds;
   const t = Math.min(audio.currentTime || 0, total);
+  if (!audio.error && audio.readyState > 0) lastShown = t;
   const i = cueAt(t);
   const cue = cues[i];
   const chapter = track.timeline.chapters[cue.chapter];
@@ -256,8 +271,9 @@ function playing(isPlaying) {
   ui.iconPause.toggleAttribute("hidden", !isPlaying);
   ui.play.setAttribute("aria-label", isPlaying ? L.pause : L.play);
   const paused = !isPlaying && session !== null && !finished && !audio.ended;
-  ui.app.dataset.state = isPlaying ? "playing" : paused ? "paused" : audio.ended ? "ended" : "ready";
-  ui.pausedBadge.hidden = !paused;
+  ui.app.dataset.state = trouble && !isPlaying ? trouble
+    : isPlaying ? "playing" : paused ? "paused" : audio.ended ? "ended" : "ready";
+  ui.pausedBadge.hidden = !paused && !(trouble && !isPlaying);
   if ("mediaSession" in navigator) navigator.mediaSession.playbackState = isPlaying ? "playing" : "paused";
 }
 
@@ -295,6 +311,7 @@ function report(includeCurrent) {
     planned_seconds: track.timeline.total_seconds,
     extra_circles: extraSpec(),
     track: track.id,
+    interruptions: noted.splice(0),
   };
 }
 
@@ -303,7 +320,7 @@ function checkpoint(keepalive = false) {
   lastReport = performance.now();
   const body = report(false);
   api("POST", `/api/sessions/${session}/checkpoint`, body, keepalive)
-    .catch(() => giveBack(body.played));
+    .catch(() => { giveBack(body.played); noted.unshift(...body.interruptions); });
 }
 
 async function finish(reachedEnd) {
@@ -356,7 +373,7 @@ function updatePosition() {
 function setupMediaSession() {
   if (!("mediaSession" in navigator)) return;
   const handlers = {
-    play: () => start(), pause: () => audio.pause(),
+    play: () => start(), pause: () => pause(),
     previoustrack: () => previous(), nexttrack: () => next(), stop: () => stop(),
     seekto: (details) => seek(details.seekTime),
     seekbackward: (details) => seek(audio.currentTime - (details.seekOffset || 10)),
@@ -378,10 +395,12 @@ async function start() {
   if (finished) return;
   if (cfg.resume && !session && !replaces && !ui.resumeCard.hidden) session = cfg.resume.uuid;
   hideCards();
+  clearTrouble();
   try {
     await audio.play();
   } catch (error) {
-    ui.status.textContent = error.message;
+    if (error.name === "NotAllowedError") ui.status.textContent = error.message;
+    else troubled("error");
   }
 }
 
@@ -411,12 +430,20 @@ function next() {
 }
 
 function togglePlay() {
-  if (audio.paused) start(); else audio.pause();
+  if (audio.paused) start(); else pause();
+}
+
+// A pause the page asked for; any other pause came from the browser or the device.
+function pause() {
+  if (audio.paused) return;
+  pausing = true;
+  audio.pause();
 }
 
 async function stop() {
   if (!track || finished) return;
-  audio.pause();
+  pause();
+  clearTrouble();
   hideCards();
   await creating;
   if (!session) {
@@ -486,6 +513,7 @@ async function addCircles(direction) {
     const fresh = await fetchTrack({ ...query, extra_circles: spec });
     // Everything before the new circles is unchanged, so the same moment plays on.
     const wasPlaying = !audio.paused;
+    if (wasPlaying) pausing = true;
     closeStretch();
     const at = audio.currentTime;
     extra = wanted;
@@ -548,10 +576,56 @@ document.addEventListener("keyup", (event) => {
 
 // --- loading ------------------------------------------------------------------------------------
 
-async function fetchTrack(params) {
-  const search = new URLSearchParams({ routine: cfg.routine, ...params });
+// The smallest track this engine plays: Opus when it says it can, MP3 otherwise.
+function playableFormat() {
+  const probe = document.createElement("audio");
+  return probe.canPlayType('audio/ogg; codecs="opus"') ? "opus" : "mp3";
+}
+
+const FORMAT_NAMES = { opus: "Opus", mp3: "MP3" };
+
+async function fetchTrack(params, fmt = format) {
+  const search = new URLSearchParams({ routine: cfg.routine, ...params, fmt });
   return api("GET", `/api/track?${search}`);
 }
+
+// The download offers both formats: the one playing, and the other made when asked for.
+function offerDownloads() {
+  const other = format === "opus" ? "mp3" : "opus";
+  const label = (name) => fmt(L.download_as, {
+    format: name === "opus" ? fmt(L.smaller, { format: FORMAT_NAMES.opus }) : FORMAT_NAMES.mp3,
+  });
+  ui.download.textContent = FORMAT_NAMES[format];
+  ui.download.setAttribute("aria-label", label(format));
+  ui.download.title = label(format);
+  ui.downloadOther.textContent = FORMAT_NAMES[other];
+  ui.downloadOther.setAttribute("aria-label", label(other));
+  ui.downloadOther.title = label(other);
+  ui.downloadOther.dataset.format = other;
+  ui.downloadOther.dataset.query = JSON.stringify(query);
+  ui.downloadOther.href = "#";
+  ui.downloadOther.hidden = false;
+  ui.downloadOther.removeAttribute("aria-disabled");
+}
+
+ui.downloadOther.addEventListener("click", async (event) => {
+  if (ui.downloadOther.dataset.query === JSON.stringify(query)
+      && ui.downloadOther.getAttribute("href") !== "#") return;  // already made: follow it
+  event.preventDefault();
+  ui.downloadOther.setAttribute("aria-disabled", "true");
+  ui.status.textContent = L.preparing;
+  try {
+    const made = await fetchTrack(query, ui.downloadOther.dataset.format);
+    ui.downloadOther.href = made.download_url;
+    ui.downloadOther.dataset.query = JSON.stringify(query);
+    ui.status.textContent = "";
+    location.assign(made.download_url);
+  } catch (error) {
+    ui.status.textContent = `${L.failed}: ${error.message}`;
+  } finally {
+    ui.downloadOther.removeAttribute("aria-disabled");
+  }
+});
 
 function useTrack(fresh, at = 0) {
   track = fresh;
@@ -562,6 +636,7 @@ function useTrack(fresh, at = 0) {
   ui.total.textContent = clock(total);
   ui.download.href = track.download_url;
   ui.download.removeAttribute("aria-disabled");
+  offerDownloads();
   ui.progress.setAttribute("aria-valuemax", String(Math.round(total)));
   ui.progress.removeAttribute("aria-disabled");
   if (track.chapters_url) ui.chapters.src = track.chapters_url;
@@ -579,21 +654,39 @@ function useTrack(fresh, at = 0) {
 
 async function load() {
   const slow = setTimeout(() => { ui.status.textContent = L.preparing; ui.app.dataset.state = "preparing"; }, 400);
+  format = playableFormat();
   try {
-    await useTrack(await fetchTrack(query));
+    await loadPlayable();
   } catch (error) {
     ui.status.textContent = `${L.failed}: ${error.message}`;
     return;
   } finally {
     clearTimeout(slow);
   }
-  ui.status.textContent = L.ready;
+  ui.status.textContent = trouble ? "" : L.ready;
   ui.play.disabled = false;
   ui.stop.disabled = false;
-  ui.app.dataset.state = "ready";
+  ui.app.dataset.state = trouble || "ready";
   setupMediaSession();
   if (cfg.resume) offerResume(cfg.resume);
   else if (new URLSearchParams(location.search).get("autoplay") === "1") start();
+}
+
+// The chosen format's track, loaded far enough to know its length. An engine that cannot
+// make or decode Opus after all gets the MP3; one that cannot play that either says so.
+async function loadPlayable() {
+  for (;;) {
+    const fresh = await fetchTrack(query).catch((error) => {
+      if (format === "mp3") throw error;
+      format = "mp3";  // Opus could not be made here: MP3 plays everywhere
+      return fetchTrack(query);
+    });
+    const failed = new Promise((resolve) => audio.addEventListener("error", resolve, { once: true }));
+    const outcome = await Promise.race([useTrack(fresh).then(() => "ok"), failed.then(() => "error")]);
+    if (outcome === "ok") return;
+    if (format === "mp3") { troubled("error"); return; }
+    format = "mp3";
+  }
 }
 
 function offerResume(left) {
@@ -614,16 +707,122 @@ function offerResume(left) {
   }, { once: true });
 }
 
+// --- when the sound fails ----------------------------------------------------------------------
+
+function troubleMessage(kind) {
+  if (kind === "interrupted") return L.interrupted;
+  if (kind === "stalled") return audio.readyState < 3 ? L.load_failed : L.no_sound;
+  const code = audio.error ? audio.error.code : 0;
+  if (code === 2) return L.load_failed;  // MEDIA_ERR_NETWORK
+  if (code === 3 || code === 4) return L.cannot_play;  // decode, source not supported
+  return L.no_sound;
+}
+
+// Stop the display where the sound stopped, say why, note it on the session, offer Retry.
+function troubled(kind, fromPause = false) {
+  if (!track || finished) return;
+  if (trouble === kind && !ui.trouble.hidden) return;
+  trouble = kind;
+  const at = audio.error || audio.readyState === 0 ? lastShown
+    : Math.min(audio.currentTime || 0, track.timeline.total_seconds);
+  noted.push({ at: round3(at), kind });
+  const pauseFollows = !audio.paused;  // its handler sends the report
+  if (pauseFollows) { pausing = true; audio.pause(); }
+  closeStretch();
+  ui.troubleText.textContent = troubleMessage(kind);
+  ui.retry.textContent = kind === "interrupted" ? L.resume : L.retry;
+  ui.trouble.hidden = false;
+  ui.status.textContent = "";
+  playing(false);
+  draw();
+  if (session && !pauseFollows && !fromPause) checkpoint();
+}
+
+function clearTrouble() {
+  trouble = null;
+  ui.trouble.hidden = true;
+  stall.since = 0;
+}
+
+function retry() {
+  if (!track) return;
+  const failed = Boolean(audio.error) || audio.readyState === 0;
+  clearTrouble();
+  if (failed) {
+    // the element gave up: load the track again and carry on from the moment last shown
+    const at = lastShown;
+    audio.addEventListener("loadedmetadata", () => {
+      if (at > 0) audio.currentTime = at;
+      draw();
+    }, { once: true });
+    audio.src = track.audio_url;
+  }
+  start();  // play() at once, inside the tap: some engines refuse it after a wait
+}
+
+// No progress while playing: the sound has stopped, whatever the element says. With data in
+// hand that is a broken output after STALL_MS; while data is awaited, a lost connection.
+const stall = { at: -1, since: 0 };
+function watchStall() {
+  if (audio.paused || audio.seeking || audio.ended || !track || swapping) {
+    stall.since = 0;
+    return;
+  }
+  const now = performance.now();
+  if (audio.currentTime !== stall.at || !stall.since) {
+    stall.at = audio.currentTime;
+    stall.since = now;
+  } else if (now - stall.since >= (audio.readyState >= 3 ? STALL_MS : LOADING_MS)) {
+    stall.since = 0;
+    troubled("stalled");
+  }
+}
+setInterval(watchStall, 250);
+
+audio.addEventListener("error", () => {
+  if (track && ui.app.dataset.state !== "loading" && ui.app.dataset.state !== "preparing") {
+    troubled("error");
+  }
+});
+audio.addEventListener("waiting", () => {
+  if (!audio.seeking && !trouble) ui.status.textContent = L.waiting;
+});
+audio.addEventListener("stalled", () => { if (!audio.paused) watchStall(); });
+
+// Bedtime audio: declared as playback (Safari keeps it going with the ringer switch off), and
+// a change of output device (headphones out) pauses it and offers to resume.
+if ("audioSession" in navigator) {
+  try { navigator.audioSession.type = "playback"; } catch { /* read-only here */ }
+  navigator.audioSession.addEventListener?.("statechange", () => {
+    if (navigator.audioSession.state === "interrupted" && !audio.paused) troubled("interrupted");
+  });
+}
+if (navigator.mediaDevices && "ondevicechange" in navigator.mediaDevices) {
+  navigator.mediaDevices.addEventListener("devicechange", () => {
+    if (!audio.paused) troubled("interrupted");
+  });
+}
+
 audio.addEventListener("play", () => {
+  // a stretch starts where play was asked for: some engines run the clock before "playing"
+  if (played.from === null && !audio.seeking) openStretch();
   playing(true);
   ensureSession();
   holdScreen(true);
   ui.status.textContent = "";
   if (!frame) frame = requestAnimationFrame(loop);
 });
-audio.addEventListener("playing", () => { if (played.from === null) openStretch(); updatePosition(); });
+audio.addEventListener("playing", () => {
+  if (played.from === null) openStretch();
+  if (!trouble && ui.status.textContent === L.waiting) ui.status.textContent = "";
+  updatePosition();
+});
 audio.addEventListener("pause", () => {
+  // paused by the browser or the device, not by the page: headphones out, a call
+  const unasked = !pausing && !swapping && !audio.ended && !trouble && !finished;
+  pausing = false;
   closeStretch();
+  if (unasked && track && audio.error === null) troubled("interrupted", true);
   playing(false);
   if (!swapping && !audio.ended) { holdScreen(false); checkpoint(); }
   draw();
@@ -659,6 +858,7 @@ ui.instructionMore.addEventListener("click", () => {
   ui.instructionMore.textContent = open ? L.less : L.more;
 });
 $("resume").addEventListener("click", () => { hideCards(); start(); });
+ui.retry.addEventListener("click", retry);
 for (const button of ui.more.querySelectorAll("button[data-direction]")) {
   button.addEventListener("click", () => addCircles(button.dataset.direction));
 }
