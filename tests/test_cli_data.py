@@ -188,3 +188,35 @@ def test_backup_default_location(
 def test_import_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     result = cli(capsys, tmp_path / "db.sqlite3", "import", str(tmp_path / "nope.json"))
     assert result.code == 2 and "nothing at" in result.err
+
+
+def test_a_session_with_noted_interruptions_exports_and_imports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The web player notes interruptions in the session's options; an export of such a
+    session must import again, and a damaged list must be refused naming the field."""
+    import json
+
+    from anklesleep.practice.records import Progress
+    from anklesleep.services import sessions
+    from anklesleep.store import open_database
+
+    db = tmp_path / "mine.sqlite3"
+    engine = open_database(db)
+    record = sessions.start(
+        engine, routine="quick", local_start=NOW, planned_seconds=80, source="web"
+    )
+    noted = Progress(played=((0.0, 20.0),), interruptions=((12.5, "stalled"),))
+    sessions.progress(engine, record.uuid, noted, now=NOW)
+    engine.dispose()
+    target = tmp_path / "all.json"
+    assert cli(capsys, db, "export", "-o", str(target)).code == 0
+    fresh = tmp_path / "fresh.sqlite3"
+    imported = cli(capsys, fresh, "import", str(target))
+    assert imported.code == 0, imported.err
+    assert cli(capsys, fresh, "export", "-o", "-").out == cli(capsys, db, "export", "-o", "-").out
+    data = json.loads(target.read_text())
+    data["tables"]["sessions"][0]["options"]["interruptions"] = [{"at": "soon", "kind": "x"}]
+    target.write_text(json.dumps(data))
+    refused = cli(capsys, tmp_path / "other.sqlite3", "import", str(target))
+    assert refused.code == 2 and "interruptions" in refused.err

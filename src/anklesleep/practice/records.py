@@ -241,11 +241,42 @@ def _noted(before: Any, progress: Progress, planned: float) -> list[dict[str, An
         _check_number("interruptions", at, 0, planned)
         if kind not in INTERRUPTION_KINDS:
             raise AnkleSleepError(
-                f"interruptions: got kind {kind!r}; use one of {', '.join(INTERRUPTION_KINDS)}",
+                _("interruptions: got kind {kind!r}; use one of {kinds}").format(
+                    kind=kind, kinds=", ".join(INTERRUPTION_KINDS)
+                ),
                 field="interruptions",
             )
         kept.append({"at": round(at, 3), "kind": kind})
     return kept[:MAX_INTERRUPTIONS]
+
+
+def check_stored_options(options: Mapping[str, Any]) -> None:
+    """A session's stored `options` as an import must find them: the session options, plus
+    the interruptions the player noted (at most `MAX_INTERRUPTIONS`, each at a time in seconds
+    and of a known kind)."""
+    from anklesleep.routine.options import from_dict
+
+    noted = options.get("interruptions", [])
+    ok = isinstance(noted, list) and len(noted) <= MAX_INTERRUPTIONS
+    for item in noted if ok else []:
+        at = item.get("at") if isinstance(item, dict) else None
+        ok = ok and (
+            isinstance(item, dict)
+            and set(item) == {"at", "kind"}
+            and isinstance(at, int | float)
+            and not isinstance(at, bool)
+            and 0 <= at <= MAX_SESSION_SECONDS
+            and item.get("kind") in INTERRUPTION_KINDS
+        )
+    if not ok:
+        raise AnkleSleepError(
+            _(
+                "options.interruptions: got {value!r}; give at most {n} items like "
+                '{{"at": 12.5, "kind": "stalled"}}'
+            ).format(value=str(noted)[:60], n=MAX_INTERRUPTIONS),
+            field="interruptions",
+        )
+    from_dict({k: v for k, v in options.items() if k != "interruptions"})
 
 
 def closed(

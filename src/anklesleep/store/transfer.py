@@ -191,9 +191,9 @@ def _check_session(row: Decoded) -> None:
         raise AnkleSleepError(_("steps_done: give a JSON list of step names"), field="steps_done")
     if not isinstance(row["options"], dict):
         raise AnkleSleepError(_("options: give a JSON object"), field="options")
-    from anklesleep.routine.options import from_dict
+    from anklesleep.practice.records import check_stored_options
 
-    from_dict(row["options"])
+    check_stored_options(row["options"])
 
 
 def _check_experiment(row: Decoded) -> None:
