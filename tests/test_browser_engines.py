@@ -109,7 +109,7 @@ def _wait_moving(browser: Browser, timeout: float = 30.0) -> None:
 def test_today_safety_player_and_diary_in_each_engine(browser: Browser, live: Live) -> None:
     # Today → the safety notes (first session) → the player
     browser.goto(live.base + "/")
-    browser.click("[data-testid=start-quick]")
+    browser.click("a[href='/play/quick']")  # Today's start button for the quick routine
     wait_for(browser, "location.pathname === '/safety'")
     wait_for(browser, "document.querySelector('[data-testid=acknowledge]') !== null")
     assert "blood clot" in browser.evaluate("document.querySelector('main').textContent")
@@ -132,7 +132,8 @@ def test_today_safety_player_and_diary_in_each_engine(browser: Browser, live: Li
     assert links[0].endswith((".opus" if opus else ".mp3") + "?download=1")
     assert links[1] is False and links[2] == ("mp3" if opus else "opus")
     track = browser.evaluate(
-        f"fetch('/api/track?routine=quick&fmt={'opus' if opus else 'mp3'}').then(r => r.json())"
+        f"fetch('/api/track?routine=quick&fmt={'opus' if opus else 'mp3'}',"
+        " {headers: {'X-Requested-With': 'anklesleep'}}).then(r => r.json())"
     )
     cues, total = track["timeline"]["cues"], track["timeline"]["total_seconds"]
 
