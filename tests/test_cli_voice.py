@@ -30,4 +30,4 @@ def test_quick_routine_stays_within_90_seconds_with_a_voice() -> None:
     timeline = timeline_to_play(routines.load("quick"), validate(), engine=voices.get_engine(None))
     assert timeline.options.voice
     assert timeline.total_seconds <= 90.0
-    assert timeline.cues[0].step == "A0"  # no introduction
+    assert timeline.cues[1].step == "A0"  # no introduction: the first word follows the lead-in

@@ -214,17 +214,26 @@ def limit(
     return result
 
 
-def normalize(samples: Samples, rate: int, *, in_place: bool = False) -> Samples:
+def normalize(
+    samples: Samples, rate: int, *, in_place: bool = False, under: Samples | None = None
+) -> Samples:
     """`samples` at `TARGET_LUFS` integrated, true peak at most `TRUE_PEAK_DBTP`.
 
     One gain to the target, the limiter on the peaks it pushed too high, then one small gain for
     what the limiter took away. Silence (or a track too short to measure) is returned unchanged.
+    `under` (the quiet bed, as long as `samples`) is added after the first gain, so it keeps its
+    own level, and still passes through the limiter and the checks.
     """
     loud = integrated_lufs(samples, rate)
     if not math.isfinite(loud):
+        if under is not None:
+            samples = samples if in_place else samples.copy()
+            samples += under
         return samples
     x = samples if in_place else samples.copy()
     x *= np.float32(10 ** ((TARGET_LUFS - loud) / 20))
+    if under is not None:
+        x += under
     limit(x, rate, in_place=True)
     loud = integrated_lufs(x, rate)
     if abs(loud - TARGET_LUFS) > TOLERANCE_LU:

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from anklesleep import __version__
+from anklesleep.audio.bed import room_tone
 from anklesleep.audio.chapters import webvtt
 from anklesleep.audio.encoding import FORMATS as FORMATS
 from anklesleep.audio.encoding import Format as Format
@@ -54,7 +55,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = CLIP_RATE
 #: Bump when mixing or encoding changes, so cached tracks are rendered again.
-MIX_VERSION = 5
+MIX_VERSION = 6
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
 #: Silence between a tone and speech in the same cue (the closing chime, then the words).
@@ -269,7 +270,7 @@ def cache_key(
     parts = {
         "routine": repr(routine),
         "options": options.to_dict(),
-        "engine": [engine.name, engine.voice, engine.rate],
+        "engine": [engine.name, engine.voice, engine.rate, str(getattr(engine, "tuning", ""))],
         "format": fmt.name,
         "ticks": ticks,
         "app": __version__,
@@ -420,7 +421,10 @@ def render_track(
             ) from None
         clips = ClipCache(engine, clip_dir)
         timeline = plan(routine, options, clips, t)
-        samples = normalize(mix(timeline, clips, ticks=ticks), SAMPLE_RATE, in_place=True)
+        mixed = mix(timeline, clips, ticks=ticks)
+        under = None if options.bed is None else room_tone(mixed.size, SAMPLE_RATE, options.bed)
+        samples = normalize(mixed, SAMPLE_RATE, in_place=True, under=under)
+        del mixed, under
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
