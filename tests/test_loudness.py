@@ -162,3 +162,35 @@ def test_the_quiet_bed_fills_every_silence_and_keeps_the_target(tmp_path: Path) 
     # in the lead-in, after the fade-in, the bed alone plays at its level (within 2 dB)
     lead = samples[round(1.55 * 48000) : round(1.95 * 48000)].astype(np.float64)
     assert 10 * np.log10(np.mean(lead**2)) == pytest.approx(-48.0, abs=2.0)
+
+
+def test_a_mix_rendered_again_reuses_its_gains_and_matches_to_the_sample(tmp_path: Path) -> None:
+    import soundfile
+
+    from anklesleep.audio.voices import EspeakEngine
+
+    engine = EspeakEngine() if EspeakEngine().available() else get_engine("none")
+
+    def render(tracks: str) -> np.ndarray:
+        result = track.render_track(
+            routines.load("quick"),
+            validate(bed=-50.0),
+            engine=engine,
+            fmt="wav",
+            cache_dir=tmp_path / tracks,
+            clip_dir=tmp_path / "clips",
+        )
+        data, _rate = soundfile.read(str(result.path), dtype="int16")
+        return np.asarray(data)
+
+    first = render("a")
+    saved = list((tmp_path / "clips" / "loudness").glob("*.json"))
+    assert len(saved) == 1
+    again = render("b")  # a fresh track cache: mixed again, the meter skipped
+    assert np.array_equal(first, again)
+    # a damaged note of the gains is measured again, never trusted
+    saved[0].write_text("{not json", encoding="utf-8")
+    assert np.array_equal(render("c"), first)
+    assert loudness.integrated_lufs(first.astype(np.float64) / 32768, RATE) == pytest.approx(
+        loudness.TARGET_LUFS, abs=0.2
+    )

@@ -3,17 +3,18 @@
 Every rendered track is brought to `TARGET_LUFS` integrated loudness with true peaks at or below
 `TRUE_PEAK_DBTP`, so one track is as loud as the next and nothing clips in any decoder. The
 measurement is the standard one: K-weighting (the two BS.1770 biquads, designed for the track's
-sample rate from the standard's corner frequencies as libebur128 does, and applied as their
-impulse response by FFT convolution),
+sample rate from the standard's corner frequencies as libebur128 does, run as a recursive
+filter by scipy),
 400 ms blocks with 75 % overlap, an absolute gate at -70 LUFS and a relative gate 10 LU below.
 Tests check it against pyloudnorm itself and ffmpeg's `ebur128` meter. Speech peaks that the gain
-would push past the ceiling are held down by a smooth look-ahead limiter. Numpy only, chunk by
-chunk, so memory stays flat.
+would push past the ceiling are held down by a smooth look-ahead limiter. Chunk by chunk, so
+memory stays flat.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -32,8 +33,6 @@ SAMPLE_CEILING_DBFS = -1.8
 LIMITER_BLOCK_SECONDS = 0.005
 #: How close to the target a track must land (LU); a second gain corrects the limiter's loss.
 TOLERANCE_LU = 0.1
-#: Length of the K-weighting impulse response used (seconds): its tail is far below -100 dB.
-K_RESPONSE_SECONDS = 0.5
 #: samples per chunk, to keep memory flat on long tracks
 CHUNK = 1 << 18
 
@@ -72,39 +71,28 @@ def _biquads(rate: int) -> list[tuple[Floats, Floats]]:
 
 
 @cache
-def k_response(rate: int) -> Floats:
-    """The impulse response of the K-weighting filter at `rate`, `K_RESPONSE_SECONDS` long."""
-    n = round(K_RESPONSE_SECONDS * rate)
-    x = np.zeros(n)
-    x[0] = 1.0
-    for b, a in _biquads(rate):
-        y = np.zeros(n)
-        x1 = x2 = y1 = y2 = 0.0
-        for i in range(n):  # a direct-form recursion, once per rate
-            xi = x[i]
-            yi = b[0] * xi + b[1] * x1 + b[2] * x2 - a[1] * y1 - a[2] * y2
-            x2, x1, y2, y1 = x1, xi, y1, yi
-            y[i] = yi
-        x = y
-    return x
+def k_sections(rate: int) -> Floats:
+    """The K-weighting filter at `rate` as second-order sections (for `scipy.signal.sosfilt`)."""
+    return np.asarray([np.concatenate([b, a]) for b, a in _biquads(rate)], dtype=np.float64)
 
 
 def _step_energies(samples: npt.NDArray[np.floating], rate: int) -> Floats:
-    """Energy of the K-weighted signal over each 100 ms step (the gating blocks' hop)."""
-    h = k_response(rate)
+    """Energy of the K-weighted signal over each 100 ms step (the gating blocks' hop).
+
+    The two biquads run as a recursive filter (scipy's `sosfilt`, in C), chunk by chunk with
+    the filter state carried over, so the result is the exact IIR response at any length.
+    """
+    from scipy.signal import sosfilt
+
+    sos = k_sections(rate)
     step = round(0.1 * rate)
     whole = samples.size // step * step
-    chunk = max(step, CHUNK // step * step)
-    size = 1 << math.ceil(math.log2(chunk + h.size))
-    spectrum = np.fft.rfft(h, size)
-    filtered_tail = np.zeros(h.size - 1)
+    chunk = max(step, CHUNK * 4 // step * step)
+    state = np.zeros((sos.shape[0], 2), dtype=np.float64)
     sums = np.empty(whole // step, dtype=np.float64)
     for first in range(0, whole, chunk):
         x = np.asarray(samples[first : min(whole, first + chunk)], dtype=np.float64)
-        y = np.fft.irfft(np.fft.rfft(x, size) * spectrum, size)[: x.size + h.size - 1]
-        y[: h.size - 1] += filtered_tail  # overlap-add the previous chunk's ring
-        filtered_tail = y[x.size :].copy()
-        out = y[: x.size]
+        out, state = sosfilt(sos, x, zi=state)
         sums[first // step : first // step + x.size // step] = (out * out).reshape(-1, step).sum(1)
     return sums
 
@@ -214,6 +202,19 @@ def limit(
     return result
 
 
+@dataclass(frozen=True)
+class Gains:
+    """The gains `normalize` applied to one mix: to the target, after the limiter, for the peak.
+
+    Normalizing the same samples with these gains (`known=`) gives the very same result without
+    measuring anything, so a track rendered again from the same clips skips the meter.
+    """
+
+    first: float
+    second: float = 1.0
+    last: float = 1.0
+
+
 def normalize(
     samples: Samples, rate: int, *, in_place: bool = False, under: Samples | None = None
 ) -> Samples:
@@ -224,21 +225,44 @@ def normalize(
     `under` (the quiet bed, as long as `samples`) is added after the first gain, so it keeps its
     own level, and still passes through the limiter and the checks.
     """
-    loud = integrated_lufs(samples, rate)
+    return normalize_with(samples, rate, in_place=in_place, under=under)[0]
+
+
+def normalize_with(
+    samples: Samples,
+    rate: int,
+    *,
+    in_place: bool = False,
+    under: Samples | None = None,
+    known: Gains | None = None,
+) -> tuple[Samples, Gains | None]:
+    """`normalize`, also returning the gains it applied (None for silence); with `known` gains
+    (from an earlier run on the same samples) it applies them without measuring."""
+    x = samples if in_place else samples.copy()
+    loud = TARGET_LUFS if known is not None else integrated_lufs(samples, rate)
     if not math.isfinite(loud):
         if under is not None:
-            samples = samples if in_place else samples.copy()
-            samples += under
-        return samples
-    x = samples if in_place else samples.copy()
-    x *= np.float32(10 ** ((TARGET_LUFS - loud) / 20))
+            x += under
+        return x, None
+    first = known.first if known else float(np.float32(10 ** ((TARGET_LUFS - loud) / 20)))
+    x *= np.float32(first)
     if under is not None:
         x += under
     limit(x, rate, in_place=True)
-    loud = integrated_lufs(x, rate)
-    if abs(loud - TARGET_LUFS) > TOLERANCE_LU:
-        x *= np.float32(10 ** ((TARGET_LUFS - loud) / 20))
-    over = true_peak_dbtp(x, rate) - TRUE_PEAK_DBTP
-    if over > 0:
-        x *= np.float32(10 ** (-over / 20))
-    return x
+    if known is not None:
+        second = known.second
+    else:
+        loud = integrated_lufs(x, rate)
+        second = 1.0
+        if abs(loud - TARGET_LUFS) > TOLERANCE_LU:
+            second = float(np.float32(10 ** ((TARGET_LUFS - loud) / 20)))
+    if second != 1.0:
+        x *= np.float32(second)
+    if known is not None:
+        last = known.last
+    else:
+        over = true_peak_dbtp(x, rate) - TRUE_PEAK_DBTP
+        last = float(np.float32(10 ** (-over / 20))) if over > 0 else 1.0
+    if last != 1.0:
+        x *= np.float32(last)
+    return x, Gains(first, second, last)

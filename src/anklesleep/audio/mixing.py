@@ -30,7 +30,7 @@ from anklesleep.audio.encoding import Format as Format
 from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
-from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, normalize
+from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, Gains, normalize_with
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import paths
@@ -392,6 +392,7 @@ def render_track(
     draft = expand(routine, options, estimate_speech_seconds, t)
     draft_text = json.dumps([(c.say, c.text) for c in draft], ensure_ascii=False)
     key = cache_key(routine, options, engine, form, ticks, draft_text)
+    key_parts = (routine, options, engine, ticks, draft_text)
     audio = folder / f"{key}{form.extension}"
     vtt = folder / f"{key}.vtt"
     saved = folder / f"{key}.timeline.json"
@@ -423,8 +424,19 @@ def render_track(
         timeline = plan(routine, options, clips, t)
         mixed = mix(timeline, clips, ticks=ticks)
         under = None if options.bed is None else room_tone(mixed.size, SAMPLE_RATE, options.bed)
-        samples = normalize(mixed, SAMPLE_RATE, in_place=True, under=under)
+        # the same mix in another format (or after the track cache was emptied): its gains are
+        # known, so the meter does not run again (the mix is keyed like its WAV track)
+        gains_path = (
+            clips.folder
+            / "loudness"
+            / f"{cache_key(*key_parts[:3], FORMATS['wav'], *key_parts[3:])}.json"
+        )
+        samples, gains = normalize_with(
+            mixed, SAMPLE_RATE, in_place=True, under=under, known=_read_gains(gains_path)
+        )
         del mixed, under
+        if gains is not None:
+            _write_gains(gains_path, gains)
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
@@ -444,6 +456,23 @@ def render_track(
         _memo[key] = result
         prune(folder, keep=frozenset({key}))
         return result
+
+
+def _read_gains(path: Path) -> Gains | None:
+    """Gains measured before for the same mix; None when unknown or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        gains = Gains(float(data["first"]), float(data["second"]), float(data["last"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    values = (gains.first, gains.second, gains.last)
+    return gains if all(0 < v < 1000 and v == v for v in values) else None
+
+
+def _write_gains(path: Path, gains: Gains) -> None:
+    with contextlib.suppress(OSError, AnkleSleepError):  # only a shortcut: never fail a render
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, json.dumps(asdict(gains)), field=CACHE_FIELD)
 
 
 def _result(
