@@ -1,9 +1,13 @@
 """Benchmark: render the full routine's guided track, cold and warm, as WAV and Opus.
 
-Run: .venv/bin/python benchmarks/render.py [--routine full] [--repeat 2]
+Run: .venv/bin/python benchmarks/render.py [--routine full] [--repeat 2] [--engine NAME ...]
+      [--bed LEVEL]
+
+Every installed speech engine is measured (or those named with --engine); the goals apply to
+espeak-ng, the fallback every machine has. --bed renders with the quiet bed at LEVEL dB.
 
 Each measurement runs in a fresh Python process (so peak memory is that render's own):
-- cold:   empty clip cache and empty track cache (speech is synthesized by espeak-ng)
+- cold:   empty clip cache and empty track cache (every sentence is synthesized)
 - warm:   clips already cached, track rendered again (plan + mix + encode)
 - cached: the same request again (the track cache answers)
 Printed next to the track's own duration (real-time factor = duration / render time), its size,
@@ -40,7 +44,9 @@ MAX_OPUS_BYTES = 2_000_000
 MAX_MEMORY_MB = 250.0
 
 
-def one(routine_id: str, fmt: str, clips: Path, tracks: Path) -> dict[str, Any]:
+def one(
+    routine_id: str, fmt: str, clips: Path, tracks: Path, engine_name: str, bed: float | None
+) -> dict[str, Any]:
     """One render in this process; returns its figures."""
     import tracemalloc
 
@@ -50,8 +56,8 @@ def one(routine_id: str, fmt: str, clips: Path, tracks: Path) -> dict[str, Any]:
     from anklesleep.routine.options import validate
 
     chosen = routines.load(routine_id)
-    options = validate(tempo=1.0)
-    engine = voice.get_engine(None)
+    options = validate(tempo=1.0, bed=bed)
+    engine = voice.get_engine(engine_name)
     tracemalloc.start()
     started = time.perf_counter()
     rendered = track.render_track(
@@ -81,7 +87,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def baseline(routine_id: str, fmt: str, clips: Path) -> float:
+def baseline(routine_id: str, fmt: str, clips: Path, engine_name: str) -> float:
     """Seconds to encode the already mixed samples alone (the encoder's floor)."""
     from anklesleep.audio import mixing as track
     from anklesleep.audio import voices as voice
@@ -89,7 +95,7 @@ def baseline(routine_id: str, fmt: str, clips: Path) -> float:
     from anklesleep.routine import catalog as routines
     from anklesleep.routine.options import validate
 
-    cache = voice.ClipCache(voice.get_engine(None), clips)
+    cache = voice.ClipCache(voice.get_engine(engine_name), clips)
     timeline = track.plan(routines.load(routine_id), validate(), cache, translator())
     samples = track.mix(timeline, cache)
     with tempfile.TemporaryDirectory() as folder:
@@ -106,7 +112,7 @@ def run_child(*args: str) -> dict[str, Any]:
     return result
 
 
-def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
+def levels(wav: Path, routine_id: str, clips: Path, engine_name: str) -> list[str]:
     """Loudness of speech and of tones in a rendered WAV, and its peak."""
     import numpy as np
     import soundfile
@@ -119,7 +125,7 @@ def levels(wav: Path, routine_id: str, clips: Path) -> list[str]:
     from anklesleep.routine.options import validate
 
     samples, rate = soundfile.read(str(wav), dtype="float64")
-    cache = voice.ClipCache(voice.get_engine(None), clips)
+    cache = voice.ClipCache(voice.get_engine(engine_name), clips)
     timeline = track.plan(routines.load(routine_id), validate(), cache, translator())
     speech: list[float] = []
     speech_peak = 0.0
@@ -176,22 +182,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--routine", default="full")
     parser.add_argument("--repeat", type=int, default=2, help="warm renders per format (best)")
+    parser.add_argument("--engine", action="append", help="a speech engine (default: each one)")
+    parser.add_argument("--bed", default="off", help="the quiet bed's level in dB, or off")
     parser.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        kind, routine_id, fmt, clips, tracks = args.child
+        kind, routine_id, fmt, clips, tracks, engine_name, bed = args.child
+        level = None if bed == "off" else float(bed)
         if kind == "render":
-            print(json.dumps(one(routine_id, fmt, Path(clips), Path(tracks))))
+            print(json.dumps(one(routine_id, fmt, Path(clips), Path(tracks), engine_name, level)))
         else:
-            print(json.dumps({"seconds": baseline(routine_id, fmt, Path(clips))}))
+            print(json.dumps({"seconds": baseline(routine_id, fmt, Path(clips), engine_name)}))
         return
-
-    load = os.getloadavg()
-    print(f"anklesleep render benchmark: routine {args.routine!r}, {os.cpu_count()} cores, ")
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work slows every figure)")
     from anklesleep.audio import voices as voice
 
-    print(f"speech engine: {voice.get_engine(None).name} (the default; `anklesleep voice list`)")
+    names = args.engine or [
+        name for name, make in voice.ENGINES.items() if name != "none" and make(130).available()
+    ]
+    for name in names:
+        measure(args.routine, args.repeat, name, args.bed)
+
+
+def measure(routine: str, repeat: int, engine_name: str, bed: str) -> None:
+    """Every case for one engine, printed as a table, with the goals checked for espeak-ng."""
+
+    load = os.getloadavg()
+    print(f"anklesleep render benchmark: routine {routine!r}, {os.cpu_count()} cores, ")
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (other work slows every figure)")
+    goals = GOALS if engine_name == "espeak-ng" else {}
+    print(f"speech engine: {engine_name}; quiet bed: {bed}" + ("" if goals else " (no goals)"))
     print()
     header = (
         f"{'format':<6} {'case':<7} {'render s':>9} {'track':>8} {'x real':>8} {'goal':>7} "
@@ -201,23 +220,26 @@ def main() -> None:
     print("-" * len(header))
     failures: list[str] = []
     wav_path: Path | None = None
+    extra = (engine_name, bed)
     with tempfile.TemporaryDirectory(prefix="anklesleep-bench-") as root:
         for fmt in ("wav", "opus"):
             clips = Path(root) / f"clips-{fmt}"
             rows: list[tuple[str, dict[str, Any]]] = []
             cold_tracks = Path(root) / f"tracks-{fmt}-cold"
             rows.append(
-                ("cold", run_child("render", args.routine, fmt, str(clips), str(cold_tracks)))
+                ("cold", run_child("render", routine, fmt, str(clips), str(cold_tracks), *extra))
             )
             warm: list[dict[str, Any]] = []
-            for n in range(max(1, args.repeat)):
+            for n in range(max(1, repeat)):
                 tracks = Path(root) / f"tracks-{fmt}-warm{n}"
-                warm.append(run_child("render", args.routine, fmt, str(clips), str(tracks)))
+                warm.append(run_child("render", routine, fmt, str(clips), str(tracks), *extra))
             rows.append(("warm", min(warm, key=lambda r: r["seconds"])))
-            rows.append(("cached", run_child("render", args.routine, fmt, str(clips), str(tracks))))
+            rows.append(
+                ("cached", run_child("render", routine, fmt, str(clips), str(tracks), *extra))
+            )
             for case, r in rows:
                 factor = r["duration"] / r["seconds"]
-                goal = GOALS.get(case) if fmt == "opus" else None
+                goal = goals.get(case) if fmt == "opus" else None
                 goal_text = f">={goal:.0f}x" if goal else ""
                 print(
                     f"{fmt:<6} {case:<7} {r['seconds']:>9.3f} {r['duration']:>7.1f}s "
@@ -230,7 +252,7 @@ def main() -> None:
                     failures.append(f"{fmt} {case}: peak RSS {r['rss_mb']:.0f} MB > 250 MB")
                 if fmt == "opus" and r["bytes"] > MAX_OPUS_BYTES:
                     failures.append(f"opus size {r['bytes'] / 1e6:.2f} MB > 2 MB")
-            base = run_child("baseline", args.routine, fmt, str(clips), "-")
+            base = run_child("baseline", routine, fmt, str(clips), "-", *extra)
             duration = rows[0][1]["duration"]
             print(
                 f"{fmt:<6} {'baseline':<7} {base['seconds']:>9.3f} {duration:>7.1f}s "
@@ -240,14 +262,14 @@ def main() -> None:
                 wav_path = Path(rows[0][1]["path"])
                 print()
                 print("levels of the rendered track:")
-                for line in levels(wav_path, args.routine, clips):
+                for line in levels(wav_path, routine, clips, engine_name):
                     print(line)
                 print()
-    print()
     if failures:
         print("below goal: " + "; ".join(failures))
     else:
         print("all goals met")
+    print()
 
 
 if __name__ == "__main__":

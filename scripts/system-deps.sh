@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages anklesleep uses, when they are missing.
-#   run  - what the app itself uses (a voice for spoken guidance, PortAudio for the terminal's sound)
-#   test - everything the test suite drives: the voice, the three browser engines (Chromium,
+#   run  - what the app itself uses (voices for spoken guidance: Festival's HTS voice, the most
+#          natural, and espeak-ng, the fallback; PortAudio for the terminal's sound)
+#   test - everything the test suite drives: the voices, the three browser engines (Chromium,
 #          WebKitGTK's WebDriver under Xvfb, Firefox ESR), ffmpeg, sox, tmux, PostgreSQL
 # Without root (or apt-get) it only lists what is missing; the features that need a missing
 # tool report it once and carry on, and the tests that need it are skipped.
 set -uo pipefail
 mode=${1:-run}
-declare -A want=( [espeak-ng]=espeak-ng [libportaudio.so.2]=libportaudio2 )
+declare -A want=( [espeak-ng]=espeak-ng [libportaudio.so.2]=libportaudio2
+                  [text2wave]=festival
+                  [/usr/share/festival/voices/us/cmu_us_slt_arctic_hts]=festvox-us-slt-hts )
 libraries=()
 if [ "$mode" = test ]; then
   want+=( [chromium]=chromium [ffmpeg]=ffmpeg [sox]=sox [tmux]=tmux

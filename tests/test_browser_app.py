@@ -113,9 +113,10 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     page.goto(live.base + "/safety?next=/play/quick")
     page.click("[data-testid=acknowledge]")
     _ready_player(page)
-    assert page.text_content("#instruction") == "Grip under both ankle knobs."
+    assert page.text_content("#instruction") == "Settle in."  # the 2 s lead-in
     page.click("#play")
-    wait_until(page, "document.getElementById('audio').currentTime > 1")
+    wait_until(page, "document.getElementById('audio').currentTime > 2.5")
+    assert page.text_content("#instruction") == "Grip under both ankle knobs."
     title = page.evaluate(
         "navigator.mediaSession.metadata && navigator.mediaSession.metadata.title"
     )
@@ -141,11 +142,13 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     page.click("#prev")
     wait_until(page, "document.getElementById('instruction').textContent === 'Circle inward.'")
     # The screen derives from currentTime: seek and it follows at once.
-    _audio(page, "(a.pause(), a.currentTime = 0, 0)")
+    _audio(page, "(a.pause(), a.currentTime = 2.5, 0)")
     wait_until(
         page,
         "document.getElementById('instruction').textContent === 'Grip under both ankle knobs.'",
     )
+    _audio(page, "(a.currentTime = 0, 0)")
+    wait_until(page, "document.getElementById('instruction').textContent === 'Settle in.'")
     # The session was checkpointed while it played (a closed tab leaves this partial record).
     record = sessions_store.list_sessions(live.engine)[0]
     assert record.steps_done

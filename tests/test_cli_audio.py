@@ -141,9 +141,26 @@ def test_without_espeak_the_default_is_tones_only_and_says_so(
     from anklesleep.audio import voices as voice
 
     monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
+    monkeypatch.setattr(voice.FestivalEngine, "available", lambda self: False)
     result = run_cli(capsys, "audio", "quick", "-o", str(folder / "a.wav"))
     assert result.code == 0, result.err
-    assert "espeak-ng is not installed" in result.err and "tones only" in result.out
+    assert "No speech engine is installed" in result.err and "tones only" in result.out
+
+
+def test_the_quiet_bed_and_the_rate_are_checked_in_one_line(
+    capsys: pytest.CaptureFixture[str], folder: Path
+) -> None:
+    out = str(folder / "a.wav")
+    for flag, value, name in (
+        ("--bed", "-10", "--bed"),
+        ("--bed", "loud", "--bed"),
+        ("--rate", "400", "--rate"),
+        ("--rate", "quick", "--rate"),
+    ):
+        result = run_cli(capsys, "audio", "quick", "-o", out, flag, value, "--voice", "none")
+        assert result.code == 2
+        assert name in one_line_error(result.err)
+    assert list(folder.iterdir()) == []
 
 
 def test_bad_options_and_routines_are_one_line(

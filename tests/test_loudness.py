@@ -125,3 +125,72 @@ def test_every_bell_sits_at_least_3_db_under_the_voice() -> None:
         bell_rms_db = 20 * np.log10(sound.peak / np.sqrt(2))
         assert SPEECH_RMS_DBFS - bell_rms_db >= 3.0, kind
     assert sound_seconds("hold") > 0 and TONE_PEAK < 10 ** (SPEECH_RMS_DBFS / 20)
+
+
+@needs_tools
+def test_the_quiet_bed_fills_every_silence_and_keeps_the_target(tmp_path: Path) -> None:
+    def render(bed: float | None) -> track.RenderedTrack:
+        return track.render_track(
+            routines.load("quick"),
+            validate(bed=bed),
+            engine=get_engine(None),
+            fmt="opus",
+            cache_dir=tmp_path / "tracks",
+            clip_dir=tmp_path / "clips",
+        )
+
+    def quietest_window_db(samples: np.ndarray, rate: int, start: float) -> float:
+        """The quietest 100 ms (RMS) of the decoded track after `start` seconds."""
+        part = samples[round(start * rate) :].astype(np.float64)
+        frames = part[: part.size // (rate // 10) * (rate // 10)].reshape(-1, rate // 10)
+        return float(10 * np.log10(max(np.min(np.mean(frames**2, axis=1)), 1e-20)))
+
+    plain, bedded = render(None), render(-48.0)
+    assert plain.path != bedded.path  # the bed is part of what a cached track is keyed by
+    lufs, peak = ebur128(bedded.path)
+    assert lufs == pytest.approx(loudness.TARGET_LUFS, abs=0.5)
+    assert peak <= loudness.TRUE_PEAK_DBTP + 0.3
+    samples = decode(bedded.path, 48000)
+    assert np.max(np.abs(samples)) < 1.0
+    check_onsets(samples, 48000, bedded.timeline, tolerance=0.001)  # the bells still stand out
+    # without the bed the pauses are (nearly) digital silence; with it, never quieter than
+    # about the bed's level, from the end of its fade-in to the start of its fade-out
+    end = bedded.timeline.total_seconds - 1.6
+    assert quietest_window_db(decode(plain.path, 48000), 48000, 1.6) < -80.0
+    quiet = quietest_window_db(samples[: round(end * 48000)], 48000, 1.6)
+    assert -54.0 < quiet < -44.0
+    # in the lead-in, after the fade-in, the bed alone plays at its level (within 2 dB)
+    lead = samples[round(1.55 * 48000) : round(1.95 * 48000)].astype(np.float64)
+    assert 10 * np.log10(np.mean(lead**2)) == pytest.approx(-48.0, abs=2.0)
+
+
+def test_a_mix_rendered_again_reuses_its_gains_and_matches_to_the_sample(tmp_path: Path) -> None:
+    import soundfile
+
+    from anklesleep.audio.voices import EspeakEngine
+
+    engine = EspeakEngine() if EspeakEngine().available() else get_engine("none")
+
+    def render(tracks: str) -> np.ndarray:
+        result = track.render_track(
+            routines.load("quick"),
+            validate(bed=-50.0),
+            engine=engine,
+            fmt="wav",
+            cache_dir=tmp_path / tracks,
+            clip_dir=tmp_path / "clips",
+        )
+        data, _rate = soundfile.read(str(result.path), dtype="int16")
+        return np.asarray(data)
+
+    first = render("a")
+    saved = list((tmp_path / "clips" / "loudness").glob("*.json"))
+    assert len(saved) == 1
+    again = render("b")  # a fresh track cache: mixed again, the meter skipped
+    assert np.array_equal(first, again)
+    # a damaged note of the gains is measured again, never trusted
+    saved[0].write_text("{not json", encoding="utf-8")
+    assert np.array_equal(render("c"), first)
+    assert loudness.integrated_lufs(first.astype(np.float64) / 32768, RATE) == pytest.approx(
+        loudness.TARGET_LUFS, abs=0.2
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from dataclasses import replace
@@ -22,6 +23,7 @@ from anklesleep.routine.timeline import Timeline
 from anklesleep.schedule import calendar
 from anklesleep.schedule.calendar_file import routine_plans
 from anklesleep.schedule.slots import SlotSettings
+from anklesleep.store import preferences
 from tests.cli_helpers import run_cli
 from tests.web_helpers import client
 
@@ -35,6 +37,16 @@ CASES = [
     for routine in ("full", "quick")
     for tempo in (0.9, 1.0)
     for voice in ("espeak-ng", "none")
+] + [  # the more natural voice, chosen in the stored preferences, when it is installed
+    pytest.param(
+        "quick",
+        tempo,
+        "festival",
+        marks=pytest.mark.skipif(
+            not voices.FestivalEngine().available(), reason="needs festvox-us-slt-hts"
+        ),
+    )
+    for tempo in (0.9, 1.0)
 ]
 
 
@@ -74,7 +86,8 @@ def test_every_front_end_shows_the_timeline_that_will_play(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     routine = routines.load(routine_id)
-    options = validate(tempo=tempo)
+    chosen = voice if voice == "festival" else None  # espeak-ng is the tests' default
+    options = validate(tempo=tempo, speaker=chosen)
     speaker = voices.get_engine(voice)
     t = translator()
     truth = timeline_to_play(routine, options, engine=speaker, translate=t)
@@ -102,7 +115,10 @@ def test_every_front_end_shows_the_timeline_that_will_play(
         assert loaded.samples is not None and loaded.samples.size > 0
     agree(live.total_seconds, chapter_starts(live), truth)
 
-    if voice == "espeak-ng":  # the default voice: what the web app and the calendar use
+    if voice != "none":  # the stored (or default) voice: what the web app and the calendar use
+        if chosen:
+            with engine.begin() as conn:
+                preferences.save(conn, preferences.Preferences(options), dt.datetime.now(dt.UTC))
         plan = calendar.plan(routine, *speech_to_play(routine, options, translate=t), t)
         assert plan.seconds == pytest.approx(truth.total_seconds, abs=MS)
         if tempo == 1.0:

@@ -18,6 +18,7 @@ from anklesleep.routine.timeline import (
     COUNT_DELAY,
     COUNT_TAIL,
     GET_SET_SECONDS,
+    LEAD_IN_SECONDS,
     MORE_CIRCLES,
     TONE_HOLD,
     TONE_LAST_HOLD,
@@ -27,6 +28,7 @@ from anklesleep.routine.timeline import (
     add_circles,
     estimate_speech_seconds,
     expand,
+    is_lead_in,
     no_speech,
     reading_seconds,
 )
@@ -104,7 +106,7 @@ def test_feet_switch_between_blocks_and_the_session_closes() -> None:
     assert first_step.kind == "announce"
     assert first_step.say and first_step.say.startswith("Toes, left foot.")
     bare = full(intro="none").cues
-    assert bare[0].say and bare[0].say.startswith("Toes, left foot.")
+    assert bare[1].say and bare[1].say.startswith("Toes, left foot.")
 
 
 def test_toes_are_named_not_fingers() -> None:
@@ -223,7 +225,7 @@ def test_any_valid_options_give_a_contiguous_timeline(
 def test_silent_timeline_gives_reading_time() -> None:
     timeline = expand(FULL, Options(voice=False), estimate_speech_seconds)
     minimum = FULL.transitions.announce_min_seconds
-    for cue in timeline:
+    for cue in timeline.cues[1:]:  # after the lead-in
         if cue.kind == "announce":
             assert cue.duration == max(minimum, reading_seconds(cue.say or ""))
     assert no_speech("anything") == 0.0
@@ -264,13 +266,30 @@ def test_first_hold_or_movement_comes_a_get_set_pause_after_the_words() -> None:
 
 def test_introduction_full_short_or_none() -> None:
     script = builtin_script()
-    intro = [c for c in full() if c.chapter == 0]
+    intro = [c for c in full() if c.chapter == 0][1:]  # after the lead-in
     assert [c.say for c in intro] == [s.format(foot="left foot") for s in script.intro_full]
     assert any("right foot" in (c.say or "") for c in full(intro="short", first_foot="right"))
-    assert len([c for c in full(intro="short") if c.chapter == 0]) == len(script.intro_short)
-    assert full(intro="none").cues[0].step == "T1"
-    # the quick routine starts straight away unless asked
-    assert expand(QUICK, Options(), estimate_speech_seconds).cues[0].step == "A0"
+    assert len([c for c in full(intro="short") if c.chapter == 0]) == len(script.intro_short) + 1
+    assert full(intro="none").cues[1].step == "T1"
+    # the quick routine starts straight away (after the lead-in) unless asked
+    assert expand(QUICK, Options(), estimate_speech_seconds).cues[1].step == "A0"
+
+
+@pytest.mark.parametrize("tempo", [0.5, 1.0, 2.0])
+@pytest.mark.parametrize("voice", [True, False])
+def test_every_session_opens_with_a_silent_two_second_lead_in(tempo: float, voice: bool) -> None:
+    for routine, intro in ((FULL, "full"), (FULL, "none"), (QUICK, None)):
+        timeline = expand(routine, validate(tempo=tempo, voice=voice, intro=intro))
+        lead, first = timeline.cues[0], timeline.cues[1]
+        assert (lead.start, lead.duration, lead.kind) == (0.0, LEAD_IN_SECONDS, "announce")
+        assert lead.say is None and lead.tone_hz is None and lead.step is None
+        assert is_lead_in(lead) and not any(is_lead_in(c) for c in timeline.cues[1:])
+        assert first.start == LEAD_IN_SECONDS
+        # it opens the first chapter, which is still named after what follows it
+        chapter = timeline.chapters()[0]
+        assert (chapter.first, chapter.start, chapter.index) == (0, 0.0, first.chapter)
+        assert chapter.step == first.step and chapter.kind == first.kind
+        assert [c.index for c in timeline.chapters()] == list(range(len(timeline.chapters())))
 
 
 def test_rests_count_the_next_hold_and_name_the_last() -> None:

@@ -12,6 +12,7 @@ import soundfile
 
 from anklesleep.audio import voices as voice
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.routine.options import validate
 from anklesleep.testing.speech import FakeEngine
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -30,11 +31,72 @@ def test_engines_follow_the_protocol() -> None:
     assert isinstance(FakeEngine(), voice.SpeechEngine)
 
 
-def test_default_engine_is_espeak_when_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_engine_is_the_most_natural_one_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(voice.ENV_VOICE)
+    monkeypatch.setattr(voice.FestivalEngine, "available", lambda self: True)
     monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: True)
+    assert voice.get_engine(None).name == "festival"
+    monkeypatch.setattr(voice.FestivalEngine, "available", lambda self: False)
     assert voice.get_engine(None).name == "espeak-ng"
     monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
     assert voice.get_engine(None).name == "none"
+
+
+def test_the_environment_can_name_the_default_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(voice.FestivalEngine, "available", lambda self: True)
+    monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: True)
+    monkeypatch.setenv(voice.ENV_VOICE, "espeak-ng")
+    assert voice.get_engine(None).name == "espeak-ng"
+    monkeypatch.setattr(voice.EspeakEngine, "available", lambda self: False)
+    assert voice.get_engine(None).name == "festival"  # named but missing: the next best
+
+
+def test_the_rate_reaches_the_engine_and_is_checked() -> None:
+    assert voice.get_engine("espeak-ng", 110).rate == 110
+    assert voice.get_engine("none", 110).name == "none"
+    for bad in (79, 221, "fast", True, float("nan")):
+        with pytest.raises(AnkleSleepError) as error:
+            voice.get_engine("espeak-ng", bad)  # type: ignore[arg-type]
+        assert error.value.field == "speech_rate"
+        assert "80" in error.value.message and "220" in error.value.message
+
+
+def test_a_stored_choice_that_is_gone_falls_back_without_failing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(voice.FestivalEngine, "available", lambda self: False)
+    engine = voice.engine_for(validate(speaker="festival", speech_rate=120))
+    assert (engine.name, engine.rate) == ("espeak-ng", 120)
+    assert voice.engine_for(validate(speaker="no-such-engine")).name == "espeak-ng"
+    with pytest.raises(AnkleSleepError):  # asked for by name: a clear error instead
+        voice.engine_for(validate(), "festival")
+
+
+@pytest.mark.skipif(not voice.FestivalEngine().available(), reason="needs festvox-us-slt-hts")
+def test_festival_speaks_at_the_chosen_rate(tmp_path: Path) -> None:
+    text = "Put both hands around your left ankle, and breathe out slowly."
+    lengths = {}
+    for rate in (110, 160):
+        cache = voice.ClipCache(voice.FestivalEngine(rate=rate), tmp_path)
+        samples, clip_rate = cache.clip(text)
+        assert clip_rate == voice.CLIP_RATE
+        assert abs(rms_db(samples) - voice.SPEECH_RMS_DBFS) < 1.0  # normalized like any clip
+        assert np.max(np.abs(samples)) <= 10 ** (voice.SPEECH_PEAK_DBFS / 20) + 1e-4
+        lengths[rate] = samples.size / clip_rate
+    # a slower rate speaks longer, roughly in proportion
+    assert 1.2 < lengths[110] / lengths[160] < 1.8
+    words = len(text.split())
+    assert 90 < words * 60 / lengths[110] < 150
+
+
+def test_festival_reports_a_broken_voice_in_one_line() -> None:
+    engine = voice.FestivalEngine(voice="no_such_voice_hts")
+    assert not engine.available()
+    if shutil.which("text2wave") is None:
+        pytest.skip("needs festival")
+    with pytest.raises(AnkleSleepError) as error:
+        engine.synthesize("Hello.")
+    assert "\n" not in error.value.message and "no_such_voice_hts" in error.value.message
 
 
 def test_a_missing_engine_asked_for_by_name_says_what_to_install(
@@ -50,8 +112,8 @@ def test_a_missing_engine_asked_for_by_name_says_what_to_install(
 
 
 def test_an_unknown_engine_lists_the_choices() -> None:
-    with pytest.raises(AnkleSleepError, match=r"--voice: got 'festival'; choose one of"):
-        voice.get_engine("festival")
+    with pytest.raises(AnkleSleepError, match=r"--voice: got 'festivals'; choose one of"):
+        voice.get_engine("festivals")
     assert voice.get_engine("None").name == "none"
 
 

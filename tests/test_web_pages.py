@@ -249,6 +249,9 @@ def test_settings_are_saved_and_shown_again(engine: Engine, tmp_path: Path) -> N
         ("theme", "neon", "theme: got 'neon'"),
         ("first_foot", "middle", "--first-foot: got 'middle'"),
         ("slot_home_routine", "long", "slot_home_routine: got 'long'"),
+        ("speech_rate", "400", "--rate: got '400'"),
+        ("bed", "-5", "--bed: got '-5'"),
+        ("speaker", "Robot Voice!", "--voice: got 'Robot Voice!'"),
     ],
 )
 def test_a_settings_mistake_names_the_field_and_saves_nothing(
@@ -263,6 +266,34 @@ def test_a_settings_mistake_names_the_field_and_saves_nothing(
     with engine.connect() as conn:
         assert slots_store.load(conn).timezone == "UTC"
         assert preferences.load(conn) == preferences.Preferences()
+
+
+def test_the_voice_pace_and_quiet_bed_are_saved_and_time_every_page(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from anklesleep.audio import voices
+    from anklesleep.audio.playing import timeline_to_play
+    from anklesleep.routine import catalog
+
+    if not voices.EspeakEngine().available():
+        pytest.skip("needs espeak-ng")
+    c, _ = client(engine, tmp_path)
+    form = _settings_form(form_csrf(c), speaker="espeak-ng", speech_rate="110", bed="-48")
+    assert c.post("/settings", data=form, follow_redirects=False).status_code == 303
+    with engine.connect() as conn:
+        options = preferences.load(conn).options
+    assert (options.speaker, options.speech_rate, options.bed) == ("espeak-ng", 110, -48.0)
+    page = c.get("/settings").text
+    assert re.search(r'<option value="espeak-ng" selected>', page)
+    assert 'value="110"' in page and re.search(r'<option value="-48" selected>', page)
+    # the timeline the web player asks for is spoken at the saved pace by the saved voice
+    answer = c.get("/api/timeline?routine=quick").json()
+    expected = timeline_to_play(
+        catalog.load("quick"), options, engine=voices.get_engine("espeak-ng", 110)
+    )
+    assert answer["total_seconds"] == pytest.approx(expected.total_seconds, abs=1e-3)
+    calm = timeline_to_play(catalog.load("quick"), replace(options, speech_rate=None))
+    assert expected.total_seconds > calm.total_seconds + 3  # 110 words a minute, not 130
 
 
 def _night_form(csrf: str, **changes: str) -> dict[str, str]:

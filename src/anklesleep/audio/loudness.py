@@ -14,6 +14,7 @@ chunk, so memory stays flat.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -94,8 +95,9 @@ def _step_energies(samples: npt.NDArray[np.floating], rate: int) -> Floats:
     h = k_response(rate)
     step = round(0.1 * rate)
     whole = samples.size // step * step
-    chunk = max(step, CHUNK // step * step)
-    size = 1 << math.ceil(math.log2(chunk + h.size))
+    size = 1 << math.ceil(math.log2(CHUNK + h.size))
+    # as many new samples per transform as fit beside the response's tail (none wasted)
+    chunk = max(step, (size - h.size + 1) // step * step)
     spectrum = np.fft.rfft(h, size)
     filtered_tail = np.zeros(h.size - 1)
     sums = np.empty(whole // step, dtype=np.float64)
@@ -214,22 +216,67 @@ def limit(
     return result
 
 
-def normalize(samples: Samples, rate: int, *, in_place: bool = False) -> Samples:
+@dataclass(frozen=True)
+class Gains:
+    """The gains `normalize` applied to one mix: to the target, after the limiter, for the peak.
+
+    Normalizing the same samples with these gains (`known=`) gives the very same result without
+    measuring anything, so a track rendered again from the same clips skips the meter.
+    """
+
+    first: float
+    second: float = 1.0
+    last: float = 1.0
+
+
+def normalize(
+    samples: Samples, rate: int, *, in_place: bool = False, under: Samples | None = None
+) -> Samples:
     """`samples` at `TARGET_LUFS` integrated, true peak at most `TRUE_PEAK_DBTP`.
 
     One gain to the target, the limiter on the peaks it pushed too high, then one small gain for
     what the limiter took away. Silence (or a track too short to measure) is returned unchanged.
+    `under` (the quiet bed, as long as `samples`) is added after the first gain, so it keeps its
+    own level, and still passes through the limiter and the checks.
     """
-    loud = integrated_lufs(samples, rate)
-    if not math.isfinite(loud):
-        return samples
+    return normalize_with(samples, rate, in_place=in_place, under=under)[0]
+
+
+def normalize_with(
+    samples: Samples,
+    rate: int,
+    *,
+    in_place: bool = False,
+    under: Samples | None = None,
+    known: Gains | None = None,
+) -> tuple[Samples, Gains | None]:
+    """`normalize`, also returning the gains it applied (None for silence); with `known` gains
+    (from an earlier run on the same samples) it applies them without measuring."""
     x = samples if in_place else samples.copy()
-    x *= np.float32(10 ** ((TARGET_LUFS - loud) / 20))
+    loud = TARGET_LUFS if known is not None else integrated_lufs(samples, rate)
+    if not math.isfinite(loud):
+        if under is not None:
+            x += under
+        return x, None
+    first = known.first if known else float(np.float32(10 ** ((TARGET_LUFS - loud) / 20)))
+    x *= np.float32(first)
+    if under is not None:
+        x += under
     limit(x, rate, in_place=True)
-    loud = integrated_lufs(x, rate)
-    if abs(loud - TARGET_LUFS) > TOLERANCE_LU:
-        x *= np.float32(10 ** ((TARGET_LUFS - loud) / 20))
-    over = true_peak_dbtp(x, rate) - TRUE_PEAK_DBTP
-    if over > 0:
-        x *= np.float32(10 ** (-over / 20))
-    return x
+    if known is not None:
+        second = known.second
+    else:
+        loud = integrated_lufs(x, rate)
+        second = 1.0
+        if abs(loud - TARGET_LUFS) > TOLERANCE_LU:
+            second = float(np.float32(10 ** ((TARGET_LUFS - loud) / 20)))
+    if second != 1.0:
+        x *= np.float32(second)
+    if known is not None:
+        last = known.last
+    else:
+        over = true_peak_dbtp(x, rate) - TRUE_PEAK_DBTP
+        last = float(np.float32(10 ** (-over / 20))) if over > 0 else 1.0
+    if last != 1.0:
+        x *= np.float32(last)
+    return x, Gains(first, second, last)

@@ -23,13 +23,14 @@ import numpy as np
 import numpy.typing as npt
 
 from anklesleep import __version__
+from anklesleep.audio.bed import room_tone
 from anklesleep.audio.chapters import webvtt
 from anklesleep.audio.encoding import FORMATS as FORMATS
 from anklesleep.audio.encoding import Format as Format
 from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
-from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, normalize
+from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, Gains, normalize_with
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import paths
@@ -54,7 +55,7 @@ Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = CLIP_RATE
 #: Bump when mixing or encoding changes, so cached tracks are rendered again.
-MIX_VERSION = 5
+MIX_VERSION = 6
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
 #: Silence between a tone and speech in the same cue (the closing chime, then the words).
@@ -269,7 +270,7 @@ def cache_key(
     parts = {
         "routine": repr(routine),
         "options": options.to_dict(),
-        "engine": [engine.name, engine.voice, engine.rate],
+        "engine": [engine.name, engine.voice, engine.rate, str(getattr(engine, "tuning", ""))],
         "format": fmt.name,
         "ticks": ticks,
         "app": __version__,
@@ -391,6 +392,7 @@ def render_track(
     draft = expand(routine, options, estimate_speech_seconds, t)
     draft_text = json.dumps([(c.say, c.text) for c in draft], ensure_ascii=False)
     key = cache_key(routine, options, engine, form, ticks, draft_text)
+    key_parts = (routine, options, engine, ticks, draft_text)
     audio = folder / f"{key}{form.extension}"
     vtt = folder / f"{key}.vtt"
     saved = folder / f"{key}.timeline.json"
@@ -420,7 +422,21 @@ def render_track(
             ) from None
         clips = ClipCache(engine, clip_dir)
         timeline = plan(routine, options, clips, t)
-        samples = normalize(mix(timeline, clips, ticks=ticks), SAMPLE_RATE, in_place=True)
+        mixed = mix(timeline, clips, ticks=ticks)
+        under = None if options.bed is None else room_tone(mixed.size, SAMPLE_RATE, options.bed)
+        # the same mix in another format (or after the track cache was emptied): its gains are
+        # known, so the meter does not run again (the mix is keyed like its WAV track)
+        gains_path = (
+            clips.folder
+            / "loudness"
+            / f"{cache_key(*key_parts[:3], FORMATS['wav'], *key_parts[3:])}.json"
+        )
+        samples, gains = normalize_with(
+            mixed, SAMPLE_RATE, in_place=True, under=under, known=_read_gains(gains_path)
+        )
+        del mixed, under
+        if gains is not None:
+            _write_gains(gains_path, gains)
         tags = {
             "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
             "artist": "anklesleep",
@@ -440,6 +456,23 @@ def render_track(
         _memo[key] = result
         prune(folder, keep=frozenset({key}))
         return result
+
+
+def _read_gains(path: Path) -> Gains | None:
+    """Gains measured before for the same mix; None when unknown or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        gains = Gains(float(data["first"]), float(data["second"]), float(data["last"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    values = (gains.first, gains.second, gains.last)
+    return gains if all(0 < v < 1000 and v == v for v in values) else None
+
+
+def _write_gains(path: Path, gains: Gains) -> None:
+    with contextlib.suppress(OSError, AnkleSleepError):  # only a shortcut: never fail a render
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(path, json.dumps(asdict(gains)), field=CACHE_FIELD)
 
 
 def _result(

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from anklesleep.audio.mixing import measured_speech, plan
-from anklesleep.audio.voices import ClipCache, SpeechEngine, get_engine
+from anklesleep.audio.voices import ClipCache, SpeechEngine, engine_for
 from anklesleep.basics import paths
 from anklesleep.basics.i18n import Translate, translator
 from anklesleep.routine.definition import Routine
@@ -48,7 +48,7 @@ def speech_to_play(
     clip_dir: Path | None = None,
 ) -> tuple[Options, SpeechSeconds]:
     """The options and the speech lengths that `timeline_to_play` expands with."""
-    voice = engine if engine is not None else get_engine(None)
+    voice = engine if engine is not None else engine_for(options)
     t = translate or translator(options.language)
     chosen = speaking(options, voice)
     clips = clip_cache(voice, clip_dir)
@@ -66,7 +66,8 @@ def timeline_to_play(
     clip_dir: Path | None = None,
 ) -> Timeline:
     """The timeline a session of `routine` with `options` will play in voice `engine`
-    (default: the most natural engine installed; none: a silent session)."""
-    voice = engine if engine is not None else get_engine(None)
+    (default: the one `options` chose — `speaker` at `speech_rate` —, else the most natural
+    engine installed; "none": a silent session)."""
+    voice = engine if engine is not None else engine_for(options)
     t = translate or translator(options.language)
     return plan(routine, speaking(options, voice), clip_cache(voice, clip_dir), t)

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
+from anklesleep.routine.options import SPEECH_RATE_RANGE, Options, check_speech_rate
 
 Samples = npt.NDArray[np.float32]
 
@@ -41,6 +42,10 @@ SPEECH_PEAK_DBFS = -1.0
 SILENCE_BELOW_PEAK_DB = 45.0
 #: Bump when clip processing changes, so old cached clips are not reused.
 PROCESSING_VERSION = 1
+#: The default speaking rate in words a minute: calm (speech engines default to about 175).
+DEFAULT_RATE = 130
+#: The speaking rates a user can choose (words a minute).
+RATE_RANGE = SPEECH_RATE_RANGE
 
 
 @runtime_checkable
@@ -70,7 +75,7 @@ class EspeakEngine:
     """The espeak-ng program: robotic but offline, small and fast. Slow and a little low: calm."""
 
     voice: str = "en-us"
-    rate: int = 130  # words a minute: calm (espeak-ng's default is 175)
+    rate: int = DEFAULT_RATE  # words a minute: calm (espeak-ng's default is 175)
     pitch: int = 42  # 0-99, default 50
     program: str = "espeak-ng"
     name: str = "espeak-ng"
@@ -127,6 +132,83 @@ class EspeakEngine:
 
 
 @dataclass(frozen=True)
+class FestivalEngine:
+    """Festival with the CMU SLT HTS voice: a statistical (HMM) US English voice, smoother and
+    more natural than espeak-ng, offline, about 2 MB of voice data. Driven through `text2wave`.
+    """
+
+    voice: str = "cmu_us_slt_arctic_hts"
+    rate: int = DEFAULT_RATE
+    program: str = "text2wave"
+    name: str = "festival"
+    #: the speed factor given to the HTS engine is `rate / NATURAL_RATE`. Calibrated so that a
+    #: rate means the same pace as espeak-ng's: measured on the full routine's sentences of six
+    #: words or more (trimmed), espeak-ng at 130 speaks 151 words a minute and this voice at
+    #: speed 1.0 speaks 197, so 130 -> 197 / (151 / 130) = 170.
+    NATURAL_RATE = 170.0
+
+    @property
+    def tuning(self) -> str:
+        """What else shapes the clips (part of the clip cache's key)."""
+        return f"r/{self.NATURAL_RATE:g}"
+
+    def _voice_folder(self) -> Path | None:
+        for root in ("/usr/share/festival/voices", "/usr/local/share/festival/voices"):
+            found = sorted(Path(root).glob(f"*/{self.voice}"))
+            if found:
+                return found[0]
+        return None
+
+    def available(self) -> bool:
+        return shutil.which(self.program) is not None and self._voice_folder() is not None
+
+    def synthesize(self, text: str) -> tuple[Samples, int]:
+        import soundfile
+
+        speed = max(0.3, min(3.0, self.rate / self.NATURAL_RATE))
+        with tempfile.TemporaryDirectory(prefix="anklesleep-festival-") as folder:
+            source = Path(folder) / "say.txt"
+            out = Path(folder) / "clip.wav"
+            source.write_text(text, encoding="utf-8")
+            command = [
+                self.program,
+                "-eval",
+                f"(voice_{self.voice})",
+                "-eval",
+                # the HTS engine's speed: below 1 speaks more slowly
+                "(set! hts_engine_params (append hts_engine_params "
+                f'(list (list "-r" {speed:.4f}))))',
+                "-o",
+                str(out),
+                str(source),  # text from a file: safe for any characters, even a leading "-"
+            ]
+            try:
+                done = subprocess.run(command, capture_output=True, check=False)
+            except OSError as exc:
+                raise AnkleSleepError(
+                    _(
+                        "voice: cannot run {program!r} ({exc}); install festival or choose "
+                        "--voice espeak-ng"
+                    ).format(program=self.program, exc=exc),
+                    field="voice",
+                ) from None
+            if done.returncode != 0 or not out.exists() or out.stat().st_size <= 44:
+                detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise AnkleSleepError(
+                    _(
+                        "voice: Festival voice {voice!r} failed ({detail}); reinstall "
+                        "festvox-us-slt-hts or choose --voice espeak-ng"
+                    ).format(
+                        voice=self.voice,
+                        detail=detail[-1] if detail else "exit " + str(done.returncode),
+                    ),
+                    field="voice",
+                )
+            data, rate = soundfile.read(str(out), dtype="float32", always_2d=True)
+        return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate)
+
+
+@dataclass(frozen=True)
 class SilentEngine:
     """No voice: tones only. Every clip is empty, so announcements take their minimum time."""
 
@@ -141,28 +223,55 @@ class SilentEngine:
         return np.zeros(0, dtype=np.float32), CLIP_RATE
 
 
-#: engine name -> factory. Order matters: the first available one is the default.
-ENGINES: dict[str, Callable[[], SpeechEngine]] = {
-    "espeak-ng": EspeakEngine,
-    "none": SilentEngine,
+#: engine name -> factory (given the speaking rate). Order matters: the most natural first; the
+#: first available one is the default.
+ENGINES: dict[str, Callable[[int], SpeechEngine]] = {
+    "festival": lambda rate: FestivalEngine(rate=rate),
+    "espeak-ng": lambda rate: EspeakEngine(rate=rate),
+    "none": lambda rate: SilentEngine(),
 }
 #: what to install for each engine, for the error when it is asked for but missing
 INSTALL_HINTS: dict[str, str] = {
+    "festival": "install festival and festvox-us-slt-hts (Debian/Ubuntu: sudo apt install "
+    "festival festvox-us-slt-hts)",
     "espeak-ng": "install espeak-ng (Debian/Ubuntu: sudo apt install espeak-ng)",
 }
 
 
-def get_engine(name: str | None = None) -> SpeechEngine:
-    """The engine called `name`; `None` means espeak-ng when installed, else "none" (tones only).
+def check_rate(rate: object) -> int:
+    """A speaking rate in words a minute, or `AnkleSleepError` naming the range."""
+    checked = check_speech_rate(rate)
+    return DEFAULT_RATE if checked is None else checked
+
+
+#: An environment variable naming the engine to use when none is chosen (if it is installed).
+ENV_VOICE = "ANKLESLEEP_VOICE"
+
+
+def default_engine(rate: int = DEFAULT_RATE) -> SpeechEngine:
+    """The engine `$ANKLESLEEP_VOICE` names when it is installed, else the most natural engine
+    installed, else "none" (tones only)."""
+    named = os.environ.get(ENV_VOICE, "").strip().lower()
+    if named in ENGINES:
+        engine = ENGINES[named](rate)
+        if engine.available():
+            return engine
+    for factory in ENGINES.values():
+        engine = factory(rate)
+        if engine.available():
+            return engine
+    return SilentEngine()
+
+
+def get_engine(name: str | None = None, rate: int | None = None) -> SpeechEngine:
+    """The engine called `name` speaking `rate` words a minute (default `DEFAULT_RATE`);
+    `None` means the most natural one installed, else "none" (tones only).
 
     A named engine that is unknown or not installed raises `AnkleSleepError`.
     """
+    pace = DEFAULT_RATE if rate is None else check_rate(rate)
     if name is None:
-        for factory in ENGINES.values():
-            engine = factory()
-            if engine.available():
-                return engine
-        return SilentEngine()
+        return default_engine(pace)
     key = name.strip().lower()
     if key not in ENGINES:
         raise AnkleSleepError(
@@ -171,7 +280,7 @@ def get_engine(name: str | None = None) -> SpeechEngine:
             ),
             field="voice",
         )
-    engine = ENGINES[key]()
+    engine = ENGINES[key](pace)
     if not engine.available():
         hint = INSTALL_HINTS.get(key, "install it")
         raise AnkleSleepError(
@@ -182,6 +291,27 @@ def get_engine(name: str | None = None) -> SpeechEngine:
             field="voice",
         )
     return engine
+
+
+def preferred_engine(name: str | None, rate: int | None = None) -> SpeechEngine:
+    """The engine a stored preference names, at its rate; when that engine is no longer
+    installed (or the name is unknown), the most natural one present instead, never an error."""
+    try:
+        return get_engine(name, rate)
+    except AnkleSleepError:
+        try:
+            return default_engine(DEFAULT_RATE if rate is None else check_rate(rate))
+        except AnkleSleepError:
+            return default_engine()
+
+
+def engine_for(options: Options, name: str | None = None) -> SpeechEngine:
+    """The engine that speaks a session with `options`: `name` when given (an explicit choice,
+    which must be installed), else the stored choice `options.speaker` (falling back to the most
+    natural engine present when it is gone), at `options.speech_rate`."""
+    if name is not None:
+        return get_engine(name, options.speech_rate)
+    return preferred_engine(options.speaker, options.speech_rate)
 
 
 # --- clip processing -------------------------------------------------------------------------
@@ -275,6 +405,9 @@ class ClipCache:
     def key(self, text: str) -> str:
         e = self.engine
         raw = f"{PROCESSING_VERSION}\0{e.name}\0{e.voice}\0{e.rate}\0{text}"
+        tuning = str(getattr(e, "tuning", ""))  # an engine's own settings, when it has any
+        if tuning:
+            raw = f"{tuning}\0{raw}"
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
     def _path(self, text: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import click
 
 from anklesleep.basics.i18n import _, translator
 from anklesleep.cli.common import options_from, timeline_options
+from anklesleep.routine.options import BED_SOFT, check_bed
 
 
 def _size(count: int) -> str:
@@ -34,7 +36,23 @@ def _size(count: int) -> str:
     "voice_name",
     default=None,
     metavar="ENGINE",
-    help="Speech engine: espeak-ng (the default when installed) or none (tones only).",
+    help="Speech engine: festival, espeak-ng or none (tones only); default: the one chosen "
+    "with `voice use`, else the most natural one installed.",
+)
+@click.option(
+    "--rate",
+    "speech_rate",
+    default=None,
+    metavar="WPM",
+    help="How fast the voice speaks, in words a minute (80-220; default: `voice rate`, or 130).",
+)
+@click.option(
+    "--bed",
+    default=None,
+    metavar="LEVEL",
+    help="A quiet bed of room tone under the whole track, so phones and headsets stay awake in "
+    "the pauses: off, soft (-48 dB), or a level in dB from -60 to -30 (default: the saved "
+    "setting, else off).",
 )
 @click.option(
     "--no-ticks",
@@ -52,6 +70,8 @@ def audio(
     output: Path,
     routine_file: Path | None,
     voice_name: str | None,
+    speech_rate: str | None,
+    bed: str | None,
     no_ticks: bool,
     as_json: bool,
     **kwargs: Any,
@@ -71,13 +91,21 @@ def audio(
     t = translator()
     target = files.check_output(output, "--output", example="routine.opus")
     fmt = track.format_for(target)
-    engine = voice.get_engine(voice_name)
+    options = options_from(kwargs)
+    if speech_rate is not None:
+        options = replace(options, speech_rate=voice.check_rate(speech_rate))
+    if bed is not None:
+        options = replace(options, bed=check_bed(BED_SOFT if bed == "soft" else bed))
+    engine = voice.engine_for(options, voice_name)
     if voice_name is None and engine.name == "none":
         click.echo(
-            _("espeak-ng is not installed, so this track has tones only; install it for a voice."),
+            _(
+                "No speech engine is installed, so this track has tones only; install espeak-ng "
+                "or festival for a voice."
+            ),
             err=True,
         )
-    options = options_from(kwargs, voice=engine.name != "none")
+    options = replace(options, voice=engine.name != "none")
     chosen = library.load(routine, routine_file)
     rendered = track.render_track(
         chosen, options, engine=engine, fmt=fmt, translate=t, ticks=not no_ticks

@@ -105,11 +105,32 @@ def timeline_options(func: F) -> F:
 
 
 def options_from(kwargs: dict[str, Any], *, voice: bool = True) -> Options:
-    """Validated `Options` from the shared flags (removing them from `kwargs`)."""
+    """Validated `Options` from the shared flags (removing them from `kwargs`), with the voice
+    and speaking rate the user stored (`anklesleep voice use`, `voice rate`)."""
     raw = {name: kwargs.pop(name, None) for name in OPTION_NAMES}
     if raw["tempo"] is None:
         raw["tempo"] = 1.0
-    return validate(**raw, voice=voice)
+    speaker, rate = stored_voice()
+    return validate(**raw, voice=voice, speaker=speaker, speech_rate=rate)
+
+
+def stored_voice() -> tuple[str | None, int | None]:
+    """The speech engine and rate saved in the preferences; (None, None) when nothing is saved
+    (and the database is not created just to find that out)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return None, None
+    from anklesleep.store import preferences
+    from anklesleep.store.database import database_url
+
+    root = ctx.find_root()
+    db = (root.obj or {}).get("db") if isinstance(root.obj, dict) else None
+    url = database_url(db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None, None
+    with database(ctx).connect() as conn:
+        stored = preferences.load(conn).options
+    return stored.speaker, stored.speech_rate
 
 
 def database(ctx: click.Context) -> Engine:

@@ -28,7 +28,7 @@ def to_play(routine: Routine, options: Options, voice_name: str | None = None) -
     from anklesleep.audio import voices
     from anklesleep.audio.playing import timeline_to_play
 
-    engine = voices.get_engine(voice_name)
+    engine = voices.engine_for(options, voice_name)
     return timeline_to_play(routine, options, engine=engine, translate=translator())
 
 

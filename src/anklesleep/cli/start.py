@@ -110,7 +110,7 @@ class Sound:
         from anklesleep.audio import mixing as track
         from anklesleep.audio import voices as voice
 
-        engine = voice.get_engine(self.engine_name)
+        engine = voice.engine_for(options, self.engine_name)
         rendered = track.render_track(
             self.chosen, options, engine=engine, fmt="wav", translate=self.t
         )

@@ -6,6 +6,7 @@ raises one clear `AnkleSleepError` naming the option, the value and the allowed 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -34,6 +35,14 @@ OPTION_NAMES = (
 INTRO_CHOICES = ("full", "short", "none")
 #: the closing words: those for a morning, home (after work) or bedtime session (absent: general)
 SLOT_CHOICES = ("morning", "home", "bedtime")
+
+#: the speaking rates a voice can be asked for, in words a minute (absent: a calm 130)
+SPEECH_RATE_RANGE = (80, 220)
+#: the quiet bed's level, in dBFS RMS (absent: no bed); 'soft' is the level we suggest
+BED_RANGE = (-60.0, -30.0)
+BED_SOFT = -48.0
+#: how a speech engine may be named (the engines themselves live in `anklesleep.audio.voices`)
+_SPEAKER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 
 #: option name -> (low, high) for the numeric options
 RANGES: dict[str, tuple[float, float]] = {
@@ -68,6 +77,12 @@ class Options:
     language: str = "en"
     intro: Literal["full", "short", "none"] | None = None
     closing: Literal["morning", "home", "bedtime"] | None = None
+    #: the speech engine that speaks (absent: the most natural one installed)
+    speaker: str | None = None
+    #: how fast it speaks, in words a minute (absent: the calm default, 130)
+    speech_rate: int | None = None
+    #: the quiet bed of room tone under the track, its level in dBFS (absent: none)
+    bed: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -172,7 +187,62 @@ def validate(**raw: Any) -> Options:
             field="language",
         )
     values["language"] = language
+    speaker = raw.get("speaker")
+    if speaker is not None:
+        if (
+            not isinstance(speaker, str)
+            or not speaker.strip()
+            or not set(speaker.strip().lower()) <= _SPEAKER_CHARS
+        ):
+            raise AnkleSleepError(
+                _("--voice: got {speaker!r}; use an engine name such as espeak-ng").format(
+                    speaker=speaker
+                ),
+                field="speaker",
+            )
+        speaker = speaker.strip().lower()
+    values["speaker"] = speaker
+    values["speech_rate"] = check_speech_rate(raw.get("speech_rate"))
+    values["bed"] = check_bed(raw.get("bed"))
     return Options(**values)
+
+
+def check_bed(value: object) -> float | None:
+    """The quiet bed's level in dBFS (None or "off": no bed), or one clear error."""
+    if value is None or value == "off" or value == "":
+        return None
+    low, high = BED_RANGE
+    number = float("nan")
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            number = float(value)
+    if not low <= number <= high:  # also catches NaN
+        raise AnkleSleepError(
+            _("--bed: got {value!r}; use off or a level in dB from {low:g} to {high:g}").format(
+                value=value, low=low, high=high
+            ),
+            field="bed",
+        )
+    return number
+
+
+def check_speech_rate(value: object) -> int | None:
+    """A speaking rate in words a minute (None stays None), or one clear error with its range."""
+    if value is None:
+        return None
+    low, high = SPEECH_RATE_RANGE
+    number = float("nan")
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            number = float(value)
+    if not low <= number <= high:  # also catches NaN
+        raise AnkleSleepError(
+            _("--rate: got {value!r}; expected words a minute from {low} to {high}").format(
+                value=value, low=low, high=high
+            ),
+            field="speech_rate",
+        )
+    return round(number)
 
 
 def from_dict(data: Mapping[str, Any]) -> Options:

@@ -49,6 +49,10 @@ COUNT_DELAY: dict[str, float] = {"release": 0.85, "circle": 0.35, "tilt": 0.35}
 COUNT_TAIL = 0.2
 #: How many circles the "more" control adds (the Japanese source: 5 more where it was harder).
 MORE_CIRCLES = 5
+#: The quiet moment before the first word (ours): the first cue of every timeline, silent, so a
+#: phone or headset has woken up before anything is said, and every player starts at cue 0, 0 s.
+LEAD_IN_SECONDS = 2.0
+LEAD_IN_TEXT = N_("Settle in.")
 #: Words per second of a calm voice, for estimating speech without a voice engine.
 WORDS_PER_SECOND = 2.5
 
@@ -156,6 +160,23 @@ class Timeline:
         result: list[Chapter] = []
         for i, cue in enumerate(self.cues):
             if result and result[-1].index == cue.chapter:
+                if result[-1].first == 0 and i == 1 and is_lead_in(self.cues[0]):
+                    # the lead-in opens the first chapter, which is named after what follows
+                    plain = cue.kind in ("switch", "done") or cue.step is None
+                    title = cue.text if plain else _chapter_title(cue)
+                    result[-1] = Chapter(
+                        cue.chapter,
+                        0,
+                        i,
+                        0.0,
+                        cue.end,
+                        cue.kind,
+                        cue.step,
+                        cue.foot,
+                        cue.section,
+                        title,
+                    )
+                    continue
                 result[-1] = replace(result[-1], last=i, end=cue.end)
                 continue
             plain = cue.kind in ("switch", "done") or cue.step is None  # the introduction
@@ -185,6 +206,11 @@ class Timeline:
         }
 
 
+def is_lead_in(cue: Cue) -> bool:
+    """Whether `cue` is the silent lead-in that opens every timeline."""
+    return cue.start == 0.0 and cue.kind == "announce" and cue.say is None and cue.step is None
+
+
 def _chapter_title(cue: Cue) -> str:
     foot = f" ({cue.foot})" if cue.foot else ""
     return f"{cue.step}{foot}"
@@ -204,9 +230,20 @@ class _Builder:
         self.t = t
         self.tempo = tempo
         self.script = builtin_script()
+        #: the lead-in's chapter is still open: the next chapter is the one it opens
+        self.leading = False
 
     def new_chapter(self) -> None:
+        if self.leading:
+            self.leading = False
+            return
         self.chapter += 1
+
+    def lead_in(self) -> None:
+        """The silent first cue: `LEAD_IN_SECONDS` whatever the tempo, shown as "Settle in"."""
+        self.new_chapter()
+        self.add(LEAD_IN_SECONDS, "announce", self.t(LEAD_IN_TEXT))
+        self.leading = True
 
     def words(self, say: str, pause: float = SPEECH_GAP) -> float:
         """How long the words `say` take: spoken plus `pause`, or (silent) their reading time.
@@ -280,6 +317,7 @@ def expand(
     words = script or builtin_script()
     b = _Builder(speech_seconds, t, options.tempo, options.voice)
     b.script = words
+    b.lead_in()
     tr = routine.transitions
     order = options.foot_order or routine.order
     first: Foot = options.first_foot

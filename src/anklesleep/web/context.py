@@ -71,7 +71,7 @@ def real_renderer(voice: str | None = None) -> TrackRenderer:
         from anklesleep.audio import mixing as track
         from anklesleep.audio import voices
 
-        engine = voices.get_engine(voice) if voice else voices.get_engine()
+        engine = voices.engine_for(options, voice)
         rendered: RenderedTrackLike = track.render_track(
             routine, options, engine=engine, fmt=fmt, translate=translator(options.language)
         )

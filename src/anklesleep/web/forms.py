@@ -39,6 +39,10 @@ def options_from_form(form: Mapping[str, Any], language: str = "en") -> Options:
     raw["first_foot"] = text(form, "first_foot") or "left"
     raw["voice"] = form.get("voice") in ("on", "true", "1", "yes")
     raw["language"] = language
+    speaker = text(form, "speaker")
+    raw["speaker"] = None if speaker in (None, "", "auto") else speaker
+    raw["speech_rate"] = text(form, "speech_rate") or None
+    raw["bed"] = text(form, "bed") or None
     return validate(**raw)
 
 

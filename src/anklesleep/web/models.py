@@ -22,7 +22,14 @@ from anklesleep.diary.entries import (
     SYMPTOM_KEYS,
 )
 from anklesleep.routine.catalog import BUILTIN_IDS
-from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, INTRO_CHOICES, RANGES
+from anklesleep.routine.options import (
+    BED_RANGE,
+    EXTRA_CIRCLE_CHOICES,
+    FEET,
+    INTRO_CHOICES,
+    RANGES,
+    SPEECH_RATE_RANGE,
+)
 from anklesleep.schedule.slots import SLOTS
 from anklesleep.store.preferences import THEMES
 
@@ -75,6 +82,9 @@ OptionsOut = create_model(  # type: ignore[call-overload]
     language=(str, "en"),
     intro=(Intro | None, None),
     closing=(SlotName | None, None),
+    speaker=(str | None, None),
+    speech_rate=(int | None, None),
+    bed=(float | None, None),
 )
 
 #: Options a request may change; numbers within the core's ranges (null: the routine's own).
@@ -92,6 +102,15 @@ OptionsIn = create_model(
     language=(str | None, Field(default=None, pattern=r"^[A-Za-z_]+$")),
     intro=(Intro | None, Field(default=None, description="The spoken introduction.")),
     closing=(SlotName | None, Field(default=None, description="The closing words' slot.")),
+    speaker=(
+        str | None,
+        Field(default=None, description="The speech engine (null: the most natural installed)."),
+    ),
+    speech_rate=(
+        int | None,
+        Field(default=None, ge=SPEECH_RATE_RANGE[0], le=SPEECH_RATE_RANGE[1]),
+    ),
+    bed=(float | None, Field(default=None, ge=BED_RANGE[0], le=BED_RANGE[1])),
 )
 
 #: The options saved as the user's defaults (no language: that follows the page).
@@ -106,6 +125,9 @@ SavedOptions = create_model(  # type: ignore[call-overload]
     voice=(bool, True),
     intro=(Intro | None, None),
     closing=(SlotName | None, None),
+    speaker=(str | None, None),
+    speech_rate=(int | None, None),
+    bed=(float | None, None),
 )
 
 

@@ -16,7 +16,7 @@ from anklesleep.basics.i18n import _
 from anklesleep.routine.options import OPTION_NAMES, Options, validate
 
 #: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
-OPTION_PARAMS = (*OPTION_NAMES, "voice")
+OPTION_PARAMS = (*OPTION_NAMES, "voice", "speaker", "speech_rate", "bed")
 FORMATS = ("mp3", "opus", "wav")
 MAX_BODY = 64_000
 #: JSON bodies nest at most this deep (the deepest the API documents is 4)

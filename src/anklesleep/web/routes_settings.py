@@ -14,7 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, RANGES
+from anklesleep.basics.i18n import N_
+from anklesleep.routine.options import BED_SOFT, EXTRA_CIRCLE_CHOICES, RANGES
 from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
@@ -22,6 +23,21 @@ from anklesleep.web.context import render, web_of
 from anklesleep.web.forms import preferences_from_form, slots_from_form
 from anklesleep.web.prepare import prepare_soon
 from anklesleep.web.requests import with_form
+
+#: the quiet bed's choices on the settings page: off, or a level in dB
+BED_LEVELS: tuple[tuple[str, str], ...] = (
+    ("off", N_("Off")),
+    ("-54", N_("Very soft")),
+    (f"{BED_SOFT:g}", N_("Soft")),
+    ("-42", N_("Clearer")),
+)
+
+
+def installed_speakers() -> list[str]:
+    """The speech engines installed here, the most natural first ("none" is the voice switch)."""
+    from anklesleep.audio import voices
+
+    return [n for n, make in voices.ENGINES.items() if n != "none" and make(130).available()]
 
 
 def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
@@ -34,6 +50,9 @@ def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
         "foot_order": o.foot_order or "routine",
         "first_foot": o.first_foot,
         "voice": "on" if o.voice else "",
+        "speaker": o.speaker or "auto",
+        "speech_rate": "" if o.speech_rate is None else str(o.speech_rate),
+        "bed": "off" if o.bed is None else f"{o.bed:g}",
     }
     for name in ("hold", "release", "circle_pace", "tilt_pace"):
         value = getattr(o, name)
@@ -58,6 +77,8 @@ def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
         slot_labels=SLOT_LABELS,
         extra_choices=EXTRA_CIRCLE_CHOICES,
         ranges=RANGES,
+        speakers=installed_speakers(),
+        bed_levels=BED_LEVELS,
         **extra,
     )
 

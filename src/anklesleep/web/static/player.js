@@ -252,6 +252,8 @@ function draw() {
     ui.nextStep.disabled = !next;
     updateMediaSession(cue, chapter);
     if (before >= 0 && !audio.paused) checkpoint();
+  } else if (lockedOnLeadIn && cue !== track.timeline.cues[0]) {
+    updateMediaSession(cue, chapter);  // the lead-in is over: name the first step
   }
   if (!audio.paused && performance.now() - lastReport > 15000) checkpoint();
   const canAdd = cue.section === "ankle" && (cue.step === "A1" || cue.step === "A2")
@@ -348,7 +350,10 @@ async function holdScreen(on) {
   } catch { wakeLock = null; }  // refused (not a secure context, low battery): carry on
 }
 
+let lockedOnLeadIn = false;
+
 function updateMediaSession(cue, chapter) {
+  lockedOnLeadIn = cue === track.timeline.cues[0];
   if (!("mediaSession" in navigator) || typeof MediaMetadata === "undefined") return;
   navigator.mediaSession.metadata = new MediaMetadata({
     title: cue.text,
