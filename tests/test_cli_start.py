@@ -67,7 +67,8 @@ def test_a_plain_session_runs_to_the_end_and_is_recorded(
     assert "Before you start" in lines[0]
     assert any("clinician" in line for line in lines)
     cue_lines = [line for line in lines if line.startswith("[")]
-    assert cue_lines[0].startswith("[0:00] Ankle, left foot, A0: take the grip")
+    assert cue_lines[0].startswith("[0:00] get ready (2 s)")  # the lead-in before any word
+    assert cue_lines[1].startswith("[0:02] Ankle, left foot, A0: take the grip")
     assert any("circle 5 of 5" in line for line in cue_lines)
     assert "\x1b" not in result.out  # plain: no escape codes
     assert "Session complete" in lines[-2]
@@ -80,7 +81,7 @@ def test_a_plain_session_runs_to_the_end_and_is_recorded(
     assert len(records) == len(cue_lines)
     assert {"step", "kind", "rep", "scheduled", "actual"} <= set(records[0])
     assert all(r["actual"] == pytest.approx(r["scheduled"]) for r in records)
-    assert records[2]["kind"] == "circle" and records[2]["rep"] == 1
+    assert records[3]["kind"] == "circle" and records[3]["rep"] == 1  # after lead-in, grip, words
     engine = open_database(db)
     [session] = list_sessions(engine)
     engine.dispose()

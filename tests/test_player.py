@@ -326,7 +326,8 @@ def test_event_records_have_the_documented_fields() -> None:
     player = Player(tl, ManualClock())
     first = started(player.start())[0]
     assert set(first.to_dict()) >= {"step", "kind", "rep", "scheduled", "actual"}
-    assert first.to_dict()["step"] == "A0"
+    assert first.to_dict()["step"] is None  # the lead-in belongs to no step
+    assert tl.cues[1].step == "A0"
 
 
 def test_reaching_the_end_by_skipping_is_not_a_completed_session() -> None:

@@ -46,7 +46,7 @@ def test_big_digits() -> None:
     assert countdown_text(75) == "1:15"
 
 
-def screen_text(width: int, height: int, advance: float = 7.0) -> str:
+def screen_text(width: int, height: int, advance: float = 9.0) -> str:  # 2 s lead-in + 7 s
     routine = routines.load("full")
     player = Player(expand(routine, validate(intro="none"), no_speech), ManualClock())
     clock = player.clock

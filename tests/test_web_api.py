@@ -54,14 +54,16 @@ def test_timeline_applies_the_options(engine: Engine, tmp_path: Path) -> None:
 
 def test_timeline_starts_from_the_saved_preferences(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
-    assert c.get("/api/timeline?routine=quick").json()["cues"][0]["foot"] == "left"
+    assert (
+        c.get("/api/timeline?routine=quick").json()["cues"][1]["foot"] == "left"
+    )  # after the lead-in
     c.put(
         "/api/settings",
         json={"preferences": {"options": {"first_foot": "right"}}},
         headers=csrf(c),
     )
     data = c.get("/api/timeline?routine=quick").json()
-    assert data["cues"][0]["foot"] == "right"
+    assert data["cues"][1]["foot"] == "right"  # after the lead-in
 
 
 @pytest.mark.parametrize(
