@@ -84,8 +84,6 @@ class EspeakEngine:
         return shutil.which(self.program) is not None
 
     def synthesize(self, text: str) -> tuple[Samples, int]:
-        import soundfile
-
         with tempfile.TemporaryDirectory(prefix="anklesleep-espeak-") as folder:
             out = Path(folder) / "clip.wav"
             command = [
@@ -116,19 +114,31 @@ class EspeakEngine:
                     field="voice",
                 ) from None
             if done.returncode != 0 or not out.exists():
-                detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
                 raise AnkleSleepError(
                     _(
                         "voice: espeak-ng voice {voice!r} failed ({detail}); check `espeak-ng "
                         "--voices` or choose --voice none"
                     ).format(
                         voice=self.voice,
-                        detail=detail[-1] if detail else "exit " + str(done.returncode),
+                        detail=_failure(done),
                     ),
                     field="voice",
                 )
-            data, rate = soundfile.read(str(out), dtype="float32", always_2d=True)
-        return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate)
+            return _mono(out)
+
+
+def _failure(done: subprocess.CompletedProcess[bytes]) -> str:
+    """The last line a speech program wrote on stderr, or its exit status."""
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else f"exit {done.returncode}"
+
+
+def _mono(path: Path) -> tuple[Samples, int]:
+    """A WAV file a speech program wrote, as mono float32 samples and their rate."""
+    import soundfile
+
+    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate)
 
 
 @dataclass(frozen=True)
@@ -163,8 +173,6 @@ class FestivalEngine:
         return shutil.which(self.program) is not None and self._voice_folder() is not None
 
     def synthesize(self, text: str) -> tuple[Samples, int]:
-        import soundfile
-
         speed = max(0.3, min(3.0, self.rate / self.NATURAL_RATE))
         with tempfile.TemporaryDirectory(prefix="anklesleep-festival-") as folder:
             source = Path(folder) / "say.txt"
@@ -193,19 +201,17 @@ class FestivalEngine:
                     field="voice",
                 ) from None
             if done.returncode != 0 or not out.exists() or out.stat().st_size <= 44:
-                detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
                 raise AnkleSleepError(
                     _(
                         "voice: Festival voice {voice!r} failed ({detail}); reinstall "
                         "festvox-us-slt-hts or choose --voice espeak-ng"
                     ).format(
                         voice=self.voice,
-                        detail=detail[-1] if detail else "exit " + str(done.returncode),
+                        detail=_failure(done),
                     ),
                     field="voice",
                 )
-            data, rate = soundfile.read(str(out), dtype="float32", always_2d=True)
-        return np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate)
+            return _mono(out)
 
 
 @dataclass(frozen=True)

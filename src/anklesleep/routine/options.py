@@ -207,15 +207,20 @@ def validate(**raw: Any) -> Options:
     return Options(**values)
 
 
+def _as_number(value: object) -> float:
+    """`value` as a number when it is one (or its text), else NaN, which every range refuses."""
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError):
+            return float(value)
+    return float("nan")
+
+
 def check_bed(value: object) -> float | None:
     """The quiet bed's level in dBFS (None or "off": no bed), or one clear error."""
     if value is None or value == "off" or value == "":
         return None
     low, high = BED_RANGE
-    number = float("nan")
-    if isinstance(value, int | float | str) and not isinstance(value, bool):
-        with contextlib.suppress(ValueError):
-            number = float(value)
+    number = _as_number(value)
     if not low <= number <= high:  # also catches NaN
         raise AnkleSleepError(
             _("--bed: got {value!r}; use off or a level in dB from {low:g} to {high:g}").format(
@@ -231,10 +236,7 @@ def check_speech_rate(value: object) -> int | None:
     if value is None:
         return None
     low, high = SPEECH_RATE_RANGE
-    number = float("nan")
-    if isinstance(value, int | float | str) and not isinstance(value, bool):
-        with contextlib.suppress(ValueError):
-            number = float(value)
+    number = _as_number(value)
     if not low <= number <= high:  # also catches NaN
         raise AnkleSleepError(
             _("--rate: got {value!r}; expected words a minute from {low} to {high}").format(
