@@ -86,3 +86,37 @@ def test_server_and_cli_writers_lose_nothing(tmp_path: Path) -> None:
         stored = set(conn.execute("SELECT day, symptom FROM symptom_entries").fetchall())
     assert {(d, s) for d, s in acknowledged} <= stored
     assert not any(NOTE in line for line in server_output)
+
+
+def test_threads_sharing_an_in_memory_database_take_turns() -> None:
+    """An in-memory database is one connection; threads writing at once must not interleave
+    their transactions (the web app's track preparer reads it while requests write)."""
+    from sqlalchemy import text
+
+    from anklesleep.store import create
+
+    engine = create("sqlite://")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (worker INTEGER, n INTEGER)"))
+    errors: list[BaseException] = []
+
+    def writer(worker: int) -> None:
+        try:
+            for n in range(150):
+                with engine.begin() as conn:
+                    conn.execute(text("INSERT INTO t VALUES (:w, :n)"), {"w": worker, "n": n})
+                    conn.execute(text("SELECT count(*) FROM t")).scalar_one()
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT max(n) FROM t WHERE worker = :w"), {"w": worker})
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 600
+    engine.dispose()

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,41 @@ HEAD_REVISION = "0004_tracker_nights"
 #: the PostgreSQL advisory lock that orders concurrent migrations (any fixed number)
 PG_LOCK_ID = 7_305_202_611
 LOG = logging.getLogger("anklesleep.store")
+
+
+class SerialStaticPool(StaticPool):
+    """The one connection of an in-memory SQLite database, lent to one thread at a time.
+
+    An in-memory database lives in a single connection, so every user shares it. Two threads
+    using it at once would interleave their transactions ("cannot start a transaction within a
+    transaction"); here a thread waits until the other has given the connection back. The
+    thread holding it may ask again without waiting for itself.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = threading.Condition()
+        self._holder: int | None = None
+
+    def _do_get(self) -> Any:
+        me = threading.get_ident()
+        with self._turn:
+            self._turn.wait_for(lambda: self._holder in (None, me))
+            self._holder = me
+        try:
+            return super()._do_get()
+        except BaseException:
+            self._give_back()
+            raise
+
+    def _do_return_conn(self, record: Any) -> None:
+        super()._do_return_conn(record)
+        self._give_back()
+
+    def _give_back(self) -> None:
+        with self._turn:
+            self._holder = None
+            self._turn.notify_all()
 
 
 def database_url(db_path: str | os.PathLike[str] | None = None) -> str:
@@ -119,7 +155,7 @@ def create(url: str) -> Engine:
         database = parsed.database or ""
         kwargs: dict[str, Any] = {}
         if database in ("", ":memory:"):
-            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+            kwargs = {"poolclass": SerialStaticPool, "connect_args": {"check_same_thread": False}}
         else:
             path = Path(database)
             try:
