@@ -241,6 +241,9 @@ def test_parse_clock_and_counts() -> None:
     assert diary.parse_clock("7.05", "out") == dt.time(7, 5)
     with pytest.raises(AnkleSleepError, match="Got into bed: got '25:00'"):
         diary.parse_clock("25:00", "into_bed")
+    for unclear in ("1.5", "1:5", "7.5", "١٢:٠٠", "12345"):  # minutes always take two digits
+        with pytest.raises(AnkleSleepError, match=f"Got into bed: got '{unclear}'"):
+            diary.parse_clock(unclear, "into_bed")
     assert diary.parse_count("12", "sol_minutes") == 12
     for bad in ("-3", "ten", "1.5", "99999999999999999999", "1e3", "٣"):
         with pytest.raises(AnkleSleepError, match="Minutes to fall asleep: got '") as info:

@@ -3,6 +3,7 @@ field (never a 500), and nothing is saved."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -42,8 +43,21 @@ empty = st.sampled_from(["", " ", "\t"])
 words = st.text(min_size=1, max_size=40).filter(lambda s: not s.strip().isdigit() and s.strip())
 specials = st.sampled_from(["nan", "inf", "-inf", "1e9", "0x10", "٣", "１２", "12:00", "3.0"])
 bad_numbers = st.one_of(huge, negative, fractional, empty, words, specials)
+
+
+def _a_clock_time(text: str) -> bool:
+    """Independently of the app: HH:MM, H:MM, HH.MM or HHMM naming a real time of day."""
+    shape = re.fullmatch(r"([0-9]{1,2})[:.]?([0-9]{2})", text.strip(), re.ASCII)
+    return shape is not None and int(shape[1]) < 24 and int(shape[2]) < 60
+
+
 bad_times = st.one_of(
-    huge, negative, fractional, empty, words, st.sampled_from(["24:00", "7pm", "23:60"])
+    huge,
+    negative,
+    fractional.filter(lambda s: not _a_clock_time(s)),  # "1.25" is 01:25, a real time
+    empty,
+    words.filter(lambda s: not _a_clock_time(s)),
+    st.sampled_from(["24:00", "7pm", "23:60", "1.5", "1:5", "0:7"]),
 )
 bad_notes = st.one_of(st.text(min_size=2001, max_size=2100), st.just("a\x00b"))
 bad_scores = st.one_of(

@@ -11,6 +11,7 @@ Pure: "today" is an argument; nothing here reads the clock, the database or file
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -210,15 +211,19 @@ def parse_date(value: str, field: str = "night") -> dt.date:
         ) from None
 
 
+_CLOCK = re.compile(r"(?P<hour>[0-9]{1,2})[:.]?(?P<minute>[0-9]{2})", re.ASCII)
+
+
 def parse_clock(value: str, field: str) -> dt.time:
     """`HH:MM` on the 24-hour clock (also `H:MM`, `HHMM` and `HH.MM`)."""
-    text = str(value).strip().replace(".", ":")
+    text = str(value).strip()
     if not text:
         raise missing(field)
-    if ":" not in text and text.isdigit() and len(text) in (3, 4):
-        text = f"{text[:-2]}:{text[-2:]}"
+    shape = _CLOCK.fullmatch(text)
     try:
-        return dt.datetime.strptime(text, "%H:%M").time()
+        if shape is None:  # "1.5" is not a time: minutes always take two digits
+            raise ValueError(text)
+        return dt.time(int(shape["hour"]), int(shape["minute"]))
     except ValueError:
         raise AnkleSleepError(
             _("{field}: got {value!r}; give a clock time like 23:15 or 06:40").format(
