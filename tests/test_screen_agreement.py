@@ -22,7 +22,7 @@ def t(text: str) -> str:
 
 def test_trends_keep_the_sources_apart_and_name_them() -> None:
     diary = {"tst": {d: 420.0 + 10 * k for k, d in enumerate(DAYS[:4])}, "se": {}}
-    tracker = {"tst": {d: 400.0 for d in DAYS}, "se": {DAYS[0]: 91.0}}
+    tracker = {"tst": dict.fromkeys(DAYS, 400.0), "se": {DAYS[0]: 91.0}}
     chart = sa.tracker_trends(diary, tracker, ["Charge 5"], t)  # type: ignore[arg-type]
     tst, se = chart.panels
     mine, theirs = tst.series
