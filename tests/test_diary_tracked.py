@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from anklesleep.basics.errors import AnkleSleepError
@@ -260,3 +262,62 @@ def test_sleep_command_with_a_tracker_night_needs_only_the_quality(
     again = json.loads(changed.out)["night"]
     assert (again["into_bed"], again["sol_minutes"], again["quality"]) == ("23:05", 25, 4)
     assert again["note"] == "noisy"
+
+
+def test_sleep_command_asks_with_the_trackers_answers_as_defaults(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from anklesleep.cli import localtime as local
+    from anklesleep.store import create, migrate
+    from tests.cli_helpers import run_cli
+
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setattr(local, "utc_now", lambda: dt.datetime(2026, 3, 14, 7, 30, tzinfo=dt.UTC))
+    db = str(tmp_path / "d.sqlite3")
+    engine = create(f"sqlite:///{db}")
+    migrate(engine)
+    save_tracked(engine, tracker_night())
+    engine.dispose()
+    # Enter for every time and count, then the quality and an empty note
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n" * 7 + "fair\n\n"))
+    done = run_cli(capsys, "--db", db, "sleep")
+    assert done.code == 0, done.err
+    assert "Your tracker recorded this night (23:05–06:55)" in done.out
+    assert "[23:05]" in done.out and "[45]" in done.out
+    assert "into bed 23:05, out of bed 06:55" in done.out and "fair (3 of 5)" in done.out
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    start_minute=st.integers(0, 24 * 60 - 1),
+    hours=st.integers(2, 12),
+    awake=st.one_of(st.none(), st.integers(0, 90)),
+    given_fields=st.sets(st.sampled_from(rules.OPTIONAL)),
+    quality=st.integers(1, 5),
+)
+def test_blanks_take_the_trackers_answers_and_given_ones_win(
+    start_minute: int, hours: int, awake: int | None, given_fields: set[str], quality: int
+) -> None:
+    """Whatever is left blank, the night is the tracker's there and the person's elsewhere,
+    or one line says what is wrong; nothing in between."""
+    start = dt.datetime(2026, 3, 13, tzinfo=dt.UTC) + dt.timedelta(minutes=start_minute)
+    tracked = tracker_night(start=start, end=start + dt.timedelta(hours=hours), awake=awake)
+    typed = {name: STORED.to_dict()[name] for name in given_fields}
+    form = {**{k: str(v) for k, v in typed.items()}, "quality": str(quality)}
+    try:
+        entry = forms.night_from_form(form, TODAY, "UTC", TODAY, tracked=tracked)
+    except AnkleSleepError as exc:
+        assert exc.message and "\n" not in exc.message
+        return
+    data = entry.to_dict()
+    answers = rules.tracker_answers(tracked, "UTC")
+    for name in rules.OPTIONAL:
+        if name in given_fields:
+            assert str(data[name]) == str(typed[name])
+        elif name in answers:
+            assert str(data[name]) == answers[name]
+    if "sol_minutes" not in given_fields:
+        assert entry.sol_minutes == 0
+    assert entry.quality == quality
