@@ -186,6 +186,7 @@ def test_the_web_form_marks_the_trackers_values_and_saves_quality_alone(
     )
     assert saved.status_code == 303, saved.text
     after = c.get("/sleep?night=2026-03-14").text
+    assert "same as your tracker" in after and "keeps what you saved before" in after
     assert 'data-metric="tst">7 h 05' in after and 'name="into_bed" value="23:05"' in after
     bad = c.post(
         "/sleep",
