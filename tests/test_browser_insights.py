@@ -101,15 +101,22 @@ def check(page: Any, name: str) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize("size", list(SIZES))
-def test_insights_and_sleep_pages_with_a_tracker(browser: Any, live: Live, size: str) -> None:
+def test_insights_and_sleep_pages_with_a_tracker(
+    browser: Any, live: Live, size: str, theme: str
+) -> None:
+    from anklesleep.store import preferences
+
+    with live.engine.begin() as conn:
+        preferences.save(conn, preferences.Preferences(theme=theme), live.clock())  # type: ignore[arg-type]
     seed(live)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=SIZES[size], color_scheme="dark")
+    context = browser.new_context(viewport=SIZES[size], color_scheme=theme)
     page = context.new_page()
     watch(page, live)
     page.goto(live.base + "/insights")
-    problems = check(page, f"insights-tracker-{size}")
+    problems = check(page, f"insights-tracker-{size}-{theme}")
     card = page.locator("[data-testid=tracker-agreement]")
     words = card.text_content() or ""
     assert "18 nights have both a diary entry and a tracker night." in words
@@ -129,7 +136,7 @@ def test_insights_and_sleep_pages_with_a_tracker(browser: Any, live: Live, size:
     assert readout == points.nth(1).get_attribute("aria-label")
     assert "compared with the tracker" in readout
     page.goto(live.base + "/sleep")
-    problems += check(page, f"sleep-tracked-{size}")
+    problems += check(page, f"sleep-tracked-{size}-{theme}")
     assert page.locator("[data-from-tracker]").count() == 5
     page.check("#quality input[value='4']")
     page.click("[data-testid=save-night]")
