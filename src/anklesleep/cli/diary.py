@@ -266,7 +266,9 @@ def sleep(
     Asks each question in turn, offering the previous night's answers as defaults; give every
     answer as an option to skip the questions (for scripts). Times are local clock times; a
     bedtime after midnight works as it should. Afterwards it shows the night's time in bed,
-    total sleep, sleep efficiency and the rest.
+    total sleep, sleep efficiency and the rest. On a night a tracker recorded (`import-sleep`),
+    its values are the defaults, and any option saves at once: what is not given keeps the
+    answer saved for the night, else takes the tracker's (`--quality good` is enough).
     """
     from anklesleep.store import diary as store
 
