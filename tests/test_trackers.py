@@ -480,3 +480,35 @@ def test_the_upload_route_takes_files_larger_than_a_form_body(
     answer = c.post("/sleep/import?name=big.csv", content=big, headers=csrf(c))
     assert answer.status_code == 400  # read whole, then refused as no known export
     assert "413" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("start", "refused"),
+    [
+        ("2024-03-31 23:00:00 +0100", None),
+        ("2024-13-31 23:00:00 +0100", "export.xml record 2: startDate '2024-13-31 23:00:00 +0100'"),
+        ("2024-03-31 23:00 +0100", "export.xml record 2: startDate '2024-03-31 23:00 +0100'"),
+        ("2024-03-31", "export.xml record 2: startDate '2024-03-31'"),
+    ],
+)
+def test_apple_dates_are_read_in_apples_form_only(
+    tmp_path: Path, start: str, refused: str | None
+) -> None:
+    """The fast date path gives the same instants as strptime and refuses what it refused."""
+    body = (
+        APPLE_HEAD
+        + ' <Record type="HKQuantityTypeIdentifierStepCount" value="1"/>\n'
+        + apple_record("W", "AsleepCore", start, "2024-04-01 07:00:00 +0100")
+        + "</HealthData>\n"
+    )
+    path = write(tmp_path, "export.xml", body.encode())
+    if refused is None:
+        (night,) = read_export(path, LONDON).nights
+        assert night.asleep_minutes == 8 * 60
+        assert night.start == dt.datetime(
+            2024, 3, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=1))
+        )
+    else:
+        with pytest.raises(AnkleSleepError, match="cannot be read") as caught:
+            read_export(path, LONDON)
+        assert caught.value.message.startswith(refused)

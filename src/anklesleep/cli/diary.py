@@ -15,10 +15,13 @@ from anklesleep.basics.i18n import N_, _
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
 from anklesleep.diary import entries as diary
-from anklesleep.diary import nighttime
+from anklesleep.diary import forms, nighttime
+from anklesleep.diary import tracked as tracked_rules
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from anklesleep.trackers.records import TrackerNight
 
 T = TypeVar("T")
 
@@ -263,7 +266,9 @@ def sleep(
     Asks each question in turn, offering the previous night's answers as defaults; give every
     answer as an option to skip the questions (for scripts). Times are local clock times; a
     bedtime after midnight works as it should. Afterwards it shows the night's time in bed,
-    total sleep, sleep efficiency and the rest.
+    total sleep, sleep efficiency and the rest. On a night a tracker recorded (`import-sleep`),
+    its values are the defaults, and any option saves at once: what is not given keeps the
+    answer saved for the night, else takes the tracker's (`--quality good` is enough).
     """
     from anklesleep.store import diary as store
 
@@ -276,6 +281,7 @@ def sleep(
     with engine.connect() as conn:
         existing = store.get_night(conn, day)
         previous = store.previous_night(conn, day)
+        tracked = _tracked_night(conn, day)
 
     if show or delete:
         if existing is None:
@@ -296,7 +302,12 @@ def sleep(
         click.echo(_("Deleted the night of {day}.").format(day=day.isoformat()))
         return
 
-    scripted = all(flags.get(name) is not None for name, *_rest in _ITEMS)
+    given = any(flags.get(name) is not None for name, *_rest in _ITEMS) or note is not None
+    # with a tracker night, the answers not given take the stored or the tracker's (one rule,
+    # in anklesleep.diary.tracked), so any option makes a scripted entry
+    scripted = all(flags.get(name) is not None for name, *_rest in _ITEMS) or (
+        tracked is not None and given
+    )
     if existing is not None and not replace:
         if scripted and not sys.stdin.isatty():
             raise AnkleSleepError(
@@ -321,10 +332,41 @@ def sleep(
                 day=day.strftime("%a %Y-%m-%d")
             ),
         )
-    # Defaults: the answers stored for this night when editing it, else the previous night's.
+    if tracked is not None and scripted:
+        form: dict[str, object] = {
+            field: flags.get(name) for name, _q, _p, field in _ITEMS if flags.get(name) is not None
+        }
+        if note is not None:
+            form["note"] = note
+        form |= {"fold": fold or "", "confirm": confirm}
+        try:
+            entry = forms.night_from_form(
+                form, day, zone_name, today, tracked=tracked, stored=existing
+            )
+        except AnkleSleepError as exc:
+            hint = _FLAG_HINTS.get(exc.field or "")
+            raise AnkleSleepError(
+                f"{exc.message} ({hint})" if hint else exc.message, field=exc.field
+            ) from None
+        _save_and_print(engine, entry, as_json)
+        return
+    # Defaults: the answers stored for this night when editing it, else the tracker's, else
+    # the previous night's.
     defaults: dict[str, str | None] = {
         field: _default_text(existing or previous, field) for _n, _q, _p, field in _ITEMS
     }
+    if tracked is not None:
+        answers = tracked_rules.blank_answers(tracked, existing, zone_name)
+        defaults |= answers
+        waso = int(answers["waso_minutes"])
+        defaults["awakenings"] = str(tracked_rules.blank_awakenings(existing, waso))
+        if not as_json:
+            click.echo(
+                _(
+                    "Your tracker recorded this night ({start}–{end}): press Enter to keep its "
+                    "values, or type what you remember."
+                ).format(start=answers["into_bed"], end=answers["out_of_bed"])
+            )
     while True:
         values = _collect(flags, defaults, as_json)
         if note is None and not scripted:
@@ -365,12 +407,25 @@ def sleep(
                 raise
             flags = {}  # ask everything again, offering the answers just given
             defaults = {field: _value_text(values[field]) for _n, _q, _p, field in _ITEMS}
+    _save_and_print(engine, entry, as_json)
+
+
+def _save_and_print(engine: Engine, entry: diary.SleepEntry, as_json: bool) -> None:
+    from anklesleep.store import diary as store
+
     with engine.begin() as conn:
         replaced = store.save_night(conn, entry, local.utc_now())
     if not as_json:
         done = _("Replaced the night of {day}.") if replaced else _("Saved the night of {day}.")
-        click.echo(done.format(day=day.isoformat()))
+        click.echo(done.format(day=entry.night.isoformat()))
     _print_night(engine, entry, as_json, replaced=replaced)
+
+
+def _tracked_night(conn: Any, day: dt.date) -> TrackerNight | None:
+    """The tracker's main sleep of the night `day`, if one is stored."""
+    from anklesleep.store import trackers as tracker_store
+
+    return tracker_store.main_sleeps(tracker_store.between(conn, day, day)).get(day)
 
 
 # --- symptoms ---------------------------------------------------------------------------------

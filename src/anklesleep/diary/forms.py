@@ -15,8 +15,10 @@ from typing import TypeVar
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
 from anklesleep.diary import entries as diary
+from anklesleep.diary import tracked as tracked_rules
 from anklesleep.diary.labels import label
-from anklesleep.diary.nighttime import FOLD_WORDS
+from anklesleep.diary.nighttime import FOLD_WORDS, TIME_FIELDS
+from anklesleep.trackers.records import TrackerNight
 
 T = TypeVar("T")
 
@@ -58,16 +60,26 @@ def is_checked(value: object) -> bool:
 
 
 class _Reader:
-    def __init__(self, form: Mapping[str, object]) -> None:
+    def __init__(self, form: Mapping[str, object], blanks: Mapping[str, str] | None = None) -> None:
         self.form = form
         self.problems: dict[str, str] = {}
+        self.blanks = blanks or {}  # the text a blank field takes instead of being refused
+        self.filled: set[str] = set()  # the fields that were blank and took it
 
     def read(self, name: str, parse: Callable[[str], T], *, numbers: bool = True) -> T | None:
         try:
-            return parse(text_of(self.form.get(name), name, numbers=numbers))
+            text = text_of(self.form.get(name), name, numbers=numbers)
+            if not text.strip() and name in self.blanks:
+                text = self.blanks[name]
+                self.filled.add(name)
+            return parse(text)
         except AnkleSleepError as exc:
             self.problems.setdefault(exc.field or name, exc.message)
             return None
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _fold(text: str) -> int | None:
@@ -87,30 +99,58 @@ def _fold(text: str) -> int | None:
 
 
 def night_from_form(
-    form: Mapping[str, object], night: dt.date, zone: str, today: dt.date
+    form: Mapping[str, object],
+    night: dt.date,
+    zone: str,
+    today: dt.date,
+    *,
+    tracked: TrackerNight | None = None,
+    stored: diary.SleepEntry | None = None,
 ) -> diary.SleepEntry:
     """The night in `form` (strings from a web form, or JSON values), checked in full.
 
     `zone` is the user's zone (a `zone` in the form wins when given); a `fold` of earlier or
     later answers the repeated-hour question and a ticked `confirm` lets an unusual night be
-    saved. Raises `FormProblems` listing every field at once, or one `AnkleSleepError`.
+    saved. With `tracked`, the tracker's night for this date, the times and counts may be left
+    blank and take the stored entry's (`stored`) or the tracker's answers (`diary.tracked`).
+    Raises `FormProblems` listing every field at once, or one `AnkleSleepError`.
     """
     diary.check_night_date(night, today)
-    r = _Reader(form)
+    zone_given = form.get("zone")
+    zone_text = (zone_given.strip() if isinstance(zone_given, str) else "") or zone
+    try:
+        blanks = tracked_rules.blank_answers(tracked, stored, zone_text)
+    except AnkleSleepError:
+        blanks = {}  # an unknown zone is reported below, naming the field
+    awakenings_blank = tracked is not None and _is_blank(form.get("awakenings"))
+    r = _Reader(form, {k: v for k, v in blanks.items() if k != "awakenings"})
     into = r.read("into_bed", lambda v: diary.parse_clock(v, "into_bed"))
     tried = r.read("tried_to_sleep", lambda v: diary.parse_clock(v, "tried_to_sleep"))
     sol = r.read("sol_minutes", lambda v: diary.parse_count(v, "sol_minutes"))
-    nwak = r.read("awakenings", lambda v: diary.parse_count(v, "awakenings"))
+    nwak = (
+        None
+        if awakenings_blank
+        else r.read("awakenings", partial(diary.parse_count, field="awakenings"))
+    )
     waso = r.read("waso_minutes", lambda v: diary.parse_count(v, "waso_minutes"))
+    if awakenings_blank:
+        nwak = tracked_rules.blank_awakenings(stored, waso or 0)
     final = r.read("final_awakening", lambda v: diary.parse_clock(v, "final_awakening"))
     out = r.read("out_of_bed", lambda v: diary.parse_clock(v, "out_of_bed"))
     quality = r.read("quality", diary.parse_quality)
     note = r.read("note", lambda v: diary.check_note(v.strip()), numbers=False)
+    if "note" not in form and tracked is not None and stored is not None:
+        note = stored.note  # an entry sent without its note keeps the stored one
     fold = r.read("fold", _fold)
     zone_name = r.read("zone", lambda v: v.strip() or zone, numbers=False)
     confirmed = is_checked(form.get("confirm"))
     if r.problems:
         raise FormProblems(r.problems)
+    if fold is None and tracked is not None and r.filled & set(TIME_FIELDS):
+        if stored is not None:
+            fold = stored.fold
+        else:
+            fold = tracked_rules.tracker_fold(tracked, zone_name or zone, r.filled)
     assert into is not None and tried is not None and final is not None and out is not None
     assert sol is not None and nwak is not None and waso is not None and quality is not None
     entry = diary.SleepEntry(

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from anklesleep.basics.i18n import N_, Translate
+from anklesleep.basics.i18n import N_, Translate, nt
 
 Measure = Literal["tst", "se"]
 MEASURE_LABELS: dict[Measure, str] = {
@@ -107,9 +107,21 @@ class Comparison:
     diary_means: dict[Measure, float | None]
     tracker_means: dict[Measure, float | None]
     agreements: dict[Measure, Agreement | None]
+    #: diary nights left out because their times were the tracker's
+    left_out: int = 0
 
     def sentences(self, t: Translate) -> list[str]:
-        return [sentence(a, t) for a in self.agreements.values() if a is not None]
+        lines = [sentence(a, t) for a in self.agreements.values() if a is not None]
+        if self.left_out and lines:
+            lines.append(
+                nt(
+                    "{n} diary night took its times from the tracker, so it was left out.",
+                    "{n} diary nights took their times from the tracker, so they were left out.",
+                    self.left_out,
+                    t,
+                ).format(n=self.left_out)
+            )
+        return lines
 
 
 def _mean(values: Mapping[dt.date, float]) -> float | None:
@@ -121,8 +133,10 @@ def compare(
     tracker: Mapping[Measure, Mapping[dt.date, float]],
     diary_nights: int,
     tracked_nights: int,
+    left_out: int = 0,
 ) -> Comparison:
-    """Means and agreement per measure, from each source's values by night."""
+    """Means and agreement per measure, from each source's values by night (`left_out`: diary
+    nights not in `diary` because their times were the tracker's)."""
     measures: tuple[Measure, ...] = ("tst", "se")
     empty: dict[dt.date, float] = {}
     return Comparison(
@@ -131,4 +145,5 @@ def compare(
         diary_means={m: _mean(diary.get(m, empty)) for m in measures},
         tracker_means={m: _mean(tracker.get(m, empty)) for m in measures},
         agreements={m: agreement(diary.get(m, empty), tracker.get(m, empty), m) for m in measures},
+        left_out=left_out,
     )

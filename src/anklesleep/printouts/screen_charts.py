@@ -115,6 +115,7 @@ class ScreenChart:
     table_head: tuple[str, ...] = ()
     table_rows: tuple[tuple[str, ...], ...] = field(default=())
     empty: str = ""
+    printable: bool = True  # a matplotlib drawing of it is served at /insights/KEY.svg
 
 
 # --- axes -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from anklesleep.basics.i18n import _, ngettext
+from anklesleep.diary.tracked import times_from_tracker
 from anklesleep.experiment.analysis import tracker_values
 from anklesleep.insights.agreement import Comparison, Measure, compare
 from anklesleep.insights.progress import nights_from
@@ -36,13 +37,31 @@ def import_export(
     return Imported(reading, saved)
 
 
-def comparison(engine: Engine, first: dt.date, last: dt.date) -> Comparison | None:
+@dataclass(frozen=True)
+class SideBySide:
+    """The diary's and the tracker's nights over the same days, kept apart by source, and how
+    well they agree. Diary nights whose times are the tracker's are left out of the diary's
+    side (`copied`): they would only agree with themselves."""
+
+    diary: dict[Measure, dict[dt.date, float]]
+    tracker: dict[Measure, dict[dt.date, float]]
+    devices: tuple[str, ...]
+    copied: tuple[dt.date, ...]
+    comparison: Comparison
+
+
+def side_by_side(engine: Engine, first: dt.date, last: dt.date) -> SideBySide | None:
     """The diary against the tracker from `first` to `last`; None when no tracker night is
     stored for those days."""
     evidence = load(engine, first, last)
     if not evidence.tracked:
         return None
-    nights = nights_from(evidence.nights)
+    copied = tuple(
+        e.night
+        for e in evidence.nights
+        if e.night in evidence.tracked and times_from_tracker(e, evidence.tracked[e.night])
+    )
+    nights = nights_from(e for e in evidence.nights if e.night not in copied)
     diary: dict[Measure, dict[dt.date, float]] = {
         "tst": {n.night: n.tst for n in nights},
         "se": {n.night: n.se for n in nights},
@@ -51,7 +70,16 @@ def comparison(engine: Engine, first: dt.date, last: dt.date) -> Comparison | No
         "tst": tracker_values(evidence.tracked, "tracker_tst"),
         "se": tracker_values(evidence.tracked, "tracker_se"),
     }
-    return compare(diary, tracker, len(nights), len(evidence.tracked))
+    devices = tuple(sorted({n.device for n in evidence.tracked.values()}))
+    found = compare(diary, tracker, len(nights), len(evidence.tracked), left_out=len(copied))
+    return SideBySide(diary, tracker, devices, copied, found)
+
+
+def comparison(engine: Engine, first: dt.date, last: dt.date) -> Comparison | None:
+    """The diary against the tracker from `first` to `last` (see `side_by_side`); None when no
+    tracker night is stored for those days."""
+    found = side_by_side(engine, first, last)
+    return None if found is None else found.comparison
 
 
 #: skipped records listed one by one, at most this many

@@ -1,5 +1,6 @@
 """Apple Health's `export.xml` (any name: localized iOS names it `exportar.xml`, `vienti.xml`, …),
-read as a stream in constant memory: every element is cleared once it has been looked at.
+read as a stream in constant memory (see `xml_scan`: expat checks the whole file, and only
+the sleep records' start tags are parsed into attributes).
 
 Only `HKCategoryTypeIdentifierSleepAnalysis` records are kept. Their values say what a stretch
 was: `InBed`, `Asleep`/`AsleepUnspecified`, `AsleepCore` (light), `AsleepDeep`, `AsleepREM` or
@@ -16,7 +17,7 @@ Merging, so that nothing is counted twice:
 from __future__ import annotations
 
 import datetime as dt
-import xml.etree.ElementTree as ET
+import re
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -30,10 +31,12 @@ from anklesleep.trackers.nights import (
 )
 from anklesleep.trackers.records import Reading, TrackerNight
 from anklesleep.trackers.text import refuse
+from anklesleep.trackers.xml_scan import Damaged, Scan, elements
 
 SOURCE = "apple-health"
 SLEEP_TYPE = "HKCategoryTypeIdentifierSleepAnalysis"
 _PREFIX = "HKCategoryValueSleepAnalysis"
+_MARKER = SLEEP_TYPE.encode()  # found by bytes; the type attribute is checked after
 #: value -> (kind, stage)
 _VALUES: dict[str, tuple[str, str | None]] = {
     "InBed": ("bed", None),
@@ -45,6 +48,7 @@ _VALUES: dict[str, tuple[str, str | None]] = {
     "Awake": ("awake", "awake"),
 }
 _JOIN = dt.timedelta(hours=1)
+_EXACT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", re.ASCII)
 
 Span = tuple[dt.datetime, dt.datetime]
 
@@ -81,6 +85,11 @@ class _Sleep:
 
 
 def _date(raw: str | None, where: str, name: str) -> dt.datetime:
+    if raw and _EXACT.fullmatch(raw):  # the form Apple writes: read without strptime's cost
+        try:
+            return dt.datetime.fromisoformat(raw)
+        except ValueError:
+            pass  # e.g. month 13: strptime below refuses it with the usual line
     try:
         return dt.datetime.strptime(raw or "", "%Y-%m-%d %H:%M:%S %z")
     except ValueError:
@@ -98,55 +107,41 @@ def _device(source: str, raw: str | None) -> str:
 def _stretches(
     stream: IO[bytes], name: str, reading: Reading
 ) -> list[tuple[str, str, str, str, str | None, Span]]:
-    """(where, source, device, kind, stage, span) of every sleep record, streamed."""
+    """(where, source, device, kind, stage, span) of every sleep record, streamed: expat checks
+    the whole document in C and only the sleep records' start tags reach Python."""
     found: list[tuple[str, str, str, str, str | None, Span]] = []
-    number = 0
-    root: ET.Element | None = None
+    scan = Scan()
     try:
-        # Attributes are complete at an element's start, so only starts are asked for; each
-        # record start also clears the root, which drops every record read before it (constant
-        # memory, and half the events of reading whole elements at their ends).
-        for _event, elem in ET.iterparse(stream, events=("start",)):
-            if root is None:
-                root = elem
-                if elem.tag != "HealthData":
-                    break
+        for record in elements(stream, "Record", _MARKER, scan, "HealthData"):
+            attrib = record.attributes
+            if attrib.get("type") != SLEEP_TYPE:
                 continue
-            if elem.tag != "Record":
-                if len(root) > 64:  # workouts, summaries: dropped in batches
-                    root.clear()
-                continue
-            number += 1
-            root.clear()
-            attrib = elem.attrib
-            if attrib.get("type") == SLEEP_TYPE:
-                where = f"{name} record {number}"
-                reading.records_read += 1
-                value = attrib.get("value", "").removeprefix(_PREFIX)
-                kind = _VALUES.get(value)
-                if kind is None:
-                    raise refuse(
-                        where,
-                        "value",
-                        attrib.get("value", ""),
-                        _("it is not a sleep value Apple Health writes"),
-                    )
-                start = _date(attrib.get("startDate"), where, "startDate")
-                end = _date(attrib.get("endDate"), where, "endDate")
-                if end > start:
-                    source = attrib.get("sourceName", "") or "Apple Health"
-                    device = _device(source, attrib.get("device"))
-                    found.append((where, source, device, kind[0], kind[1], (start, end)))
-    except ET.ParseError as exc:
-        line, _column = exc.position
+            where = f"{name} record {record.number}"
+            reading.records_read += 1
+            value = attrib.get("value", "").removeprefix(_PREFIX)
+            kind = _VALUES.get(value)
+            if kind is None:
+                raise refuse(
+                    where,
+                    "value",
+                    attrib.get("value", ""),
+                    _("it is not a sleep value Apple Health writes"),
+                )
+            start = _date(attrib.get("startDate"), where, "startDate")
+            end = _date(attrib.get("endDate"), where, "endDate")
+            if end > start:
+                source = attrib.get("sourceName", "") or "Apple Health"
+                device = _device(source, attrib.get("device"))
+                found.append((where, source, device, kind[0], kind[1], (start, end)))
+    except Damaged as exc:
         raise AnkleSleepError(
             _(
                 "{file} line {line}: the XML is damaged or cut short; export it again from "
                 "the Health app; nothing was imported"
-            ).format(file=name, line=line),
+            ).format(file=name, line=exc.line),
             field="file",
         ) from None
-    if root is None or root.tag != "HealthData":
+    if scan.root != "HealthData":
         raise AnkleSleepError(
             _("{file}: is XML but not an Apple Health export; nothing was imported").format(
                 file=name

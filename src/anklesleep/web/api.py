@@ -32,6 +32,7 @@ from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
+from anklesleep.store import trackers as tracker_store
 from anklesleep.web import models as m
 from anklesleep.web import openapi
 from anklesleep.web.context import SAFETY_KEY, web_of
@@ -370,7 +371,7 @@ def put_sleep(request: Request, data: dict[str, Any]) -> Response:
     night = diary.parse_date(request.path_params["night"], "night")
     check_params(data, (*diary.NIGHT_FIELDS[1:], *forms.EXTRA_FIELDS))  # night: from the path
     for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
-        if key in data and not isinstance(data[key], str):
+        if data.get(key) is not None and not isinstance(data[key], str):
             raise AnkleSleepError(
                 _('{field}: got {value!r}; send a clock time like "23:15"').format(
                     field=key, value=data[key]
@@ -378,8 +379,13 @@ def put_sleep(request: Request, data: dict[str, Any]) -> Response:
                 field=key,
             )
     now = web.local_now()
+    with web.engine.connect() as conn:
+        stored = diary_store.get_night(conn, night)
+        tracked = tracker_store.main_sleeps(tracker_store.between(conn, night, night)).get(night)
     try:
-        entry = forms.night_from_form(data, night, zone_name(now), now.date())
+        entry = forms.night_from_form(
+            data, night, zone_name(now), now.date(), tracked=tracked, stored=stored
+        )
     except forms.FormProblems as exc:
         return problems_json(exc)
     with web.engine.begin() as conn:

@@ -242,15 +242,17 @@ class SessionFinish(SessionProgress):
 
 
 class NightIn(Model):
-    """One night of the Consensus Sleep Diary; the night itself is in the path."""
+    """One night of the Consensus Sleep Diary; the night itself is in the path. The times and
+    counts are required unless a tracker night is stored for the date: then each one left out
+    takes the answer stored for the night, else the tracker's (see docs/data.md)."""
 
-    into_bed: str = Field(pattern=TIME_PATTERN, examples=["23:15"])
-    tried_to_sleep: str = Field(pattern=TIME_PATTERN)
-    sol_minutes: int = Field(ge=0, le=MINUTES_MAX)
-    awakenings: int = Field(ge=0, le=AWAKENINGS_MAX)
-    waso_minutes: int = Field(ge=0, le=MINUTES_MAX)
-    final_awakening: str = Field(pattern=TIME_PATTERN)
-    out_of_bed: str = Field(pattern=TIME_PATTERN)
+    into_bed: str | None = Field(default=None, pattern=TIME_PATTERN, examples=["23:15"])
+    tried_to_sleep: str | None = Field(default=None, pattern=TIME_PATTERN)
+    sol_minutes: int | None = Field(default=None, ge=0, le=MINUTES_MAX)
+    awakenings: int | None = Field(default=None, ge=0, le=AWAKENINGS_MAX)
+    waso_minutes: int | None = Field(default=None, ge=0, le=MINUTES_MAX)
+    final_awakening: str | None = Field(default=None, pattern=TIME_PATTERN)
+    out_of_bed: str | None = Field(default=None, pattern=TIME_PATTERN)
     quality: int = Field(ge=QUALITY_LOW, le=QUALITY_HIGH)
     note: str = Field(default="", max_length=NOTE_MAX)
     fold: Literal["earlier", "later"] | None = Field(

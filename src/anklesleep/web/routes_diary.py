@@ -15,6 +15,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import translator
 from anklesleep.diary import entries as diary
 from anklesleep.diary import forms, nighttime
+from anklesleep.diary import tracked as tracked_rules
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import trackers as tracker_store
@@ -61,19 +62,6 @@ def _placeholders(web: Web) -> dict[str, str]:
     return {"into_bed": diary.hhmm(bedtime), "tried_to_sleep": diary.hhmm(bedtime)}
 
 
-def tracker_values(tracked: TrackerNight, zone: dt.tzinfo) -> dict[str, str]:
-    """Diary times to start from, taken from a tracker's night (shown, and editable): into bed
-    and trying to sleep at its start, awake for good and out of bed at its end, its awake
-    minutes as time awake in the night."""
-    start = diary.hhmm(tracked.start.astimezone(zone).time().replace(second=0, microsecond=0))
-    end = diary.hhmm(tracked.end.astimezone(zone).time().replace(second=0, microsecond=0))
-    values = {"into_bed": start, "tried_to_sleep": start, "final_awakening": end}
-    values["out_of_bed"] = end
-    if tracked.awake_minutes is not None:
-        values["waso_minutes"] = str(tracked.awake_minutes)
-    return values
-
-
 def _tracked(conn: Any, first: dt.date, last: dt.date) -> dict[dt.date, TrackerNight]:
     return tracker_store.main_sleeps(tracker_store.between(conn, first, last))
 
@@ -93,8 +81,7 @@ def sleep_page(request: Request) -> Response:
     if entry is not None:
         values = entry_values(entry)
     elif tracked is not None and night <= today:
-        assert now.tzinfo is not None
-        values = tracker_values(tracked, now.tzinfo)
+        values = tracked_rules.tracker_answers(tracked, zone_name(now))
         from_tracker = True
     elif earlier is not None and night <= today:
         values = {**entry_values(earlier), "note": ""}
@@ -118,6 +105,14 @@ def sleep_page(request: Request) -> Response:
 
 def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response:
     entry = context.get("entry")
+    tracked: TrackerNight | None = context.get("tracked")
+    zone = entry.zone if entry is not None else zone_name(web_of(request).local_now())
+    answers = tracked_rules.tracker_answers(tracked, zone) if tracked is not None else {}
+    values = context.get("values", {})
+    # the fields showing the tracker's answer: marked, so it is plain where a value came from
+    context["tracker_fields"] = {k for k, v in answers.items() if values.get(k) == v}
+    context["tracker_answers"] = answers
+    context["optional"] = tracked_rules.OPTIONAL
     recent = [(e, diary.metrics(e)) for e in reversed(context.pop("recent", []))]
     problems: dict[str, str] = context.pop("problems", {})
     return render(
@@ -142,9 +137,16 @@ def sleep_save(request: Request, form: FormData) -> Response:
     today = now.date()
     data = {key: str(value) for key, value in form.items()}
     raw_night = data.get("night") or ""
+    tracked: TrackerNight | None = None
+    stored: diary.SleepEntry | None = None
     try:
         night = diary.parse_date(raw_night, "night")
-        entry = forms.night_from_form(data, night, zone_name(now), today)
+        with web.engine.connect() as conn:
+            stored = diary_store.get_night(conn, night)
+            tracked = _tracked(conn, night, night).get(night)
+        entry = forms.night_from_form(
+            data, night, zone_name(now), today, tracked=tracked, stored=stored
+        )
     except AnkleSleepError as exc:
         with web.engine.connect() as conn:
             recent = diary_store.list_nights(conn, start=today - dt.timedelta(days=30))
@@ -159,7 +161,7 @@ def sleep_save(request: Request, form: FormData) -> Response:
             today=today,
             values=data,
             entry=None,
-            tracked=None,
+            tracked=tracked,
             from_tracker=False,
             copied_from=None,
             placeholders=_placeholders(web),

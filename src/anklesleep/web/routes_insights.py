@@ -10,7 +10,7 @@ with its own narrow Content-Security-Policy) for printing and saving.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -23,8 +23,12 @@ from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.web.context import Web, render, web_of
 
+if TYPE_CHECKING:
+    from anklesleep.services.trackers import SideBySide
+
 DAYS = 90
 CHARTS = ("practice", "habit", "sleep", "symptoms")
+AGREEMENT_CHARTS = ("agreement-tst", "agreement-se")
 #: matplotlib's SVG carries a <style> element and style attributes; images cannot run scripts.
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -81,28 +85,66 @@ def _draw(overview: Any, name: str) -> Any:
     return charts.symptom_chart(overview.symptoms)
 
 
+def tracker_charts(side: SideBySide | None) -> list[Any]:
+    """The tracker's nights beside the diary's, and a Bland–Altman chart per measure with
+    enough nights that have both; none without tracker nights."""
+    from anklesleep.printouts import screen_agreement as sa
+
+    if side is None:
+        return []
+    t = translator()
+    charts = [sa.tracker_trends(side.diary, side.tracker, side.devices, t)]
+    agreements = side.comparison.agreements.values()
+    return charts + [sa.agreement_chart(a, t) for a in agreements if a is not None]
+
+
 def insights_page(request: Request) -> Response:
     from anklesleep.insights import progress as insights
+    from anklesleep.services.trackers import side_by_side
 
     web = web_of(request)
     overview = _overview(web)
     power = experiment_power_sentence(web.engine, overview.today, translator())
+    side = side_by_side(web.engine, overview.start, overview.today)
+    paired = 0
+    if side is not None:
+        paired = len(set(side.diary["tst"]) & set(side.tracker["tst"]))
     return render(
         request,
         "insights.html",
         lines=insights.headline(overview, translator()),
         charts=screen_charts(overview),
+        tracker=side,
+        paired=paired,
+        agreement_lines=side.comparison.sentences(translator()) if side else [],
+        tracker_charts=tracker_charts(side),
         days=(overview.today - overview.start).days + 1,
         first_day=overview.start,
         experiment_power=power,
     )
 
 
+def _agreement_image(web: Web, measure: str) -> Any:
+    """The printable Bland–Altman drawing of one measure, or None with too few nights."""
+    from anklesleep.printouts.agreement import agreement_chart
+    from anklesleep.services.trackers import comparison
+
+    today = web.local_now().date()
+    found = comparison(web.engine, today - dt.timedelta(days=DAYS - 1), today)
+    agreement = None if found is None else found.agreements.get(measure)  # type: ignore[call-overload]
+    return None if agreement is None else agreement_chart(agreement)
+
+
 def chart_image(request: Request) -> Response:
     name = request.path_params["name"]
-    if name not in CHARTS:
+    if name in AGREEMENT_CHARTS:
+        chart = _agreement_image(web_of(request), name.removeprefix("agreement-"))
+        if chart is None:
+            raise HTTPException(404, f"chart: {name} needs 3 nights with diary and tracker")
+    elif name not in CHARTS:
         raise HTTPException(404, f"chart: got {name!r}; choose one of {', '.join(CHARTS)}")
-    chart = _chart(web_of(request), name)
+    else:
+        chart = _chart(web_of(request), name)
     return Response(
         chart.svg,
         media_type="image/svg+xml",
