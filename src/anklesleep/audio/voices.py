@@ -286,6 +286,20 @@ def speaker_id(engine: SpeechEngine) -> str:
     return engine.name
 
 
+def installed_speakers() -> list[str]:
+    """Every engine and voice installed here that can be chosen, the most natural first
+    ("kokoro.jf_alpha", ..., "festival", "espeak-ng"; not "none", the voice switch)."""
+    found: list[str] = []
+    for key, make in ENGINES.items():
+        if key == "none" or not make(DEFAULT_RATE).available():
+            continue
+        if key in VOICE_CHOICES:
+            found.extend(f"{key}.{voice}" for voice in VOICE_CHOICES[key]())
+        else:
+            found.append(key)
+    return found
+
+
 def check_rate(rate: object) -> int:
     """A speaking rate in words a minute, or `AnkleSleepError` naming the range."""
     checked = check_speech_rate(rate)
