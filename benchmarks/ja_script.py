@@ -12,6 +12,14 @@ JA_SCRIPT: dict[str, str] = {
     "Welcome. This is the ankle-bone massage, for both feet, at an unhurried pace.": (
         "ようこそ。両足の距骨のマッサージを、ゆっくりしたペースで行います。"
     ),
+    "Ankle-bone self-massage": "距骨のセルフマッサージ",
+    "Full routine": "フルコース",
+    "Bells: bright = hold, lower = let go, deeper = the last one. Chapters in the .vtt file.": (
+        "鐘：明るい音は押さえる、低い音はゆるめる、深い音は最後の一回。"
+        "チャプターは .vtt ファイルにあります。"
+    ),
+    "Left foot": "左足",
+    "Right foot": "右足",
     "left foot": "左足",
     "right foot": "右足",
     "Sit where you can rest one foot across the other knee, with your toes, ankle and heel "
