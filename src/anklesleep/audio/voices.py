@@ -321,9 +321,9 @@ def _say_silent_once(language: str) -> None:
     hint = kokoro.INSTALL_HINT if language in kokoro.READS else _("no engine reads it yet")
     _logger.warning(
         _(
-            "No voice that reads {language} is installed: sessions play tones and text "
-            "only ({hint})."
-        ).format(language=language, hint=hint)
+            "No voice that reads {language} is installed, so sessions play tones and text "
+            "only; for a voice: {hint}"
+        ).format(language=_(LANGUAGE_NAMES.get(language, language)), hint=hint)
     )
 
 
