@@ -333,7 +333,7 @@ def measure(
                     f"{r['bytes'] / 1e6:>7.2f}MB {r['traced_mb']:>10.1f} {r['rss_mb']:>7.1f}"
                 )
                 if goal and factor < goal:
-                    failures.append(f"{fmt} {case}: {factor:.0f}x < {goal:.0f}x")
+                    failures.append(f"{fmt} {case}: {factor:.1f}x < {goal:g}x")
                 if r["rss_mb"] > MAX_MEMORY_MB and engine_name == "espeak-ng":
                     failures.append(f"{fmt} {case}: peak RSS {r['rss_mb']:.0f} MB > 250 MB")
                 if fmt == "opus" and r["bytes"] > MAX_OPUS_BYTES:
