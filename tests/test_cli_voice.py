@@ -22,8 +22,11 @@ def test_voice_list_names_every_engine_and_marks_the_one_used(
     lines = result.out.splitlines()
     for name in voices.ENGINES:
         assert any(line[2:].startswith(name) for line in lines)
-    used = voices.get_engine(None).name
-    assert [line.split()[1] for line in lines if line.startswith("*") and "=" not in line] == [used]
+    # one mark for each language: the engine (and voice) that reads it
+    used = {voices.speaker_id(voices.get_engine(None, language=lang)) for lang in ("en", "ja")}
+    marked = [line.split() for line in lines if line.startswith("*") and "=" not in line]
+    assert {row[1] for row in marked} == used
+    assert all(row[2] in ("English", "Japanese", "any") for row in marked)
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")

@@ -11,6 +11,7 @@ nothing downstream changes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import subprocess
@@ -25,9 +26,11 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from anklesleep.audio import kokoro
+from anklesleep.audio.kokoro import KokoroEngine
 from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _
+from anklesleep.basics.i18n import N_, _
 from anklesleep.routine.options import SPEECH_RATE_RANGE, Options, check_speech_rate
 
 Samples = npt.NDArray[np.float32]
@@ -79,6 +82,7 @@ class EspeakEngine:
     pitch: int = 42  # 0-99, default 50
     program: str = "espeak-ng"
     name: str = "espeak-ng"
+    language: str = "en"  # the language it reads (its voice is English)
 
     def available(self) -> bool:
         return shutil.which(self.program) is not None
@@ -151,6 +155,7 @@ class FestivalEngine:
     rate: int = DEFAULT_RATE
     program: str = "text2wave"
     name: str = "festival"
+    language: str = "en"  # the language it reads (an English voice)
     #: the speed factor given to the HTS engine is `rate / NATURAL_RATE`. Calibrated so that a
     #: rate means the same pace as espeak-ng's: measured on the full routine's sentences of six
     #: words or more (trimmed), espeak-ng at 130 speaks 151 words a minute and this voice at
@@ -230,18 +235,69 @@ class SilentEngine:
 
 
 #: engine name -> factory (given the speaking rate). Order matters: the most natural first; the
-#: first available one is the default.
+#: first available one that reads the session's language is the default.
 ENGINES: dict[str, Callable[[int], SpeechEngine]] = {
+    "kokoro": lambda rate: KokoroEngine(rate=rate),
     "festival": lambda rate: FestivalEngine(rate=rate),
     "espeak-ng": lambda rate: EspeakEngine(rate=rate),
     "none": lambda rate: SilentEngine(),
 }
 #: what to install for each engine, for the error when it is asked for but missing
 INSTALL_HINTS: dict[str, str] = {
+    "kokoro": kokoro.INSTALL_HINT,
     "festival": "install festival and festvox-us-slt-hts (Debian/Ubuntu: sudo apt install "
     "festival festvox-us-slt-hts)",
     "espeak-ng": "install espeak-ng (Debian/Ubuntu: sudo apt install espeak-ng)",
 }
+#: engines with voices to choose from: engine name -> the voices installed. A stored choice
+#: `kokoro.jf_nezumi` means that engine with that voice (a bare name: its default voice).
+VOICE_CHOICES: dict[str, Callable[[], list[str]]] = {"kokoro": kokoro.voice_names}
+#: engine name -> factory given the rate and a voice, for the engines in `VOICE_CHOICES`
+VOICED: dict[str, Callable[[int, str], SpeechEngine]] = {
+    "kokoro": lambda rate, voice: KokoroEngine(voice=voice, rate=rate),
+}
+#: language names for listings (the language codes an engine reads)
+LANGUAGE_NAMES: dict[str, str] = {"en": N_("English"), "ja": N_("Japanese")}
+
+
+def base_language(language: str | None) -> str:
+    """The language part of a code: "ja_JP" and "ja-JP" -> "ja"; none or empty -> "en"."""
+    code = (language or "en").strip().lower().replace("-", "_")
+    return code.split("_", 1)[0] or "en"
+
+
+def engine_language(engine: SpeechEngine) -> str | None:
+    """The language an engine reads (None: any, as the silent engine reads nothing aloud)."""
+    if engine.name == "none":
+        return None
+    return str(getattr(engine, "language", "en"))
+
+
+def reads(engine: SpeechEngine, language: str) -> bool:
+    """Whether `engine` can read text in `language` (the silent engine fits every language)."""
+    spoken = engine_language(engine)
+    return spoken is None or spoken == base_language(language)
+
+
+def speaker_id(engine: SpeechEngine) -> str:
+    """The name that chooses exactly this engine and voice: "espeak-ng", "kokoro.jm_kumo"."""
+    if engine.name in VOICE_CHOICES:
+        return f"{engine.name}.{engine.voice}"
+    return engine.name
+
+
+def installed_speakers() -> list[str]:
+    """Every engine and voice installed here that can be chosen, the most natural first
+    ("kokoro.jf_alpha", ..., "festival", "espeak-ng"; not "none", the voice switch)."""
+    found: list[str] = []
+    for key, make in ENGINES.items():
+        if key == "none" or not make(DEFAULT_RATE).available():
+            continue
+        if key in VOICE_CHOICES:
+            found.extend(f"{key}.{voice}" for voice in VOICE_CHOICES[key]())
+        else:
+            found.append(key)
+    return found
 
 
 def check_rate(rate: object) -> int:
@@ -253,32 +309,63 @@ def check_rate(rate: object) -> int:
 #: An environment variable naming the engine to use when none is chosen (if it is installed).
 ENV_VOICE = "ANKLESLEEP_VOICE"
 
+_logger = logging.getLogger(__name__)
+_told_silent: set[str] = set()
 
-def default_engine(rate: int = DEFAULT_RATE) -> SpeechEngine:
-    """The engine `$ANKLESLEEP_VOICE` names when it is installed, else the most natural engine
-    installed, else "none" (tones only)."""
+
+def _say_silent_once(language: str) -> None:
+    """Tell once per process (on the log, shown on stderr) that `language` will not be spoken."""
+    if language in _told_silent:
+        return
+    _told_silent.add(language)
+    hint = kokoro.INSTALL_HINT if language in kokoro.READS else _("no engine reads it yet")
+    _logger.warning(
+        _(
+            "No voice that reads {language} is installed, so sessions play tones and text "
+            "only; for a voice: {hint}"
+        ).format(language=_(LANGUAGE_NAMES.get(language, language)), hint=hint)
+    )
+
+
+def default_engine(rate: int = DEFAULT_RATE, *, language: str = "en") -> SpeechEngine:
+    """The engine `$ANKLESLEEP_VOICE` names when it is installed and reads `language`, else the
+    most natural installed engine that reads it, else "none" (tones and text only; said once
+    for a language other than English). English text is never given to a Japanese voice, nor
+    Japanese text to an English one."""
+    lang = base_language(language)
     named = os.environ.get(ENV_VOICE, "").strip().lower()
-    if named in ENGINES:
-        engine = ENGINES[named](rate)
-        if engine.available():
+    if named:
+        try:
+            engine = installed_engine(named, rate)
+        except AnkleSleepError:
+            engine = None
+        if engine is not None and reads(engine, lang):
             return engine
-    for factory in ENGINES.values():
+    for key, factory in ENGINES.items():
+        if key == "none":
+            continue
         engine = factory(rate)
-        if engine.available():
+        if reads(engine, lang) and engine.available():
             return engine
+    if lang != "en":
+        _say_silent_once(lang)
     return SilentEngine()
 
 
-def get_engine(name: str | None = None, rate: int | None = None) -> SpeechEngine:
-    """The engine called `name` speaking `rate` words a minute (default `DEFAULT_RATE`);
-    `None` means the most natural one installed, else "none" (tones only).
-
-    A named engine that is unknown or not installed raises `AnkleSleepError`.
-    """
-    pace = DEFAULT_RATE if rate is None else check_rate(rate)
-    if name is None:
-        return default_engine(pace)
+def _parse(name: str) -> tuple[str, str | None]:
+    """A speaker name as (engine, voice): "kokoro.jm_kumo" -> ("kokoro", "jm_kumo")."""
     key = name.strip().lower()
+    engine, dot, voice = key.partition(".")
+    if dot and engine in VOICE_CHOICES:
+        return engine, voice
+    return key, None
+
+
+def installed_engine(name: str, rate: int | None = None) -> SpeechEngine:
+    """The engine (and voice) `name` names, at `rate`, whatever it reads; `AnkleSleepError`
+    when it is unknown or not installed."""
+    pace = DEFAULT_RATE if rate is None else check_rate(rate)
+    key, voice = _parse(name)
     if key not in ENGINES:
         raise AnkleSleepError(
             _("--voice: got {name!r}; choose one of {engines}").format(
@@ -287,6 +374,16 @@ def get_engine(name: str | None = None, rate: int | None = None) -> SpeechEngine
             field="voice",
         )
     engine = ENGINES[key](pace)
+    if voice is not None:
+        choices = VOICE_CHOICES[key]()
+        if voice not in choices:
+            raise AnkleSleepError(
+                _("--voice: {key} has no voice {voice!r}; choose one of {voices}").format(
+                    key=key, voice=voice, voices=", ".join(f"{key}.{v}" for v in choices)
+                ),
+                field="voice",
+            )
+        engine = VOICED[key](pace, voice)
     if not engine.available():
         hint = INSTALL_HINTS.get(key, "install it")
         raise AnkleSleepError(
@@ -299,25 +396,63 @@ def get_engine(name: str | None = None, rate: int | None = None) -> SpeechEngine
     return engine
 
 
-def preferred_engine(name: str | None, rate: int | None = None) -> SpeechEngine:
+def get_engine(
+    name: str | None = None, rate: int | None = None, *, language: str = "en"
+) -> SpeechEngine:
+    """The engine called `name` speaking `rate` words a minute (default `DEFAULT_RATE`) text in
+    `language`; `None` means the most natural one installed that reads it, else "none".
+
+    A named engine that is unknown, not installed or cannot read `language` raises
+    `AnkleSleepError`.
+    """
+    pace = DEFAULT_RATE if rate is None else check_rate(rate)
+    if name is None:
+        return default_engine(pace, language=language)
+    engine = installed_engine(name, pace)
+    lang = base_language(language)
+    if not reads(engine, lang):
+        fitting = [
+            key
+            for key, make in ENGINES.items()
+            if reads(make(pace), lang) and make(pace).available()
+        ]
+        raise AnkleSleepError(
+            _("--voice: {name} cannot read {language} text; choose one of {engines}").format(
+                name=name, language=lang, engines=", ".join(fitting)
+            ),
+            field="voice",
+        )
+    return engine
+
+
+def preferred_engine(
+    name: str | None, rate: int | None = None, *, language: str = "en"
+) -> SpeechEngine:
     """The engine a stored preference names, at its rate; when that engine is no longer
-    installed (or the name is unknown), the most natural one present instead, never an error."""
+    installed, the name is unknown or it cannot read `language`, the most natural one present
+    for `language` instead, never an error."""
     try:
-        return get_engine(name, rate)
+        return get_engine(name, rate, language=language)
     except AnkleSleepError:
         try:
-            return default_engine(DEFAULT_RATE if rate is None else check_rate(rate))
+            pace = DEFAULT_RATE if rate is None else check_rate(rate)
         except AnkleSleepError:
-            return default_engine()
+            pace = DEFAULT_RATE
+        return default_engine(pace, language=language)
 
 
-def engine_for(options: Options, name: str | None = None) -> SpeechEngine:
-    """The engine that speaks a session with `options`: `name` when given (an explicit choice,
-    which must be installed), else the stored choice `options.speaker` (falling back to the most
-    natural engine present when it is gone), at `options.speech_rate`."""
+def engine_for(
+    options: Options, name: str | None = None, *, language: str | None = None
+) -> SpeechEngine:
+    """The engine that speaks a session with `options` in `language` (default:
+    `options.language`): `name` when given (an explicit choice, which must be installed and read
+    that language), else the stored choice `options.speaker` (falling back to the most natural
+    engine present for the language when it is gone or reads another one), at
+    `options.speech_rate`."""
+    lang = options.language if language is None else language
     if name is not None:
-        return get_engine(name, options.speech_rate)
-    return preferred_engine(options.speaker, options.speech_rate)
+        return get_engine(name, options.speech_rate, language=lang)
+    return preferred_engine(options.speaker, options.speech_rate, language=lang)
 
 
 # --- clip processing -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`voice`: which speech engines are installed and which one speaks; choose one and its pace.
+"""`voice`: which speech engines are installed and which one speaks; choose one and its pace;
+add a Kokoro voice file.
 
 The choice and the speaking rate are stored in the preferences (the same ones the web app's
 settings page edits), so `audio`, `start`, `timeline`, the web player and Today all use them.
@@ -7,6 +8,7 @@ settings page edits), so `audio`, `start`, `timeline`, the web player and Today 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -23,53 +25,115 @@ def voice() -> None:
 
 @voice.command("list", epilog="Example: anklesleep voice list")
 def list_voices() -> None:
-    """List the speech engines, whether each is installed, and which one is used.
+    """List the speech engines and their voices, the language each reads, whether it is
+    installed, and which one is used for each language.
 
-    Unless you chose one with `voice use`, the first installed engine in this list speaks the
-    sessions (the most natural first); "none" means tones and text only.
+    Unless you chose one with `voice use`, the first installed engine in this list that reads a
+    session's language speaks it (the most natural first); "none" means tones and text only.
     """
     from anklesleep.audio import voices
 
     speaker, rate = stored_voice()
-    used = voices.preferred_engine(speaker, rate)
+    pace = voices.DEFAULT_RATE if rate is None else rate
+    used = {
+        lang: voices.preferred_engine(speaker, rate, language=lang)
+        for lang in voices.LANGUAGE_NAMES
+    }
+    used_ids = {voices.speaker_id(engine) for engine in used.values()}
     for name, factory in voices.ENGINES.items():
-        engine = factory(used.rate if used.rate else voices.DEFAULT_RATE)
+        engine = factory(pace)
         installed = engine.available()
+        spoken = voices.engine_language(engine)
+        language = _(voices.LANGUAGE_NAMES.get(spoken, spoken)) if spoken else _("any")
         state = _("installed") if installed else _("not installed")
-        mark = "*" if name == used.name else " "
-        details = (
-            _("voice {voice}, {rate} words a minute").format(voice=engine.voice, rate=engine.rate)
-            if name != "none"
-            else _("tones and text only")
-        )
-        click.echo(f"{mark} {name:<10} {state:<14} {details}")
-        if not installed and name in voices.INSTALL_HINTS:
-            click.echo(f"  {'':<10} {voices.INSTALL_HINTS[name]}")
-    click.echo(_("* = used now"))
-    if speaker is not None and speaker != used.name:
-        click.echo(
-            _("You chose {chosen}, which is not installed now; {used} speaks instead.").format(
-                chosen=speaker, used=used.name
+        if name == "none":
+            rows = [(name, _("tones and text only"))]
+        elif installed and name in voices.VOICE_CHOICES:
+            rows = [
+                (
+                    f"{name}.{v}",
+                    _("voice {voice}, {rate} words a minute").format(voice=v, rate=pace),
+                )
+                for v in voices.VOICE_CHOICES[name]()
+            ]
+        else:
+            rows = [
+                (
+                    name,
+                    _("voice {voice}, {rate} words a minute").format(
+                        voice=engine.voice, rate=engine.rate
+                    ),
+                )
+            ]
+        for shown, details in rows:
+            chosen = shown in used_ids or (shown == name and name in used_ids)
+            mark = "*" if chosen else " "
+            click.echo(f"{mark} {shown:<22} {language:<9} {state:<14} {details}")
+        if not installed:
+            reason = getattr(engine, "reason", None)
+            why = reason() if callable(reason) else None
+            hint = why or voices.INSTALL_HINTS.get(name)
+            if hint:
+                click.echo(f"  {'':<22} {hint}")
+    click.echo(_("* = used now (one for each language)"))
+    for lang, engine in used.items():
+        if speaker is not None and voices.speaker_id(engine) != speaker and engine.name != speaker:
+            click.echo(
+                _(
+                    "For {language} text, {used} speaks (your choice {chosen} is not installed "
+                    "or does not read it)."
+                ).format(
+                    language=_(voices.LANGUAGE_NAMES[lang]),
+                    used=voices.speaker_id(engine),
+                    chosen=speaker,
+                )
             )
-        )
 
 
-@voice.command("use", epilog="Example: anklesleep voice use espeak-ng")
+@voice.command("use", epilog="Example: anklesleep voice use kokoro.jf_nezumi")
 @click.argument("engine")
 @click.pass_context
 def use_voice(ctx: click.Context, engine: str) -> None:
-    """Speak every session with ENGINE (see `voice list`); `auto` picks the most natural one
-    installed, `none` plays tones and text only."""
+    """Speak every session with ENGINE, or ENGINE.VOICE (see `voice list`); `auto` picks the
+    most natural one installed, `none` plays tones and text only. A voice is used only for the
+    language it reads; other languages keep their own most natural voice."""
     from anklesleep.audio import voices
 
     name: str | None = None if engine.strip().lower() == AUTO else engine
     if name is not None:
-        name = voices.get_engine(name).name  # unknown or missing: one clear error, exit 2
+        chosen_engine = voices.installed_engine(name)  # unknown or missing: one clear error
+        name = voices.speaker_id(chosen_engine) if "." in name else chosen_engine.name
     _store(ctx, speaker=name)
     chosen = name or _("the most natural voice installed ({name})").format(
         name=voices.default_engine().name
     )
     click.echo(_("Sessions will be spoken by {engine}.").format(engine=chosen))
+
+
+@voice.command("add", epilog="Example: anklesleep voice add ~/Downloads/jf_mine.npy")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The voice's name (default: the file's name).")
+@click.option(
+    "--language",
+    default=None,
+    help="The language the voice speaks, when its name does not tell (Kokoro names do: jf_...).",
+)
+def add_voice(path: Path, name: str | None, language: str | None) -> None:
+    """Add a Kokoro voice file (.npy, or .bin of raw float32 numbers: 510 x 256 style vectors)
+    to your voices. It is checked, then copied into your data folder; `voice use
+    kokoro.NAME` makes it speak."""
+    from anklesleep.audio import kokoro
+
+    added = kokoro.add_voice(path.expanduser(), name=name, language=language)
+    click.echo(
+        _(
+            "Added the Kokoro voice {name} ({language}): {path}. Use it with `anklesleep voice "
+            "use kokoro.{name}`."
+        ).format(name=added.name, language=added.language, path=added.path)
+    )
+    reason = kokoro.missing()
+    if reason is not None:
+        click.echo(reason)
 
 
 @voice.command("rate", epilog="Example: anklesleep voice rate 120")

@@ -34,10 +34,11 @@ BED_LEVELS: tuple[tuple[str, str], ...] = (
 
 
 def installed_speakers() -> list[str]:
-    """The speech engines installed here, the most natural first ("none" is the voice switch)."""
+    """The speech engines and voices installed here, the most natural first ("none" is the voice
+    switch); a voice reads only its own language, the others keep their own voice."""
     from anklesleep.audio import voices
 
-    return [n for n, make in voices.ENGINES.items() if n != "none" and make(130).available()]
+    return voices.installed_speakers()
 
 
 def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
