@@ -378,13 +378,21 @@ def _summary(player: Any, t: Translate, *, completed: bool) -> str:
 
 def _day_line(engine: Engine, day: Any, t: Translate) -> str:
     """e.g. "Today: morning done, home not yet, bedtime done. Streak: 4 days."."""
+    from anklesleep.basics.wording import join_list
     from anklesleep.cli.today import STATUS_LABELS, _days
     from anklesleep.practice.records import current_streak, day_status
+    from anklesleep.schedule.slots import slot_name
     from anklesleep.store.sessions import list_sessions
 
     records = list_sessions(engine)
     status = day_status(records, day)
-    slots = ", ".join(f"{t(name)} {t(STATUS_LABELS[value])}" for name, value in status.items())
+    slots = join_list(
+        (
+            t("{slot} {status}").format(slot=slot_name(name, t), status=t(STATUS_LABELS[value]))
+            for name, value in status.items()
+        ),
+        t,
+    )
     return t("Today: {slots}. Streak: {streak}.").format(
         slots=slots, streak=_days(current_streak(records, day))
     )

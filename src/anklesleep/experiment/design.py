@@ -29,6 +29,12 @@ TRACKER_OUTCOMES: tuple[Outcome, ...] = ("tracker_tst", "tracker_se")
 Condition = Literal["baseline", "routine", "usual"]
 Status = Literal["active", "stopped", "finished"]
 STATUSES: tuple[Status, ...] = ("active", "stopped", "finished")
+#: the statuses as people read them (the English ones are the keys themselves)
+STATUS_LABELS: dict[Status, str] = {
+    "active": N_("active"),
+    "stopped": N_("stopped"),
+    "finished": N_("finished"),
+}
 
 OUTCOME_LABELS: dict[Outcome, str] = {
     "quality": N_("sleep quality (1-5)"),

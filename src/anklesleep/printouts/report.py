@@ -15,6 +15,7 @@ from anklesleep import __version__
 from anklesleep.basics import files as outfile
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
+from anklesleep.experiment.design import STATUS_LABELS
 from anklesleep.insights.progress import HALF_LIFE_DAYS, Overview, RollingPoint, headline
 from anklesleep.printouts.charts import (
     Chart,
@@ -316,10 +317,18 @@ def render(
     x_plan = x_method = ""
     if x is not None:
         e = x.experiment
-        x_plan = t(
-            "Primary outcome: {outcome}, fixed on {created} before the first night, with seed "
-            "{seed}. {pairs} pairs of {days}-day blocks from {start} to {end}{baseline}; status: "
-            "{status}."
+        x_plan = (
+            t(
+                "Primary outcome: {outcome}, fixed on {created} before the first night, with "
+                "seed {seed}. {pairs} pairs of {days}-day blocks from {start} to {end}, after a "
+                "baseline week; status: {status}."
+            )
+            if e.design.baseline
+            else t(
+                "Primary outcome: {outcome}, fixed on {created} before the first night, with "
+                "seed {seed}. {pairs} pairs of {days}-day blocks from {start} to {end}; status: "
+                "{status}."
+            )
         ).format(
             outcome=t(x.result.label),
             created=e.created_at.date().isoformat(),
@@ -328,8 +337,7 @@ def render(
             days=e.design.block_days,
             start=e.start_date.isoformat(),
             end=e.end_date.isoformat(),
-            baseline=t(", after a baseline week") if e.design.baseline else "",
-            status=t(e.status),
+            status=t(STATUS_LABELS[e.status]),
         )
         x_method = t(
             "Method: the mean of each pair's routine block minus its usual block, leaving out "
