@@ -78,6 +78,9 @@ def export_cmd(ctx: click.Context, /, fmt: str | None, output: str, force: bool)
         return
     path = Path(output).expanduser()
     exportfiles.write_export(path, tables, chosen, now, force=force)  # type: ignore[arg-type]
+    if not any(counts.values()):
+        click.echo(_("Exported nothing to {path} ({fmt}).").format(path=path, fmt=chosen.upper()))
+        return
     click.echo(
         _("Exported {what} to {path} ({fmt}).").format(
             what=_counts(counts), path=path, fmt=chosen.upper()
@@ -125,8 +128,11 @@ def import_cmd(
     if as_json:
         click.echo(json.dumps(report.to_dict()))
         return
-    added = _("Would import {what}.") if dry_run else _("Imported {what}.")
-    click.echo(added.format(what=_counts(report.added)))
+    if not any(report.added.values()):
+        click.echo(_("Would import nothing.") if dry_run else _("Imported nothing."))
+    else:
+        added = _("Would import {what}.") if dry_run else _("Imported {what}.")
+        click.echo(added.format(what=_counts(report.added)))
     if report.replaced:
         replaced = (
             _("Would replace {what} with the file's version.")

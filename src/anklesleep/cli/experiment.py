@@ -10,7 +10,7 @@ import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
-from anklesleep.basics.textwidth import fill
+from anklesleep.basics.textwidth import fill, rjust
 from anklesleep.basics.wording import join_sentences
 from anklesleep.cli.common import database
 
@@ -75,7 +75,9 @@ def _plan_lines(e: Experiment) -> list[str]:
     names = {"baseline": _("baseline"), "routine": _("ROUTINE"), "usual": _("usual")}
     for b in e.blocks:
         number = _("base") if b.condition == "baseline" else str(b.number)
-        lines.append(f"  {number:>4}  {b.start:%a %d %b} – {b.end:%a %d %b}  {names[b.condition]}")
+        lines.append(
+            f"  {rjust(number, 4)}  {b.start:%a %d %b} – {b.end:%a %d %b}  {names[b.condition]}"
+        )
     return lines
 
 

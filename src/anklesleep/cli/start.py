@@ -81,14 +81,13 @@ def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
 
 def safety_lines(t: Translate, width: int) -> list[str]:
     """The safety notes wrapped to `width`: title, what they are about, one item per note."""
-    import textwrap
-
+    from anklesleep.basics.textwidth import wrap
     from anklesleep.routine import safety
 
     lines = [click.style(t(safety.TITLE), bold=True), ""]
-    lines += [*textwrap.wrap(t(safety.ABOUT), width), ""]
+    lines += [*wrap(t(safety.ABOUT), width), ""]
     for note in safety.notes(t):
-        lines += textwrap.wrap(note, width, initial_indent="- ", subsequent_indent="  ")
+        lines += wrap(note, width, initial_indent="- ", subsequent_indent="  ")
     return lines
 
 

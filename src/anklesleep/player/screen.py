@@ -323,9 +323,9 @@ def _times(s: Snapshot, t: Translate) -> str:
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    import textwrap
+    from anklesleep.basics.textwidth import wrap
 
-    return textwrap.wrap(text, max(1, width)) or [""]
+    return wrap(text, max(1, width)) or [""]
 
 
 def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[RenderableType]:
