@@ -162,3 +162,12 @@ def test_plain_cue_lines_and_the_day_line(
     assert all(" s)" not in line for line in cues)  # the seconds are a message too
     assert "ｈｏｍｅ" in lines[-1] and not english_words(lines[-1]), lines[-1]
     assert "ｍｏｒｎｉｎｇ ｎｏｔ ｙｅｔ、ｈｏｍｅ ｄｏｎｅ" in lines[-1]
+
+
+@pytest.mark.usefixtures("pseudo_language")
+def test_stats_name_how_complaints_go(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = tmp_path / "a.sqlite3"
+    cli(capsys, db, "symptoms", "--knee", "4")
+    out = cli(capsys, db, "stats").out
+    assert "ｔｏｏ ｆｅｗ" in out
+    assert not english_words(out), out

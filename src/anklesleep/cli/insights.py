@@ -65,7 +65,7 @@ def _signed(value: float | None, decimals: int) -> str:
 
 
 def _text(o: Overview, instruction: str | None) -> list[str]:
-    from anklesleep.insights.progress import headline
+    from anklesleep.insights.progress import DIRECTION_LABELS, headline
     from anklesleep.schedule.slots import SLOT_LABELS
 
     t = translator()
@@ -117,7 +117,7 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
             lines.append(
                 f"  {ljust(t(trend.label), 48)} {latest} {trend.latest:>2}   "
                 f"{_value(trend.recent_mean, 1):>4} / {_value(trend.earlier_mean, 1):>4}  "
-                f"{t(trend.direction)}"
+                f"{t(DIRECTION_LABELS[trend.direction])}"
             )
     if instruction:
         lines += ["", instruction]

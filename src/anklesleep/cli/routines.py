@@ -13,6 +13,7 @@ import click
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.basics.textwidth import ljust, rjust, wrap
+from anklesleep.basics.textwidth import width as display_width
 from anklesleep.cli.common import options_from, timeline_options
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
@@ -107,16 +108,21 @@ def show(
     click.echo()
     what_width = max(20, width - 50)
     foot, step, what, timing, time = _("Foot"), _("Step"), _("What to do"), _("Timing"), _("Time")
-    header = f"{'#':>3}  {ljust(foot, 6)} {ljust(step, 4)}  {ljust(what, what_width)}  "
+    # a translated header may be wider than the English one
+    foot_width, step_width = max(6, display_width(foot)), max(4, display_width(step))
+    header = (
+        f"{'#':>3}  {ljust(foot, foot_width)} {ljust(step, step_width)}  "
+        f"{ljust(what, what_width)}  "
+    )
     click.echo(header + f"{ljust(timing, 32)}{rjust(time, 6)}")
     for row in rows(chosen, timeline, t):
         lines = wrap(row.what, what_width) or [""]
         click.echo(
-            f"{row.number:>3}  {ljust(row.foot, 6)} {ljust(row.step, 4)}  "
+            f"{row.number:>3}  {ljust(row.foot, foot_width)} {ljust(row.step, step_width)}  "
             f"{ljust(lines[0], what_width)}  {ljust(row.timing, 32)}{clock(row.seconds):>6}"
         )
         for more in lines[1:]:
-            click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
+            click.echo(f"{'':>3}  {'':<{foot_width}} {'':<{step_width}}  {more}")
     total = _("Total")
     click.echo(f"{rjust(total, width - 6)}{clock(timeline.total_seconds):>6}")
 

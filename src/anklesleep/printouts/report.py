@@ -16,7 +16,13 @@ from anklesleep.basics import files as outfile
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.experiment.design import STATUS_LABELS
-from anklesleep.insights.progress import HALF_LIFE_DAYS, Overview, RollingPoint, headline
+from anklesleep.insights.progress import (
+    DIRECTION_LABELS,
+    HALF_LIFE_DAYS,
+    Overview,
+    RollingPoint,
+    headline,
+)
 from anklesleep.printouts.charts import (
     Chart,
     adherence_calendar,
@@ -146,7 +152,8 @@ section { break-before: auto; }
 <th scope="col">{{ t("Change") }}</th><th scope="col">{{ t("Trend") }}</th></tr></thead>
 <tbody>{% for s in o.symptoms %}<tr><td>{{ t(s.label) }}</td><td>{{ s.latest }}</td>
 <td>{{ num(s.recent_mean, 1) }}</td><td>{{ num(s.earlier_mean, 1) }}</td>
-<td>{{ signed(s.change, 1) }}</td><td class="l">{{ t(s.direction) }}</td></tr>{% endfor %}
+<td>{{ signed(s.change, 1) }}</td>
+<td class="l">{{ t(direction_labels[s.direction]) }}</td></tr>{% endfor %}
 </tbody></table>
 {% endif %}
 </section>
@@ -377,6 +384,7 @@ def render(
             "coin could have drawn."
         ),
         slot_labels=SLOT_LABELS,
+        direction_labels=DIRECTION_LABELS,
         x=x,
         x_plan=x_plan,
         x_method=x_method,
