@@ -181,7 +181,9 @@ def _next_lines(player: Player, t: Translate) -> tuple[str, str]:
         seconds = t("{n} s").format(n=whole_seconds(following.duration))
         what = t(KIND_LABELS[following.kind]).lower()
         if following.rep is not None and following.reps is not None:
-            what += " " + t("{rep} of {reps}").format(rep=following.rep, reps=following.reps)
+            what = t("{what} {rep} of {reps}").format(
+                what=what, rep=following.rep, reps=following.reps
+            )
         within = t("Next: {what}, {seconds}").format(what=what, seconds=seconds)
     chapters = player.chapters
     index = next(i for i, c in enumerate(chapters) if c.index == current.chapter)
@@ -483,7 +485,7 @@ def plain_line(cue: Cue, routine: Routine, t: Translate, position: float) -> str
     if cue.rep is not None and cue.reps is not None:
         what = t("{what} {rep} of {reps}").format(what=what, rep=cue.rep, reps=cue.reps)
     number = f"{cue.duration:.1f}".rstrip("0").rstrip(".")
-    seconds = t("{seconds} s").format(seconds=number)
+    seconds = t("{n} s").format(n=number)
     at = clock(position)
     if where:
         line = t("[{at}] {where}: {what} ({seconds})").format(
