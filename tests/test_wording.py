@@ -68,3 +68,17 @@ def test_each_measure_has_its_own_sentence_and_sentences_join_without_spaces() -
     english = summary(comparisons[:2], 10, 10, True, translator("en"))
     assert "Time to fall asleep was 5 min higher (worse; 95 % interval +4 min … +6 min)." in english
     assert "Time to fall asleep was 5 min lower (better; 95 % interval -6 min … -4 min)." in english
+
+
+def test_the_key_bar_says_more_circles_in_its_own_words() -> None:
+    from anklesleep.player.screen import Snapshot, key_items
+
+    s = Snapshot(
+        routine_name="", section="", foot="", step="A1", step_number=3, step_count=12,
+        instruction="", kind="circle", phase="", rep=1, reps=5, cue_remaining=1.0, position=5.0,
+        total=75.0, next_cue="", next_step="", paused=False, can_more=True, can_next=True,
+        confirming=False, message="",
+    )  # fmt: skip
+    marked = {key: short for key, _short_key, _long, short in key_items(s, lambda m: f"<{m}>")}
+    # the web's "more" shows more text; the terminal's short word is about circles
+    assert marked["m"] == "<more circles>"
