@@ -164,7 +164,8 @@ def test_the_words_come_from_the_translator_given_not_the_environment(
     e = make(baseline=True, block_days=7)
     base = experiment.today_instruction(e, START + dt.timedelta(days=2), Marked())
     assert base.headline == "<Experiment: baseline week, day 3 of 7>"
-    assert base.detail.endswith("<5 days left>")
+    # the sentences, and the separator between them, come from the translator
+    assert base.detail.endswith("> <5 days left>>") and base.detail.startswith("<<<No routine")
     plain = experiment.today_instruction(e, START + dt.timedelta(days=2), str)
     assert plain.detail.endswith(" 5 days left")  # a plain function: English plurals
     r = trial.analyse(e, {}, START + dt.timedelta(days=3), t=Marked())

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, ngettext
+from anklesleep.basics.wording import join_list
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
 
-#: how each table's rows are counted for people: (singular, plural)
-TABLE_LABELS: dict[str, tuple[str, str]] = {
-    "sessions": ("{n} session", "{n} sessions"),
-    "sleep_entries": ("{n} night", "{n} nights"),
-    "symptom_entries": ("{n} symptom score", "{n} symptom scores"),
-    "settings": ("{n} setting", "{n} settings"),
-    "experiments": ("{n} experiment", "{n} experiments"),
-    "tracker_nights": ("{n} tracker night", "{n} tracker nights"),
+#: how each table's rows are counted for people
+TABLE_LABELS: dict[str, Callable[[int], str]] = {
+    "sessions": lambda n: ngettext("{n} session", "{n} sessions", n),
+    "sleep_entries": lambda n: ngettext("{n} night", "{n} nights", n),
+    "symptom_entries": lambda n: ngettext("{n} symptom score", "{n} symptom scores", n),
+    "settings": lambda n: ngettext("{n} setting", "{n} settings", n),
+    "experiments": lambda n: ngettext("{n} experiment", "{n} experiments", n),
+    "tracker_nights": lambda n: ngettext("{n} tracker night", "{n} tracker nights", n),
 }
 
 
 def _counts(counts: dict[str, int]) -> str:
-    parts = [ngettext(*TABLE_LABELS[t], n).format(n=n) for t, n in counts.items() if n]
-    return ", ".join(parts) if parts else _("nothing")
+    parts = [TABLE_LABELS[t](n).format(n=n) for t, n in counts.items() if n]
+    return join_list(parts, _) if parts else _("nothing")
 
 
 @click.command(
@@ -76,6 +78,9 @@ def export_cmd(ctx: click.Context, /, fmt: str | None, output: str, force: bool)
         return
     path = Path(output).expanduser()
     exportfiles.write_export(path, tables, chosen, now, force=force)  # type: ignore[arg-type]
+    if not any(counts.values()):
+        click.echo(_("Exported nothing to {path} ({fmt}).").format(path=path, fmt=chosen.upper()))
+        return
     click.echo(
         _("Exported {what} to {path} ({fmt}).").format(
             what=_counts(counts), path=path, fmt=chosen.upper()
@@ -123,11 +128,18 @@ def import_cmd(
     if as_json:
         click.echo(json.dumps(report.to_dict()))
         return
-    lead = _("Would import") if dry_run else _("Imported")
-    click.echo(f"{lead} {_counts(report.added)}.")
+    if not any(report.added.values()):
+        click.echo(_("Would import nothing.") if dry_run else _("Imported nothing."))
+    else:
+        added = _("Would import {what}.") if dry_run else _("Imported {what}.")
+        click.echo(added.format(what=_counts(report.added)))
     if report.replaced:
-        verb = _("Would replace") if dry_run else _("Replaced")
-        click.echo(f"{verb} {_counts(report.replaced)} " + _("with the file's version."))
+        replaced = (
+            _("Would replace {what} with the file's version.")
+            if dry_run
+            else _("Replaced {what} with the file's version.")
+        )
+        click.echo(replaced.format(what=_counts(report.replaced)))
     if report.unchanged:
         click.echo(_("Already here, unchanged: {what}.").format(what=_counts(report.unchanged)))
     if report.kept:

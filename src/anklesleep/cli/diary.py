@@ -12,6 +12,8 @@ import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
+from anklesleep.basics.textwidth import ljust
+from anklesleep.basics.textwidth import width as display_width
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
 from anklesleep.diary import entries as diary
@@ -162,10 +164,10 @@ def _metrics_lines(entry: diary.SleepEntry, week: diary.WeekMeans | None) -> lis
             ),
         ),
     ]
-    width = max(len(label) for label, _value in rows)
-    lines = [f"  {label:<{width}}  {value}" for label, value in rows]
     if entry.note:
-        lines.append(f"  {_('Note'):<{width}}  {entry.note}")
+        rows.append((_("Note"), entry.note))
+    columns = max(display_width(label) for label, _value in rows)
+    lines = [f"  {ljust(label, columns)}  {value}" for label, value in rows]
     if week is not None and week.nights > 1:
         lines.append(
             _("This week ({n} nights): on average {tst} asleep, efficiency {se:.1f} %.").format(
@@ -538,7 +540,7 @@ def symptoms(
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     click.echo(_("Scores for {day} (0 none … 10 worst):").format(day=when.isoformat()))
-    width = max(len(_(s.label)) for s in diary.SYMPTOMS)
+    columns = max(display_width(_(s.label)) for s in diary.SYMPTOMS)
     for symptom in diary.SYMPTOMS:
         saved = after.get(symptom.key)
         shown = f"{saved.score:>2}" if saved else " –"
@@ -546,7 +548,7 @@ def symptoms(
         change = ""
         if saved and was and was.score != saved.score:
             change = "  " + _("(was {score})").format(score=was.score)
-        click.echo(f"  {_(symptom.label):<{width}}  {shown}{change}")
+        click.echo(f"  {ljust(_(symptom.label), columns)}  {shown}{change}")
     notes = sorted({e.note for e in after.values() if e.note})
     for text in notes:
         click.echo(f"  {_('Note')}: {text}")

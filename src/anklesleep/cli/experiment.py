@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.textwidth import fill, rjust
+from anklesleep.basics.wording import join_sentences
 from anklesleep.cli.common import database
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ WIDTH = 88
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
 def _int(value: str, field: str, allowed: str) -> int:
@@ -51,27 +52,32 @@ def _settle(engine: Engine, now: dt.datetime, today: dt.date) -> Experiment | No
 
 
 def _plan_lines(e: Experiment) -> list[str]:
-    from anklesleep.experiment.design import OUTCOME_LABELS
+    from anklesleep.experiment.design import OUTCOME_LABELS, STATUS_LABELS
 
     t = translator()
     d = e.design
     lines = [
         _("Primary outcome: {outcome}   seed: {seed}   status: {status}").format(
-            outcome=t(OUTCOME_LABELS[d.outcome]), seed=d.seed, status=t(e.status)
+            outcome=t(OUTCOME_LABELS[d.outcome]), seed=d.seed, status=t(STATUS_LABELS[e.status])
         ),
-        _("{pairs} pairs of {days}-day blocks, {start} to {end}{baseline}.").format(
+        (
+            _("{pairs} pairs of {days}-day blocks, {start} to {end}, after a baseline week.")
+            if d.baseline
+            else _("{pairs} pairs of {days}-day blocks, {start} to {end}.")
+        ).format(
             pairs=d.pairs,
             days=d.block_days,
             start=e.start_date.isoformat(),
             end=e.end_date.isoformat(),
-            baseline=_(", after a baseline week") if d.baseline else "",
         ),
         "",
     ]
     names = {"baseline": _("baseline"), "routine": _("ROUTINE"), "usual": _("usual")}
     for b in e.blocks:
         number = _("base") if b.condition == "baseline" else str(b.number)
-        lines.append(f"  {number:>4}  {b.start:%a %d %b} – {b.end:%a %d %b}  {names[b.condition]}")
+        lines.append(
+            f"  {rjust(number, 4)}  {b.start:%a %d %b} – {b.end:%a %d %b}  {names[b.condition]}"
+        )
     return lines
 
 
@@ -189,10 +195,11 @@ def start(
             "the effect with an interval."
         ).format(pairs=d.pairs, alpha=ALPHA, p=d.smallest_p)
         if better is not None:
-            note += " " + _(
+            firmer = _(
                 "For a firmer answer, stop this plan now (no night has been recorded yet) and "
                 "start again with --block-days {days}."
             ).format(days=better)
+            note = join_sentences([note, firmer], _)
         click.echo(_wrap(note, ""))
         click.echo()
     from anklesleep.services.evidence import experiment_power
@@ -354,7 +361,7 @@ def result(ctx: click.Context, /, as_json: bool) -> None:
         click.echo()
         click.echo(_("Read this with care:"))
         for w in r.warnings:
-            click.echo(textwrap.fill(w, WIDTH, initial_indent="  - ", subsequent_indent="    "))
+            click.echo(fill(w, WIDTH, initial_indent="  - ", subsequent_indent="    "))
     if r.pairs_used < 2:
         return
     click.echo()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.textwidth import fill, ljust, rjust
 from anklesleep.cli.common import database
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def local_today(engine: Engine) -> tuple[dt.datetime, dt.date]:
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
 def _value(value: float | None, decimals: int) -> str:
@@ -65,7 +65,7 @@ def _signed(value: float | None, decimals: int) -> str:
 
 
 def _text(o: Overview, instruction: str | None) -> list[str]:
-    from anklesleep.insights.progress import headline
+    from anklesleep.insights.progress import DIRECTION_LABELS, headline
     from anklesleep.schedule.slots import SLOT_LABELS
 
     t = translator()
@@ -79,7 +79,7 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
     lines += ["", _("Days with a completed session, per slot:")]
     for s in o.adherence.per_slot:
         label = t(SLOT_LABELS[s.slot])
-        lines.append(f"  {label:<32} {s.days_done:>4} / {s.days:<4} {s.rate:>5.0%}")
+        lines.append(f"  {ljust(label, 32)} {s.days_done:>4} / {s.days:<4} {s.rate:>5.0%}")
     last = o.rolling[-1] if o.rolling else None
     if last is not None and last.nights:
         lines += ["", _("Sleep, mean of the last 7 days ({n} nights):").format(n=last.nights)]
@@ -88,14 +88,16 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
         for metric in METRICS:
             info = METRIC_INFO[metric]
             value = last.means.get(metric)
-            lines.append(f"  {t(info.label):<32} {_value(value, info.decimals):>7} {t(info.unit)}")
+            shown = _value(value, info.decimals)
+            lines.append(f"  {ljust(t(info.label), 32)} {shown:>7} {t(info.unit)}")
     a = o.association
     lines += ["", _("Nights after a bedtime session against nights without:")]
     if a.enough:
-        header = (
-            f"  {'':<32} {_('after'):>8} {_('without'):>8} {_('diff.'):>8}  {_('95 % interval')}"
+        after, without, diff = _("after"), _("without"), _("diff.")
+        interval_header = _("95 % interval")
+        lines.append(
+            f"  {'':<32} {rjust(after, 8)} {rjust(without, 8)} {rjust(diff, 8)}  {interval_header}"
         )
-        lines.append(header)
         for c in a.comparisons:
             interval = (
                 f"{_signed(c.low, c.decimals)} … {_signed(c.high, c.decimals)}"
@@ -103,7 +105,7 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
                 else "—"
             )
             lines.append(
-                f"  {t(c.label):<32} {_value(c.mean_after, c.decimals):>8} "
+                f"  {ljust(t(c.label), 32)} {_value(c.mean_after, c.decimals):>8} "
                 f"{_value(c.mean_without, c.decimals):>8} {_signed(c.difference, c.decimals):>8}"
                 f"  {interval} {t(c.unit)}"
             )
@@ -111,10 +113,11 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
     if o.symptoms:
         lines += ["", _("Complaints (0 none - 10 worst), last 28 days against the 28 before:")]
         for trend in o.symptoms:
+            latest = _("latest")
             lines.append(
-                f"  {t(trend.label):<48} {_('latest')} {trend.latest:>2}   "
+                f"  {ljust(t(trend.label), 48)} {latest} {trend.latest:>2}   "
                 f"{_value(trend.recent_mean, 1):>4} / {_value(trend.earlier_mean, 1):>4}  "
-                f"{t(trend.direction)}"
+                f"{t(DIRECTION_LABELS[trend.direction])}"
             )
     if instruction:
         lines += ["", instruction]
@@ -124,12 +127,13 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
 def _tracker_text(c: Comparison) -> list[str]:
     """The diary and the sleep tracker side by side, and how well they agree."""
     t = translator()
+    diary_header, tracker_header = _("diary"), _("tracker")
     lines = [
         "",
         _("Diary and sleep tracker, same days ({diary} diary nights, {tracked} tracked):").format(
             diary=c.diary_nights, tracked=c.tracked_nights
         ),
-        f"  {'':<32} {_('diary'):>8} {_('tracker'):>8}",
+        f"  {'':<32} {rjust(diary_header, 8)} {rjust(tracker_header, 8)}",
     ]
     rows: tuple[tuple[str, Measure, int], ...] = (
         (_("time asleep (min)"), "tst", 0),
@@ -138,7 +142,9 @@ def _tracker_text(c: Comparison) -> list[str]:
     for label, measure, decimals in rows:
         diary = c.diary_means[measure]
         tracker = c.tracker_means[measure]
-        lines.append(f"  {label:<32} {_value(diary, decimals):>8} {_value(tracker, decimals):>8}")
+        lines.append(
+            f"  {ljust(label, 32)} {_value(diary, decimals):>8} {_value(tracker, decimals):>8}"
+        )
     lines += [_wrap(s) for s in c.sentences(t)]
     return lines
 

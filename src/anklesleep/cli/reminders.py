@@ -12,15 +12,25 @@ import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.textwidth import ljust, width
+from anklesleep.basics.wording import join_list, join_sentences
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
-from anklesleep.schedule.slots import SLOT_LABELS, SlotName, SlotSettings, check_slot_name
+from anklesleep.routine.names import short_name
+from anklesleep.schedule.slots import (
+    SLOT_LABELS,
+    SlotName,
+    SlotSettings,
+    check_slot_name,
+    slot_name,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from anklesleep.routine.options import Options
     from anklesleep.schedule.reminders import Outcome
+    from anklesleep.schedule.slots import Slot
 
 
 def _load(engine: Engine) -> SlotSettings:
@@ -80,19 +90,28 @@ def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, i
     else:
         click.echo(_("Time zone: {zone}").format(zone=settings.timezone))
     click.echo()
-    width = max(8, *(len(s.routine) for s in settings.slots))
-    click.echo(
-        f"{_('Slot'):<9} {_('Time'):<6} {_('Reminder'):<9} {_('Routine'):<{width}} "
-        f"{_('Length'):<8} {_('When')}"
-    )
-    for slot in settings.slots:
-        state = _("on") if slot.enabled else _("off")
-        length = minutes.get(slot.routine)
-        about = _("~{minutes} min").format(minutes=length) if length else ""
-        click.echo(
-            f"{slot.name:<9} {slot.time.strftime('%H:%M'):<6} {state:<9} {slot.routine:<{width}} "
-            f"{about:<8} {t(SLOT_LABELS[slot.name])}"
+    headers = (_("Slot"), _("Time"), _("Reminder"), _("Routine"), _("Length"), _("When"))
+    rows = [
+        (
+            slot_name(slot.name, t),
+            slot.time.strftime("%H:%M"),
+            _("on") if slot.enabled else _("off"),
+            short_name(slot.routine, t),
+            _("~{minutes} min").format(minutes=minutes[slot.routine])
+            if minutes.get(slot.routine)
+            else "",
+            t(SLOT_LABELS[slot.name]),
         )
+        for slot in settings.slots
+    ]
+    # the narrowest columns English had: slot 9, time 6, reminder 9, routine 8, length 8
+    widths = [
+        max(least, *(width(row[i]) for row in [headers, *rows]))
+        for i, least in enumerate((9, 6, 9, 8, 8))
+    ]
+    for row in [headers, *rows]:
+        cells = [ljust(cell, widths[i]) for i, cell in enumerate(row[:5])]
+        click.echo(" ".join([*cells, row[5]]))
     click.echo()
     upcoming = _next(settings, now)
     if upcoming is None:
@@ -101,7 +120,9 @@ def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, i
         name, local = upcoming
         now_local = now.astimezone(local.tzinfo)
         click.echo(
-            _("Next reminder: {slot} {when}.").format(slot=name, when=_when(local, now_local))
+            _("Next reminder: {slot} {when}.").format(
+                slot=slot_name(name, t), when=_when(local, now_local)
+            )
         )
 
 
@@ -176,7 +197,7 @@ def slots_set(ctx: click.Context, slot: str, time: str) -> None:
     chosen = new.slot(name)
     click.echo(
         _("{slot}: reminder at {time} ({zone}).").format(
-            slot=name, time=chosen.time.strftime("%H:%M"), zone=new.timezone
+            slot=slot_name(name, _), time=chosen.time.strftime("%H:%M"), zone=new.timezone
         )
     )
     _recalendar_hint(database(ctx))
@@ -202,11 +223,11 @@ def _switch(ctx: click.Context, names: tuple[str, ...], enabled: bool) -> None:
         if enabled:
             click.echo(
                 _("{slot}: reminder on, at {time}.").format(
-                    slot=name, time=slot.time.strftime("%H:%M")
+                    slot=slot_name(name, _), time=slot.time.strftime("%H:%M")
                 )
             )
         else:
-            click.echo(_("{slot}: reminder off.").format(slot=name))
+            click.echo(_("{slot}: reminder off.").format(slot=slot_name(name, _)))
     _recalendar_hint(database(ctx))
 
 
@@ -244,11 +265,15 @@ def slots_routine(ctx: click.Context, slot: str, routine: str) -> None:
     if minutes:
         click.echo(
             _("{slot}: {routine} routine (about {minutes} min).").format(
-                slot=name, routine=routine, minutes=minutes
+                slot=slot_name(name, _), routine=short_name(routine, _), minutes=minutes
             )
         )
     else:
-        click.echo(_("{slot}: {routine} routine.").format(slot=name, routine=routine))
+        click.echo(
+            _("{slot}: {routine} routine.").format(
+                slot=slot_name(name, _), routine=short_name(routine, _)
+            )
+        )
     _recalendar_hint(database(ctx))
 
 
@@ -343,7 +368,7 @@ def calendar_cmd(ctx: click.Context, output: str, link: str | None) -> None:
             _("Wrote {path}: all reminders are off, so it has no events.").format(path=output)
         )
         return
-    times = ", ".join(f"{s.name} {s.time.strftime('%H:%M')}" for s in enabled)
+    times = _slot_times(enabled)
     click.echo(
         _("Wrote {path}: daily {times} ({zone}).").format(
             path=output, times=times, zone=settings.timezone
@@ -352,8 +377,21 @@ def calendar_cmd(ctx: click.Context, output: str, link: str | None) -> None:
     click.echo(_("Import it into your calendar app; importing it again updates the same events."))
 
 
-def _whole(value: str | None, flag: str, low: int, high: int, unit: str = "") -> int | None:
-    """A whole number in `low`..`high` from a flag's text, or one clear error."""
+def _slot_times(slots: list[Slot]) -> str:
+    """e.g. "morning 07:00, bedtime 22:00"."""
+    return join_list(
+        (
+            _("{slot} {time}").format(slot=slot_name(s.name, _), time=s.time.strftime("%H:%M"))
+            for s in slots
+        ),
+        _,
+    )
+
+
+def _whole(
+    value: str | None, flag: str, low: int, high: int, *, minutes: bool = False
+) -> int | None:
+    """A whole number (of minutes) in `low`..`high` from a flag's text, or one clear error."""
     if value is None:
         return None
     try:
@@ -361,10 +399,13 @@ def _whole(value: str | None, flag: str, low: int, high: int, unit: str = "") ->
     except ValueError:
         number = low - 1
     if not low <= number <= high:
+        wanted = (
+            _("{flag}: got {value!r}; use a whole number of minutes from {low} to {high}")
+            if minutes
+            else _("{flag}: got {value!r}; use a whole number from {low} to {high}")
+        )
         raise AnkleSleepError(
-            _("{flag}: got {value!r}; use a whole number{unit} from {low} to {high}").format(
-                flag=flag, value=value, unit=unit, low=low, high=high
-            ),
+            wanted.format(flag=flag, value=value, low=low, high=high),
             field=flag.lstrip("-"),
         )
     return number
@@ -373,12 +414,14 @@ def _whole(value: str | None, flag: str, low: int, high: int, unit: str = "") ->
 def _report(zone_of: Callable[[], dt.tzinfo]) -> Callable[[Outcome], None]:
     def report(outcome: Outcome) -> None:
         local = outcome.at.astimezone(zone_of()).strftime("%H:%M")
-        slot = outcome.reminder.slot
+        slot = slot_name(outcome.reminder.slot, _)
         if outcome.action == "sent":
             line = _("{time} {slot}: reminder sent.").format(time=local, slot=slot)
             if outcome.next_attempt is not None:
                 again = outcome.next_attempt.astimezone(zone_of()).strftime("%H:%M")
-                line += " " + _("Again at {time} unless done.").format(time=again)
+                line = join_sentences(
+                    [line, _("Again at {time} unless done.").format(time=again)], _
+                )
         elif outcome.action == "done":
             line = _("{time} {slot}: already done, no reminder.").format(time=local, slot=slot)
         else:
@@ -417,7 +460,7 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
     from anklesleep.schedule.reminders import DEFAULT_REPEATS, Reminders, Schedule, SystemClock
     from anklesleep.store.slot_status import done_checker
 
-    snooze_minutes = _whole(snooze, "--snooze", 1, 240, " of minutes")
+    snooze_minutes = _whole(snooze, "--snooze", 1, 240, minutes=True)
     repeat_count = _whole(repeats, "--repeats", 1, 20)
     if repeat_count is not None and snooze_minutes is None:
         raise AnkleSleepError(
@@ -437,12 +480,12 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
         repeats=repeat_count or DEFAULT_REPEATS,
     )
     service = Reminders(schedule, done_checker(engine), notifier, translator())
-    enabled = [f"{s.name} {s.time.strftime('%H:%M')}" for s in settings.slots if s.enabled]
+    enabled = [s for s in settings.slots if s.enabled]
     click.echo(
         _("Reminders for {slots} ({zone}), by {how}.").format(
-            slots=", ".join(enabled) or _("no slot (all off)"),
+            slots=_slot_times(enabled) or _("no slot (all off)"),
             zone=settings.timezone,
-            how=notify.describe(notifier),
+            how=_(notify.describe(notifier)),
         )
     )
     upcoming = _next(settings, clock.now())
@@ -451,7 +494,7 @@ def remind(ctx: click.Context, snooze: str | None, repeats: str | None, terminal
         now_local = clock.now().astimezone(local.tzinfo)
         click.echo(
             _("Next: {slot} {when}. Press Ctrl+C to stop.").format(
-                slot=name, when=_when(local, now_local)
+                slot=slot_name(name, _), when=_when(local, now_local)
             )
         )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,8 @@ import click
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.textwidth import ljust, rjust, wrap
+from anklesleep.basics.textwidth import width as display_width
 from anklesleep.cli.common import options_from, timeline_options
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
@@ -42,7 +43,8 @@ def routines() -> None:
         options = options_from({})
         total = to_play(routine, options).total_seconds
         click.echo(
-            f"{routine_id:<{width}}  {t(routine.name):<14} {clock(total):>6}  {t(routine.summary)}"
+            f"{routine_id:<{width}}  {ljust(t(routine.name), 14)} {clock(total):>6}  "
+            f"{t(routine.summary)}"
         )
 
 
@@ -105,17 +107,24 @@ def show(
     )
     click.echo()
     what_width = max(20, width - 50)
-    header = f"{'#':>3}  {_('Foot'):<6} {_('Step'):<4}  {_('What to do'):<{what_width}}  "
-    click.echo(header + f"{_('Timing'):<32}{_('Time'):>6}")
+    foot, step, what, timing, time = _("Foot"), _("Step"), _("What to do"), _("Timing"), _("Time")
+    # a translated header may be wider than the English one
+    foot_width, step_width = max(6, display_width(foot)), max(4, display_width(step))
+    header = (
+        f"{'#':>3}  {ljust(foot, foot_width)} {ljust(step, step_width)}  "
+        f"{ljust(what, what_width)}  "
+    )
+    click.echo(header + f"{ljust(timing, 32)}{rjust(time, 6)}")
     for row in rows(chosen, timeline, t):
-        lines = textwrap.wrap(row.what, what_width) or [""]
+        lines = wrap(row.what, what_width) or [""]
         click.echo(
-            f"{row.number:>3}  {row.foot:<6} {row.step:<4}  {lines[0]:<{what_width}}  "
-            f"{row.timing:<32}{clock(row.seconds):>6}"
+            f"{row.number:>3}  {ljust(row.foot, foot_width)} {ljust(row.step, step_width)}  "
+            f"{ljust(lines[0], what_width)}  {ljust(row.timing, 32)}{clock(row.seconds):>6}"
         )
         for more in lines[1:]:
-            click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
-    click.echo(f"{_('Total'):>{width - 6}}{clock(timeline.total_seconds):>6}")
+            click.echo(f"{'':>3}  {'':<{foot_width}} {'':<{step_width}}  {more}")
+    total = _("Total")
+    click.echo(f"{rjust(total, width - 6)}{clock(timeline.total_seconds):>6}")
 
 
 def _write_sheet(

@@ -81,14 +81,13 @@ def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
 
 def safety_lines(t: Translate, width: int) -> list[str]:
     """The safety notes wrapped to `width`: title, what they are about, one item per note."""
-    import textwrap
-
+    from anklesleep.basics.textwidth import wrap
     from anklesleep.routine import safety
 
     lines = [click.style(t(safety.TITLE), bold=True), ""]
-    lines += [*textwrap.wrap(t(safety.ABOUT), width), ""]
+    lines += [*wrap(t(safety.ABOUT), width), ""]
     for note in safety.notes(t):
-        lines += textwrap.wrap(note, width, initial_indent="- ", subsequent_indent="  ")
+        lines += wrap(note, width, initial_indent="- ", subsequent_indent="  ")
     return lines
 
 
@@ -378,13 +377,21 @@ def _summary(player: Any, t: Translate, *, completed: bool) -> str:
 
 def _day_line(engine: Engine, day: Any, t: Translate) -> str:
     """e.g. "Today: morning done, home not yet, bedtime done. Streak: 4 days."."""
+    from anklesleep.basics.wording import join_list
     from anklesleep.cli.today import STATUS_LABELS, _days
     from anklesleep.practice.records import current_streak, day_status
+    from anklesleep.schedule.slots import slot_name
     from anklesleep.store.sessions import list_sessions
 
     records = list_sessions(engine)
     status = day_status(records, day)
-    slots = ", ".join(f"{t(name)} {t(STATUS_LABELS[value])}" for name, value in status.items())
+    slots = join_list(
+        (
+            t("{slot} {status}").format(slot=slot_name(name, t), status=t(STATUS_LABELS[value]))
+            for name, value in status.items()
+        ),
+        t,
+    )
     return t("Today: {slots}. Streak: {streak}.").format(
         slots=slots, streak=_days(current_streak(records, day))
     )

@@ -8,6 +8,7 @@ import json
 import click
 
 from anklesleep.basics.i18n import N_, _, ngettext, translator
+from anklesleep.basics.textwidth import ljust, rjust, width
 from anklesleep.cli.common import database
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
@@ -47,9 +48,13 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     day = view.day
     status = {s.name: s.status for s in view.slots}
     click.echo(_("Today, {day}").format(day=_long_date(day)))
+    label_width = max([32, *(width(slot.label) for slot in view.slots)])
     for slot in view.slots:
         mark = STATUS_MARKS[slot.status]
-        click.echo(f"  {mark} {slot.time}  {slot.label:<32} {t(STATUS_LABELS[slot.status])}")
+        click.echo(
+            f"  {mark} {slot.time}  {ljust(slot.label, label_width)} "
+            f"{t(STATUS_LABELS[slot.status])}"
+        )
     done = view.done_count
     click.echo()
     if done == 0 and any(v == "partial" for v in status.values()):
@@ -97,7 +102,8 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.practice.records import current_streak
     from anklesleep.routine.descriptions import clock
-    from anklesleep.schedule.slots import session_day
+    from anklesleep.routine.names import short_name
+    from anklesleep.schedule.slots import session_day, slot_name
     from anklesleep.store.sessions import list_sessions
 
     _check_days(days)
@@ -127,21 +133,33 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             )
         )
         return
-    click.echo(
-        f"{_('Day'):<10}  {_('Start'):<5}  {_('Slot'):<8} {_('Routine'):<8} "
-        f"{_('Done'):>11}  {_('Result')}"
-    )
+    rows: list[tuple[str, ...]] = []
     for r in records:
-        local = r.local_start
         done = f"{clock(r.completed_seconds)}/{clock(r.planned_seconds)}"
         if r.completed:
             result = t("completed")
         else:
             n = len(r.steps_done)
             result = ngettext("partial, {n} step", "partial, {n} steps", n).format(n=n)
+        rows.append(
+            (
+                r.local_date.isoformat(),
+                f"{r.local_start:%H:%M}",
+                slot_name(r.slot, t),
+                short_name(r.routine, t),
+                done,
+                result,
+            )
+        )
+    headers = (_("Day"), _("Start"), _("Slot"), _("Routine"), _("Done"), _("Result"))
+    # the narrowest columns English had: day 10, start 5, slot 8, routine 8, done 11
+    least = (10, 5, 8, 8, 11)
+    widths = [max(n, *(width(row[i]) for row in [headers, *rows])) for i, n in enumerate(least)]
+    for row in [headers, *rows]:
         click.echo(
-            f"{r.local_date.isoformat():<10}  {local:%H:%M}  {t(r.slot):<8} {r.routine:<8} "
-            f"{done:>11}  {result}"
+            f"{ljust(row[0], widths[0])}  {ljust(row[1], widths[1])}  "
+            f"{ljust(row[2], widths[2])} {ljust(row[3], widths[3])} "
+            f"{rjust(row[4], widths[4])}  {row[5]}"
         )
     completed = sum(1 for r in records if r.completed)
     all_records = list_sessions(engine)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from anklesleep.basics.i18n import N_, Translate, nt
+from anklesleep.basics.wording import join_list, join_sentences
 from anklesleep.experiment.design import (
     ALPHA,
     OUTCOME_LABELS,
@@ -321,8 +322,10 @@ def warnings(
             ).format(used=r.pairs_used, planned=r.pairs_planned, n=r.min_nights)
         )
     if r.missing_nights:
-        shown = ", ".join(n.isoformat() for n in r.missing_nights[:6])
+        shown = join_list((n.isoformat() for n in r.missing_nights[:6]), t)
         more = len(r.missing_nights) - 6
+        if more > 0:
+            shown = t("{nights} and {more} more").format(nights=shown, more=more)
         notes.append(
             nt(
                 "{n} analysed night has no diary entry ({nights}).",
@@ -331,7 +334,7 @@ def warnings(
                 t,
             ).format(
                 n=len(r.missing_nights),
-                nights=shown + (t(" and {more} more").format(more=more) if more > 0 else ""),
+                nights=shown,
             )
         )
     if r.strict is not None and r.strict.pairs_used != r.pairs_used:
@@ -429,17 +432,23 @@ def summary(r: Result, t: Translate) -> str:
             )
         )
     else:
-        direction = t("better") if r.verdict == "routine better" else t("worse")
-        parts.append(
+        unlikely = (
             t(
-                "That is unlikely to be chance alone: during these weeks your {label} was {dir} "
+                "That is unlikely to be chance alone: during these weeks your {label} was better "
                 "in the routine blocks. You knew which blocks were which, so expecting a change "
                 "may account for part of it, and it says nothing about anyone else."
-            ).format(label=label, dir=direction)
+            )
+            if r.verdict == "routine better"
+            else t(
+                "That is unlikely to be chance alone: during these weeks your {label} was worse "
+                "in the routine blocks. You knew which blocks were which, so expecting a change "
+                "may account for part of it, and it says nothing about anyone else."
+            )
         )
+        parts.append(unlikely.format(label=label))
     if not r.complete:
         parts.append(t("This is an interim look; the experiment is still running."))
-    return " ".join(parts)
+    return join_sentences(parts, t)
 
 
 def outcome_values(nights: Iterable[Night], outcome: Outcome) -> dict[dt.date, float]:

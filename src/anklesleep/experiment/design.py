@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, Translate, _, nt
+from anklesleep.basics.wording import join_sentences
 from anklesleep.insights.inference import smallest_p
 
 Outcome = Literal["quality", "sol", "se", "tst", "tracker_tst", "tracker_se"]
@@ -29,6 +30,12 @@ TRACKER_OUTCOMES: tuple[Outcome, ...] = ("tracker_tst", "tracker_se")
 Condition = Literal["baseline", "routine", "usual"]
 Status = Literal["active", "stopped", "finished"]
 STATUSES: tuple[Status, ...] = ("active", "stopped", "finished")
+#: the statuses as people read them (the English ones are the keys themselves)
+STATUS_LABELS: dict[Status, str] = {
+    "active": N_("active"),
+    "stopped": N_("stopped"),
+    "finished": N_("finished"),
+}
 
 OUTCOME_LABELS: dict[Outcome, str] = {
     "quality": N_("sleep quality (1-5)"),
@@ -354,32 +361,34 @@ def today_instruction(experiment: Experiment, today: dt.date, t: Translate) -> T
         headline = t("Experiment: baseline week, day {day} of {days}").format(
             day=day_in, days=block.days
         )
-        detail = " ".join(
+        detail = join_sentences(
             [
                 t("No routine yet: spend your evenings as you usually do."),
                 diary,
                 _days_left(left, t),
-            ]
+            ],
+            t,
         )
         do: bool | None = False
     elif block.condition == "routine":
         headline = t("Experiment: routine block {n} of {total}, day {day} of {days}").format(
             n=block.number, total=blocks, day=day_in, days=block.days
         )
-        detail = " ".join(
-            [t("Do the routine today, at least at bedtime."), diary, _days_left(left, t)]
+        detail = join_sentences(
+            [t("Do the routine today, at least at bedtime."), diary, _days_left(left, t)], t
         )
         do = True
     else:
         headline = t("Experiment: usual block {n} of {total}, day {day} of {days}").format(
             n=block.number, total=blocks, day=day_in, days=block.days
         )
-        detail = " ".join(
+        detail = join_sentences(
             [
                 t("Skip the routine today and spend the evening as you usually would."),
                 diary,
                 _days_left(left, t),
-            ]
+            ],
+            t,
         )
         do = False
     return TodayInstruction(

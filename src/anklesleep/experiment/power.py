@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from anklesleep.basics.i18n import Translate
+from anklesleep.basics.wording import join_sentences
 from anklesleep.experiment.design import OUTCOME_LABELS, Outcome
 from anklesleep.insights.inference import smallest_p
 
@@ -188,4 +189,4 @@ def sentence(det: Detectable, outcome: Outcome, weeks: int, t: Translate) -> str
             "missing diary nights lower it."
         )
     )
-    return " ".join(parts)
+    return join_sentences(parts, t)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from anklesleep.basics.i18n import N_, Translate
+from anklesleep.basics.wording import join_sentences
 from anklesleep.insights.inference import bootstrap_difference
 
 Metric = Literal["sol", "waso", "tst", "se", "quality"]
@@ -106,19 +107,49 @@ def _fmt(value: float, decimals: int) -> str:
     return f"{abs(value):.{decimals}f}"
 
 
+#: one whole sentence per measure and direction (each language has its own words for a
+#: time that grew or an efficiency that rose), keyed by (metric, went up)
+_SENTENCES: dict[tuple[Metric, bool], str] = {
+    ("sol", True): N_(
+        "Time to fall asleep was {size} min higher (worse; 95 % interval {interval})."
+    ),
+    ("sol", False): N_(
+        "Time to fall asleep was {size} min lower (better; 95 % interval {interval})."
+    ),
+    ("waso", True): N_(
+        "Time awake during the night was {size} min higher (worse; 95 % interval {interval})."
+    ),
+    ("waso", False): N_(
+        "Time awake during the night was {size} min lower (better; 95 % interval {interval})."
+    ),
+    ("tst", True): N_("Total sleep was {size} min higher (better; 95 % interval {interval})."),
+    ("tst", False): N_("Total sleep was {size} min lower (worse; 95 % interval {interval})."),
+    ("se", True): N_("Sleep efficiency was {size} % higher (better; 95 % interval {interval})."),
+    ("se", False): N_("Sleep efficiency was {size} % lower (worse; 95 % interval {interval})."),
+    ("quality", True): N_(
+        "Sleep quality (1-5) was {size} points higher (better; 95 % interval {interval})."
+    ),
+    ("quality", False): N_(
+        "Sleep quality (1-5) was {size} points lower (worse; 95 % interval {interval})."
+    ),
+}
+#: an interval in each measure's unit
+_INTERVALS: dict[str, str] = {
+    "min": N_("{low} min … {high} min"),
+    "%": N_("{low} % … {high} %"),
+    "points": N_("{low} points … {high} points"),
+}
+
+
 def _sentence(c: Comparison, t: Translate) -> str:
     assert c.difference is not None and c.low is not None and c.high is not None
     info = METRIC_INFO[c.metric]
     size = _fmt(c.difference, c.decimals)
     low, high = round(c.low, c.decimals) + 0.0, round(c.high, c.decimals) + 0.0
-    interval = f"{low:+.{c.decimals}f} {t(info.unit)} … {high:+.{c.decimals}f} {t(info.unit)}"
-    better = c.favours == "after"
-    word = t("better") if better else t("worse")
-    direction = t("higher") if c.difference > 0 else t("lower")
-    return t("{label} was {size} {unit} {direction} ({word}; 95 % interval {interval}).").format(
-        label=t(c.label), size=size, unit=t(info.unit), direction=direction, word=word,
-        interval=interval,
-    )  # fmt: skip
+    interval = t(_INTERVALS[info.unit]).format(
+        low=f"{low:+.{c.decimals}f}", high=f"{high:+.{c.decimals}f}"
+    )
+    return t(_SENTENCES[(c.metric, c.difference > 0)]).format(size=size, interval=interval)
 
 
 def caveat(t: Translate) -> str:
@@ -201,13 +232,14 @@ def summary(
         a=nights_after, b=nights_without
     )
     if not enough:
-        return " ".join(
+        return join_sentences(
             [
                 counts,
                 t(
                     "That is not enough to compare yet: at least {n} of each kind are needed."
                 ).format(n=MIN_NIGHTS),
-            ]
+            ],
+            t,
         )
     clear = [c for c in comparisons if c.clear]
     parts = [counts]
@@ -224,4 +256,4 @@ def summary(
         if len(clear) < len(comparisons):
             parts.append(t("The other measures showed no clear difference."))
     parts.append(t("This is an association, not proof that the routine caused it."))
-    return " ".join(parts)
+    return join_sentences(parts, t)

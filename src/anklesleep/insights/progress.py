@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal
 
-from anklesleep.basics.i18n import Translate, nt
+from anklesleep.basics.i18n import N_, Translate, nt
 from anklesleep.diary.entries import SYMPTOMS, SleepEntry, SymptomEntry, metrics
 from anklesleep.insights.association import (
     METRIC_INFO,
@@ -130,6 +130,15 @@ class SymptomTrend:
     change: float | None  # recent - earlier (negative = easing)
     slope_per_30_days: float | None
     direction: Literal["easing", "worsening", "steady", "too few"]
+
+
+#: how a complaint is going, as people read it (the English words are the values themselves)
+DIRECTION_LABELS: dict[str, str] = {
+    "easing": N_("easing"),
+    "worsening": N_("worsening"),
+    "steady": N_("steady"),
+    "too few": N_("too few"),
+}
 
 
 @dataclass(frozen=True)

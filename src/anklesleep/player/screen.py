@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from anklesleep.basics.i18n import N_, Translate
+from anklesleep.basics.wording import join_list
 from anklesleep.player.live import Player
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import clock
@@ -180,7 +181,9 @@ def _next_lines(player: Player, t: Translate) -> tuple[str, str]:
         seconds = t("{n} s").format(n=whole_seconds(following.duration))
         what = t(KIND_LABELS[following.kind]).lower()
         if following.rep is not None and following.reps is not None:
-            what += " " + t("{rep} of {reps}").format(rep=following.rep, reps=following.reps)
+            what = t("{what} {rep} of {reps}").format(
+                what=what, rep=following.rep, reps=following.reps
+            )
         within = t("Next: {what}, {seconds}").format(what=what, seconds=seconds)
     chapters = player.chapters
     index = next(i for i, c in enumerate(chapters) if c.index == current.chapter)
@@ -271,7 +274,8 @@ def key_items(s: Snapshot, t: Translate) -> list[tuple[str, str, str, str]]:
         items.append(("n/→", "n", t("next step"), t("next")))
     items.append(("p/←", "p", t("back"), t("back")))
     if s.can_more:
-        items.append(("m", "m", t("5 more circles"), t("more")))
+        # Translators: the short key-bar word for "5 more circles" (not the web's "show more")
+        items.append(("m", "m", t("5 more circles"), t("more circles")))
     items.append(("q", "q", t("quit"), t("quit")))
     return items
 
@@ -321,9 +325,9 @@ def _times(s: Snapshot, t: Translate) -> str:
 
 
 def _wrapped(text: str, width: int) -> list[str]:
-    import textwrap
+    from anklesleep.basics.textwidth import wrap
 
-    return textwrap.wrap(text, max(1, width)) or [""]
+    return wrap(text, max(1, width)) or [""]
 
 
 def _panel_body(s: Snapshot, t: Translate, inner: int, height: int) -> list[RenderableType]:
@@ -465,20 +469,30 @@ def render(s: Snapshot, width: int, height: int, t: Translate) -> RenderableType
 
 def plain_line(cue: Cue, routine: Routine, t: Translate, position: float) -> str:
     """One line for a cue in `--plain` mode: `[0:07] Toes, left foot, T1: hold 1 of 5 (5 s)`."""
-    where = ", ".join(
-        x
-        for x in (
-            _section_title(routine, cue.section, t),
-            t(FOOT_LABELS[cue.foot]).lower() if cue.foot else "",
-            cue.step or "",
-        )
-        if x
+    where = join_list(
+        (
+            x
+            for x in (
+                _section_title(routine, cue.section, t),
+                t(FOOT_LABELS[cue.foot]).lower() if cue.foot else "",
+                cue.step or "",
+            )
+            if x
+        ),
+        t,
     )
     what = t(KIND_LABELS[cue.kind]).lower()
     if cue.rep is not None and cue.reps is not None:
-        what += " " + t("{rep} of {reps}").format(rep=cue.rep, reps=cue.reps)
-    seconds = f"{cue.duration:.1f}".rstrip("0").rstrip(".")
-    line = f"[{clock(position)}] {where + ': ' if where else ''}{what} ({seconds} s)"
+        what = t("{what} {rep} of {reps}").format(what=what, rep=cue.rep, reps=cue.reps)
+    number = f"{cue.duration:.1f}".rstrip("0").rstrip(".")
+    seconds = t("{n} s").format(n=number)
+    at = clock(position)
+    if where:
+        line = t("[{at}] {where}: {what} ({seconds})").format(
+            at=at, where=where, what=what, seconds=seconds
+        )
+    else:
+        line = t("[{at}] {what} ({seconds})").format(at=at, what=what, seconds=seconds)
     if cue.kind in ("announce", "grip", "switch", "done"):
         line += " — " + (cue.say or cue.text)
     return line

@@ -15,7 +15,14 @@ from anklesleep import __version__
 from anklesleep.basics import files as outfile
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
-from anklesleep.insights.progress import HALF_LIFE_DAYS, Overview, RollingPoint, headline
+from anklesleep.experiment.design import STATUS_LABELS
+from anklesleep.insights.progress import (
+    DIRECTION_LABELS,
+    HALF_LIFE_DAYS,
+    Overview,
+    RollingPoint,
+    headline,
+)
 from anklesleep.printouts.charts import (
     Chart,
     adherence_calendar,
@@ -145,7 +152,8 @@ section { break-before: auto; }
 <th scope="col">{{ t("Change") }}</th><th scope="col">{{ t("Trend") }}</th></tr></thead>
 <tbody>{% for s in o.symptoms %}<tr><td>{{ t(s.label) }}</td><td>{{ s.latest }}</td>
 <td>{{ num(s.recent_mean, 1) }}</td><td>{{ num(s.earlier_mean, 1) }}</td>
-<td>{{ signed(s.change, 1) }}</td><td class="l">{{ t(s.direction) }}</td></tr>{% endfor %}
+<td>{{ signed(s.change, 1) }}</td>
+<td class="l">{{ t(direction_labels[s.direction]) }}</td></tr>{% endfor %}
 </tbody></table>
 {% endif %}
 </section>
@@ -316,10 +324,18 @@ def render(
     x_plan = x_method = ""
     if x is not None:
         e = x.experiment
-        x_plan = t(
-            "Primary outcome: {outcome}, fixed on {created} before the first night, with seed "
-            "{seed}. {pairs} pairs of {days}-day blocks from {start} to {end}{baseline}; status: "
-            "{status}."
+        x_plan = (
+            t(
+                "Primary outcome: {outcome}, fixed on {created} before the first night, with "
+                "seed {seed}. {pairs} pairs of {days}-day blocks from {start} to {end}, after a "
+                "baseline week; status: {status}."
+            )
+            if e.design.baseline
+            else t(
+                "Primary outcome: {outcome}, fixed on {created} before the first night, with "
+                "seed {seed}. {pairs} pairs of {days}-day blocks from {start} to {end}; status: "
+                "{status}."
+            )
         ).format(
             outcome=t(x.result.label),
             created=e.created_at.date().isoformat(),
@@ -328,8 +344,7 @@ def render(
             days=e.design.block_days,
             start=e.start_date.isoformat(),
             end=e.end_date.isoformat(),
-            baseline=t(", after a baseline week") if e.design.baseline else "",
-            status=t(e.status),
+            status=t(STATUS_LABELS[e.status]),
         )
         x_method = t(
             "Method: the mean of each pair's routine block minus its usual block, leaving out "
@@ -369,6 +384,7 @@ def render(
             "coin could have drawn."
         ),
         slot_labels=SLOT_LABELS,
+        direction_labels=DIRECTION_LABELS,
         x=x,
         x_plan=x_plan,
         x_method=x_method,

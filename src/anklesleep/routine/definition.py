@@ -176,12 +176,12 @@ class _Checker:
         if ok and whole and not isinstance(value, int):
             ok = False
         if not ok or not low <= cast(float, value) <= high:
-            kind = "a whole number" if whole else "a number"
-            raise self.fail(
-                where,
-                value,
-                _("expected {kind} from {low:g} to {high:g}").format(kind=kind, low=low, high=high),
+            expected = (
+                _("expected a whole number from {low:g} to {high:g}")
+                if whole
+                else _("expected a number from {low:g} to {high:g}")
             )
+            raise self.fail(where, value, expected.format(low=low, high=high))
         return float(cast(float, value))
 
     def sources(

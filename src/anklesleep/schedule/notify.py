@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TextIO
 
+from anklesleep.basics.i18n import N_
+
 APP_NAME = "anklesleep"
 #: Command runner: argv in, exit status out (raises OSError when the program cannot start).
 Runner = Callable[[Sequence[str]], int]
@@ -129,7 +131,8 @@ def default_notifier(
 
 
 def describe(notifier: Notifier) -> str:
-    """How reminders will reach the user, for the daemon's first line."""
+    """How reminders will reach the user, for the daemon's first line (English; translate it
+    where it is shown)."""
     if isinstance(notifier, CommandNotifier):
-        return "desktop notifications"
-    return "a terminal bell and a line here"
+        return N_("desktop notifications")
+    return N_("a terminal bell and a line here")

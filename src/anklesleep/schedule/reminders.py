@@ -23,6 +23,7 @@ from functools import cache
 from typing import Literal, Protocol
 
 from anklesleep.basics.i18n import N_, Translate
+from anklesleep.routine.names import short_name
 from anklesleep.schedule.notify import Notifier
 from anklesleep.schedule.slots import SLOT_LABELS, Slot, SlotName, SlotSettings
 from anklesleep.schedule.timezones import UTC_NAME, check
@@ -221,8 +222,10 @@ class Schedule:
 def message(slot: Slot, reminder: Reminder, t: Translate) -> tuple[str, str]:
     """Title and body of a reminder notification."""
     title = t(_TITLES[slot.name])
-    body = t("{when}: time for your {routine} routine. Start it with: anklesleep start {routine}")
-    body = body.format(when=t(SLOT_LABELS[slot.name]), routine=slot.routine)
+    body = t("{when}: time for your {routine} routine. Start it with: anklesleep start {id}")
+    body = body.format(
+        when=t(SLOT_LABELS[slot.name]), routine=short_name(slot.routine, t), id=slot.routine
+    )
     if reminder.attempt:
         body = t("Reminder {number}: {body}").format(number=reminder.attempt + 1, body=body)
     return title, body

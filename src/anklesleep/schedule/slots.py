@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, _
+from anklesleep.basics.i18n import N_, Translate, _
 
 SlotName = Literal["morning", "home", "bedtime"]
 SLOTS: tuple[SlotName, ...] = ("morning", "home", "bedtime")
@@ -20,6 +20,19 @@ SLOT_LABELS: dict[SlotName, str] = {
     "home": N_("Back home"),
     "bedtime": N_("Bedtime, after a bath"),
 }
+#: the slots' short names, for tables and lists (the English ones are the keys themselves)
+SLOT_NAMES: dict[SlotName, str] = {
+    "morning": N_("morning"),
+    "home": N_("home"),
+    "bedtime": N_("bedtime"),
+}
+
+
+def slot_name(name: str, t: Translate) -> str:
+    """A slot's short name in the language of `t` (an unknown key is shown as it is)."""
+    return t(SLOT_NAMES[name]) if name in SLOT_NAMES else name
+
+
 DEFAULT_TIMES: dict[SlotName, dt.time] = {
     "morning": dt.time(7, 0),
     "home": dt.time(18, 30),

@@ -101,13 +101,11 @@ def summary_lines(imported: Imported) -> list[str]:
             ).format(n=reading.merged)
         )
     naps = sum(1 for n in reading.nights if n.nap)
-    lines.append(
-        ngettext("{n} sleep found", "{n} sleeps found", len(reading.nights)).format(
-            n=len(reading.nights)
-        )
-        + " "
-        + ngettext("({n} of them a nap).", "({n} of them naps).", naps).format(n=naps)
+    found = ngettext("{n} sleep found", "{n} sleeps found", len(reading.nights)).format(
+        n=len(reading.nights)
     )
+    of_them = ngettext("{n} of them a nap", "{n} of them naps", naps).format(n=naps)
+    lines.append(_("{found} ({naps}).").format(found=found, naps=of_them))
     return lines
 
 

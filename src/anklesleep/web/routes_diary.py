@@ -327,7 +327,11 @@ async def sleep_import(request: Request) -> Response:
                 "with the reason."
             ).format(n=skipped)
         )
-    return JSONResponse({"summary": " ".join(summary), "lines": report_lines(imported)})
+    from anklesleep.basics.wording import join_sentences
+
+    return JSONResponse(
+        {"summary": join_sentences(summary, translator()), "lines": report_lines(imported)}
+    )
 
 
 routes = [
