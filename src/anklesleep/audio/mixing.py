@@ -277,6 +277,7 @@ def cache_key(
         "mix": MIX_VERSION,
         "clips": PROCESSING_VERSION,
         "texts": draft,
+        "language": options.language,
     }
     raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from anklesleep.cli.click_words import filled
 from anklesleep.routine.options import OPTION_NAMES, Options, range_text, validate
 
 if TYPE_CHECKING:
@@ -27,28 +28,38 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds each toe stretch is held ({range_text('hold')}; routine default 5).",
+        help=filled(
+            "Seconds each toe stretch is held ({range}; routine default 5).",
+            range=range_text("hold"),
+        ),
     ),
     click.option(
         "--release",
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds of rest between holds ({range_text('release')}; our default 2).",
+        help=filled(
+            "Seconds of rest between holds ({range}; our default 2).", range=range_text("release")
+        ),
     ),
     click.option(
         "--circle-pace",
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds per ankle circle ({range_text('circle_pace')}; our default 2).",
+        help=filled(
+            "Seconds per ankle circle ({range}; our default 2).", range=range_text("circle_pace")
+        ),
     ),
     click.option(
         "--tilt-pace",
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds per heel tilt cycle, out and in ({range_text('tilt_pace')}; our default 2).",
+        help=filled(
+            "Seconds per heel tilt cycle, out and in ({range}; our default 2).",
+            range=range_text("tilt_pace"),
+        ),
     ),
     click.option(
         "--extra-circles",
@@ -77,7 +88,9 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         type=str,
         default=None,
         metavar="FACTOR",
-        help=f"Scale every duration ({range_text('tempo')}): 1.5 is slower, 0.8 brisker.",
+        help=filled(
+            "Scale every duration ({range}): 1.5 is slower, 0.8 brisker.", range=range_text("tempo")
+        ),
     ),
     click.option(
         "--intro",

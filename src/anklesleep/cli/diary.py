@@ -13,6 +13,7 @@ import click
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.cli import localtime as local
+from anklesleep.cli.click_words import filled
 from anklesleep.cli.common import database
 from anklesleep.diary import entries as diary
 from anklesleep.diary import nighttime
@@ -382,7 +383,7 @@ def _symptom_option(key: str) -> Callable[[Any], Any]:
         f"--{key}",
         key.replace("-", "_"),
         metavar="0-10",
-        help=f"{label}: 0 none to 10 worst.",
+        help=filled("{label}: 0 none to 10 worst.", label=label),
     )
 
 

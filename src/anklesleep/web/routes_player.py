@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from anklesleep.basics import paths
-from anklesleep.basics.i18n import translator
+from anklesleep.basics.i18n import current_language, translator
 from anklesleep.printouts.illustrations import FEET, STEPS
 from anklesleep.routine.descriptions import clock
 from anklesleep.services import sessions as sessions_service
@@ -174,7 +174,7 @@ def picture(request: Request) -> Response:
     if step not in STEPS or foot not in FEET:
         raise HTTPException(404, f"picture: no picture for step {step!r} on foot {foot!r}")
     return Response(
-        pictures.picture(step, foot),
+        pictures.picture(step, foot, current_language()),
         media_type="image/svg+xml",
         headers={"cache-control": "no-cache"},
     )

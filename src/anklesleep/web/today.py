@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from anklesleep.audio.playing import timeline_to_play
-from anklesleep.basics.i18n import translator
+from anklesleep.basics.i18n import current_language, translator
 from anklesleep.routine import catalog as library
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
@@ -58,7 +58,7 @@ async def today_page(request: Request) -> Response:
 
     minute = web.now().strftime("%Y%m%d%H%M")
     # it shows only the built-in routines, so the data and the minute are the whole key
-    packed = await remembered(web.memo, ("today", minute), make)
+    packed = await remembered(web.memo, ("today", current_language(), minute), make)
     return packed.response(request, "text/html; charset=utf-8")
 
 
