@@ -138,10 +138,18 @@ def update() -> None:
         if po_path.exists():
             with po_path.open("rb") as fh:
                 catalog = read_po(fh, locale=lang)
-            catalog.update(template)
+            # no guesses from similar messages: a guess would show a wrong translation
+            catalog.update(template, no_fuzzy_matching=True)
         else:
             catalog = Catalog(locale=lang, project="anklesleep")
-            catalog.update(template)
+            catalog.update(template, no_fuzzy_matching=True)
+        catalog.fuzzy = False
+        for message in catalog:
+            if message.id and message.fuzzy:
+                message.flags.discard("fuzzy")
+                message.string = (
+                    ("",) * len(message.string) if isinstance(message.id, tuple) else ""
+                )
         buffer = io.BytesIO()
         write_po(buffer, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
         po_path.write_bytes(buffer.getvalue())

@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "experiment": "anklesleep.cli.experiment:experiment",
     "serve": "anklesleep.cli.serve:serve",
     "doctor": "anklesleep.cli.doctor:doctor",
+    "language": "anklesleep.cli.languages:language",
 }
 
 #: short help for the command list, without importing each command's module
@@ -70,6 +71,7 @@ SUMMARIES: dict[str, str] = {
     "experiment": N_("Run a randomized personal experiment."),
     "serve": N_("Start the web app."),
     "doctor": N_("Check the database and repair damaged settings."),
+    "language": N_("Show or choose the language of messages."),
 }
 
 
@@ -159,7 +161,10 @@ def _run(args: list[str]) -> Any:
         # line as ours, pointing at the command's help.
         where = exc.ctx.command_path if exc.ctx is not None else "anklesleep"
         message = exc.format_message().replace("\n", " ")
-        click.echo(f"anklesleep: error: {message.rstrip('.')}; see `{where} --help`", err=True)
+        line = _("{message}; see `{command} --help`").format(
+            message=message.rstrip(".。"), command=where
+        )
+        click.echo(f"anklesleep: error: {line}", err=True)
         sys.exit(2)
     except click.ClickException as exc:
         exc.show()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from anklesleep.basics.i18n import current_language
 from anklesleep.cli.click_words import filled
 from anklesleep.routine.options import OPTION_NAMES, Options, range_text, validate
 
@@ -124,7 +125,9 @@ def options_from(kwargs: dict[str, Any], *, voice: bool = True) -> Options:
     if raw["tempo"] is None:
         raw["tempo"] = 1.0
     speaker, rate = stored_voice()
-    return validate(**raw, voice=voice, speaker=speaker, speech_rate=rate)
+    return validate(
+        **raw, voice=voice, speaker=speaker, speech_rate=rate, language=current_language()
+    )
 
 
 def stored_voice() -> tuple[str | None, int | None]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.cli import localtime as local
@@ -196,7 +197,7 @@ def _print_night(engine: Engine, entry: diary.SleepEntry, as_json: bool, **extra
         return
     click.echo(
         _("Night before {morning}: into bed {into}, out of bed {out}.").format(
-            morning=entry.night.strftime("%a %Y-%m-%d"),
+            morning=formats.day_with_year(entry.night),
             into=diary.hhmm(entry.into_bed),
             out=diary.hhmm(entry.out_of_bed),
         )
@@ -319,7 +320,7 @@ def sleep(
         click.echo(
             err=as_json,
             message=_("Sleep diary for the night before {day}.").format(
-                day=day.strftime("%a %Y-%m-%d")
+                day=formats.day_with_year(day)
             ),
         )
     # Defaults: the answers stored for this night when editing it, else the previous night's.

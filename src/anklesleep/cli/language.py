@@ -113,12 +113,17 @@ def _stored_elsewhere(db: str | None) -> str | None:
         engine.dispose()
 
 
+def supported_env(environ: Mapping[str, str]) -> str | None:
+    """The language `$ANKLESLEEP_LANG` names, if the app has it."""
+    return supported(environ.get(ENV))
+
+
 def choose(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     """The language of this command (see the module docstring for the order)."""
     flag, db = _flag_values(argv)
     if flag is not None:
         return check_flag(flag)
-    from_env = supported(environ.get(ENV))
+    from_env = supported_env(environ)
     if from_env:
         return from_env
     return stored_choice(db) or from_locale(environ) or SOURCE

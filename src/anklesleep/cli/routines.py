@@ -11,16 +11,19 @@ from typing import Any
 
 import click
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.i18n import N_, _, translator
 from anklesleep.cli.common import options_from, timeline_options
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
-from anklesleep.routine.descriptions import clock, rows
+from anklesleep.routine.descriptions import rows
 from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import GET_SET_SECONDS, Timeline
 
-_VOICE_HELP = "Speech engine the times are measured with (default: the one `audio` uses), or none."
+_VOICE_HELP = N_(
+    "Speech engine the times are measured with (default: the one `audio` uses), or none."
+)
 
 
 def to_play(routine: Routine, options: Options, voice_name: str | None = None) -> Timeline:
@@ -41,8 +44,9 @@ def routines() -> None:
     for routine_id, routine in found.items():
         options = options_from({})
         total = to_play(routine, options).total_seconds
+        length = formats.duration(total)
         click.echo(
-            f"{routine_id:<{width}}  {t(routine.name):<14} {clock(total):>6}  {t(routine.summary)}"
+            f"{routine_id:<{width}}  {t(routine.name):<14} {length:>6}  {t(routine.summary)}"
         )
 
 
@@ -94,7 +98,7 @@ def show(
     click.echo(f"{t(chosen.name)} ({chosen.id}): {t(chosen.summary)}")
     click.echo(
         _("Total {total}, both feet.  * = our default, not from the article.").format(
-            total=clock(timeline.total_seconds)
+            total=formats.duration(timeline.total_seconds)
         )
     )
     click.echo(
@@ -111,11 +115,11 @@ def show(
         lines = textwrap.wrap(row.what, what_width) or [""]
         click.echo(
             f"{row.number:>3}  {row.foot:<6} {row.step:<4}  {lines[0]:<{what_width}}  "
-            f"{row.timing:<32}{clock(row.seconds):>6}"
+            f"{row.timing:<32}{formats.duration(row.seconds):>6}"
         )
         for more in lines[1:]:
             click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
-    click.echo(f"{_('Total'):>{width - 6}}{clock(timeline.total_seconds):>6}")
+    click.echo(f"{_('Total'):>{width - 6}}{formats.duration(timeline.total_seconds):>6}")
 
 
 def _write_sheet(

@@ -94,9 +94,9 @@ def _long_date(day: dt.date) -> str:
 @click.pass_context
 def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     """List the sessions of the last N days, newest first: when, slot, routine, how much."""
+    from anklesleep.basics import formats
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.practice.records import current_streak
-    from anklesleep.routine.descriptions import clock
     from anklesleep.schedule.slots import session_day
     from anklesleep.store.sessions import list_sessions
 
@@ -133,7 +133,7 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     )
     for r in records:
         local = r.local_start
-        done = f"{clock(r.completed_seconds)}/{clock(r.planned_seconds)}"
+        done = f"{formats.duration(r.completed_seconds)}/{formats.duration(r.planned_seconds)}"
         if r.completed:
             result = t("completed")
         else:

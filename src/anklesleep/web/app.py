@@ -29,6 +29,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from anklesleep import __version__
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, current_language, ngettext
 from anklesleep.diary.entries import QUALITY_LABELS
@@ -83,6 +84,13 @@ def _templates() -> Jinja2Templates:
     env.globals["version"] = __version__
     env.globals["quality_labels"] = QUALITY_LABELS
     env.filters["fmtnum"] = lambda number: f"{number:g}"
+    # dates, times and durations in the request's language (see anklesleep.basics.formats)
+    env.filters["day"] = lambda value: formats.day(value)
+    env.filters["long_day"] = lambda value: formats.long_day(value)
+    env.filters["day_month"] = lambda value: formats.day_month(value)
+    env.filters["time24"] = formats.time_of_day
+    env.filters["duration"] = lambda seconds: formats.duration(seconds)
+    env.filters["hours_minutes"] = lambda minutes: formats.hours_minutes(minutes)
     return Jinja2Templates(env=env)
 
 
