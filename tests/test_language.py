@@ -475,3 +475,16 @@ def test_api_values_and_calendar_times_are_language_neutral(engine: Engine, tmp_
 
     assert values(calendars["en"]) == values(calendars["ja"])
     assert calendars["en"] != calendars["ja"]  # the words do change
+
+
+def test_japanese_help_fits_the_terminal_and_keeps_punctuation_on_its_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from anklesleep.cli.wrapping import NO_LINE_START, display_width
+
+    out = run_cli(capsys, "--lang", "ja", "show", "--help").out
+    lines = out.splitlines()
+    assert max(display_width(line) for line in lines) <= 100
+    assert not [line for line in lines if line.strip() and line.strip()[0] in NO_LINE_START]
+    english = run_cli(capsys, "show", "--help").out  # English wraps as click always did
+    assert "Show ROUTINE step by step for both feet" in english

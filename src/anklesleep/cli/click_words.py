@@ -111,9 +111,19 @@ def filled(message: str, **values: str) -> str:
 
 
 def install() -> None:
-    """Make click look its words up in this app's catalog, in the current language."""
+    """Make click look its words up in this app's catalog, in the current language, and lay
+    out help text by its width on screen (see `anklesleep.cli.wrapping`)."""
     import importlib
 
+    import click.formatting
+
+    from anklesleep.cli import wrapping
+
+    if not getattr(click.formatting.wrap_text, "_anklesleep", False):
+        wrapped = wrapping.wide_aware(click.formatting.wrap_text)
+        wrapped._anklesleep = True  # type: ignore[attr-defined]
+        click.formatting.wrap_text = wrapped
+        setattr(click.formatting, "term_len", wrapping.display_width)  # noqa: B010
     for name in _MODULES:
         module: ModuleType = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
