@@ -90,6 +90,28 @@ def extract_click(
                 yield node.lineno, "", doc.partition("\f")[0], []
 
 
+def extract_fstrings(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for `_("…")` written inside an f-string, which Babel's own
+    Python extractor reads as one string and passes over."""
+    tree = ast.parse(fileobj.read().decode("utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and inner.func.id in ("_", "t", "N_")
+                and inner.args
+                and isinstance(inner.args[0], ast.Constant)
+                and isinstance(inner.args[0].value, str)
+                and inner.args[0].value
+            ):
+                yield inner.lineno, "", inner.args[0].value, []
+
+
 def build_catalog() -> Catalog:
     catalog = Catalog(project="anklesleep", msgid_bugs_address="", copyright_holder="")
     files = (
@@ -107,6 +129,8 @@ def build_catalog() -> Catalog:
             method = extract_toml
         relative = path.relative_to(ROOT).as_posix()
         methods = [method]
+        if path.suffix == ".py":
+            methods.append(extract_fstrings)
         if path.parent.name == "cli" and path.suffix == ".py":
             methods.append(extract_click)
         for each in methods:

@@ -488,3 +488,11 @@ def test_japanese_help_fits_the_terminal_and_keeps_punctuation_on_its_line(
     assert not [line for line in lines if line.strip() and line.strip()[0] in NO_LINE_START]
     english = run_cli(capsys, "show", "--help").out  # English wraps as click always did
     assert "Show ROUTINE step by step for both feet" in english
+
+
+def test_help_follows_each_run_in_one_process(capsys: pytest.CaptureFixture[str]) -> None:
+    for lang, words in (("en", "Show this message and exit."), ("ja", "使い方"), ("en", "Usage:")):
+        for command in ((), ("show",)):
+            out = run_cli(capsys, "--lang", lang, *command, "--help").out
+            assert words in out, (lang, command)
+            assert ("Show this message and exit." in out) == (lang == "en")

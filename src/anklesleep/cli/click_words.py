@@ -158,6 +158,10 @@ def localize(command: click.Command) -> click.Command:
         _translated(command, attr)
     for param in command.params:
         _translated(param, "help")
+    # click makes the --help option once and keeps it, its text in the language of that time
+    help_option = getattr(command, "_help_option", None)
+    if help_option is not None:
+        _translated(help_option, "help")
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize(sub)

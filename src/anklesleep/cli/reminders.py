@@ -15,6 +15,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
+from anklesleep.cli.wrapping import display_width, left
 from anklesleep.schedule.slots import SLOT_LABELS, SlotName, SlotSettings, check_slot_name
 
 if TYPE_CHECKING:
@@ -81,19 +82,30 @@ def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, i
     else:
         click.echo(_("Time zone: {zone}").format(zone=settings.timezone))
     click.echo()
-    width = max(8, *(len(s.routine) for s in settings.slots))
-    click.echo(
-        f"{_('Slot'):<9} {_('Time'):<6} {_('Reminder'):<9} {_('Routine'):<{width}} "
-        f"{_('Length'):<8} {_('When')}"
-    )
-    for slot in settings.slots:
-        state = _("on") if slot.enabled else _("off")
-        length = minutes.get(slot.routine)
-        about = _("~{minutes} min").format(minutes=length) if length else ""
-        click.echo(
-            f"{slot.name:<9} {slot.time.strftime('%H:%M'):<6} {state:<9} {slot.routine:<{width}} "
-            f"{about:<8} {t(SLOT_LABELS[slot.name])}"
+    heads = (_("Slot"), _("Time"), _("Reminder"), _("Routine"), _("Length"))
+    table = [
+        (
+            slot.name,
+            formats.time_of_day(slot.time),
+            _("on") if slot.enabled else _("off"),
+            slot.routine,
+            _("~{minutes} min").format(minutes=minutes[slot.routine])
+            if minutes.get(slot.routine)
+            else "",
+            t(SLOT_LABELS[slot.name]),
         )
+        for slot in settings.slots
+    ]
+    widths = [
+        max(least, display_width(head), *(display_width(row[i]) for row in table))
+        for i, (head, least) in enumerate(zip(heads, (9, 6, 9, 8, 8), strict=True))
+    ]
+    click.echo(
+        " ".join(left(head, w) for head, w in zip(heads, widths, strict=True)) + " " + _("When")
+    )
+    for row in table:
+        cells = " ".join(left(cell, w) for cell, w in zip(row[:5], widths, strict=True))
+        click.echo(f"{cells} {row[5]}")
     click.echo()
     upcoming = _next(settings, now)
     if upcoming is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _, translator
 from anklesleep.cli.common import options_from, timeline_options
+from anklesleep.cli.wrapping import display_width, left, right, wrap
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.descriptions import rows
@@ -41,12 +41,14 @@ def routines() -> None:
     t = translator()
     found = library.available()
     width = max(len(r) for r in found)
+    names = {routine_id: t(routine.name) for routine_id, routine in found.items()}
+    name_width = max(14, *(display_width(name) for name in names.values()))
     for routine_id, routine in found.items():
         options = options_from({})
-        total = to_play(routine, options).total_seconds
-        length = formats.duration(total)
+        length = formats.duration(to_play(routine, options).total_seconds)
         click.echo(
-            f"{routine_id:<{width}}  {t(routine.name):<14} {length:>6}  {t(routine.summary)}"
+            f"{routine_id:<{width}}  {left(names[routine_id], name_width)} {right(length, 6)}  "
+            f"{t(routine.summary)}"
         )
 
 
@@ -109,17 +111,26 @@ def show(
     )
     click.echo()
     what_width = max(20, width - 50)
-    header = f"{'#':>3}  {_('Foot'):<6} {_('Step'):<4}  {_('What to do'):<{what_width}}  "
-    click.echo(header + f"{_('Timing'):<32}{_('Time'):>6}")
-    for row in rows(chosen, timeline, t):
-        lines = textwrap.wrap(row.what, what_width) or [""]
+    foot_width = max(6, display_width(_("Foot")))
+    step_width = max(4, display_width(_("Step")))
+    header = f"{'#':>3}  {left(_('Foot'), foot_width)} {left(_('Step'), step_width)}  "
+    header += f"{left(_('What to do'), what_width)}  "
+    table = rows(chosen, timeline, t)
+    total = formats.duration(timeline.total_seconds)
+    time_width = max(
+        6, display_width(total), *(display_width(formats.duration(r.seconds)) for r in table)
+    )
+    click.echo(header + f"{left(_('Timing'), 32)}{right(_('Time'), time_width)}")
+    for row in table:
+        lines = wrap(row.what, what_width)
         click.echo(
-            f"{row.number:>3}  {row.foot:<6} {row.step:<4}  {lines[0]:<{what_width}}  "
-            f"{row.timing:<32}{formats.duration(row.seconds):>6}"
+            f"{row.number:>3}  {left(row.foot, foot_width)} {left(row.step, step_width)}  "
+            f"{left(lines[0], what_width)}  "
+            f"{left(row.timing, 32)}{right(formats.duration(row.seconds), time_width)}"
         )
         for more in lines[1:]:
-            click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
-    click.echo(f"{_('Total'):>{width - 6}}{formats.duration(timeline.total_seconds):>6}")
+            click.echo(f"{'':>3}  {'':<{foot_width}} {'':<{step_width}}  {more}")
+    click.echo(f"{right(_('Total'), width - 6)}{right(total, time_width)}")
 
 
 def _write_sheet(

@@ -7,8 +7,9 @@ import json
 
 import click
 
-from anklesleep.basics.i18n import N_, _, ngettext, translator
+from anklesleep.basics.i18n import N_, _, current_language, ngettext, translator
 from anklesleep.cli.common import database
+from anklesleep.cli.wrapping import display_width, left, right
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
 STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
@@ -127,9 +128,11 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             )
         )
         return
+    day_width = max(10, *(display_width(formats.date(r.local_date)) for r in records))
+    done_width = 11 if current_language() == "en" else 17
     click.echo(
-        f"{_('Day'):<10}  {_('Start'):<5}  {_('Slot'):<8} {_('Routine'):<8} "
-        f"{_('Done'):>11}  {_('Result')}"
+        f"{left(_('Day'), day_width)}  {left(_('Start'), 5)}  {left(_('Slot'), 8)} "
+        f"{left(_('Routine'), 8)} {right(_('Done'), done_width)}  {_('Result')}"
     )
     for r in records:
         local = r.local_start
@@ -140,8 +143,8 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             n = len(r.steps_done)
             result = ngettext("partial, {n} step", "partial, {n} steps", n).format(n=n)
         click.echo(
-            f"{r.local_date.isoformat():<10}  {local:%H:%M}  {t(r.slot):<8} {r.routine:<8} "
-            f"{done:>11}  {result}"
+            f"{left(formats.date(r.local_date), day_width)}  {formats.time_of_day(local)}  "
+            f"{left(t(r.slot), 8)} {left(r.routine, 8)} {right(done, done_width)}  {result}"
         )
     completed = sum(1 for r in records if r.completed)
     all_records = list_sessions(engine)

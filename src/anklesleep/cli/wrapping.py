@@ -95,3 +95,18 @@ def wide_aware(original: Callable[..., str]) -> Callable[..., str]:
         return "\n\n".join(wrapped)
 
     return wrap_text
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns (for table cells)."""
+    return _wrap_paragraph(_join_lines(text), width, "", "") or [""]
+
+
+def left(text: str, width: int) -> str:
+    """`text` padded on the right to `width` columns as shown."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def right(text: str, width: int) -> str:
+    """`text` padded on the left to `width` columns as shown."""
+    return " " * max(0, width - display_width(text)) + text
