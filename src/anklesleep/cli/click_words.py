@@ -84,6 +84,9 @@ WORDS: tuple[str | tuple[str, str], ...] = (
     N_("Press any key to continue..."),
 )
 
+#: the help of click's --help option
+HELP_OPTION = N_("Show this message and exit.")
+
 #: where click keeps its `_` and `ngettext` (module globals, bound at its import)
 _MODULES: tuple[str, ...] = (
     "core",
@@ -161,7 +164,7 @@ def localize(command: click.Command) -> click.Command:
     # click makes the --help option once and keeps it, its text in the language of that time
     help_option = getattr(command, "_help_option", None)
     if help_option is not None:
-        _translated(help_option, "help")
+        help_option.help = _(HELP_OPTION)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             localize(sub)
