@@ -441,6 +441,8 @@ def test_exports_are_the_same_in_every_language(
             run_cli(capsys, "--lang", lang, *night).out,
             run_cli(capsys, "--lang", lang, "history", "--json").out,
             run_cli(capsys, "--lang", lang, *day).out,
+            run_cli(capsys, "--lang", lang, "today", "--json").out,
+            run_cli(capsys, "--lang", lang, "stats", "--json").out,
         )
     assert outputs["en"] == outputs["ja"]
     assert outputs["en"][1].strip()

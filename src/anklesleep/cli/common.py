@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from anklesleep.basics.i18n import current_language
+from anklesleep.basics.i18n import SOURCE, current_language, set_language
 from anklesleep.cli.click_words import filled
 from anklesleep.routine.options import OPTION_NAMES, Options, range_text, validate
 
@@ -160,3 +160,11 @@ def database(ctx: click.Context) -> Engine:
         root.call_on_close(root.obj["engine"].dispose)  # close pooled connections at exit
     engine: Engine = root.obj["engine"]
     return engine
+
+
+def json_words_in_english(as_json: bool) -> None:
+    """With `--json` the output is for programs: its words stay in English whatever the
+    language of the command, so the same data gives the same JSON (the language is this
+    command's only, and ends with it)."""
+    if as_json:
+        set_language(SOURCE)

@@ -10,7 +10,7 @@ import click
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, ngettext
 from anklesleep.cli import localtime as local
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 
 #: how each table's rows are counted for people: (singular, plural)
 TABLE_LABELS: dict[str, tuple[str, str]] = {
@@ -102,6 +102,7 @@ def import_cmd(
     All or nothing: every row is checked first, and if any is wrong nothing is imported and
     the error lists each bad row. Importing the same file twice adds nothing.
     """
+    json_words_in_english(as_json)
     from anklesleep.store import export_files as exportfiles
     from anklesleep.store import transfer
 

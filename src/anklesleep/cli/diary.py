@@ -15,7 +15,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.cli import localtime as local
 from anklesleep.cli.click_words import filled
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 from anklesleep.diary import entries as diary
 from anklesleep.diary import nighttime
 
@@ -267,6 +267,7 @@ def sleep(
     bedtime after midnight works as it should. Afterwards it shows the night's time in bed,
     total sleep, sleep efficiency and the rest.
     """
+    json_words_in_english(as_json)
     from anklesleep.store import diary as store
 
     engine = database(ctx)
@@ -424,6 +425,7 @@ def symptoms(
     scoring again the same day replaces the score. With no score options it asks about each
     (Enter skips one).
     """
+    json_words_in_english(as_json)
     from anklesleep.store import diary as store
 
     engine = database(ctx)

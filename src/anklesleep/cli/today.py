@@ -8,7 +8,7 @@ import json
 import click
 
 from anklesleep.basics.i18n import N_, _, current_language, ngettext, translator
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 from anklesleep.cli.wrapping import display_width, left, right
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
@@ -35,6 +35,7 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     A day counts for the streak when at least one session was completed; a bedtime session
     just after midnight counts for the evening before.
     """
+    json_words_in_english(as_json)
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.services.today import load_today
 
@@ -95,6 +96,7 @@ def _long_date(day: dt.date) -> str:
 @click.pass_context
 def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     """List the sessions of the last N days, newest first: when, slot, routine, how much."""
+    json_words_in_english(as_json)
     from anklesleep.basics import formats
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.practice.records import current_streak
