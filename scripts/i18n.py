@@ -4,11 +4,14 @@
     python scripts/i18n.py check    # exit 1 when the .pot is out of date (the tests run this)
 
 Messages come from Python (`_()`, `N_()`, `t()`, `ngettext()`, `nt()`), Jinja templates, and
-the text fields of the built-in routine files.
+the text fields of the built-in routine files, and the command line's help texts and
+command docstrings (`extract_click`).
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 import sys
 import tomllib
@@ -25,10 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "anklesleep"
 LOCALE = PACKAGE / "locale"
 POT = LOCALE / "anklesleep.pot"
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "ja")
 KEYWORDS: dict[str, Any] = {
     "_": None,
     "N_": None,
+    "Nn_": (1, 2),
+    "filled": None,
     "t": None,
     "gettext": None,
     "ngettext": (1, 2),
@@ -64,6 +69,49 @@ def extract_toml(
         yield line_of(value), "", value, []
 
 
+def extract_click(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for the command line's own help: the `help=`, `short_help=`
+    and `epilog=` texts and the docstrings of click commands (shown through
+    `anklesleep.cli.click_words.localize`, which looks them up cleaned like click shows them)."""
+    tree = ast.parse(fileobj.read().decode("utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("help", "short_help", "epilog"):
+            value = node.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+                text = inspect.cleandoc(value.value).partition("\f")[0]
+                yield value.lineno, "", text, []
+        elif isinstance(node, ast.FunctionDef) and any(
+            "command" in ast.unparse(d) or "group" in ast.unparse(d) for d in node.decorator_list
+        ):
+            doc = ast.get_docstring(node)
+            if doc:
+                yield node.lineno, "", doc.partition("\f")[0], []
+
+
+def extract_fstrings(
+    fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for `_("…")` written inside an f-string, which Babel's own
+    Python extractor reads as one string and passes over."""
+    tree = ast.parse(fileobj.read().decode("utf-8"))
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and inner.func.id in ("_", "t", "N_")
+                and inner.args
+                and isinstance(inner.args[0], ast.Constant)
+                and isinstance(inner.args[0].value, str)
+                and inner.args[0].value
+            ):
+                yield inner.lineno, "", inner.args[0].value, []
+
+
 def build_catalog() -> Catalog:
     catalog = Catalog(project="anklesleep", msgid_bugs_address="", copyright_holder="")
     files = (
@@ -80,10 +128,16 @@ def build_catalog() -> Catalog:
         else:
             method = extract_toml
         relative = path.relative_to(ROOT).as_posix()
-        with path.open("rb") as fileobj:
-            for lineno, message, _comments, context in extract(method, fileobj, KEYWORDS):
-                if message:
-                    catalog.add(message, None, [(relative, lineno)], context=context)
+        methods = [method]
+        if path.suffix == ".py":
+            methods.append(extract_fstrings)
+        if path.parent.name == "cli" and path.suffix == ".py":
+            methods.append(extract_click)
+        for each in methods:
+            with path.open("rb") as fileobj:
+                for lineno, message, _comments, context in extract(each, fileobj, KEYWORDS):
+                    if message:
+                        catalog.add(message, None, [(relative, lineno)], context=context)
     return catalog
 
 
@@ -108,10 +162,18 @@ def update() -> None:
         if po_path.exists():
             with po_path.open("rb") as fh:
                 catalog = read_po(fh, locale=lang)
-            catalog.update(template)
+            # no guesses from similar messages: a guess would show a wrong translation
+            catalog.update(template, no_fuzzy_matching=True)
         else:
             catalog = Catalog(locale=lang, project="anklesleep")
-            catalog.update(template)
+            catalog.update(template, no_fuzzy_matching=True)
+        catalog.fuzzy = False
+        for message in catalog:
+            if message.id and message.fuzzy:
+                message.flags.discard("fuzzy")
+                message.string = (
+                    ("",) * len(message.string) if isinstance(message.id, tuple) else ""
+                )
         buffer = io.BytesIO()
         write_po(buffer, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
         po_path.write_bytes(buffer.getvalue())

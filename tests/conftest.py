@@ -48,6 +48,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ANKLESLEEP_HOME", str(home))
     monkeypatch.delenv("ANKLESLEEP_DATABASE_URL", raising=False)
     monkeypatch.delenv("ANKLESLEEP_LANG", raising=False)
+    # the CLI follows the locale: tests run in English whatever the developer's locale is
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # espeak-ng speaks in tests unless a test chooses otherwise: it synthesizes every clip of a
     # fresh cache in about a second, the more natural voices take half a minute
     monkeypatch.setenv("ANKLESLEEP_VOICE", "espeak-ng")

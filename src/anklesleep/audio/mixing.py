@@ -33,12 +33,11 @@ from anklesleep.audio.encoding import format_named as format_named
 from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, Gains, normalize_with
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
-from anklesleep.basics import paths
+from anklesleep.basics import formats, paths
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.files import write_text
-from anklesleep.basics.i18n import N_, Translate, _, translator
+from anklesleep.basics.i18n import N_, Translate, _, language_of, translator
 from anklesleep.routine.definition import Routine
-from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
 from anklesleep.routine.options import from_dict as options_from_dict
 from anklesleep.routine.script import builtin_script
@@ -277,6 +276,7 @@ def cache_key(
         "mix": MIX_VERSION,
         "clips": PROCESSING_VERSION,
         "texts": draft,
+        "language": options.language,
     }
     raw = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
@@ -437,8 +437,9 @@ def render_track(
         del mixed, under
         if gains is not None:
             _write_gains(gains_path, gains)
+        length = formats.duration(timeline.total_seconds, language_of(t))
         tags = {
-            "title": f"{t(routine.name)} ({clock(timeline.total_seconds)})",
+            "title": f"{t(routine.name)} ({length})",
             "artist": "anklesleep",
             "album": t(N_("Ankle-bone self-massage")),
             "comment": t(

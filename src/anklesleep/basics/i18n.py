@@ -3,12 +3,20 @@
 Messages are written in English in the code and in the routine files; `pybabel` extracts them
 into `locale/anklesleep.pot` (see `scripts/i18n.py`) and compiled catalogs in
 `locale/<lang>/LC_MESSAGES/anklesleep.mo` translate them. English needs no catalog.
+
+The current language belongs to one request or one command, never to the process: it is a
+context variable (`using(lang)`, `set_language(lang)`), read by `_()`, `ngettext()`,
+`translator()` and the web templates, so two web requests in two languages never mix. The
+languages offered are English and every language with a shipped catalog (`available()`):
+a third language needs only its catalog.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -16,29 +24,87 @@ if TYPE_CHECKING:
     import gettext as _gettext
 
 DOMAIN = "anklesleep"
+SOURCE = "en"
 # os.path rather than pathlib, and gettext imported on first use: the CLI starts faster.
 LOCALE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "locale")  # noqa: PTH118, PTH120
 
 Translate = Callable[[str], str]
 
+_current: ContextVar[str] = ContextVar("anklesleep_language", default=SOURCE)
+
 
 @cache
-def translations(language: str | None = None) -> _gettext.NullTranslations:
-    """The catalog for `language` (default: $ANKLESLEEP_LANG, else English), cached."""
+def available() -> tuple[str, ...]:
+    """English, then every language with a compiled catalog in the package, sorted."""
+    found = set()
+    if os.path.isdir(LOCALE_DIR):  # noqa: PTH112
+        for name in os.listdir(LOCALE_DIR):  # noqa: PTH208
+            mo = os.path.join(LOCALE_DIR, name, "LC_MESSAGES", DOMAIN + ".mo")  # noqa: PTH118
+            if name != SOURCE and os.path.isfile(mo):  # noqa: PTH113
+                found.add(name)
+    return (SOURCE, *sorted(found))
+
+
+def supported(code: str | None) -> str | None:
+    """The offered language that `code` names (`ja`, `ja-JP`, `ja_JP.UTF-8`, `JA`), else None.
+
+    The POSIX locales "C" and "POSIX" name no language."""
+    if not code:
+        return None
+    base = code.split(".")[0].split("@")[0].replace("-", "_").lower()
+    langs = available()
+    if base in langs:
+        return base
+    head = base.split("_")[0]
+    return head if head in langs else None
+
+
+def current_language() -> str:
+    """The language of this request or command."""
+    return _current.get()
+
+
+def set_language(language: str) -> Token[str]:
+    """Make `language` current in this context (a request's task, a command's run)."""
+    return _current.set(supported(language) or SOURCE)
+
+
+def reset_language(token: Token[str]) -> None:
+    """Give back the language that was current before `set_language` returned `token`."""
+    _current.reset(token)
+
+
+@contextmanager
+def using(language: str) -> Iterator[str]:
+    """Run the block in `language` (restored afterwards)."""
+    token = set_language(language)
+    try:
+        yield current_language()
+    finally:
+        _current.reset(token)
+
+
+@cache
+def _catalog(language: str) -> _gettext.NullTranslations:
     import gettext as _gettext
 
-    lang = language or os.environ.get("ANKLESLEEP_LANG") or "en"
-    if lang == "en":
+    if language == SOURCE:
         # English is the source language: no catalog to read.
         return _gettext.NullTranslations()
-    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[lang], fallback=True)
+    return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+
+
+def translations(language: str | None = None) -> _gettext.NullTranslations:
+    """The catalog for `language` (default: the current language), cached."""
+    return _catalog((supported(language) or SOURCE) if language else current_language())
 
 
 class Translator:
     """A `gettext` function for one language that also knows its plural forms (see `nt`)."""
 
-    def __init__(self, catalog: _gettext.NullTranslations) -> None:
+    def __init__(self, catalog: _gettext.NullTranslations, language: str = SOURCE) -> None:
         self._catalog = catalog
+        self.language = language
 
     def __call__(self, message: str) -> str:
         # gettext("") would return the catalog's header, never what a caller means.
@@ -49,8 +115,15 @@ class Translator:
 
 
 def translator(language: str | None = None) -> Translator:
-    """A `gettext` function for one language."""
-    return Translator(translations(language))
+    """A `gettext` function for one language (default: the current one)."""
+    lang = (supported(language) or SOURCE) if language else current_language()
+    return Translator(_catalog(lang), lang)
+
+
+def language_of(t: Translate) -> str:
+    """The language a translate function writes in (English for a plain function)."""
+    language = getattr(t, "language", None)
+    return language if isinstance(language, str) else SOURCE
 
 
 def nt(singular: str, plural: str, n: int, t: Translate) -> str:
@@ -64,7 +137,7 @@ def nt(singular: str, plural: str, n: int, t: Translate) -> str:
 
 def _(message: str) -> str:
     """Translate `message` into the current language."""
-    return translations(None).gettext(message) if message else message
+    return _catalog(current_language()).gettext(message) if message else message
 
 
 def N_(message: str) -> str:
@@ -74,4 +147,9 @@ def N_(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message with a count."""
-    return translations(None).ngettext(singular, plural, n)
+    return _catalog(current_language()).ngettext(singular, plural, n)
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a count for extraction (translated where shown, with `ngettext`)."""
+    return singular, plural

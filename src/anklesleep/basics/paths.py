@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 APP = "anklesleep"
+ENV_URL = "ANKLESLEEP_DATABASE_URL"
+DB_NAME = "anklesleep.sqlite3"
 
 
 def _home() -> Path | None:
@@ -48,3 +50,20 @@ def cache_dir() -> Path:
 
 def user_routines_dir() -> Path:
     return config_dir() / "routines"
+
+
+def database_url(db_path: str | os.PathLike[str] | None = None) -> str:
+    """The database URL to use: `--db PATH` (or a URL), else `$ANKLESLEEP_DATABASE_URL`, else a
+    SQLite file in the user data folder.
+
+    `--db` takes a file path or, when it has a scheme (`postgresql+psycopg://…`), a URL.
+    """
+    if db_path is not None:
+        given = os.fspath(db_path)
+        if "://" in str(given):
+            return str(given)
+        return f"sqlite:///{Path(given).expanduser().absolute()}"
+    env = os.environ.get(ENV_URL)
+    if env:
+        return env
+    return f"sqlite:///{data_dir() / DB_NAME}"

@@ -7,6 +7,7 @@ stays quick (no SQLAlchemy, numpy or web framework at start-up).
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -14,7 +15,10 @@ import click
 
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _
+from anklesleep.basics.i18n import N_, _, reset_language, set_language
+from anklesleep.cli.click_words import install as install_click_words
+from anklesleep.cli.click_words import localize
+from anklesleep.cli.language import choose as choose_language
 
 #: command name -> "module:attribute", imported on first use
 COMMANDS: dict[str, str] = {
@@ -40,32 +44,34 @@ COMMANDS: dict[str, str] = {
     "experiment": "anklesleep.cli.experiment:experiment",
     "serve": "anklesleep.cli.serve:serve",
     "doctor": "anklesleep.cli.doctor:doctor",
+    "language": "anklesleep.cli.languages:language",
 }
 
 #: short help for the command list, without importing each command's module
 SUMMARIES: dict[str, str] = {
-    "routines": "List the routines you can follow.",
-    "show": "Show a routine step by step, with timing.",
-    "timeline": "Print every cue of a session with exact times.",
-    "start": "Start a guided session in the terminal.",
-    "today": "Today's three slots and your streak.",
-    "history": "The sessions you have done.",
-    "audio": "Render a guided audio track (Opus, MP3 or WAV).",
-    "voice": "List the voices that can speak, and which one does.",
-    "sleep": "Fill in last night's sleep diary.",
-    "symptoms": "Score the seven complaints for today.",
-    "export": "Export all your data (JSON or CSV).",
-    "import": "Import data exported before (all or nothing).",
-    "backup": "Copy the database safely.",
-    "import-sleep": "Import nights from Sleep as Android, Fitbit or Apple Health.",
-    "slots": "Show or change the three daily reminder times.",
-    "calendar": "Write a calendar file with the daily reminders.",
-    "remind": "Run the reminder service in the foreground.",
-    "stats": "Adherence, streaks and sleep trends.",
-    "report": "Write a printable HTML report with charts.",
-    "experiment": "Run a randomized personal experiment.",
-    "serve": "Start the web app.",
-    "doctor": "Check the database and repair damaged settings.",
+    "routines": N_("List the routines you can follow."),
+    "show": N_("Show a routine step by step, with timing."),
+    "timeline": N_("Print every cue of a session with exact times."),
+    "start": N_("Start a guided session in the terminal."),
+    "today": N_("Today's three slots and your streak."),
+    "history": N_("The sessions you have done."),
+    "audio": N_("Render a guided audio track (Opus, MP3 or WAV)."),
+    "voice": N_("List the voices that can speak, and which one does."),
+    "sleep": N_("Fill in last night's sleep diary."),
+    "symptoms": N_("Score the seven complaints for today."),
+    "export": N_("Export all your data (JSON or CSV)."),
+    "import": N_("Import data exported before (all or nothing)."),
+    "backup": N_("Copy the database safely."),
+    "import-sleep": N_("Import nights from Sleep as Android, Fitbit or Apple Health."),
+    "slots": N_("Show or change the three daily reminder times."),
+    "calendar": N_("Write a calendar file with the daily reminders."),
+    "remind": N_("Run the reminder service in the foreground."),
+    "stats": N_("Adherence, streaks and sleep trends."),
+    "report": N_("Write a printable HTML report with charts."),
+    "experiment": N_("Run a randomized personal experiment."),
+    "serve": N_("Start the web app."),
+    "doctor": N_("Check the database and repair damaged settings."),
+    "language": N_("Show or choose the language of messages."),
 }
 
 
@@ -82,7 +88,7 @@ class LazyGroup(click.Group):
         module_name, attr = target.split(":")
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
-        return command
+        return localize(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, _(SUMMARIES.get(name, ""))) for name in self.list_commands(ctx)]
@@ -102,9 +108,17 @@ class LazyGroup(click.Group):
     default=None,
     help="Use this SQLite file (default: the user data folder, or $ANKLESLEEP_DATABASE_URL).",
 )
+@click.option(
+    "--lang",
+    "lang",
+    metavar="LANG",
+    default=None,
+    help="The language of messages, such as en or ja (default: $ANKLESLEEP_LANG, else the one "
+    "chosen with `anklesleep language`, else this computer's locale).",
+)
 @click.version_option(__version__, prog_name="anklesleep")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, lang: str | None) -> None:
     """Guided ankle-bone self-massage, a sleep diary, and a way to find out if it helps you.
 
     The routine follows one bodywork practitioner's method; it is not a medical treatment.
@@ -114,9 +128,28 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: user mistakes print one line on stderr and exit with status 2."""
+    """Entry point: user mistakes print one line on stderr and exit with status 2.
+
+    The command's language is chosen first (see `anklesleep.cli.language`), so that its help,
+    its errors and click's own words come out in it."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    install_click_words()
     try:
-        return cli.main(args=argv, prog_name="anklesleep", standalone_mode=False)
+        language = choose_language(args, os.environ)
+    except AnkleSleepError as exc:
+        click.echo(f"anklesleep: error: {exc.message}", err=True)
+        sys.exit(2)
+    token = set_language(language)
+    try:
+        return _run(args)
+    finally:
+        reset_language(token)
+
+
+def _run(args: list[str]) -> Any:
+    localize(cli)
+    try:
+        return cli.main(args=args, prog_name="anklesleep", standalone_mode=False)
     except AnkleSleepError as exc:
         click.echo(f"anklesleep: error: {exc.message}", err=True)
         sys.exit(2)
@@ -128,7 +161,10 @@ def main(argv: list[str] | None = None) -> Any:
         # line as ours, pointing at the command's help.
         where = exc.ctx.command_path if exc.ctx is not None else "anklesleep"
         message = exc.format_message().replace("\n", " ")
-        click.echo(f"anklesleep: error: {message.rstrip('.')}; see `{where} --help`", err=True)
+        line = _("{message}; see `{command} --help`").format(
+            message=message.rstrip(".。"), command=where
+        )
+        click.echo(f"anklesleep: error: {line}", err=True)
         sys.exit(2)
     except click.ClickException as exc:
         exc.show()

@@ -84,9 +84,8 @@ def audio(
     """
     from anklesleep.audio import mixing as track
     from anklesleep.audio import voices as voice
-    from anklesleep.basics import files
+    from anklesleep.basics import files, formats
     from anklesleep.routine import catalog as library
-    from anklesleep.routine.descriptions import clock
 
     t = translator()
     target = files.check_output(output, "--output", example="routine.opus")
@@ -132,7 +131,7 @@ def audio(
         _("Wrote {file}: {label}, {length}, {size}, {voice}.").format(
             file=target,
             label=fmt.label,
-            length=clock(rendered.duration),
+            length=formats.duration(rendered.duration),
             size=_size(rendered.bytes),
             voice=voice_text,
         )

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from anklesleep.basics.i18n import SOURCE, current_language, set_language
+from anklesleep.cli.click_words import filled
 from anklesleep.routine.options import OPTION_NAMES, Options, range_text, validate
 
 if TYPE_CHECKING:
@@ -27,28 +29,38 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds each toe stretch is held ({range_text('hold')}; routine default 5).",
+        help=filled(
+            "Seconds each toe stretch is held ({range}; routine default 5).",
+            range=range_text("hold"),
+        ),
     ),
     click.option(
         "--release",
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds of rest between holds ({range_text('release')}; our default 2).",
+        help=filled(
+            "Seconds of rest between holds ({range}; our default 2).", range=range_text("release")
+        ),
     ),
     click.option(
         "--circle-pace",
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds per ankle circle ({range_text('circle_pace')}; our default 2).",
+        help=filled(
+            "Seconds per ankle circle ({range}; our default 2).", range=range_text("circle_pace")
+        ),
     ),
     click.option(
         "--tilt-pace",
         type=str,
         default=None,
         metavar="SECONDS",
-        help=f"Seconds per heel tilt cycle, out and in ({range_text('tilt_pace')}; our default 2).",
+        help=filled(
+            "Seconds per heel tilt cycle, out and in ({range}; our default 2).",
+            range=range_text("tilt_pace"),
+        ),
     ),
     click.option(
         "--extra-circles",
@@ -77,7 +89,9 @@ _TIMELINE_OPTIONS: list[Callable[[Any], Any]] = [
         type=str,
         default=None,
         metavar="FACTOR",
-        help=f"Scale every duration ({range_text('tempo')}): 1.5 is slower, 0.8 brisker.",
+        help=filled(
+            "Scale every duration ({range}): 1.5 is slower, 0.8 brisker.", range=range_text("tempo")
+        ),
     ),
     click.option(
         "--intro",
@@ -111,7 +125,9 @@ def options_from(kwargs: dict[str, Any], *, voice: bool = True) -> Options:
     if raw["tempo"] is None:
         raw["tempo"] = 1.0
     speaker, rate = stored_voice()
-    return validate(**raw, voice=voice, speaker=speaker, speech_rate=rate)
+    return validate(
+        **raw, voice=voice, speaker=speaker, speech_rate=rate, language=current_language()
+    )
 
 
 def stored_voice() -> tuple[str | None, int | None]:
@@ -144,3 +160,11 @@ def database(ctx: click.Context) -> Engine:
         root.call_on_close(root.obj["engine"].dispose)  # close pooled connections at exit
     engine: Engine = root.obj["engine"]
     return engine
+
+
+def json_words_in_english(as_json: bool) -> None:
+    """With `--json` the output is for programs: its words stay in English whatever the
+    language of the command, so the same data gives the same JSON (the language is this
+    command's only, and ends with it)."""
+    if as_json:
+        set_language(SOURCE)

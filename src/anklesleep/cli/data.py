@@ -12,7 +12,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, ngettext
 from anklesleep.basics.wording import join_list
 from anklesleep.cli import localtime as local
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 
 #: how each table's rows are counted for people
 TABLE_LABELS: dict[str, Callable[[int], str]] = {
@@ -107,6 +107,7 @@ def import_cmd(
     All or nothing: every row is checked first, and if any is wrong nothing is imported and
     the error lists each bad row. Importing the same file twice adds nothing.
     """
+    json_words_in_english(as_json)
     from anklesleep.store import export_files as exportfiles
     from anklesleep.store import transfer
 

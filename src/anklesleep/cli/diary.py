@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.basics.textwidth import ljust
 from anklesleep.basics.textwidth import width as display_width
 from anklesleep.cli import localtime as local
-from anklesleep.cli.common import database
+from anklesleep.cli.click_words import filled
+from anklesleep.cli.common import database, json_words_in_english
 from anklesleep.diary import entries as diary
 from anklesleep.diary import forms, nighttime
 from anklesleep.diary import tracked as tracked_rules
@@ -200,7 +202,7 @@ def _print_night(engine: Engine, entry: diary.SleepEntry, as_json: bool, **extra
         return
     click.echo(
         _("Night before {morning}: into bed {into}, out of bed {out}.").format(
-            morning=entry.night.strftime("%a %Y-%m-%d"),
+            morning=formats.day_with_year(entry.night),
             into=diary.hhmm(entry.into_bed),
             out=diary.hhmm(entry.out_of_bed),
         )
@@ -272,6 +274,7 @@ def sleep(
     its values are the defaults, and any option saves at once: what is not given keeps the
     answer saved for the night, else takes the tracker's (`--quality good` is enough).
     """
+    json_words_in_english(as_json)
     from anklesleep.store import diary as store
 
     engine = database(ctx)
@@ -331,7 +334,7 @@ def sleep(
         click.echo(
             err=as_json,
             message=_("Sleep diary for the night before {day}.").format(
-                day=day.strftime("%a %Y-%m-%d")
+                day=formats.day_with_year(day)
             ),
         )
     if tracked is not None and scripted:
@@ -439,7 +442,7 @@ def _symptom_option(key: str) -> Callable[[Any], Any]:
         f"--{key}",
         key.replace("-", "_"),
         metavar="0-10",
-        help=f"{label}: 0 none to 10 worst.",
+        help=filled("{label}: 0 none to 10 worst.", label=label),
     )
 
 
@@ -479,6 +482,7 @@ def symptoms(
     scoring again the same day replaces the score. With no score options it asks about each
     (Enter skips one).
     """
+    json_words_in_english(as_json)
     from anklesleep.store import diary as store
 
     engine = database(ctx)

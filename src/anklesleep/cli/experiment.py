@@ -12,7 +12,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.basics.textwidth import fill, rjust
 from anklesleep.basics.wording import join_sentences
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -267,6 +267,7 @@ def plan(ctx: click.Context, /, output: str | None) -> None:
 @click.pass_context
 def status(ctx: click.Context, /, as_json: bool) -> None:
     """Show the plan, today's block and how closely it has been followed so far."""
+    json_words_in_english(as_json)
     from anklesleep.cli.insights import local_today
     from anklesleep.experiment.design import to_dict, today_instruction
     from anklesleep.insights.progress import jsonable
@@ -328,6 +329,7 @@ def status(ctx: click.Context, /, as_json: bool) -> None:
 @click.pass_context
 def result(ctx: click.Context, /, as_json: bool) -> None:
     """Analyse the primary outcome: the effect, its uncertainty, and what it can't tell."""
+    json_words_in_english(as_json)
     from anklesleep.cli.insights import local_today
     from anklesleep.experiment.design import to_dict
     from anklesleep.insights.progress import jsonable

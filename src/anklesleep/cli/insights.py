@@ -12,7 +12,7 @@ import click
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.basics.textwidth import fill, ljust, rjust
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -165,6 +165,7 @@ def stats(ctx: click.Context, /, as_json: bool, days: str) -> None:
     Also compares nights after a bedtime session with nights without: an association, not
     proof. For a fair test, run a personal experiment (anklesleep experiment start).
     """
+    json_words_in_english(as_json)
     from anklesleep.insights.progress import jsonable, overview_dict
     from anklesleep.services.evidence import experiment_today, load_overview
     from anklesleep.services.trackers import comparison

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.basics.textwidth import ljust, width
@@ -75,7 +76,7 @@ def _when(local: dt.datetime, now_local: dt.datetime) -> str:
         return _("today at {time}").format(time=local.strftime("%H:%M"))
     if local.date() == now_local.date() + dt.timedelta(days=1):
         return _("tomorrow at {time}").format(time=local.strftime("%H:%M"))
-    return local.strftime("%Y-%m-%d %H:%M")
+    return formats.date_time(local)
 
 
 def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, int]) -> None:
@@ -94,7 +95,7 @@ def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, i
     rows = [
         (
             slot_name(slot.name, t),
-            slot.time.strftime("%H:%M"),
+            formats.time_of_day(slot.time),
             _("on") if slot.enabled else _("off"),
             short_name(slot.routine, t),
             _("~{minutes} min").format(minutes=minutes[slot.routine])

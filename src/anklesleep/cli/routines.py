@@ -10,18 +10,20 @@ from typing import Any
 
 import click
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translator
-from anklesleep.basics.textwidth import ljust, rjust, wrap
-from anklesleep.basics.textwidth import width as display_width
+from anklesleep.basics.i18n import N_, _, translator
 from anklesleep.cli.common import options_from, timeline_options
+from anklesleep.cli.wrapping import display_width, left, right, wrap
 from anklesleep.routine import catalog as library
 from anklesleep.routine.definition import Routine
-from anklesleep.routine.descriptions import clock, rows
+from anklesleep.routine.descriptions import rows
 from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import GET_SET_SECONDS, Timeline
 
-_VOICE_HELP = "Speech engine the times are measured with (default: the one `audio` uses), or none."
+_VOICE_HELP = N_(
+    "Speech engine the times are measured with (default: the one `audio` uses), or none."
+)
 
 
 def to_play(routine: Routine, options: Options, voice_name: str | None = None) -> Timeline:
@@ -39,11 +41,13 @@ def routines() -> None:
     t = translator()
     found = library.available()
     width = max(len(r) for r in found)
+    names = {routine_id: t(routine.name) for routine_id, routine in found.items()}
+    name_width = max(14, *(display_width(name) for name in names.values()))
     for routine_id, routine in found.items():
         options = options_from({})
-        total = to_play(routine, options).total_seconds
+        length = formats.duration(to_play(routine, options).total_seconds)
         click.echo(
-            f"{routine_id:<{width}}  {ljust(t(routine.name), 14)} {clock(total):>6}  "
+            f"{routine_id:<{width}}  {left(names[routine_id], name_width)} {right(length, 6)}  "
             f"{t(routine.summary)}"
         )
 
@@ -96,7 +100,7 @@ def show(
     click.echo(f"{t(chosen.name)} ({chosen.id}): {t(chosen.summary)}")
     click.echo(
         _("Total {total}, both feet.  * = our default, not from the article.").format(
-            total=clock(timeline.total_seconds)
+            total=formats.duration(timeline.total_seconds)
         )
     )
     click.echo(
@@ -107,24 +111,26 @@ def show(
     )
     click.echo()
     what_width = max(20, width - 50)
-    foot, step, what, timing, time = _("Foot"), _("Step"), _("What to do"), _("Timing"), _("Time")
-    # a translated header may be wider than the English one
-    foot_width, step_width = max(6, display_width(foot)), max(4, display_width(step))
-    header = (
-        f"{'#':>3}  {ljust(foot, foot_width)} {ljust(step, step_width)}  "
-        f"{ljust(what, what_width)}  "
+    foot_width = max(6, display_width(_("Foot")))
+    step_width = max(4, display_width(_("Step")))
+    header = f"{'#':>3}  {left(_('Foot'), foot_width)} {left(_('Step'), step_width)}  "
+    header += f"{left(_('What to do'), what_width)}  "
+    table = rows(chosen, timeline, t)
+    total = formats.duration(timeline.total_seconds)
+    time_width = max(
+        6, display_width(total), *(display_width(formats.duration(r.seconds)) for r in table)
     )
-    click.echo(header + f"{ljust(timing, 32)}{rjust(time, 6)}")
-    for row in rows(chosen, timeline, t):
-        lines = wrap(row.what, what_width) or [""]
+    click.echo(header + f"{left(_('Timing'), 32)}{right(_('Time'), time_width)}")
+    for row in table:
+        lines = wrap(row.what, what_width)
         click.echo(
-            f"{row.number:>3}  {ljust(row.foot, foot_width)} {ljust(row.step, step_width)}  "
-            f"{ljust(lines[0], what_width)}  {ljust(row.timing, 32)}{clock(row.seconds):>6}"
+            f"{row.number:>3}  {left(row.foot, foot_width)} {left(row.step, step_width)}  "
+            f"{left(lines[0], what_width)}  "
+            f"{left(row.timing, 32)}{right(formats.duration(row.seconds), time_width)}"
         )
         for more in lines[1:]:
             click.echo(f"{'':>3}  {'':<{foot_width}} {'':<{step_width}}  {more}")
-    total = _("Total")
-    click.echo(f"{rjust(total, width - 6)}{clock(timeline.total_seconds):>6}")
+    click.echo(f"{right(_('Total'), width - 6)}{right(total, time_width)}")
 
 
 def _write_sheet(

@@ -354,10 +354,10 @@ def _run(
 
 
 def _summary(player: Any, t: Translate, *, completed: bool) -> str:
-    from anklesleep.basics.i18n import ngettext
-    from anklesleep.routine.descriptions import clock
+    from anklesleep.basics import formats
+    from anklesleep.basics.i18n import language_of, ngettext
 
-    played = clock(player.played_seconds())
+    played = formats.duration(player.played_seconds(), language_of(t))
     if completed:
         return t("Session complete ({played}). Rest your feet and sleep well.").format(
             played=played

@@ -9,7 +9,7 @@ import click
 
 from anklesleep.basics.i18n import N_, _, ngettext, translator
 from anklesleep.basics.textwidth import ljust, rjust, width
-from anklesleep.cli.common import database
+from anklesleep.cli.common import database, json_words_in_english
 
 STATUS_LABELS = {"done": N_("done"), "partial": N_("partial"), "not yet": N_("not yet")}
 STATUS_MARKS = {"done": "✓", "partial": "◐", "not yet": "·"}
@@ -35,6 +35,7 @@ def today(ctx: click.Context, /, as_json: bool) -> None:
     A day counts for the streak when at least one session was completed; a bedtime session
     just after midnight counts for the evening before.
     """
+    json_words_in_english(as_json)
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.services.today import load_today
 
@@ -99,9 +100,10 @@ def _long_date(day: dt.date) -> str:
 @click.pass_context
 def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     """List the sessions of the last N days, newest first: when, slot, routine, how much."""
+    json_words_in_english(as_json)
+    from anklesleep.basics import formats
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.practice.records import current_streak
-    from anklesleep.routine.descriptions import clock
     from anklesleep.routine.names import short_name
     from anklesleep.schedule.slots import session_day, slot_name
     from anklesleep.store.sessions import list_sessions
@@ -135,7 +137,7 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
         return
     rows: list[tuple[str, ...]] = []
     for r in records:
-        done = f"{clock(r.completed_seconds)}/{clock(r.planned_seconds)}"
+        done = f"{formats.duration(r.completed_seconds)}/{formats.duration(r.planned_seconds)}"
         if r.completed:
             result = t("completed")
         else:
@@ -143,8 +145,8 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             result = ngettext("partial, {n} step", "partial, {n} steps", n).format(n=n)
         rows.append(
             (
-                r.local_date.isoformat(),
-                f"{r.local_start:%H:%M}",
+                formats.date(r.local_date),
+                formats.time_of_day(r.local_start),
                 slot_name(r.slot, t),
                 short_name(r.routine, t),
                 done,

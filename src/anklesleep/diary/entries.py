@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.diary import nighttime
@@ -189,11 +190,9 @@ def hhmm(value: dt.time) -> str:
 
 
 def duration(minutes: float) -> str:
-    """`7 h 05 min`, or `35 min` under an hour."""
-    total = round(minutes)
-    sign = "-" if total < 0 else ""
-    hours, mins = divmod(abs(total), 60)
-    return f"{sign}{hours} h {mins:02d} min" if hours else f"{sign}{mins} min"
+    """`7 h 05 min`, or `35 min` under an hour (`7時間5分` in Japanese): for people, never for
+    files."""
+    return formats.duration_minutes(minutes)
 
 
 # --- parsing user input (CLI flags, prompts, form fields) ------------------------------------

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from anklesleep.basics import formats
 from anklesleep.basics.i18n import _
 from anklesleep.insights.association import Metric, Night
 
@@ -186,7 +187,7 @@ def adherence_calendar(days: Sequence[DayAdherence], weeks: int = 53) -> Chart:
     for col in range(columns):
         monday = first_monday + dt.timedelta(weeks=col)
         if col == 0 or monday.month != (monday - dt.timedelta(weeks=1)).month:
-            months.append((col + 0.5, monday.strftime("%b")))
+            months.append((col + 0.5, formats.month(monday)))
     ax.set_xticks([m[0] for m in months], [m[1] for m in months])
     ax.xaxis.tick_top()
     ax.tick_params(length=0)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from anklesleep import __version__
 from anklesleep.basics import files as outfile
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.i18n import _, current_language, translator
 from anklesleep.experiment.design import STATUS_LABELS
 from anklesleep.insights.progress import (
     DIRECTION_LABELS,
@@ -119,7 +120,7 @@ section { break-before: auto; }
 <th scope="col">{{ t("Quality") }}</th><th scope="col">{{ t("Total sleep") }}</th>
 <th scope="col">{{ t("Efficiency") }}</th><th scope="col">{{ t("To fall asleep") }}</th>
 <th scope="col">{{ t("Awake in the night") }}</th></tr></thead>
-<tbody>{% for p in weekly %}<tr><td>{{ p.day.isoformat() }}</td><td>{{ p.nights }}</td>
+<tbody>{% for p in weekly %}<tr><td>{{ date(p.day) }}</td><td>{{ p.nights }}</td>
 <td>{{ num(p.means.quality, 1) }}</td><td>{{ hours(p.means.tst) }}</td>
 <td>{{ num(p.means.se, 1, " %") }}</td><td>{{ num(p.means.sol, 0, " min") }}</td>
 <td>{{ num(p.means.waso, 0, " min") }}</td></tr>{% endfor %}</tbody></table>
@@ -174,7 +175,7 @@ section { break-before: auto; }
 <th scope="col">{{ t("Nights used") }}</th><th scope="col">{{ t("Mean") }}</th></tr></thead>
 <tbody>{% for b in x.result.blocks %}<tr><td>{{ b.block.number }}</td><td>{{ b.block.pair }}</td>
 <td class="l">{{ t(b.block.condition) }}</td>
-<td>{{ b.block.start.isoformat() }} – {{ b.block.end.isoformat() }}</td>
+<td>{{ date(b.block.start) }} – {{ date(b.block.end) }}</td>
 <td>{{ b.nights }}</td><td>{{ num(b.mean, x.result.decimals) }}</td></tr>{% endfor %}</tbody>
 </table>
 <table>
@@ -265,11 +266,10 @@ def _signed(value: float | None, decimals: int = 1) -> str:
     return f"{round(value, decimals) + 0.0:+.{decimals}f}"
 
 
-def _hours(minutes: float | None) -> str:
+def _hours(minutes: float | None, language: str) -> str:
     if minutes is None:
         return "—"
-    total = round(minutes)
-    return f"{total // 60} h {total % 60:02d}"
+    return formats.hours_minutes(minutes, language)
 
 
 def weekly_rows(rolling: tuple[RollingPoint, ...]) -> list[RollingPoint]:
@@ -311,12 +311,14 @@ def render(
     *,
     charts: ReportCharts | None = None,
     generated_at: dt.datetime,
-    language: str = "en",
+    language: str | None = None,
     tracker: Comparison | None = None,
 ) -> str:
-    """The report as one HTML document (no external files)."""
+    """The report as one HTML document (no external files), in `language` (default: the
+    current one)."""
     from jinja2 import Environment
 
+    language = language or current_language()
     t = translator(language)
     drawn = charts or draw_charts(o, x, tracker)
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -338,12 +340,12 @@ def render(
             )
         ).format(
             outcome=t(x.result.label),
-            created=e.created_at.date().isoformat(),
+            created=formats.date(e.created_at.date(), language),
             seed=e.design.seed,
             pairs=e.design.pairs,
             days=e.design.block_days,
-            start=e.start_date.isoformat(),
-            end=e.end_date.isoformat(),
+            start=formats.date(e.start_date, language),
+            end=formats.date(e.end_date, language),
             status=t(STATUS_LABELS[e.status]),
         )
         x_method = t(
@@ -357,11 +359,14 @@ def render(
         )
     return template.render(
         lang=language,
+        date=lambda day: formats.date(day, language),
         version=__version__,
         t=t,
         title=t("anklesleep report"),
-        period=t("{start} to {end}").format(start=o.start.isoformat(), end=o.end.isoformat()),
-        generated=t("made on {when}").format(when=generated_at.strftime("%Y-%m-%d %H:%M")),
+        period=t("{start} to {end}").format(
+            start=formats.date(o.start, language), end=formats.date(o.end, language)
+        ),
+        generated=t("made on {when}").format(when=formats.date_time(generated_at, language)),
         headline=headline(o, t),
         about=t(
             "These pages sum up your practice of the ankle-bone routine, your sleep diary and "
@@ -410,7 +415,7 @@ def render(
         pct=lambda r: f"{r:.0%}",
         num=_num,
         signed=_signed,
-        hours=_hours,
+        hours=lambda minutes: _hours(minutes, language),
     )
 
 

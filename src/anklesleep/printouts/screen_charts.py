@@ -17,35 +17,30 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from anklesleep.basics.i18n import N_, Translate, nt
+from anklesleep.basics import formats
+from anklesleep.basics.formats import WEEKDAYS
+from anklesleep.basics.i18n import N_, Translate, language_of, nt
 from anklesleep.insights.association import METRIC_INFO, Metric, Night
 from anklesleep.insights.progress import DayAdherence, HabitStrength, RollingPoint, SymptomTrend
 
-WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
-MONTHS = (
-    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
-    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
-)  # fmt: skip
 #: at most this many date labels under a chart: each takes up to 50 px, and a 320 px phone
 #: leaves about 180 px for the plot
 MAX_X_LABELS = 3
 
 
 def weekday_day(day: dt.date, t: Translate) -> str:
-    """ "Mon 23" in the language of `t`."""
-    return t("{weekday} {day}").format(weekday=t(WEEKDAYS[day.weekday()]), day=day.day)
+    """ "Mon 23" ("23日(月)") in the language of `t`."""
+    return formats.short_day(day, language_of(t))
 
 
 def month_name(day: dt.date, t: Translate) -> str:
-    """ "Nov" in the language of `t`."""
-    return t(MONTHS[day.month - 1])
+    """ "Nov" ("11月") in the language of `t`."""
+    return formats.month(day, language_of(t))
 
 
 def full_day(day: dt.date, t: Translate) -> str:
-    """ "Mon 23 Nov" in the language of `t` (for tables and read-outs)."""
-    return t("{weekday} {day} {month}").format(
-        weekday=t(WEEKDAYS[day.weekday()]), day=day.day, month=month_name(day, t)
-    )
+    """ "Mon 23 Nov" ("11月23日(月)") in the language of `t` (for tables and read-outs)."""
+    return formats.day(day, language_of(t))
 
 
 @dataclass(frozen=True)
@@ -308,10 +303,9 @@ SLEEP_PANELS: tuple[tuple[Metric, str, float, float | None, float | None], ...] 
 )
 
 
-def _sleep_value(metric: Metric, value: float) -> str:
+def _sleep_value(metric: Metric, value: float, language: str) -> str:
     if metric == "tst":
-        minutes = round(value)
-        return f"{minutes // 60} h {minutes % 60:02d}"
+        return formats.hours_minutes(value, language)
     if metric == "se":
         return f"{value:.0f} %"
     if metric == "quality":
@@ -347,7 +341,7 @@ def sleep_panels(
             Point(
                 _x(n.night, start, end),
                 _y(n.value(metric) / scale, low, high),
-                f"{full_day(n.night, t)}: {_sleep_value(metric, n.value(metric))}",
+                f"{full_day(n.night, t)}: {_sleep_value(metric, n.value(metric), language_of(t))}",
                 marker=0 if after[n.night] else 1,
             )
             for n in nights
@@ -379,10 +373,10 @@ def sleep_panels(
     rows = tuple(
         (
             full_day(n.night, t),
-            _sleep_value("tst", n.tst),
-            _sleep_value("se", n.se),
-            _sleep_value("sol", n.sol),
-            _sleep_value("quality", n.quality),
+            _sleep_value("tst", n.tst, language_of(t)),
+            _sleep_value("se", n.se, language_of(t)),
+            _sleep_value("sol", n.sol, language_of(t)),
+            _sleep_value("quality", n.quality, language_of(t)),
             t("yes") if after[n.night] else t("no"),
         )
         for n in reversed(nights)

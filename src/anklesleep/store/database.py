@@ -24,15 +24,15 @@ from sqlalchemy.pool import StaticPool
 from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
-from anklesleep.basics.paths import data_dir
+from anklesleep.basics.paths import DB_NAME as DB_NAME
+from anklesleep.basics.paths import ENV_URL as ENV_URL
+from anklesleep.basics.paths import database_url as database_url
 from anklesleep.store.backup import copy_sqlite
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ENV_URL = "ANKLESLEEP_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-DB_NAME = "anklesleep.sqlite3"
 #: the newest migration's revision id. Checked against the migration scripts by a test, so that
 #: opening an up-to-date database never has to import Alembic (a third of a command's start-up).
 HEAD_REVISION = "0004_tracker_nights"
@@ -74,22 +74,6 @@ class SerialStaticPool(StaticPool):
         with self._turn:
             self._holder = None
             self._turn.notify_all()
-
-
-def database_url(db_path: str | os.PathLike[str] | None = None) -> str:
-    """The SQLAlchemy URL to use (see the module docstring for the order).
-
-    `--db` takes a file path or, when it has a scheme (`postgresql+psycopg://…`), a URL.
-    """
-    if db_path is not None:
-        given = os.fspath(db_path)
-        if "://" in str(given):
-            return str(given)
-        return f"sqlite:///{Path(given).expanduser().absolute()}"
-    env = os.environ.get(ENV_URL)
-    if env:
-        return env
-    return f"sqlite:///{data_dir() / DB_NAME}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -89,6 +89,12 @@ def _calendar_revisions(value: Any) -> Any:
     return value
 
 
+def _language(value: Any) -> Any:
+    from anklesleep.store.language import check as check_language
+
+    return check_language(value)
+
+
 def _token(key: str) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         if not isinstance(value, str) or not 16 <= len(value) <= 200:
@@ -105,6 +111,7 @@ RULES: dict[str, Callable[[Any], Any]] = {
     "calendar_revisions": _calendar_revisions,
     "safety_acknowledged_at": _instant("safety_acknowledged_at"),
     "calendar_exported_at": _instant("calendar_exported_at"),
+    "language": _language,
     "web_access_token": _token("web_access_token"),
     "web_csrf_secret": _token("web_csrf_secret"),
 }

@@ -15,7 +15,7 @@ import re
 from typing import IO
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _
+from anklesleep.basics.i18n import N_, _
 from anklesleep.trackers.nights import elapsed_minutes, night_of, span_in_zone, with_offset
 from anklesleep.trackers.records import Reading, TrackerNight
 from anklesleep.trackers.text import csv_rows, refuse
@@ -25,7 +25,7 @@ _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(.+)$")
 _DMY = re.compile(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{4})\s+(.+)$")
 _MDY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})\s+(.+)$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?$")
-_FIX = _("write it like 2021-11-28 11:09PM or 28-11-2021 23:09")
+_FIX = N_("write it like 2021-11-28 11:09PM or 28-11-2021 23:09")
 
 
 def looks_like(head: str) -> bool:
@@ -45,15 +45,15 @@ def parse_time(raw: str, where: str, column: str) -> dt.datetime:
     elif match := _MDY.match(text):
         month, day, year, clock = match.groups()
     else:
-        raise refuse(where, column, raw, _FIX)
+        raise refuse(where, column, raw, _(_FIX))
     time_match = _TIME.match(clock.strip())
     if not time_match:
-        raise refuse(where, column, raw, _FIX)
+        raise refuse(where, column, raw, _(_FIX))
     hour, minute, second_s, meridiem = time_match.groups()
     h = int(hour)
     if meridiem:
         if not 1 <= h <= 12:
-            raise refuse(where, column, raw, _FIX)
+            raise refuse(where, column, raw, _(_FIX))
         h = h % 12 + (12 if meridiem.lower().startswith("p") else 0)
     try:
         return dt.datetime(int(year), int(month), int(day), h, int(minute), int(second_s or 0))

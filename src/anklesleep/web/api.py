@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from anklesleep.audio.playing import timeline_to_play
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.i18n import _, current_language, translator
 from anklesleep.diary import entries as diary
 from anklesleep.diary import forms
 from anklesleep.practice import records as sessionlog
@@ -28,6 +28,7 @@ from anklesleep.routine.timeline import Timeline
 from anklesleep.schedule.slots import change, check_slot_name, with_timezone
 from anklesleep.services import sessions as sessions_service
 from anklesleep.store import diary as diary_store
+from anklesleep.store import language as language_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
@@ -120,7 +121,7 @@ async def get_timeline(request: Request) -> Response:
         return Packed.of(bytes(JSONResponse(data).body))
 
     # the same question (query, saved defaults, routine files) gets the same answer
-    key = ("timeline", request.url.query, id(web.routines.all()))
+    key = ("timeline", current_language(), request.url.query, id(web.routines.all()))
     packed = await remembered(web.memo, key, make)
     return packed.response(request, "application/json")
 
@@ -469,10 +470,12 @@ def _settings_json(request: Request) -> dict[str, Any]:
         acknowledged = settings_store.get(conn, SAFETY_KEY)
         slots = slots_store.load(conn)
         prefs = prefs_store.load(conn)
+        language = language_store.load(conn)
     return {
         "slots": slots.to_dict(),
         "preferences": prefs.to_dict(),
         "safety_acknowledged_at": acknowledged,
+        "language": language,
     }
 
 
@@ -483,10 +486,12 @@ def get_settings(request: Request) -> Response:
 def put_settings(request: Request, data: dict[str, Any]) -> Response:
     """Change slots, preferences or the safety acknowledgement; all checked, then one write."""
     web = web_of(request)
-    check_params(data, ("slots", "preferences", "safety_acknowledged"))
+    check_params(data, ("slots", "preferences", "safety_acknowledged", "language"))
     with web.engine.connect() as conn:
         slots = slots_store.load(conn)
         prefs = prefs_store.load(conn)
+        language = language_store.load(conn)
+    new_language = language_store.check(data["language"]) if "language" in data else language
     new_slots = slots
     if "slots" in data:
         raw = data["slots"]
@@ -549,6 +554,8 @@ def put_settings(request: Request, data: dict[str, Any]) -> Response:
     with web.engine.begin() as conn:
         slots_store.save(conn, new_slots, now)
         prefs_store.save(conn, new_prefs, now)
+        if new_language != language:
+            language_store.save(conn, new_language, now)
         if acknowledge and settings_store.get(conn, SAFETY_KEY) is None:
             settings_store.put(conn, SAFETY_KEY, now.isoformat(), now)
     if new_prefs != prefs:

@@ -29,8 +29,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from anklesleep import __version__
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translations
+from anklesleep.basics.i18n import _, current_language, ngettext
 from anklesleep.diary.entries import QUALITY_LABELS
 from anklesleep.services.access import csrf_secret
 from anklesleep.store.failures import describe
@@ -52,6 +53,7 @@ from anklesleep.web.context import (
     render,
     utc_now,
 )
+from anklesleep.web.language import LanguageMiddleware
 from anklesleep.web.security import HEADERS, SecurityMiddleware
 
 STATIC = Path(__file__).parent / "static"
@@ -76,10 +78,19 @@ def _templates() -> Jinja2Templates:
         auto_reload=False,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(), newstyle=True)  # type: ignore[attr-defined]
+    # the functions read the request's language each time a template calls them
+    env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["current_language"] = current_language
     env.globals["version"] = __version__
     env.globals["quality_labels"] = QUALITY_LABELS
     env.filters["fmtnum"] = lambda number: f"{number:g}"
+    # dates, times and durations in the request's language (see anklesleep.basics.formats)
+    env.filters["day"] = lambda value: formats.day(value)
+    env.filters["long_day"] = lambda value: formats.long_day(value)
+    env.filters["day_month"] = lambda value: formats.day_month(value)
+    env.filters["time24"] = formats.time_of_day
+    env.filters["duration"] = lambda seconds: formats.duration(seconds)
+    env.filters["hours_minutes"] = lambda minutes: formats.hours_minutes(minutes)
     return Jinja2Templates(env=env)
 
 
@@ -105,7 +116,7 @@ def _bare_page(request: Request, status: int, message: str) -> Response:
         return JSONResponse({"error": message, "field": None}, status_code=status)
     title = html.escape(_("Something needs fixing"))
     page = (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{current_language()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title></head><body><main><h1>{title}</h1>"
         f'<p role="alert">{html.escape(message)}</p>'
@@ -183,6 +194,7 @@ def create_app(
             ),
             # pages, scripts, JSON and chart SVGs shrink 4-8x; audio is left alone
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
+            Middleware(LanguageMiddleware),
         ],
         exception_handlers={
             AnkleSleepError: _user_error,

@@ -31,6 +31,7 @@ from anklesleep.routine.options import (
     SPEECH_RATE_RANGE,
 )
 from anklesleep.schedule.slots import SLOTS
+from anklesleep.store.language import choices as language_choices
 from anklesleep.store.preferences import THEMES
 
 SlotName = Literal[SLOTS]  # type: ignore[valid-type]
@@ -405,6 +406,8 @@ class Settings(Model):
     slots: SlotSettingsOut
     preferences: PreferencesOut
     safety_acknowledged_at: str | None
+    #: "auto" (the browser's language) or a language code with a catalog ("en", "ja")
+    language: str = Field(json_schema_extra={"enum": list(language_choices())})
 
 
 class SlotIn(Model):
@@ -427,3 +430,4 @@ class SettingsIn(Model):
     slots: SlotSettingsIn | None = None
     preferences: PreferencesIn | None = None
     safety_acknowledged: bool | None = None
+    language: str | None = Field(default=None, json_schema_extra={"enum": list(language_choices())})

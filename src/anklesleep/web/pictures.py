@@ -28,9 +28,10 @@ def _extract(svg: str, step: str) -> tuple[str, list[str]]:
 
 
 @cache
-def picture(step: str, foot: str) -> str:
-    """The SVG of `step` on `foot`, without inline styles (see `css()`)."""
-    svg = illustration(step, foot, translate=translator(), style=False, id_prefix="pic")
+def picture(step: str, foot: str, language: str = "en") -> str:
+    """The SVG of `step` on `foot` with its labels in `language`, without inline styles (see
+    `css()`)."""
+    svg = illustration(step, foot, translate=translator(language), style=False, id_prefix="pic")
     return _extract(svg, step)[0]
 
 
@@ -39,6 +40,6 @@ def css() -> str:
     """The pictures' shared stylesheet plus the rules moved out of their style attributes."""
     rules: list[str] = []
     for step in STEPS:
-        svg = illustration(step, FEET[0], translate=translator(), style=False)
+        svg = illustration(step, FEET[0], translate=translator("en"), style=False)
         rules += _extract(svg, step)[1]
     return stylesheet() + "\n/* moved out of style attributes for the CSP */\n" + "\n".join(rules)

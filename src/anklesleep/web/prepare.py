@@ -14,6 +14,8 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from anklesleep.basics.i18n import current_language, using
+from anklesleep.store import language as language_store
 from anklesleep.web.context import Web
 from anklesleep.web.requests import options_from, track_format
 
@@ -43,10 +45,17 @@ class Preparer:
         """Prepare the tracks after what is already queued (one queued run is enough)."""
         if self.pending is not None and not self.pending.running() and not self.pending.done():
             return self.pending
-        self.pending = self.pool.submit(self._run)
+        # in the language of the request that asked (the tracks its player will want)
+        self.pending = self.pool.submit(self._run, current_language())
         return self.pending
 
-    def _run(self) -> None:
+    def _run(self, language: str) -> None:
+        with self.web.engine.connect() as conn:
+            chosen = language_store.load(conn)
+        with using(language if chosen == language_store.AUTO else chosen):
+            self._render_all()
+
+    def _render_all(self) -> None:
         options = options_from({}, self.web.preferences().options)
         for routine in self.web.routines.all().values():
             try:

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _
+from anklesleep.basics.i18n import _, current_language
 from anklesleep.routine.options import OPTION_NAMES, Options, validate
 
 #: Option names accepted in query strings (`/api/timeline?routine=quick&tempo=0.5`).
@@ -37,8 +37,10 @@ def truthy(field: str, value: object) -> bool:
 
 
 def options_from(params: Mapping[str, Any], base: Options) -> Options:
-    """`base` (the user's saved defaults) with the options given in `params` changed."""
+    """`base` (the user's saved defaults) with the options given in `params` changed, in the
+    request's language (or the one `params` names)."""
     merged = base.to_dict()
+    merged["language"] = params.get("language") or current_language()
     for name in OPTION_PARAMS:
         if name not in params:
             continue

@@ -10,10 +10,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from anklesleep.basics import paths
-from anklesleep.basics.i18n import translator
+from anklesleep.basics import formats, paths
+from anklesleep.basics.i18n import current_language, translator
 from anklesleep.printouts.illustrations import FEET, STEPS
-from anklesleep.routine.descriptions import clock
 from anklesleep.services import sessions as sessions_service
 from anklesleep.web import pictures
 from anklesleep.web.context import render, web_of
@@ -48,11 +47,11 @@ def player(request: Request) -> Response:
             "uuid": left.uuid,
             "position": left.position_seconds,
             "played": [list(pair) for pair in left.played],
-            "label": t("Resume at %(at)s") % {"at": clock(left.position_seconds)},
+            "label": t("Resume at %(at)s") % {"at": formats.duration(left.position_seconds)},
             "text": t("You stopped at %(at)s of %(total)s, %(percent)d %% played.")
             % {
-                "at": clock(left.position_seconds),
-                "total": clock(left.planned_seconds),
+                "at": formats.duration(left.position_seconds),
+                "total": formats.duration(left.planned_seconds),
                 "percent": left.percent_played,
             },
         }
@@ -174,7 +173,7 @@ def picture(request: Request) -> Response:
     if step not in STEPS or foot not in FEET:
         raise HTTPException(404, f"picture: no picture for step {step!r} on foot {foot!r}")
     return Response(
-        pictures.picture(step, foot),
+        pictures.picture(step, foot, current_language()),
         media_type="image/svg+xml",
         headers={"cache-control": "no-cache"},
     )

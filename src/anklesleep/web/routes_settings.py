@@ -1,4 +1,5 @@
-"""The Settings page: slot times, the time zone, the player's default options and the theme.
+"""The Settings page: slot times, the time zone, the player's default options, the theme and
+the language.
 
 Everything on the form is checked before anything is stored, and both parts are saved in one
 transaction, so a mistake changes nothing.
@@ -14,9 +15,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_
+from anklesleep.basics.i18n import N_, _, available
 from anklesleep.routine.options import BED_SOFT, EXTRA_CIRCLE_CHOICES, RANGES
 from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
+from anklesleep.store import language as language_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web.context import render, web_of
@@ -33,6 +35,14 @@ BED_LEVELS: tuple[tuple[str, str], ...] = (
 )
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The language choices, each language named in itself ("English", "日本語")."""
+    from babel import Locale
+
+    named = [(code, Locale.parse(code).get_display_name(code) or code) for code in available()]
+    return [(language_store.AUTO, _("Automatic (browser)")), *named]
+
+
 def installed_speakers() -> list[str]:
     """The speech engines and voices installed here, the most natural first ("none" is the voice
     switch); a voice reads only its own language, the others keep their own voice."""
@@ -41,10 +51,13 @@ def installed_speakers() -> list[str]:
     return voices.installed_speakers()
 
 
-def form_values(slots: Any, prefs: prefs_store.Preferences) -> dict[str, str]:
+def form_values(
+    slots: Any, prefs: prefs_store.Preferences, language: str = language_store.AUTO
+) -> dict[str, str]:
     """The stored settings as the form's field values."""
     o = prefs.options
     values: dict[str, str] = {
+        "language": language,
         "timezone": slots.timezone,
         "theme": prefs.theme,
         "tempo": f"{o.tempo:g}",
@@ -80,6 +93,7 @@ def _page(request: Request, values: dict[str, str], **extra: Any) -> Response:
         ranges=RANGES,
         speakers=installed_speakers(),
         bed_levels=BED_LEVELS,
+        languages=language_choices(),
         **extra,
     )
 
@@ -88,9 +102,11 @@ def settings_page(request: Request) -> Response:
     web = web_of(request)
     snap = web.snapshot()
     saved = request.query_params.get("saved") == "1"
+    with web.engine.connect() as conn:
+        language = language_store.load(conn)
     return _page(
         request,
-        form_values(snap.slots, snap.prefs),
+        form_values(snap.slots, snap.prefs, language),
         saved=saved,
         snapshot=snap,
     )
@@ -110,6 +126,7 @@ def settings_save(request: Request, form: FormData) -> Response:
     try:
         slots = slots_from_form(data, current)
         prefs = preferences_from_form(data)
+        language = language_store.check(data.get("language") or language_store.AUTO)
     except AnkleSleepError as exc:
         response = _page(request, data, error=exc.message, error_field=exc.field)
         response.status_code = 400
@@ -118,6 +135,7 @@ def settings_save(request: Request, form: FormData) -> Response:
     with web.engine.begin() as conn:
         slots_store.save(conn, slots, now)
         prefs_store.save(conn, prefs, now)
+        language_store.save(conn, language, now)
     prepare_soon(request.app.state)  # the tracks the player will ask for next
     return RedirectResponse("/settings?saved=1", status_code=303)
 

@@ -8,9 +8,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from anklesleep.audio.playing import timeline_to_play
-from anklesleep.basics.i18n import translator
+from anklesleep.basics import formats
+from anklesleep.basics.i18n import current_language, translator
 from anklesleep.routine import catalog as library
-from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import Options
 from anklesleep.services.evidence import experiment_power_sentence
 from anklesleep.services.today import TodayView, load_today
@@ -29,7 +29,7 @@ def routine_lengths(web: Web, options: Options) -> dict[str, str]:
     t = translator()
     routines = web.routines.all()
     return {
-        rid: clock(timeline_to_play(routines[rid], options, translate=t).total_seconds)
+        rid: formats.duration(timeline_to_play(routines[rid], options, translate=t).total_seconds)
         for rid in library.BUILTIN_IDS
     }
 
@@ -58,7 +58,7 @@ async def today_page(request: Request) -> Response:
 
     minute = web.now().strftime("%Y%m%d%H%M")
     # it shows only the built-in routines, so the data and the minute are the whole key
-    packed = await remembered(web.memo, ("today", minute), make)
+    packed = await remembered(web.memo, ("today", current_language(), minute), make)
     return packed.response(request, "text/html; charset=utf-8")
 
 
