@@ -482,7 +482,8 @@ def test_api_values_and_calendar_times_are_language_neutral(engine: Engine, tmp_
 def test_japanese_help_fits_the_terminal_and_keeps_punctuation_on_its_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from anklesleep.cli.wrapping import NO_LINE_START, display_width
+    from anklesleep.basics.textwidth import NO_LINE_START
+    from anklesleep.cli.wrapping import display_width
 
     out = run_cli(capsys, "--lang", "ja", "show", "--help").out
     lines = out.splitlines()

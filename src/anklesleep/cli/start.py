@@ -143,12 +143,13 @@ def open_sound(chosen: Routine, t: Translate, *, no_sound: bool, no_voice: bool)
     engine_name = "none" if no_voice else None
     if not no_voice:
         from anklesleep.audio import voices as voice
+        from anklesleep.basics.i18n import language_of
 
-        if voice.get_engine(None).name == "none":
+        if voice.get_engine(None, language=language_of(t)).name == "none":
             _notice(
                 t(
-                    "espeak-ng is not installed, so instructions are shown but not spoken "
-                    "(tones still play). Install espeak-ng for a voice."
+                    "no voice for this language is installed, so instructions are shown but "
+                    "not spoken (tones still play). See `anklesleep voice list`."
                 )
             )
     return Sound(stream, chosen, engine_name, t)

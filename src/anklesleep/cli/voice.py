@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from anklesleep.basics.i18n import _
+from anklesleep.basics.i18n import _, current_language
 from anklesleep.cli.common import database, stored_voice
 
 AUTO = "auto"
@@ -105,7 +105,7 @@ def use_voice(ctx: click.Context, engine: str) -> None:
         name = voices.speaker_id(chosen_engine) if "." in name else chosen_engine.name
     _store(ctx, speaker=name)
     chosen = name or _("the most natural voice installed ({name})").format(
-        name=voices.default_engine().name
+        name=voices.default_engine(language=current_language()).name
     )
     click.echo(_("Sessions will be spoken by {engine}.").format(engine=chosen))
 
