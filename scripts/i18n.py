@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "anklesleep"
 LOCALE = PACKAGE / "locale"
 POT = LOCALE / "anklesleep.pot"
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "ja")
 KEYWORDS: dict[str, Any] = {
     "_": None,
     "N_": None,
