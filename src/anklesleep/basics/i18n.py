@@ -22,6 +22,11 @@ LOCALE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "locale") 
 Translate = Callable[[str], str]
 
 
+def language() -> str:
+    """The current language's code ($ANKLESLEEP_LANG, else English), e.g. for `<html lang>`."""
+    return os.environ.get("ANKLESLEEP_LANG") or "en"
+
+
 @cache
 def translations(language: str | None = None) -> _gettext.NullTranslations:
     """The catalog for `language` (default: $ANKLESLEEP_LANG, else English), cached."""

@@ -30,7 +30,7 @@ from starlette.templating import Jinja2Templates
 
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translations
+from anklesleep.basics.i18n import _, language, translations
 from anklesleep.diary.entries import QUALITY_LABELS
 from anklesleep.services.access import csrf_secret
 from anklesleep.store.failures import describe
@@ -105,7 +105,7 @@ def _bare_page(request: Request, status: int, message: str) -> Response:
         return JSONResponse({"error": message, "field": None}, status_code=status)
     title = html.escape(_("Something needs fixing"))
     page = (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{html.escape(language())}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title></head><body><main><h1>{title}</h1>"
         f'<p role="alert">{html.escape(message)}</p>'

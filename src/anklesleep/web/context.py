@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import translator
+from anklesleep.basics.i18n import language, translator
 from anklesleep.routine import safety
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.options import Options
@@ -185,6 +185,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         "theme": theme_for(prefs.theme, local.time()),
         "csrf": request.state.csrf,
         "path": request.url.path,
+        "lang": language(),
     }
     if "csrf" in context:  # a page without forms may leave the token out (to be remembered)
         base["csrf"] = context.pop("csrf")
