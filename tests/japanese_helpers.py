@@ -6,6 +6,7 @@ placeholder standing for any short value) appears in the text, between word boun
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from dataclasses import dataclass
@@ -79,9 +80,7 @@ def ja_messages() -> tuple[Message, ...]:
             continue
         if isinstance(m.id, tuple | list):
             strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
-            found.append(
-                Message(str(m.id[0]), str(strings[0] or ""), str(m.id[1]), m.fuzzy)
-            )
+            found.append(Message(str(m.id[0]), str(strings[0] or ""), str(m.id[1]), m.fuzzy))
         else:
             found.append(Message(str(m.id), str(m.string or ""), None, m.fuzzy))
     return tuple(found)
@@ -205,8 +204,18 @@ def page_text(page: str) -> str:
     return "\n".join(normalize(part) for part in parser.parts if part.strip())
 
 
+#: English formats that are no catalog message: day and month names (strftime) and hours.
+_NAMES = [*calendar.day_name, *calendar.month_name[1:]]
+ENGLISH_FORMATS = re.compile(
+    r"\b(?:" + "|".join(_NAMES) + r")\b|\b\d+ h(?: \d+)?\b|\b\d{1,2}:\d\d ?[AP]M\b"
+)
+DIGITS = re.compile(r"\d+")
+
+
 def english_left_on_page(page: str) -> list[str]:
+    """The catalog's English messages on a page, and English dates and hours."""
     found: set[str] = set()
     for line in page_text(page).splitlines():
         found.update(english_left(line))
+        found.update("format: " + DIGITS.sub("N", m) for m in ENGLISH_FORMATS.findall(line))
     return sorted(found)

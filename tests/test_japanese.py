@@ -7,6 +7,7 @@ These tests fail while the Japanese catalog has gaps, naming each message still 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,10 @@ from tests.japanese_helpers import (
     ja_messages,
     placeholders,
 )
+from tests.test_sheet import ARTIFACTS, CHROMIUM, pdf_pages
 from tests.web_helpers import MORNING, Clock, client
+
+NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 #: Every page a person can reach, with a week of data so the tables and charts are filled.
 PAGES = (
@@ -176,3 +180,24 @@ def test_the_sheet_is_japanese(routine_id: str) -> None:
     page = _sheet(routine_id)
     assert '<html lang="ja"' in page
     assert english_left_on_page(page) == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="needs Chromium at /usr/bin/chromium")
+@pytest.mark.parametrize("routine_id", ["full", "quick"])
+def test_the_japanese_sheet_prints_on_one_a4_page(routine_id: str, tmp_path: Path) -> None:
+    from anklesleep.printouts import sheet
+
+    out = tmp_path / f"{routine_id}-ja.pdf"
+    sheet.ChromiumPrinter(CHROMIUM).print_pdf(_sheet(routine_id), out)
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert pdf_pages(data) == 1
+    assert b"NotoSansCJK" in data or not _has_noto_cjk()  # Japanese glyphs, not boxes
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(out, ARTIFACTS / f"sheet-{routine_id}-ja.pdf")
+
+
+def _has_noto_cjk() -> bool:
+    return Path(NOTO_CJK).is_file()

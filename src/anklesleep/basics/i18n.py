@@ -52,10 +52,20 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalog.ngettext(singular, plural, n)
 
+    @property
+    def language(self) -> str:
+        """The catalog's language code (its `Language:` header), "en" for the source text."""
+        return str(self._catalog.info().get("language") or "en")
+
 
 def translator(language: str | None = None) -> Translator:
     """A `gettext` function for one language."""
     return Translator(translations(language))
+
+
+def language_of(t: Translate) -> str:
+    """The language `t` translates into ("en" for a plain function), e.g. for `<html lang>`."""
+    return str(getattr(t, "language", "en"))
 
 
 def nt(singular: str, plural: str, n: int, t: Translate) -> str:

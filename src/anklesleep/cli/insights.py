@@ -92,9 +92,8 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
     a = o.association
     lines += ["", _("Nights after a bedtime session against nights without:")]
     if a.enough:
-        header = (
-            f"  {'':<32} {_('after'):>8} {_('without'):>8} {_('diff.'):>8}  {_('95 % interval')}"
-        )
+        after, without, diff = _("after"), _("without"), _("diff.")
+        header = f"  {'':<32} {after:>8} {without:>8} {diff:>8}  " + _("95 % interval")
         lines.append(header)
         for c in a.comparisons:
             interval = (
@@ -111,8 +110,9 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
     if o.symptoms:
         lines += ["", _("Complaints (0 none - 10 worst), last 28 days against the 28 before:")]
         for trend in o.symptoms:
+            latest = _("latest")
             lines.append(
-                f"  {t(trend.label):<48} {_('latest')} {trend.latest:>2}   "
+                f"  {t(trend.label):<48} {latest} {trend.latest:>2}   "
                 f"{_value(trend.recent_mean, 1):>4} / {_value(trend.earlier_mean, 1):>4}  "
                 f"{t(trend.direction)}"
             )
@@ -124,12 +124,13 @@ def _text(o: Overview, instruction: str | None) -> list[str]:
 def _tracker_text(c: Comparison) -> list[str]:
     """The diary and the sleep tracker side by side, and how well they agree."""
     t = translator()
+    diary_head, tracker_head = _("diary"), _("tracker")
     lines = [
         "",
         _("Diary and sleep tracker, same days ({diary} diary nights, {tracked} tracked):").format(
             diary=c.diary_nights, tracked=c.tracked_nights
         ),
-        f"  {'':<32} {_('diary'):>8} {_('tracker'):>8}",
+        f"  {'':<32} {diary_head:>8} {tracker_head:>8}",
     ]
     rows: tuple[tuple[str, Measure, int], ...] = (
         (_("time asleep (min)"), "tst", 0),

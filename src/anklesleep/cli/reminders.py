@@ -81,9 +81,9 @@ def show_settings(settings: SlotSettings, now: dt.datetime, minutes: dict[str, i
         click.echo(_("Time zone: {zone}").format(zone=settings.timezone))
     click.echo()
     width = max(8, *(len(s.routine) for s in settings.slots))
+    heads = (_("Slot"), _("Time"), _("Reminder"), _("Routine"), _("Length"))
     click.echo(
-        f"{_('Slot'):<9} {_('Time'):<6} {_('Reminder'):<9} {_('Routine'):<{width}} "
-        f"{_('Length'):<8} {_('When')}"
+        f"{heads[0]:<9} {heads[1]:<6} {heads[2]:<9} {heads[3]:<{width}} {heads[4]:<8} " + _("When")
     )
     for slot in settings.slots:
         state = _("on") if slot.enabled else _("off")

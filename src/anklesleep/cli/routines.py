@@ -105,8 +105,9 @@ def show(
     )
     click.echo()
     what_width = max(20, width - 50)
-    header = f"{'#':>3}  {_('Foot'):<6} {_('Step'):<4}  {_('What to do'):<{what_width}}  "
-    click.echo(header + f"{_('Timing'):<32}{_('Time'):>6}")
+    heads = (_("Foot"), _("Step"), _("What to do"), _("Timing"), _("Time"))
+    header = f"{'#':>3}  {heads[0]:<6} {heads[1]:<4}  {heads[2]:<{what_width}}  "
+    click.echo(header + f"{heads[3]:<32}{heads[4]:>6}")
     for row in rows(chosen, timeline, t):
         lines = textwrap.wrap(row.what, what_width) or [""]
         click.echo(
@@ -115,7 +116,8 @@ def show(
         )
         for more in lines[1:]:
             click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
-    click.echo(f"{_('Total'):>{width - 6}}{clock(timeline.total_seconds):>6}")
+    total = _("Total")
+    click.echo(f"{total:>{width - 6}}{clock(timeline.total_seconds):>6}")
 
 
 def _write_sheet(

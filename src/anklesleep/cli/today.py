@@ -127,9 +127,10 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             )
         )
         return
+    # the column names are outside the f-string so that the catalog finds them
+    heads = (_("Day"), _("Start"), _("Slot"), _("Routine"), _("Done"))
     click.echo(
-        f"{_('Day'):<10}  {_('Start'):<5}  {_('Slot'):<8} {_('Routine'):<8} "
-        f"{_('Done'):>11}  {_('Result')}"
+        f"{heads[0]:<10}  {heads[1]:<5}  {heads[2]:<8} {heads[3]:<8} {heads[4]:>11}  " + _("Result")
     )
     for r in records:
         local = r.local_start

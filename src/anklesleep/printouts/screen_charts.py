@@ -307,7 +307,7 @@ SLEEP_PANELS: tuple[tuple[Metric, str, float, float | None, float | None], ...] 
 )
 
 
-def _sleep_value(metric: Metric, value: float) -> str:
+def _sleep_value(metric: Metric, value: float, t: Translate) -> str:
     if metric == "tst":
         minutes = round(value)
         return f"{minutes // 60} h {minutes % 60:02d}"
@@ -315,7 +315,7 @@ def _sleep_value(metric: Metric, value: float) -> str:
         return f"{value:.0f} %"
     if metric == "quality":
         return f"{value:.0f}"
-    return f"{value:.0f} min"
+    return t("{minutes} min").format(minutes=f"{value:.0f}")
 
 
 def sleep_panels(
@@ -346,7 +346,7 @@ def sleep_panels(
             Point(
                 _x(n.night, start, end),
                 _y(n.value(metric) / scale, low, high),
-                f"{full_day(n.night, t)}: {_sleep_value(metric, n.value(metric))}",
+                f"{full_day(n.night, t)}: {_sleep_value(metric, n.value(metric), t)}",
                 marker=0 if after[n.night] else 1,
             )
             for n in nights
@@ -378,10 +378,10 @@ def sleep_panels(
     rows = tuple(
         (
             full_day(n.night, t),
-            _sleep_value("tst", n.tst),
-            _sleep_value("se", n.se),
-            _sleep_value("sol", n.sol),
-            _sleep_value("quality", n.quality),
+            _sleep_value("tst", n.tst, t),
+            _sleep_value("se", n.se, t),
+            _sleep_value("sol", n.sol, t),
+            _sleep_value("quality", n.quality, t),
             t("yes") if after[n.night] else t("no"),
         )
         for n in reversed(nights)
