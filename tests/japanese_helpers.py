@@ -56,6 +56,7 @@ NAMES = (
 #: given) and code (commands, file names and values the user types as they are).
 SKIPPED = ("style", "script", "code", "kbd", "samp", "pre")
 #: A value in a page's JSON that is a machine word (a key, a foot, a URL), not a label.
+MACHINE_KEYS = frozenset({"status", "kind", "href", "url", "id", "uuid"})
 MACHINE_WORD = re.compile(r"[a-z0-9_.:/?=&-]*")
 
 #: Attributes whose values people read or hear (screen readers) or scripts show.
@@ -187,11 +188,18 @@ class PageText(HTMLParser):
             self.parts.append(data)
 
 
+def json_texts(value: object) -> list[str]:
+    """The words in a JSON answer that people read (not keys, codes or machine words)."""
+    return [normalize(text) for text in _json_strings(value)]
+
+
 def _json_strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [] if MACHINE_WORD.fullmatch(value) else [value]
     if isinstance(value, dict):
-        return [s for item in value.values() for s in _json_strings(item)]
+        return [
+            s for key, item in value.items() if key not in MACHINE_KEYS for s in _json_strings(item)
+        ]
     if isinstance(value, list):
         return [s for item in value for s in _json_strings(item)]
     return []

@@ -6,10 +6,12 @@ These tests fail while the Japanese catalog has gaps, naming each message still 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +25,7 @@ from tests.japanese_helpers import (
     english_left,
     english_left_on_page,
     help_prose,
+    json_texts,
     ja_messages,
     placeholders,
 )
@@ -118,6 +121,24 @@ def test_every_page_is_japanese(in_japanese: None, tmp_path: Path) -> None:
     )
 
 
+#: What the pages' scripts fetch and show: the routines, the player's timeline, today.
+API = ("/api/routines", "/api/timeline?routine=quick", "/api/timeline?routine=full", "/api/today")
+
+
+def test_what_the_player_fetches_is_japanese(in_japanese: None, tmp_path: Path) -> None:
+    test_client = _seeded_client(tmp_path)
+    left: dict[str, list[str]] = {}
+    for path in API:
+        response = test_client.get(path)  # type: ignore[attr-defined]
+        assert response.status_code == 200, path
+        found = sorted({m for text in json_texts(response.json()) for m in english_left(text)})
+        if found:
+            left[path] = found
+    assert not left, "English left in what the pages fetch:\n" + "\n".join(
+        f"{path}: {found}" for path, found in left.items()
+    )
+
+
 # (c) the command help -------------------------------------------------------------------------
 
 #: Prints `--help` of the command, of every command and of every subcommand, in order.
@@ -201,3 +222,61 @@ def test_the_japanese_sheet_prints_on_one_a4_page(routine_id: str, tmp_path: Pat
 
 def _has_noto_cjk() -> bool:
     return Path(NOTO_CJK).is_file()
+
+
+# the report, its charts and the calendar file -------------------------------------------------
+
+
+def test_the_report_and_its_charts_are_japanese(in_japanese: None) -> None:
+    from anklesleep.experiment import analysis as trial
+    from anklesleep.experiment import design as experiment
+    from anklesleep.experiment.analysis import ExperimentReport
+    from anklesleep.insights import progress as insights
+    from anklesleep.printouts import charts, report
+    from anklesleep.testing import synthetic
+    from tests.test_report import NOW, TODAY
+
+    assert any("CJK" in name for name in charts.font_families()) or not Path(NOTO_CJK).is_file()
+    t = translator("ja")
+    h = synthetic.history(TODAY - dt.timedelta(days=70), 70, seed=9, practice_rate=0.6)
+    o = insights.overview(h.sessions, h.nights, h.symptoms, today=TODAY, t=t, days=60)
+    start = TODAY - dt.timedelta(days=40)
+    e = experiment.new_experiment(
+        experiment.design(seed=2, block_days=4), start, today=start, uuid="r", created_at=NOW
+    )
+    values = trial.outcome_values(o.nights, e.outcome)
+    followed = experiment.adherence(e, trial.sessions_per_day(h.sessions), set(values), TODAY)
+    x = ExperimentReport(e, followed, trial.analyse(e, values, TODAY, followed, t=t))
+    with warnings.catch_warnings():
+        # a missing glyph is a warning ("Glyph ... missing from font(s)"): fail on it
+        warnings.simplefilter("error")
+        drawn = report.draw_charts(o, x)
+        pngs = [chart.png(dpi=50) for chart in drawn.all()]
+    assert all(png.startswith(b"\x89PNG") for png in pngs)
+    page = report.render(o, x, charts=drawn, generated_at=NOW)
+    assert '<html lang="ja"' in page
+    left = english_left_on_page(page)
+    assert left == [], left
+
+
+def test_the_calendar_file_is_japanese_and_valid() -> None:
+    import icalendar
+    import recurring_ical_events
+
+    from anklesleep.schedule.calendar_file import calendar_bytes
+    from anklesleep.schedule.slots import SlotSettings
+
+    data = calendar_bytes(SlotSettings(timezone="Asia/Tokyo"), now=MORNING, t=translator("ja"))
+    lines = data.split(b"\r\n")
+    # folded at 75 octets, never inside a character: every line is whole UTF-8
+    assert all(len(line) <= 75 for line in lines)
+    assert all(line.decode("utf-8") is not None for line in lines)
+    calendar = icalendar.Calendar.from_ical(data)
+    events = recurring_ical_events.of(calendar).between(
+        dt.datetime(2026, 3, 20, tzinfo=dt.UTC), dt.datetime(2026, 3, 21, tzinfo=dt.UTC)
+    )
+    assert len(events) == 3
+    for event in events:
+        summary, text = str(event["SUMMARY"]), str(event["DESCRIPTION"])
+        assert summary != summary.encode("ascii", "ignore").decode(), summary
+        assert english_left(summary) == [] and english_left(text) == [], text

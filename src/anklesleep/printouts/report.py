@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from anklesleep import __version__
 from anklesleep.basics import files as outfile
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.i18n import _, language_of, translator
 from anklesleep.insights.progress import HALF_LIFE_DAYS, Overview, RollingPoint, headline
 from anklesleep.printouts.charts import (
     Chart,
@@ -31,187 +31,8 @@ if TYPE_CHECKING:
     from anklesleep.experiment.analysis import ExperimentReport
     from anklesleep.insights.agreement import Comparison
 
-TEMPLATE = """<!doctype html>
-<html lang="{{ lang }}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="anklesleep {{ version }}">
-<title>{{ title }}</title>
-<style>
-:root { color-scheme: light; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1b1b1b;
-  max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; }
-h2 { font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 2px solid #0072B2;
-  padding-bottom: .2rem; }
-h3 { font-size: 1.05rem; margin-top: 1.4rem; }
-.meta { color: #555; margin-top: 0; }
-.note { background: #f4f7fb; border-left: 4px solid #0072B2; padding: .6rem .9rem;
-  margin: 1rem 0; }
-.warn { background: #fff6e5; border-left: 4px solid #E69F00; padding: .6rem .9rem;
-  margin: 1rem 0; }
-.warn ul, .note ul { margin: .3rem 0; padding-left: 1.2rem; }
-figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
-figure svg { width: 100%; height: auto; display: block; }
-figcaption { color: #444; font-size: .9rem; margin-top: .3rem; }
-table { border-collapse: collapse; width: 100%; margin: .8rem 0; font-size: .92rem;
-  break-inside: avoid; }
-caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: right; }
-th:first-child, td:first-child, td.l { text-align: left; }
-thead th { background: #f2f2f2; }
-.small { font-size: .85rem; color: #555; }
-section { break-before: auto; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  h2 { break-after: avoid; }
-  .pagebreak { break-before: page; }
-}
-</style>
-</head>
-<body>
-<header>
-<h1>{{ title }}</h1>
-<p class="meta">{{ period }} · {{ generated }}</p>
-</header>
-<main>
-<section aria-labelledby="summary">
-<h2 id="summary">{{ t("Summary") }}</h2>
-<ul>{% for line in headline %}<li>{{ line }}</li>{% endfor %}</ul>
-<div class="note"><p>{{ about }}</p></div>
-</section>
-
-<section aria-labelledby="practice">
-<h2 id="practice">{{ t("Practice") }}</h2>
-<figure>{{ charts.calendar.svg | safe }}
-<figcaption>{{ charts.calendar.description }}</figcaption></figure>
-<table>
-<caption>{{ t("Days with a completed session, per slot") }}</caption>
-<thead><tr><th scope="col">{{ t("Slot") }}</th><th scope="col">{{ t("Days done") }}</th>
-<th scope="col">{{ t("Days") }}</th><th scope="col">{{ t("Share") }}</th></tr></thead>
-<tbody>{% for s in o.adherence.per_slot %}<tr><td>{{ t(slot_labels[s.slot]) }}</td>
-<td>{{ s.days_done }}</td>
-<td>{{ s.days }}</td><td>{{ pct(s.rate) }}</td></tr>{% endfor %}
-<tr><td>{{ t("Any slot") }}</td><td>{{ o.adherence.days_done }}</td>
-<td>{{ o.adherence.days_total }}</td><td>{{ pct(o.adherence.rate) }}</td></tr>
-</tbody></table>
-<figure>{{ charts.habit.svg | safe }}
-<figcaption>{{ charts.habit.description }}</figcaption></figure>
-<p class="small">{{ habit_note }}</p>
-</section>
-
-<section aria-labelledby="sleep" class="pagebreak">
-<h2 id="sleep">{{ t("Sleep") }}</h2>
-<figure>{{ charts.sleep.svg | safe }}<figcaption>{{ charts.sleep.description }}</figcaption>
-</figure>
-{% if weekly %}
-<table>
-<caption>{{ t("7-day means, one row per week (the week ending on the day shown)") }}</caption>
-<thead><tr><th scope="col">{{ t("Week ending") }}</th><th scope="col">{{ t("Nights") }}</th>
-<th scope="col">{{ t("Quality") }}</th><th scope="col">{{ t("Total sleep") }}</th>
-<th scope="col">{{ t("Efficiency") }}</th><th scope="col">{{ t("To fall asleep") }}</th>
-<th scope="col">{{ t("Awake in the night") }}</th></tr></thead>
-<tbody>{% for p in weekly %}<tr><td>{{ p.day.isoformat() }}</td><td>{{ p.nights }}</td>
-<td>{{ num(p.means.quality, 1) }}</td><td>{{ hours(p.means.tst) }}</td>
-<td>{{ num(p.means.se, 1, " %") }}</td><td>{{ num(p.means.sol, 0, " min") }}</td>
-<td>{{ num(p.means.waso, 0, " min") }}</td></tr>{% endfor %}</tbody></table>
-{% endif %}
-
-<h3>{{ t("Nights after a bedtime session, and nights without") }}</h3>
-<table>
-<caption>{{ t("Difference = after a session minus without; 95 % bootstrap interval") }}</caption>
-<thead><tr><th scope="col">{{ t("Measure") }}</th><th scope="col">{{ t("After a session") }}</th>
-<th scope="col">{{ t("Without") }}</th><th scope="col">{{ t("Difference") }}</th>
-<th scope="col">{{ t("95 % interval") }}</th></tr></thead>
-<tbody>{% for c in o.association.comparisons %}<tr><td>{{ t(c.label) }}</td>
-<td>{{ num(c.mean_after, c.decimals) }}</td><td>{{ num(c.mean_without, c.decimals) }}</td>
-<td>{{ signed(c.difference, c.decimals) }}</td>
-<td>{% if c.low is not none %}{{ signed(c.low, c.decimals) }} … {{ signed(c.high, c.decimals) }}
-{% else %}—{% endif %}</td></tr>{% endfor %}</tbody></table>
-<p>{{ o.association.summary }}</p>
-<div class="warn"><p>{{ o.association.caveat }}</p></div>
-</section>
-
-<section aria-labelledby="symptoms">
-<h2 id="symptoms">{{ t("Everyday complaints") }}</h2>
-<figure>{{ charts.symptoms.svg | safe }}
-<figcaption>{{ charts.symptoms.description }}</figcaption></figure>
-{% if o.symptoms %}
-<table>
-<caption>{{ symptom_caption }}</caption>
-<thead><tr><th scope="col">{{ t("Complaint") }}</th><th scope="col">{{ t("Latest") }}</th>
-<th scope="col">{{ t("Last 28 days") }}</th><th scope="col">{{ t("28 days before") }}</th>
-<th scope="col">{{ t("Change") }}</th><th scope="col">{{ t("Trend") }}</th></tr></thead>
-<tbody>{% for s in o.symptoms %}<tr><td>{{ t(s.label) }}</td><td>{{ s.latest }}</td>
-<td>{{ num(s.recent_mean, 1) }}</td><td>{{ num(s.earlier_mean, 1) }}</td>
-<td>{{ signed(s.change, 1) }}</td><td class="l">{{ t(s.direction) }}</td></tr>{% endfor %}
-</tbody></table>
-{% endif %}
-</section>
-
-{% if x %}
-<section aria-labelledby="experiment" class="pagebreak">
-<h2 id="experiment">{{ t("Personal experiment") }}</h2>
-<p>{{ x_plan }}</p>
-<figure>{{ charts.experiment.svg | safe }}
-<figcaption>{{ x_caption }}</figcaption></figure>
-<p><strong>{{ x.result.summary }}</strong></p>
-{% if x.result.warnings %}<div class="warn"><ul>
-{% for w in x.result.warnings %}<li>{{ w }}</li>{% endfor %}</ul></div>{% endif %}
-<table>
-<caption>{{ t("Blocks") }}</caption>
-<thead><tr><th scope="col">{{ t("Block") }}</th><th scope="col">{{ t("Pair") }}</th>
-<th scope="col">{{ t("Condition") }}</th><th scope="col">{{ t("Days") }}</th>
-<th scope="col">{{ t("Nights used") }}</th><th scope="col">{{ t("Mean") }}</th></tr></thead>
-<tbody>{% for b in x.result.blocks %}<tr><td>{{ b.block.number }}</td><td>{{ b.block.pair }}</td>
-<td class="l">{{ t(b.block.condition) }}</td>
-<td>{{ b.block.start.isoformat() }} – {{ b.block.end.isoformat() }}</td>
-<td>{{ b.nights }}</td><td>{{ num(b.mean, x.result.decimals) }}</td></tr>{% endfor %}</tbody>
-</table>
-<table>
-<caption>{{ t("Adherence so far") }}</caption>
-<thead><tr><th scope="col">{{ t("Condition") }}</th><th scope="col">{{ t("Days over") }}</th>
-<th scope="col">{{ t("Followed as asked") }}</th><th scope="col">{{ t("Diary nights") }}</th>
-</tr></thead>
-<tbody>{% for c in x.adherence.by_condition %}<tr><td>{{ t(c.condition) }}</td>
-<td>{{ c.days }}</td><td>{{ c.followed }} ({{ pct(c.rate) }})</td>
-<td>{{ c.nights }} ({{ pct(c.diary_rate) }})</td></tr>{% endfor %}</tbody></table>
-{% if x.result.pairs_used >= 2 %}<p class="small">{{ x_method }}</p>{% endif %}
-</section>
-{% endif %}
-
-{% if tracker %}
-<section aria-labelledby="tracker">
-<h2 id="tracker">{{ t("Diary and sleep tracker") }}</h2>
-<table>
-<caption>{{ tracker_caption }}</caption>
-<thead><tr><th scope="col"></th><th scope="col">{{ t("diary") }}</th>
-<th scope="col">{{ t("tracker") }}</th></tr></thead>
-<tbody>
-<tr><td class="l">{{ t("time asleep (min)") }}</td><td>{{ num(tracker.diary_means["tst"], 0) }}</td>
-<td>{{ num(tracker.tracker_means["tst"], 0) }}</td></tr>
-<tr><td class="l">{{ t("sleep efficiency (%)") }}</td>
-<td>{{ num(tracker.diary_means["se"], 1) }}</td>
-<td>{{ num(tracker.tracker_means["se"], 1) }}</td></tr>
-</tbody></table>
-{% for s in tracker_sentences %}<p>{{ s }}</p>{% endfor %}
-{% for chart in charts.agreement %}<figure>{{ chart.svg | safe }}
-<figcaption>{{ agreement_caption }}</figcaption></figure>{% endfor %}
-</section>
-{% endif %}
-
-<section aria-labelledby="caveats">
-<h2 id="caveats">{{ t("Caveats") }}</h2>
-<ul>{% for c in caveats %}<li>{{ c }}</li>{% endfor %}</ul>
-<h3>{{ t("Safety notes") }}</h3>
-<ul>{% for n in safety %}<li>{{ n }}</li>{% endfor %}</ul>
-</section>
-</main>
-<footer><p class="small">{{ footer }}</p></footer>
-</body>
-</html>
-"""
+#: The page, in a template file so that the catalog finds its `t("...")` messages.
+TEMPLATE = Path(__file__).with_name("report.html")
 
 
 @dataclass(frozen=True)
@@ -303,16 +124,17 @@ def render(
     *,
     charts: ReportCharts | None = None,
     generated_at: dt.datetime,
-    language: str = "en",
+    language: str | None = None,
     tracker: Comparison | None = None,
 ) -> str:
-    """The report as one HTML document (no external files)."""
+    """The report as one HTML document (no external files), in `language` (default: the
+    current one)."""
     from jinja2 import Environment
 
     t = translator(language)
     drawn = charts or draw_charts(o, x, tracker)
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    template = env.from_string(TEMPLATE)
+    template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     x_plan = x_method = ""
     if x is not None:
         e = x.experiment
@@ -341,7 +163,7 @@ def render(
             kind=t("every possible order") if x.result.exact else t("random sample"),
         )
     return template.render(
-        lang=language,
+        lang=language_of(t),
         version=__version__,
         t=t,
         title=t("anklesleep report"),
