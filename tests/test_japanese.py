@@ -25,8 +25,8 @@ from tests.japanese_helpers import (
     english_left,
     english_left_on_page,
     help_prose,
-    json_texts,
     ja_messages,
+    json_texts,
     placeholders,
 )
 from tests.test_sheet import ARTIFACTS, CHROMIUM, pdf_pages

@@ -76,7 +76,7 @@ def font_families() -> tuple[str, ...]:
     return ("DejaVu Sans", *(name for name in CJK_FONTS if name in installed))
 
 
-def chart_style() -> dict[str, Any]:
+def chart_style() -> Any:
     """The charts' rcParams, with the font fallback list of this machine."""
     return {**RC, "font.family": list(font_families())}
 
