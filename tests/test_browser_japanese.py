@@ -48,6 +48,13 @@ BUTTON_OVERFLOW = """() => [...document.querySelectorAll('button, .btn')]
   .map(b => b.textContent.trim())"""
 
 
+CHECKS = (
+    ("wider than the screen", WIDE),
+    ("tab label overflows", TAB_OVERFLOW),
+    ("button text overflows", BUTTON_OVERFLOW),
+)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
@@ -116,8 +123,7 @@ def test_japanese_pages_fit_every_size(browser: Any, live: Live, size: str) -> N
     for name, path in PAGES.items():
         _open(page, live, name, path)
         page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=name != "player")
-        for check, script in (("wider than the screen", WIDE), ("tab label overflows", TAB_OVERFLOW),
-                              ("button text overflows", BUTTON_OVERFLOW)):  # fmt: skip
+        for check, script in CHECKS:
             found = page.evaluate(script)
             if found:
                 problems.append(f"{name}: {check}: {found}")
