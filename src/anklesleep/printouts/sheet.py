@@ -203,6 +203,10 @@ body { margin: 0 auto; max-width: 68rem; padding: 1rem;
     "Yu Gothic", Meiryo, sans-serif;
   line-break: strict; word-break: normal; overflow-wrap: anywhere; }
 :lang(ja) b, :lang(ja) strong { font-weight: 700; }
+/* break between phrases (休み2秒, not 休|み2秒) where the browser knows Japanese phrases */
+@supports (word-break: auto-phrase) {
+  :lang(ja) .what, :lang(ja) .timing, :lang(ja) .extra, :lang(ja) h2 { word-break: auto-phrase; }
+}
 h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.15rem; margin: 1.2rem 0 .5rem; display: flex; align-items: baseline;
   gap: .5rem; flex-wrap: wrap; }
