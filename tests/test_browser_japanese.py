@@ -48,10 +48,35 @@ BUTTON_OVERFLOW = """() => [...document.querySelectorAll('button, .btn')]
   .map(b => b.textContent.trim())"""
 
 
+#: Lines that start with closing punctuation, a prolonged sound mark or a small kana (which
+#: Japanese typesetting keeps at the end of the line before), with the line's first words.
+BAD_LINE_STARTS = """() => {
+  const closing = '、。，．,.)）」』】〕〉》！？!?:：;；ー・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ';
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    if (!/[\u3040-\u30ff\u4e00-\u9fff]/.test(text) || !node.parentElement.getClientRects().length) continue;
+    const range = document.createRange();
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect || rect.width === 0) continue;
+      if (top !== null && rect.top > top + rect.height / 2 && closing.includes(text[i])) {
+        bad.push(text.slice(Math.max(0, i - 6), i + 6));
+      }
+      top = rect.top;
+    }
+  }
+  return bad.slice(0, 5);
+}"""
+
 CHECKS = (
     ("wider than the screen", WIDE),
     ("tab label overflows", TAB_OVERFLOW),
     ("button text overflows", BUTTON_OVERFLOW),
+    ("a line starts with closing punctuation or a small kana", BAD_LINE_STARTS),
 )
 
 
