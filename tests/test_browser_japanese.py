@@ -51,12 +51,14 @@ BUTTON_OVERFLOW = """() => [...document.querySelectorAll('button, .btn')]
 #: Lines that start with closing punctuation, a prolonged sound mark or a small kana (which
 #: Japanese typesetting keeps at the end of the line before), with the line's first words.
 BAD_LINE_STARTS = """() => {
-  const closing = '、。，．,.)）」』】〕〉》！？!?:：;；ー・ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ';
+  const closing = '、。，．,.)）」』】〕〉》！？!?:：;；ー・'
+    + 'ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ';
   const bad = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent;
-    if (!/[\u3040-\u30ff\u4e00-\u9fff]/.test(text) || !node.parentElement.getClientRects().length) continue;
+    const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/.test(text);
+    if (!japanese || !node.parentElement.getClientRects().length) continue;
     const range = document.createRange();
     let top = null;
     for (let i = 0; i < text.length; i++) {
