@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from anklesleep.basics.i18n import _
 from anklesleep.insights.association import Metric, Night
+from anklesleep.printouts.screen_charts import month_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -214,7 +215,7 @@ def adherence_calendar(days: Sequence[DayAdherence], weeks: int = 53) -> Chart:
     for col in range(columns):
         monday = first_monday + dt.timedelta(weeks=col)
         if col == 0 or monday.month != (monday - dt.timedelta(weeks=1)).month:
-            months.append((col + 0.5, monday.strftime("%b")))
+            months.append((col + 0.5, month_name(monday, _)))
     ax.set_xticks([m[0] for m in months], [m[1] for m in months])
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
