@@ -280,3 +280,13 @@ def test_the_calendar_file_is_japanese_and_valid() -> None:
         summary, text = str(event["SUMMARY"]), str(event["DESCRIPTION"])
         assert summary != summary.encode("ascii", "ignore").decode(), summary
         assert english_left(summary) == [] and english_left(text) == [], text
+    # a second, independent reader unfolds the same Japanese text
+    import vobject
+
+    read = vobject.readOne(data.decode("utf-8"))
+    assert sorted(e.summary.value for e in read.vevent_list) == sorted(
+        str(e["SUMMARY"]) for e in events
+    )
+    assert {e.description.value for e in read.vevent_list} == {
+        str(e["DESCRIPTION"]) for e in events
+    }
