@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -290,3 +291,24 @@ def test_the_calendar_file_is_japanese_and_valid() -> None:
     assert {e.description.value for e in read.vevent_list} == {
         str(e["DESCRIPTION"]) for e in events
     }
+
+
+@pytest.mark.parametrize("routine_id", ["full", "quick"])
+def test_the_japanese_step_table_is_as_wide_as_the_english_one(routine_id: str) -> None:
+    from anklesleep.basics.columns import width
+
+    def table(language: str) -> list[str]:
+        env = {**os.environ, "ANKLESLEEP_LANG": language, "COLUMNS": "100"}
+        result = subprocess.run(
+            [sys.executable, "-m", "anklesleep", "show", routine_id],
+            capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+        )  # fmt: skip
+        return result.stdout.split("\n\n", 1)[1].splitlines()
+
+    ja, en = table("ja"), table("en")
+    assert len(ja) > 5
+    # kanji take two cells: the columns are measured in cells, so the table is no wider
+    assert max(width(line) for line in ja) <= max(width(line) for line in en), ja
+    # and the times line up under the time column's head
+    ends = {width(line) for line in ja if re.match(r"\s*\d+\s.*\d:\d\d$", line)}
+    assert len(ends) == 1, ja

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import click
 
+from anklesleep.basics import columns
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, translator
 from anklesleep.cli.common import options_from, timeline_options
@@ -104,20 +104,28 @@ def show(
         ).format(seconds=f"{GET_SET_SECONDS:g}")
     )
     click.echo()
-    what_width = max(20, width - 50)
     heads = (_("Foot"), _("Step"), _("What to do"), _("Timing"), _("Time"))
-    header = f"{'#':>3}  {heads[0]:<6} {heads[1]:<4}  {heads[2]:<{what_width}}  "
-    click.echo(header + f"{heads[3]:<32}{heads[4]:>6}")
-    for row in rows(chosen, timeline, t):
-        lines = textwrap.wrap(row.what, what_width) or [""]
+    table = list(rows(chosen, timeline, t))
+    # columns measured in terminal cells, not characters: kanji and kana take two
+    foot_w = max(6, columns.width(heads[0]), *(columns.width(r.foot) for r in table))
+    step_w = max(4, columns.width(heads[1]))
+    timing_w = max(32, columns.width(heads[3]) + 1, *(columns.width(r.timing) + 1 for r in table))
+    what_width = max(20, width - 50 - (foot_w - 6) - (step_w - 4) - (timing_w - 32))
+    pad = columns.pad
+    header = f"{'#':>3}  {pad(heads[0], foot_w)} {pad(heads[1], step_w)}  "
+    click.echo(
+        header + pad(heads[2], what_width) + "  " + pad(heads[3], timing_w) + pad(heads[4], 6, ">")
+    )
+    for row in table:
+        lines = columns.wrap(row.what, what_width) or [""]
         click.echo(
-            f"{row.number:>3}  {row.foot:<6} {row.step:<4}  {lines[0]:<{what_width}}  "
-            f"{row.timing:<32}{clock(row.seconds):>6}"
+            f"{row.number:>3}  {pad(row.foot, foot_w)} {pad(row.step, step_w)}  "
+            f"{pad(lines[0], what_width)}  {pad(row.timing, timing_w)}{clock(row.seconds):>6}"
         )
         for more in lines[1:]:
-            click.echo(f"{'':>3}  {'':<6} {'':<4}  {more}")
+            click.echo(f"{'':>3}  {'':<{foot_w}} {'':<{step_w}}  {more}")
     total = _("Total")
-    click.echo(f"{total:>{width - 6}}{clock(timeline.total_seconds):>6}")
+    click.echo(pad(total, width - 6, ">") + f"{clock(timeline.total_seconds):>6}")
 
 
 def _write_sheet(

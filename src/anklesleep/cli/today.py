@@ -7,6 +7,7 @@ import json
 
 import click
 
+from anklesleep.basics import columns
 from anklesleep.basics.i18n import N_, _, ngettext, translator
 from anklesleep.cli.common import database
 
@@ -129,8 +130,10 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
         return
     # the column names are outside the f-string so that the catalog finds them
     heads = (_("Day"), _("Start"), _("Slot"), _("Routine"), _("Done"))
+    pad = columns.pad  # terminal cells, not characters: kanji and kana take two
     click.echo(
-        f"{heads[0]:<10}  {heads[1]:<5}  {heads[2]:<8} {heads[3]:<8} {heads[4]:>11}  " + _("Result")
+        f"{pad(heads[0], 10)}  {pad(heads[1], 5)}  {pad(heads[2], 8)} {pad(heads[3], 8)} "
+        f"{pad(heads[4], 11, '>')}  " + _("Result")
     )
     for r in records:
         local = r.local_start
@@ -141,7 +144,7 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             n = len(r.steps_done)
             result = ngettext("partial, {n} step", "partial, {n} steps", n).format(n=n)
         click.echo(
-            f"{r.local_date.isoformat():<10}  {local:%H:%M}  {t(r.slot):<8} {r.routine:<8} "
+            f"{r.local_date.isoformat():<10}  {local:%H:%M}  {pad(t(r.slot), 8)} {r.routine:<8} "
             f"{done:>11}  {result}"
         )
     completed = sum(1 for r in records if r.completed)
