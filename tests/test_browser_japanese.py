@@ -163,3 +163,24 @@ def test_japanese_pages_fit_every_size(browser: Any, live: Live, size: str) -> N
     assert page.errors == []
     context.close()
     assert problems == []
+
+
+@pytest.mark.parametrize("path", ["/symptoms", "/settings"])
+def test_the_japanese_save_bar_sits_right_on_the_tab_bar(
+    browser: Any, live: Live, path: str
+) -> None:
+    for size in ("320x568", "390x844"):
+        context = browser.new_context(viewport=SIZES[size], locale="ja-JP")
+        page = context.new_page()
+        watch(page, live)
+        page.goto(live.base + path)
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(100)
+        save = page.locator(".sticky-save").bounding_box()
+        tabs = page.locator(".tabs").bounding_box()
+        assert save is not None and tabs is not None
+        assert abs((save["y"] + save["height"]) - tabs["y"]) < 1, (size, save, tabs)
+        button = page.locator(".sticky-save .btn")
+        assert button.evaluate("b => b.scrollWidth <= b.clientWidth && b.clientHeight < 80")
+        assert page.errors == []
+        context.close()
