@@ -3,7 +3,8 @@
 #   run  - what the app itself uses (voices for spoken guidance: Festival's HTS voice, the most
 #          natural, and espeak-ng, the fallback; PortAudio for the terminal's sound)
 #   test - everything the test suite drives: the voices, the three browser engines (Chromium,
-#          WebKitGTK's WebDriver under Xvfb, Firefox ESR), ffmpeg, sox, tmux, PostgreSQL
+#          WebKitGTK's WebDriver under Xvfb, Firefox ESR), ffmpeg, sox, tmux, PostgreSQL, and
+#          Noto CJK (Japanese text in screenshots, charts and the printable sheet)
 # Without root (or apt-get) it only lists what is missing; the features that need a missing
 # tool report it once and carry on, and the tests that need it are skipped.
 set -uo pipefail
@@ -15,6 +16,7 @@ libraries=()
 if [ "$mode" = test ]; then
   want+=( [chromium]=chromium [ffmpeg]=ffmpeg [sox]=sox [tmux]=tmux
           [/usr/lib/postgresql]=postgresql [fc-list]=fonts-dejavu-core
+          [/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]=fonts-noto-cjk
           [WebKitWebDriver]=webkit2gtk-driver [Xvfb]=xvfb [firefox-esr]=firefox-esr )
   # WebKitGTK plays audio through GStreamer: Ogg/Opus (base) and MP3 (good)
   libraries=( gstreamer1.0-plugins-base gstreamer1.0-plugins-good )

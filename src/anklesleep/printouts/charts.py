@@ -43,6 +43,19 @@ SYMPTOM_STYLES = (
     ("#56B4E9", "P"),
     ("#000000", "X"),
 )
+#: Fonts for Japanese (and other CJK) text, tried in order after DejaVu Sans, which has no
+#: kana or kanji; only the installed ones are named, so matplotlib warns of no missing family.
+CJK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "Hiragino Sans",
+    "Hiragino Kaku Gothic ProN",
+    "Yu Gothic",
+    "Meiryo",
+    "IPAexGothic",
+    "IPAGothic",
+    "TakaoPGothic",
+)
 RC: Any = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -52,6 +65,21 @@ RC: Any = {
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
 }
+
+
+@functools.cache
+def font_families() -> tuple[str, ...]:
+    """DejaVu Sans, then the installed CJK fonts: matplotlib takes each glyph from the first
+    font in the list that has it, so Japanese labels are drawn, not boxes."""
+    from matplotlib import font_manager
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ("DejaVu Sans", *(name for name in CJK_FONTS if name in installed))
+
+
+def chart_style() -> Any:
+    """The charts' rcParams, with the font fallback list of this machine."""
+    return {**RC, "font.family": list(font_families())}
 
 
 @dataclass(frozen=True)
@@ -69,7 +97,7 @@ class Chart:
         import matplotlib
 
         buffer = io.BytesIO()
-        with matplotlib.rc_context(RC):
+        with matplotlib.rc_context(chart_style()):
             self.figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         return buffer.getvalue()
 
@@ -84,7 +112,7 @@ def _styled(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Chart:
         import matplotlib
 
-        with matplotlib.rc_context(RC):
+        with matplotlib.rc_context(chart_style()):
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -108,7 +136,7 @@ def _svg(figure: Figure, key: str, title: str, description: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
-    style: Any = {**RC, "svg.hashsalt": key}
+    style: Any = {**chart_style(), "svg.hashsalt": key}
     with matplotlib.rc_context(style):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
     text = buffer.getvalue()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from anklesleep.basics import formats
 from anklesleep.basics.formats import WEEKDAYS
-from anklesleep.basics.i18n import N_, Translate, language_of, nt
+from anklesleep.basics.i18n import N_, Translate, language_of, nt, translator
 from anklesleep.insights.association import METRIC_INFO, Metric, Night
 from anklesleep.insights.progress import DayAdherence, HabitStrength, RollingPoint, SymptomTrend
 
@@ -310,7 +310,7 @@ def _sleep_value(metric: Metric, value: float, language: str) -> str:
         return f"{value:.0f} %"
     if metric == "quality":
         return f"{value:.0f}"
-    return f"{value:.0f} min"
+    return translator(language)("{minutes} min").format(minutes=f"{value:.0f}")
 
 
 def sleep_panels(
@@ -417,13 +417,15 @@ def symptom_lines(
     panels = []
     x_ticks = date_ticks(start, end, t)
     y_ticks = tuple(Tick(_y(v, 0, 10), f"{v}") for v in (0, 5, 10))
+    labels = [t(s.label) for s in scored]  # the core keeps the English names; show the user's
     for i, trend in enumerate(scored):
+        label = labels[i]
         marks = tuple(
-            Point(_x(d, start, end), _y(v, 0, 10), f"{trend.label}, {full_day(d, t)}: {v}", i)
+            Point(_x(d, start, end), _y(v, 0, 10), f"{label}, {full_day(d, t)}: {v}", i)
             for d, v in trend.points
         )
-        line = Series(trend.label, marks, style=i, segments=_segments([(p.x, p.y) for p in marks]))
-        panels.append(Panel(trend.label, (line,), y_ticks, x_ticks))
+        line = Series(label, marks, style=i, segments=_segments([(p.x, p.y) for p in marks]))
+        panels.append(Panel(label, (line,), y_ticks, x_ticks))
     all_days = sorted({d for s in scored for d, _v in s.points}, reverse=True)
     by = [dict(s.points) for s in scored]
     rows = tuple((full_day(d, t), *(str(b[d]) if d in b else "–" for b in by)) for d in all_days)
@@ -433,6 +435,6 @@ def symptom_lines(
         title,
         summary,
         panels=tuple(panels),
-        table_head=(t("Day"), *(s.label for s in scored)),
+        table_head=(t("Day"), *labels),
         table_rows=rows,
     )

@@ -22,7 +22,7 @@ from typing import Protocol
 from anklesleep import __version__
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.files import write_bytes
-from anklesleep.basics.i18n import N_, Translate, _
+from anklesleep.basics.i18n import N_, Translate, _, language_of
 from anklesleep.printouts.illustrations import illustration, stylesheet
 from anklesleep.routine import safety
 from anklesleep.routine.definition import Routine, Step
@@ -101,14 +101,16 @@ def sheet_html(
     timeline: Timeline,
     t: Translate,
     *,
-    language: str = "en",
+    language: str | None = None,
     notes: Sequence[str] | None = None,
 ) -> str:
     """The whole sheet as HTML text: header, every step with its picture, the safety notes.
 
     Pictures show the session's first foot; the page says the other foot is the mirror image.
     `notes` defaults to the safety notes of `anklesleep.routine.safety`, translated.
+    `language` (for `<html lang>`, which picks fonts and line breaking) defaults to `t`'s.
     """
+    language = language or language_of(t)
     foot = timeline.options.first_foot
     other = "right" if foot == "left" else "left"
     cards = _cards(routine, timeline, t)
@@ -131,7 +133,7 @@ def sheet_html(
         " ",
         _e(t("Sit with one foot resting on the opposite thigh, ideally after a warm bath.")),
         "<br>",
-        f'<span class="order">{_e(t("Order:"))} {_e(_order(timeline, t))}</span>',
+        '<span class="order">' + _e(t("Order:")) + f" {_e(_order(timeline, t))}</span>",
         "</p></header>",
         "<main>",
     ]
@@ -193,7 +195,18 @@ _CSS = """
 * { box-sizing: border-box; }
 html { background: var(--paper); color: var(--ink); }
 body { margin: 0 auto; max-width: 68rem; padding: 1rem;
-  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Hiragino Sans",
+    "Noto Sans CJK JP", "Yu Gothic UI", Meiryo, sans-serif; }
+/* Japanese: the system's Japanese gothic, and no 。、」 or small kana at a line's start */
+:lang(ja) body { font-family: system-ui, -apple-system, "Hiragino Sans",
+    "Hiragino Kaku Gothic ProN", "Noto Sans CJK JP", "Noto Sans JP", "Yu Gothic UI",
+    "Yu Gothic", Meiryo, sans-serif;
+  line-break: strict; word-break: normal; overflow-wrap: anywhere; }
+:lang(ja) b, :lang(ja) strong { font-weight: 700; }
+/* break between phrases (休み2秒, not 休|み2秒) where the browser knows Japanese phrases */
+@supports (word-break: auto-phrase) {
+  :lang(ja) .what, :lang(ja) .timing, :lang(ja) .extra, :lang(ja) h2 { word-break: auto-phrase; }
+}
 h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
 h2 { font-size: 1.15rem; margin: 1.2rem 0 .5rem; display: flex; align-items: baseline;
   gap: .5rem; flex-wrap: wrap; }

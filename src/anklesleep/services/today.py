@@ -289,7 +289,7 @@ def today_view(
             at=at,
             routine=slots.slot(name).routine,
             done=at.date() == day and status[name] == "done",
-            title=translate("Time for your ankle routine"),
+            title=translate(N_("Time for your ankle routine")),
             body=translate(SLOT_LABELS[name]),
         )
         for name, at in upcoming(slots, local_now)

@@ -120,7 +120,7 @@ def _bare_page(request: Request, status: int, message: str) -> Response:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title></head><body><main><h1>{title}</h1>"
         f'<p role="alert">{html.escape(message)}</p>'
-        f'<p><a href="/">{html.escape(_("Back to Today"))}</a></p></main></body></html>'
+        '<p><a href="/">' + html.escape(_("Back to Today")) + "</a></p></main></body></html>"
     )
     return HTMLResponse(page, status_code=status)
 
