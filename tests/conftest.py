@@ -52,9 +52,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
-    # espeak-ng speaks in tests unless a test chooses otherwise: it synthesizes every clip of a
-    # fresh cache in about a second, the more natural voices take half a minute
-    monkeypatch.setenv("ANKLESLEEP_VOICE", "espeak-ng")
+    # espeak-ng speaks English in tests unless a test chooses otherwise: it synthesizes every
+    # clip of a fresh cache in about a second, the more natural voices take half a minute (and
+    # Kokoro's Japanese minutes), so Japanese plays tones and text unless a test asks for a voice
+    monkeypatch.setenv("ANKLESLEEP_VOICE", "espeak-ng,none")
     return home
 
 

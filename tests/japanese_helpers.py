@@ -50,6 +50,9 @@ NAMES = (
     "Kokoro",
     "espeak-ng",
     "Festival",
+    "Loop Habit Tracker",
+    "anklesleep experiment start",  # a command people type as it is
+    "English",  # the language named in itself where the language is chosen (Settings)
 )
 
 #: Elements whose text is not read as prose: styles, scripts (except the JSON labels they are
@@ -57,7 +60,9 @@ NAMES = (
 SKIPPED = ("style", "script", "code", "kbd", "samp", "pre")
 #: A value in a page's JSON that is a machine word (a key, a foot, a URL), not a label.
 MACHINE_KEYS = frozenset({"status", "kind", "href", "url", "id", "uuid"})
-MACHINE_WORD = re.compile(r"[a-z0-9_.:/?=&-]*")
+MACHINE_WORD = re.compile(r"[a-z0-9_.:/?=&-]*|[A-Z]+[0-9]+ \((?:left|right)\)")
+# (the second form: a step's id on a foot, as the session record stores it in `steps_done`;
+# people read the translated chapter titles of the track's WebVTT instead)
 
 #: Attributes whose values people read or hear (screen readers) or scripts show.
 READ_ATTRIBUTES = ("aria-label", "aria-description", "title", "placeholder", "alt", "label")
@@ -121,7 +126,7 @@ def english_left(text: str, *, phrases_only: bool = False) -> list[str]:
     """The catalog's English messages found in `text` (a page's text or a command's help);
     with `phrases_only`, only messages of two or more English words."""
     cleaned = normalize(text)
-    for name in NAMES:
+    for name in sorted(NAMES, key=len, reverse=True):  # "anklesleep experiment start" first
         cleaned = cleaned.replace(name, " ")
     return sorted(
         msgid

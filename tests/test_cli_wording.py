@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from anklesleep.basics import formats
 from anklesleep.basics.textwidth import width
 from anklesleep.practice.records import new_record
 from anklesleep.store import open_database, sessions
@@ -120,7 +121,8 @@ def test_today_and_history_tables(capsys: pytest.CaptureFixture[str], tmp_path: 
     header, first, second = lines[0], lines[1], lines[2]
     # the columns start at the same display column on every row
     assert width(first[: first.index(":") - 2]) == width(second[: second.index(":") - 2])
-    assert width(header) >= width("Day") and "2026-05-14" in first
+    assert width(header) >= width("Day")
+    assert formats.date(dt.date(2026, 5, 14), "ja") in first  # the day in the language's form
 
 
 @pytest.mark.usefixtures("pseudo_language")

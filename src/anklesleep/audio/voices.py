@@ -328,18 +328,22 @@ def _say_silent_once(language: str) -> None:
 
 
 def default_engine(rate: int = DEFAULT_RATE, *, language: str = "en") -> SpeechEngine:
-    """The engine `$ANKLESLEEP_VOICE` names when it is installed and reads `language`, else the
+    """The engine `$ANKLESLEEP_VOICE` names (the first of a comma-separated list) when it is
+    installed and reads `language`, else the
     most natural installed engine that reads it, else "none" (tones and text only; said once
     for a language other than English). English text is never given to a Japanese voice, nor
     Japanese text to an English one."""
     lang = base_language(language)
-    named = os.environ.get(ENV_VOICE, "").strip().lower()
-    if named:
+    # "$ANKLESLEEP_VOICE" may name several engines, "espeak-ng,none": the first one installed
+    # that reads the language speaks it ("none", tones and text, fits every language)
+    for named in os.environ.get(ENV_VOICE, "").lower().split(","):
+        if not named.strip():
+            continue
         try:
-            engine = installed_engine(named, rate)
+            engine = installed_engine(named.strip(), rate)
         except AnkleSleepError:
-            engine = None
-        if engine is not None and reads(engine, lang):
+            continue
+        if reads(engine, lang):
             return engine
     for key, factory in ENGINES.items():
         if key == "none":

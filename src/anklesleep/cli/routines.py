@@ -110,27 +110,34 @@ def show(
         ).format(seconds=f"{GET_SET_SECONDS:g}")
     )
     click.echo()
-    what_width = max(20, width - 50)
-    foot_width = max(6, display_width(_("Foot")))
-    step_width = max(4, display_width(_("Step")))
-    header = f"{'#':>3}  {left(_('Foot'), foot_width)} {left(_('Step'), step_width)}  "
-    header += f"{left(_('What to do'), what_width)}  "
     table = rows(chosen, timeline, t)
     total = formats.duration(timeline.total_seconds)
+    # columns in terminal cells (kanji and kana take two); the English widths are the least,
+    # and whatever a language's columns need beyond them comes out of "What to do"
+    foot_width = max(6, display_width(_("Foot")), *(display_width(r.foot) for r in table))
+    step_width = max(4, display_width(_("Step")))
+    timing_width = max(
+        32, display_width(_("Timing")) + 1, *(display_width(r.timing) + 1 for r in table)
+    )
     time_width = max(
         6, display_width(total), *(display_width(formats.duration(r.seconds)) for r in table)
     )
-    click.echo(header + f"{left(_('Timing'), 32)}{right(_('Time'), time_width)}")
+    extra = (foot_width - 6) + (step_width - 4) + (timing_width - 32) + (time_width - 6)
+    what_width = max(20, width - 50 - extra)
+    header = f"{'#':>3}  {left(_('Foot'), foot_width)} {left(_('Step'), step_width)}  "
+    header += f"{left(_('What to do'), what_width)}  "
+    click.echo(header + f"{left(_('Timing'), timing_width)}{right(_('Time'), time_width)}")
     for row in table:
         lines = wrap(row.what, what_width)
         click.echo(
             f"{row.number:>3}  {left(row.foot, foot_width)} {left(row.step, step_width)}  "
             f"{left(lines[0], what_width)}  "
-            f"{left(row.timing, 32)}{right(formats.duration(row.seconds), time_width)}"
+            f"{left(row.timing, timing_width)}{right(formats.duration(row.seconds), time_width)}"
         )
         for more in lines[1:]:
             click.echo(f"{'':>3}  {'':<{foot_width}} {'':<{step_width}}  {more}")
-    click.echo(f"{right(_('Total'), width - 6)}{right(total, time_width)}")
+    line_width = 3 + 2 + foot_width + 1 + step_width + 2 + what_width + 2 + timing_width
+    click.echo(f"{right(_('Total'), line_width)}{right(total, time_width)}")
 
 
 def _write_sheet(
