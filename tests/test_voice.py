@@ -255,3 +255,17 @@ def test_espeak_with_an_unknown_voice_fails_in_one_line() -> None:
     with pytest.raises(AnkleSleepError) as error:
         engine.synthesize("Hello.")
     assert "\n" not in error.value.message and "xx-nonexistent" in error.value.message
+
+
+def test_the_voice_variable_may_name_one_engine_per_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from anklesleep.audio import voices
+
+    monkeypatch.setenv(voices.ENV_VOICE, "espeak-ng,none")
+    if voices.EspeakEngine().available():
+        assert voices.default_engine(language="en").name == "espeak-ng"
+    # espeak-ng is never given Japanese: the next name that reads it, "none", is used
+    assert voices.default_engine(language="ja").name == "none"
+    monkeypatch.setenv(voices.ENV_VOICE, "no-such-engine, none")
+    assert voices.default_engine(language="en").name == "none"
