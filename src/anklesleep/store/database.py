@@ -24,18 +24,16 @@ from sqlalchemy.pool import StaticPool
 from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
-from anklesleep.basics.paths import data_dir
 from anklesleep.store.backup import copy_sqlite
+from anklesleep.store.location import DB_NAME as DB_NAME
+from anklesleep.store.location import ENV_URL as ENV_URL
+from anklesleep.store.location import HEAD_REVISION as HEAD_REVISION
+from anklesleep.store.location import database_url as database_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-ENV_URL = "ANKLESLEEP_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
-DB_NAME = "anklesleep.sqlite3"
-#: the newest migration's revision id. Checked against the migration scripts by a test, so that
-#: opening an up-to-date database never has to import Alembic (a third of a command's start-up).
-HEAD_REVISION = "0004_tracker_nights"
 #: the PostgreSQL advisory lock that orders concurrent migrations (any fixed number)
 PG_LOCK_ID = 7_305_202_611
 LOG = logging.getLogger("anklesleep.store")
@@ -74,22 +72,6 @@ class SerialStaticPool(StaticPool):
         with self._turn:
             self._holder = None
             self._turn.notify_all()
-
-
-def database_url(db_path: str | os.PathLike[str] | None = None) -> str:
-    """The SQLAlchemy URL to use (see the module docstring for the order).
-
-    `--db` takes a file path or, when it has a scheme (`postgresql+psycopg://…`), a URL.
-    """
-    if db_path is not None:
-        given = os.fspath(db_path)
-        if "://" in str(given):
-            return str(given)
-        return f"sqlite:///{Path(given).expanduser().absolute()}"
-    env = os.environ.get(ENV_URL)
-    if env:
-        return env
-    return f"sqlite:///{data_dir() / DB_NAME}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
