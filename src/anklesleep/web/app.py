@@ -50,6 +50,7 @@ from anklesleep.web.context import (
     Web,
     real_renderer,
     render,
+    render_here,
     utc_now,
 )
 from anklesleep.web.security import HEADERS, SecurityMiddleware
@@ -196,7 +197,8 @@ def create_app(
     app.state.web = Web(
         engine=engine,
         now=clock,
-        renderer=renderer or real_renderer(),
+        # a track not cached yet is rendered in a child process: the server keeps no buffers
+        renderer=renderer or real_renderer(elsewhere=render_here),
         templates=_templates(),
         token=token,
     )
