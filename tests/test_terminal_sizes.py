@@ -65,6 +65,18 @@ class Pane:
             time.sleep(0.05)
         raise AssertionError(f"{text!r} did not appear; the screen was:\n{screen}")
 
+    def wait_playing(self, text: str, timeout: float = 15.0) -> str:
+        """Wait for `text` once the session plays (the first frame, "Getting ready…", is drawn
+        before the track and the database are loaded)."""
+        end = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < end:
+            screen = self.screen()
+            if text in screen and "Getting ready" not in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} did not appear while playing; the screen was:\n{screen}")
+
     def save(self, name: str, screen: str) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / f"{self.width}x{self.height}-{name}.txt").write_text(screen)
@@ -187,7 +199,7 @@ def test_signals_exit_by_convention_and_restore_the_terminal(
     make_pane: object, signal_name: str, code: str
 ) -> None:
     pane = make_pane(80, 24, "start quick --no-sound")  # type: ignore[operator]
-    pane.wait_for("step 1 of")
+    pane.wait_playing("step 1 of")
     os.kill(pane.program_pid(), getattr(__import__("signal"), f"SIG{signal_name}"))
     assert pane.rc() == code
     assert (pane.tmp / "before").read_text() == (pane.tmp / "after").read_text()

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from anklesleep.audio import mixing as track
 
 
@@ -43,3 +45,37 @@ def test_prune_spares_the_kept_key_even_with_its_unfinished_file(tmp_path: Path)
     _file(tmp_path / "other.wav", 100, 2_000_000)
     assert track.prune(tmp_path, keep_bytes=0, keep=frozenset({"kept"})) == 1
     assert [p.name for p in tmp_path.iterdir()] == [".kept.wav-1.wav.part"]
+
+
+def test_the_server_renders_a_new_track_in_a_child_process_and_reads_it_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from anklesleep.routine import catalog
+    from anklesleep.routine.options import validate
+    from anklesleep.web.context import real_renderer, render_here
+
+    def no_mixing_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the server mixed a track itself")
+
+    # only this process is patched: the spawned child imports the real mixer
+    monkeypatch.setattr(track, "mix", no_mixing_here)
+    render = real_renderer(elsewhere=render_here)
+    routine, options = catalog.load("quick"), validate(voice=False)
+    rendered = render(routine, options, "wav")
+    assert rendered.path.exists() and rendered.path.stat().st_size > 0
+    assert rendered.timeline.total_seconds > 0
+    assert render(routine, options, "wav").path == rendered.path  # a hit: no child needed
+
+
+def test_a_failed_child_render_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from anklesleep.routine import catalog
+    from anklesleep.routine.options import validate
+    from anklesleep.web.context import real_renderer
+
+    render = real_renderer(elsewhere=_fails)
+    rendered = render(catalog.load("quick"), validate(voice=False), "wav")
+    assert rendered.path.exists()
+
+
+def _fails(*args: object) -> None:
+    raise RuntimeError("no child render today")

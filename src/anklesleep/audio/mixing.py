@@ -367,6 +367,42 @@ def _lock_for(key: str) -> threading.Lock:
         return _locks.setdefault(key, threading.Lock())
 
 
+def _cache_key_of(
+    routine: Routine,
+    options: Options,
+    engine: SpeechEngine,
+    form: Format,
+    ticks: bool,
+    t: Translate,
+) -> tuple[str, str]:
+    """The cache key of a track, and the script's text it depends on."""
+    draft = expand(routine, options, estimate_speech_seconds, t)
+    draft_text = json.dumps([(c.say, c.text) for c in draft], ensure_ascii=False)
+    return cache_key(routine, options, engine, form, ticks, draft_text), draft_text
+
+
+def is_cached(
+    routine: Routine,
+    options: Options,
+    *,
+    engine: SpeechEngine,
+    fmt: str | Format,
+    cache_dir: Path | None = None,
+    translate: Translate | None = None,
+    ticks: bool = True,
+) -> bool:
+    """Whether `render_track` with the same arguments would find its track in the cache (and
+    so render nothing): lets a caller send the renders that remain elsewhere."""
+    form = fmt if isinstance(fmt, Format) else format_named(fmt)
+    t = translate or translator(options.language)
+    if engine.name == "none" and options.voice:
+        options = replace(options, voice=False)
+    folder = cache_dir if cache_dir is not None else paths.cache_dir() / "tracks"
+    key, _text = _cache_key_of(routine, options, engine, form, ticks, t)
+    names = (f"{key}{form.extension}", f"{key}.vtt", f"{key}.timeline.json")
+    return all((folder / name).exists() for name in names)
+
+
 def render_track(
     routine: Routine,
     options: Options,
@@ -389,9 +425,7 @@ def render_track(
     if engine.name == "none" and options.voice:
         options = replace(options, voice=False)
     folder = cache_dir if cache_dir is not None else paths.cache_dir() / "tracks"
-    draft = expand(routine, options, estimate_speech_seconds, t)
-    draft_text = json.dumps([(c.say, c.text) for c in draft], ensure_ascii=False)
-    key = cache_key(routine, options, engine, form, ticks, draft_text)
+    key, draft_text = _cache_key_of(routine, options, engine, form, ticks, t)
     key_parts = (routine, options, engine, ticks, draft_text)
     audio = folder / f"{key}{form.extension}"
     vtt = folder / f"{key}.vtt"

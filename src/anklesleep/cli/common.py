@@ -132,21 +132,34 @@ def options_from(kwargs: dict[str, Any], *, voice: bool = True) -> Options:
 
 def stored_voice() -> tuple[str | None, int | None]:
     """The speech engine and rate saved in the preferences; (None, None) when nothing is saved
-    (and the database is not created just to find that out)."""
+    (and the database is not created just to find that out). An up-to-date SQLite file is read
+    without SQLAlchemy (`store.peek`), which keeps the player's start-up quick."""
     ctx = click.get_current_context(silent=True)
     if ctx is None:
         return None, None
-    from anklesleep.store import preferences
-    from anklesleep.store.database import database_url
+    from anklesleep.store import peek, preferences
+    from anklesleep.store.location import sqlite_file
+
+    url = database_location(ctx)
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return None, None
+    known = peek.settings(url, [preferences.KEY])
+    if known is not None:
+        stored = preferences.parse(known.get(preferences.KEY)).options
+    else:
+        with database(ctx).connect() as conn:
+            stored = preferences.load(conn).options
+    return stored.speaker, stored.speech_rate
+
+
+def database_location(ctx: click.Context) -> str:
+    """The URL of the user's database (from the global `--db`, else the default)."""
+    from anklesleep.store.location import database_url
 
     root = ctx.find_root()
     db = (root.obj or {}).get("db") if isinstance(root.obj, dict) else None
-    url = database_url(db)
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None, None
-    with database(ctx).connect() as conn:
-        stored = preferences.load(conn).options
-    return stored.speaker, stored.speech_rate
+    return database_url(db)
 
 
 def database(ctx: click.Context) -> Engine:

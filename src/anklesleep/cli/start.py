@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from anklesleep.basics.i18n import Translate, _, translator
+from anklesleep.basics.i18n import N_, Translate, _, translator
 from anklesleep.cli.common import database, options_from, timeline_options
 from anklesleep.routine import catalog as library
 from anklesleep.schedule.slots import check_slot_name
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from anklesleep.routine.definition import Routine
     from anklesleep.routine.options import Options
     from anklesleep.routine.timeline import Timeline
+    from anklesleep.schedule.slots import SlotName
+
+
+#: Shown on the first frame, while the track and the database are being loaded.
+GETTING_READY = N_("Getting ready…")
 
 
 def make_clock() -> Clock:
@@ -50,13 +56,27 @@ def _notice(text: str) -> None:
     click.echo(_("Note: {text}").format(text=text), err=True)
 
 
-def ensure_safety(engine: Engine, t: Translate, interactive: bool) -> None:
+def ensure_safety(
+    open_engine: Callable[[], Engine], t: Translate, interactive: bool, url: str | None = None
+) -> None:
     """Show the safety notes until they have been acknowledged once (in a pager when they do
-    not fit the terminal, with the question always on screen)."""
+    not fit the terminal, with the question always on screen).
+
+    `open_engine` opens the database; with `url`, an up-to-date SQLite file is first read
+    without SQLAlchemy, and the database is opened only when that does not settle it (the quick
+    path of the player's start-up)."""
     import datetime as dt
     import shutil
 
     from anklesleep.routine import safety
+
+    if url is not None:
+        from anklesleep.store import peek
+
+        known = peek.settings(url, [safety.SETTING])
+        if known is not None and known.get(safety.SETTING):
+            return
+    engine = open_engine()
     from anklesleep.store import settings
 
     with engine.connect() as conn:
@@ -199,24 +219,16 @@ def start(
     with its slot (morning, home or bedtime).
     """
     from dataclasses import replace
-    from functools import partial
 
-    from anklesleep.cli.localtime import local_now, slot_settings
-    from anklesleep.player.live import Player
-    from anklesleep.player.more import MoreCircles
-    from anklesleep.practice.records import new_record
-    from anklesleep.routine.timeline import expand, no_speech
-    from anklesleep.services.playback import SessionHooks
-    from anklesleep.store import sessions
+    from anklesleep.cli.common import database_location
 
     t = translator()
     slot_name = check_slot_name(slot.strip().lower()) if slot else None
     options = options_from(kwargs)
     chosen = library.load(routine, routine_file)
-    engine = database(ctx)
     stdin_tty = sys.stdin.isatty()
     plain = plain or not sys.stdout.isatty()
-    ensure_safety(engine, t, stdin_tty)
+    ensure_safety(partial(database, ctx), t, stdin_tty, url=database_location(ctx))
 
     events_file: TextIO | None = None
     if events_path is not None:
@@ -224,61 +236,121 @@ def start(
             events_file = events_path.open("w", encoding="utf-8")
         except OSError as exc:
             raise _events_error(events_path, exc) from None
-    sound = open_sound(chosen, t, no_sound=no_sound, no_voice=no_voice)
+    sound: Sound | None = None
     try:
-        if sound is not None:
-            if no_voice:
-                options = replace(options, voice=False)
-            timeline = sound.render(options)
-            options = timeline.options
-            build: Callable[[Options], Timeline] = sound.render
-            clock: Clock = sound.stream
-        else:
-            options = replace(options, voice=False)
-            timeline = expand(chosen, options, no_speech, t)
-            build = partial(_silent_timeline, chosen, t)
-            clock = make_clock()
-        settings_value, zone = slot_settings(engine)
-        record = new_record(
-            routine=chosen.id,
-            local_start=local_now(zone),
-            planned_seconds=timeline.total_seconds,
-            slots=settings_value,
-            slot=slot_name,
-            options=options.to_dict(),
-            source="terminal",
-        )
-        player = Player(timeline, clock)
-        more = MoreCircles(chosen, options, build)
-        sessions.start_session(engine, record)
-        hooks = SessionHooks(player, engine=engine, uuid=record.uuid, events_file=events_file)
-        outcome = "stopped"
-        try:
-            outcome = _run(
-                player, chosen, hooks, t, plain=plain, stdin_tty=stdin_tty, more=more, sound=sound
-            )
-        except KeyboardInterrupt as interrupt:
-            from anklesleep.player.terminal import exit_code
+        with _terminal(chosen, t, plain=plain, stdin_tty=stdin_tty) as screen:
+            # The first frame comes before the database, the sound and the track are loaded
+            # (what makes start-up slow): step one at 0:00, not yet playing. The session's
+            # clock starts only when everything is ready, in `play`.
+            silent = replace(options, voice=False)
+            screen.first_frame(_silent_timeline(chosen, t, silent), make_clock())
+            try:
+                sound = open_sound(chosen, t, no_sound=no_sound, no_voice=no_voice)
+                prepared = _prepare(ctx, chosen, options, sound, t, slot_name, no_voice=no_voice)
+            except KeyboardInterrupt as interrupt:  # nothing started yet: nothing to record
+                from anklesleep.player.terminal import exit_code
 
-            player.quit()
-            hooks.close(completed=False)
-            with contextlib.suppress(OSError):  # after a hangup the terminal may be gone
-                click.echo(_summary(player, t, completed=False))
-            raise click.exceptions.Exit(exit_code(interrupt)) from None
-        except BaseException:
-            player.quit()
-            hooks.close(completed=False)
-            raise
-        completed = outcome == "finished" and player.complete()
-        hooks.close(completed=completed)
-        click.echo(_summary(player, t, completed=completed))
-        if completed:
-            click.echo(_day_line(engine, record.local_date, t))
+                raise click.exceptions.Exit(exit_code(interrupt)) from None
+            _play(prepared, screen, t, events_file, sound)
     finally:
         if sound is not None:
             sound.stream.close()
         if events_file is not None:
             events_file.close()
+
+
+class Prepared:
+    """Everything a session needs once loaded: the database, player, record and re-rendering."""
+
+    def __init__(self, engine: Engine, player: Any, record: Any, more: Any) -> None:
+        self.engine = engine
+        self.player = player
+        self.record = record
+        self.more = more
+
+
+def _prepare(
+    ctx: click.Context,
+    chosen: Routine,
+    options: Options,
+    sound: Sound | None,
+    t: Translate,
+    slot_name: SlotName | None,
+    *,
+    no_voice: bool,
+) -> Prepared:
+    """Load the track (or the silent timeline), open the database and start the session record."""
+    from dataclasses import replace
+
+    from anklesleep.cli.localtime import local_now, slot_settings
+    from anklesleep.player.live import Player
+    from anklesleep.player.more import MoreCircles
+    from anklesleep.practice.records import new_record
+    from anklesleep.store import sessions
+
+    if sound is not None:
+        if no_voice:
+            options = replace(options, voice=False)
+        timeline = sound.render(options)
+        options = timeline.options
+        build: Callable[[Options], Timeline] = sound.render
+        clock: Clock = sound.stream
+    else:
+        options = replace(options, voice=False)
+        timeline = _silent_timeline(chosen, t, options)
+        build = partial(_silent_timeline, chosen, t)
+        clock = make_clock()
+    engine = database(ctx)
+    settings_value, zone = slot_settings(engine)
+    record = new_record(
+        routine=chosen.id,
+        local_start=local_now(zone),
+        planned_seconds=timeline.total_seconds,
+        slots=settings_value,
+        slot=slot_name,
+        options=options.to_dict(),
+        source="terminal",
+    )
+    player = Player(timeline, clock)
+    more = MoreCircles(chosen, options, build)
+    sessions.start_session(engine, record)
+    return Prepared(engine, player, record, more)
+
+
+def _play(
+    prepared: Prepared,
+    screen: Screen,
+    t: Translate,
+    events_file: TextIO | None,
+    sound: Sound | None,
+) -> None:
+    """Play the prepared session on `screen`; record how it ended and say so."""
+    from anklesleep.services.playback import SessionHooks
+
+    player, record, engine = prepared.player, prepared.record, prepared.engine
+    hooks = SessionHooks(player, engine=engine, uuid=record.uuid, events_file=events_file)
+    outcome = "stopped"
+    try:
+        outcome = screen.play(player, hooks, t, more=prepared.more, sound=sound)
+    except KeyboardInterrupt as interrupt:
+        from anklesleep.player.terminal import exit_code
+
+        player.quit()
+        hooks.close(completed=False)
+        screen.close()
+        with contextlib.suppress(OSError):  # after a hangup the terminal may be gone
+            click.echo(_summary(player, t, completed=False))
+        raise click.exceptions.Exit(exit_code(interrupt)) from None
+    except BaseException:
+        player.quit()
+        hooks.close(completed=False)
+        raise
+    completed = outcome == "finished" and player.complete()
+    hooks.close(completed=completed)
+    screen.close()
+    click.echo(_summary(player, t, completed=completed))
+    if completed:
+        click.echo(_day_line(engine, record.local_date, t))
 
 
 def _silent_timeline(chosen: Routine, t: Translate, options: Options) -> Timeline:
@@ -298,60 +370,83 @@ def _events_error(path: Path, exc: OSError) -> Exception:
     )
 
 
-def _run(
-    player: Any,
-    chosen: Routine,
-    hooks: Any,
-    t: Translate,
-    *,
-    plain: bool,
-    stdin_tty: bool,
-    more: Any,
-    sound: Sound | None,
-) -> str:
-    from anklesleep.player.terminal import (
-        LiveView,
-        NoKeys,
-        PlainView,
-        TerminalKeys,
-        cbreak,
-        play,
-        signals_as_interrupt,
-    )
+class Screen:
+    """Where the session is shown: the full-screen view or plain lines, and the keyboard."""
 
-    clock = player.clock
-    playing: dict[str, Any] = {"more": more}
-    if sound is not None:
-        from anklesleep.player.stream import BLOCK_FRAMES
+    def __init__(self, view: Any, fd: int | None, close: Callable[[], None], t: Translate) -> None:
+        self.view = view
+        self.fd = fd
+        self._close = close
+        self.t = t
 
-        # the first sample is heard after the stream's delay and the block being filled
-        playing["audio"] = sound.stream
-        playing["lead"] = sound.stream.latency + 2 * BLOCK_FRAMES / sound.stream.rate
+    def first_frame(self, timeline: Timeline, clock: Clock) -> None:
+        """Show step one at 0:00 before the session is ready to play (full screen only)."""
+        from anklesleep.player.live import Player
+        from anklesleep.player.terminal import PlainView
+
+        if not isinstance(self.view, PlainView):
+            ready = Player(timeline, clock)
+            self.view.show(ready, self.t(GETTING_READY), can_more=False, confirming=False)
+
+    def play(self, player: Any, hooks: Any, t: Translate, *, more: Any, sound: Sound | None) -> str:
+        """Run the session (see `anklesleep.player.terminal.play`); how it ended."""
+        from anklesleep.player.terminal import NoKeys, TerminalKeys, play
+
+        clock = player.clock
+        playing: dict[str, Any] = {"more": more}
+        if sound is not None:
+            from anklesleep.player.stream import BLOCK_FRAMES
+
+            # the first sample is heard after the stream's delay and the block being filled
+            playing["audio"] = sound.stream
+            playing["lead"] = sound.stream.latency + 2 * BLOCK_FRAMES / sound.stream.rate
+        keys: Any = NoKeys(clock) if self.fd is None else TerminalKeys(self.fd, clock)
+        return play(player, self.view, keys, hooks, t, **playing)
+
+    def close(self) -> None:
+        """Leave the full screen (before the summary is printed); the terminal is restored."""
+        self._close()
+
+
+@contextlib.contextmanager
+def _terminal(chosen: Routine, t: Translate, *, plain: bool, stdin_tty: bool) -> Iterator[Screen]:
+    """The screen for a session: signals as interrupts, keys in cbreak mode, the full-screen
+    view (or plain lines); everything restored on the way out."""
+    from anklesleep.player.terminal import LiveView, PlainView, cbreak, signals_as_interrupt
+
     with signals_as_interrupt(), contextlib.ExitStack() as stack:
-        keys: Any = NoKeys(clock)
+        fd: int | None = None
         if stdin_tty:
             fd = sys.stdin.fileno()
             stack.enter_context(cbreak(fd))
-            keys = TerminalKeys(fd, clock)
         if plain:
             view: Any = PlainView(sys.stdout, chosen, t)
             if stdin_tty:
                 view.note(t("Keys: space pause, n next step, p back, m more circles, q quit."))
-            return play(player, view, keys, hooks, t, **playing)
+            yield Screen(view, fd, lambda: None, t)
+            return
         from rich.console import Console
         from rich.live import Live
 
         console = Console()
-        live = stack.enter_context(
-            Live(
-                console=console,
-                screen=True,
-                auto_refresh=False,
-                redirect_stdout=False,
-                redirect_stderr=False,
-            )
+        live = Live(
+            console=console,
+            screen=True,
+            auto_refresh=False,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
-        return play(player, LiveView(live, console, chosen, t), keys, hooks, t, **playing)
+        live.start()
+        stopped = False
+
+        def close() -> None:
+            nonlocal stopped
+            if not stopped:
+                stopped = True
+                live.stop()
+
+        stack.callback(close)
+        yield Screen(LiveView(live, console, chosen, t), fd, close, t)
 
 
 def _summary(player: Any, t: Translate, *, completed: bool) -> str:

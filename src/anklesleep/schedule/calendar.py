@@ -38,8 +38,12 @@ CALENDAR_NAME = N_("Ankle-bone routine")
 #: How often subscribed calendar apps are asked to refresh.
 REFRESH = dt.timedelta(hours=12)
 _UID_NAMESPACE = uuid.UUID("6f1d3c1e-4d43-5d8e-9a5c-2b7a8e0b6a11")
-#: The VTIMEZONE lists the zone's changes from this many years before the first event.
-_ZONE_YEARS_BEFORE = 1
+#: The VTIMEZONE lists the zone's changes from this year (or the year before the first event, if
+#: earlier). vobject uses a file's VTIMEZONE only when it differs from UTC over 2000-2020: a
+#: London table starting later looks like UTC to it, so it falls back to pytz, whose zones its
+#: `getrruleset` expands an hour off in summer. Listing the changes since 2000 makes every zone
+#: recognisable.
+_ZONE_FIRST_YEAR = 2000
 
 _SUMMARIES: dict[SlotName, str] = {
     "morning": N_("Ankle routine: morning"),
@@ -211,7 +215,7 @@ def build(
         cal.add_component(
             vtimezone.build(
                 zone_name,
-                dt.date(day.year - _ZONE_YEARS_BEFORE, 1, 1),
+                dt.date(min(_ZONE_FIRST_YEAR, day.year - 1), 1, 1),
                 dt.date(day.year + vtimezone.YEARS_AHEAD + 1, 1, 1),
             )
         )

@@ -24,18 +24,16 @@ from sqlalchemy.pool import StaticPool
 from anklesleep.basics import files
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
-from anklesleep.basics.paths import DB_NAME as DB_NAME
-from anklesleep.basics.paths import ENV_URL as ENV_URL
-from anklesleep.basics.paths import database_url as database_url
 from anklesleep.store.backup import copy_sqlite
+from anklesleep.store.location import DB_NAME as DB_NAME
+from anklesleep.store.location import ENV_URL as ENV_URL
+from anklesleep.store.location import HEAD_REVISION as HEAD_REVISION
+from anklesleep.store.location import database_url as database_url
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-#: the newest migration's revision id. Checked against the migration scripts by a test, so that
-#: opening an up-to-date database never has to import Alembic (a third of a command's start-up).
-HEAD_REVISION = "0004_tracker_nights"
 #: the PostgreSQL advisory lock that orders concurrent migrations (any fixed number)
 PG_LOCK_ID = 7_305_202_611
 LOG = logging.getLogger("anklesleep.store")

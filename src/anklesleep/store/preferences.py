@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
 from anklesleep.routine.options import Options, from_dict
-from anklesleep.store import settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 KEY = "preferences"
 Theme = Literal["auto", "dark", "light"]
@@ -73,10 +73,19 @@ def from_mapping(data: Mapping[str, Any] | None) -> Preferences:
 
 def load(conn: Connection) -> Preferences:
     """The stored preferences; a damaged stored value falls back to the defaults."""
+    from anklesleep.store import settings  # SQLAlchemy: `parse` alone stays light
+
+    return parse(settings.get(conn, KEY))
+
+
+def parse(value: object) -> Preferences:
+    """Preferences from a stored value (None: nothing stored); damaged values give defaults."""
     from anklesleep.store.setting_values import parse_or_default
 
-    return parse_or_default(KEY, settings.get(conn, KEY), from_mapping, Preferences())
+    return parse_or_default(KEY, value, from_mapping, Preferences())
 
 
 def save(conn: Connection, value: Preferences, now: dt.datetime) -> None:
+    from anklesleep.store import settings
+
     settings.put(conn, KEY, value.to_dict(), now)

@@ -51,6 +51,7 @@ from anklesleep.web.context import (
     Web,
     real_renderer,
     render,
+    render_here,
     utc_now,
 )
 from anklesleep.web.language import LanguageMiddleware
@@ -208,7 +209,8 @@ def create_app(
     app.state.web = Web(
         engine=engine,
         now=clock,
-        renderer=renderer or real_renderer(),
+        # a track not cached yet is rendered in a child process: the server keeps no buffers
+        renderer=renderer or real_renderer(elsewhere=render_here),
         templates=_templates(),
         token=token,
     )

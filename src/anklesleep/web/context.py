@@ -7,6 +7,7 @@ aware UTC datetime and is injected, so tests pin "now" and no view reads the wal
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import zoneinfo
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from anklesleep.web.memo import DataVersion, Memo
 from anklesleep.web.routines import Routines
 
 Now = Callable[[], dt.datetime]
+log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 SAFETY_KEY = safety.SETTING
 #: Local hours shown in the dark theme when the theme is "auto" (evening and night).
@@ -64,20 +66,58 @@ class TrackRenderer(Protocol):
     def __call__(self, routine: Routine, options: Options, fmt: str) -> RenderedTrackLike: ...
 
 
-def real_renderer(voice: str | None = None) -> TrackRenderer:
-    """Render tracks with `anklesleep.audio.mixing` and the chosen (or default) voice engine."""
+#: A render run in a child process: (routine, options, format, voice) -> nothing.
+ChildRender = Callable[[Routine, Options, str, str | None], None]
+
+
+def real_renderer(
+    voice: str | None = None, *, elsewhere: ChildRender | None = None
+) -> TrackRenderer:
+    """Render tracks with `anklesleep.audio.mixing` and the chosen (or default) voice engine.
+
+    With `elsewhere` (the server passes `render_here`), a track that is not in the cache yet is
+    rendered by `elsewhere` in a child process, spawned for that render and gone after it:
+    mixing and the loudness meter hold hundreds of megabytes of buffers that a long-running
+    server would otherwise keep. This process then reads the track from the cache. If the child
+    fails, the track is rendered here, as without `elsewhere`.
+    """
 
     def render(routine: Routine, options: Options, fmt: str) -> RenderedTrackLike:
         from anklesleep.audio import mixing as track
         from anklesleep.audio import voices
 
         engine = voices.engine_for(options, voice)
+        t = translator(options.language)
+        if elsewhere is not None and not track.is_cached(
+            routine, options, engine=engine, fmt=fmt, translate=t
+        ):
+            try:
+                in_child(elsewhere, routine, options, fmt, voice)
+            except Exception:
+                log.warning(
+                    "rendering the %s track in a child process failed", routine.id, exc_info=True
+                )
         rendered: RenderedTrackLike = track.render_track(
-            routine, options, engine=engine, fmt=fmt, translate=translator(options.language)
+            routine, options, engine=engine, fmt=fmt, translate=t
         )
         return rendered
 
     return render
+
+
+def render_here(routine: Routine, options: Options, fmt: str, voice: str | None) -> None:
+    """Render a track into the cache in this process (what the child process runs)."""
+    real_renderer(voice)(routine, options, fmt)
+
+
+def in_child(job: Callable[..., object], *args: object) -> None:
+    """Run `job(*args)` in a new child process (spawned: nothing of this process is shared)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        pool.submit(job, *args).result()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ A first render takes seconds (the full routine over ten on a small machine). Whe
 starts and whenever the saved options change, the track of every routine is rendered in one
 background thread with the saved options, exactly as the player will ask for it; the player's
 own request then finds it in the cache. Renders share one lock with the player's request, so
-the two never render at the same time.
+the two never render at the same time. With the real audio engine the mixing itself happens in
+a child process (see `web.context.real_renderer`), so the server keeps none of its buffers.
 """
 
 from __future__ import annotations
