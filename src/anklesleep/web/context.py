@@ -111,13 +111,18 @@ def render_here(routine: Routine, options: Options, fmt: str, voice: str | None)
 
 
 def in_child(job: Callable[..., object], *args: object) -> None:
-    """Run `job(*args)` in a new child process (spawned: nothing of this process is shared)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """Run `job(*args)` in a new child process (spawned: nothing of this process is shared).
 
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        pool.submit(job, *args).result()
+    A plain process that runs the one job and exits, not a pool: a pool's worker waits for more
+    work on a pipe, and if the server is killed meanwhile it would wait there for good, holding
+    the server's output open. This child finishes its render into the cache and exits."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=job, args=args, daemon=False)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise RuntimeError(f"the render process exited with status {child.exitcode}")
 
 
 @dataclass(frozen=True)
