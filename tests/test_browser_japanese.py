@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from anklesleep.basics.i18n import translations
 from anklesleep.routine.options import Options
 from anklesleep.store import preferences
 from tests.browser_helpers import ARGS, ARTIFACTS, CHROMIUM, Live, live_server, wait_until, watch
@@ -95,22 +94,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
-    monkeypatch.setenv("ANKLESLEEP_LANG", "ja")
-    translations.cache_clear()
-    try:
-        with live_server(tmp_path) as server:
-            _seed(server)
-            # tones only: the Japanese voice is not what these tests look at, and espeak-ng
-            # spelling out kanji one by one makes every first page wait for a minute
-            with server.engine.begin() as conn:
-                prefs = preferences.Preferences(options=Options(voice=False), theme="dark")
-                preferences.save(conn, prefs, server.clock())
-            yield server
-            assert server.foreign_requests() == []
-    finally:
-        monkeypatch.delenv("ANKLESLEEP_LANG")
-        translations.cache_clear()
+def live(tmp_path: Path) -> Iterator[Live]:
+    # the pages follow the browser's language: every context below is opened with locale ja-JP
+    with live_server(tmp_path) as server:
+        _seed(server)
+        # tones only: the Japanese voice is not what these tests look at, and espeak-ng
+        # spelling out kanji one by one makes every first page wait for a minute
+        with server.engine.begin() as conn:
+            prefs = preferences.Preferences(options=Options(voice=False), theme="dark")
+            preferences.save(conn, prefs, server.clock())
+        yield server
+        assert server.foreign_requests() == []
 
 
 def _open(page: Any, live: Live, name: str, path: str) -> None:

@@ -26,6 +26,12 @@ HOLD = "両手で足首をやさしく包みます。"
 BREATHE = "ゆっくり息を吐きます。"
 
 
+@pytest.fixture(autouse=True)
+def japanese_gets_its_natural_voice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite's default ("espeak-ng,none") keeps Japanese silent; here Kokoro may speak."""
+    monkeypatch.setenv(voice.ENV_VOICE, "espeak-ng")
+
+
 def morae(text: str) -> int:
     """How many morae `text` reads as (small kana join the one before)."""
     import pyopenjtalk

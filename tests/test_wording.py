@@ -80,5 +80,10 @@ def test_the_key_bar_says_more_circles_in_its_own_words() -> None:
         confirming=False, message="",
     )  # fmt: skip
     marked = {key: short for key, _short_key, _long, short in key_items(s, lambda m: f"<{m}>")}
-    # the web's "more" shows more text; the terminal's short word is about circles
-    assert marked["m"] == "<more circles>"
+    # the terminal's short word is about circles; the web's button that shows more text has
+    # its own message ("show more"), so each language can word the two apart
+    assert marked["m"] == "<more>"
+    from anklesleep.basics.i18n import translator
+
+    ja = translator("ja")
+    assert ja("more") != ja("show more")

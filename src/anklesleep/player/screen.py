@@ -274,8 +274,8 @@ def key_items(s: Snapshot, t: Translate) -> list[tuple[str, str, str, str]]:
         items.append(("n/→", "n", t("next step"), t("next")))
     items.append(("p/←", "p", t("back"), t("back")))
     if s.can_more:
-        # Translators: the short key-bar word for "5 more circles" (not the web's "show more")
-        items.append(("m", "m", t("5 more circles"), t("more circles")))
+        # Translators: the short key-bar word for "5 more circles" (the web's is "show more")
+        items.append(("m", "m", t("5 more circles"), t("more")))
     items.append(("q", "q", t("quit"), t("quit")))
     return items
 

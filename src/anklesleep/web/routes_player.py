@@ -82,8 +82,8 @@ def player(request: Request) -> Response:
             "play": t("Play"),
             "pause": t("Pause"),
             "paused": t("Paused"),
-            "more": t("more"),
-            "less": t("less"),
+            "more": t("show more"),
+            "less": t("show less"),
             "position": t("%(at)s of %(total)s"),
             "nothing": t("Nothing was recorded: the session had not started."),
             "stopped": t(
