@@ -277,3 +277,33 @@ def test_choosing_an_engine_loads_nothing_of_the_model() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+@needs_kokoro
+def test_the_japanese_track_puts_every_tone_where_its_timeline_says_and_speaks_japanese() -> None:
+    """The quick routine rendered in Japanese with Kokoro, decoded from Opus: every tone within
+    1 ms of the timeline, the words are the catalog's Japanese, and they are heard."""
+    import re
+
+    from anklesleep.audio import mixing as track
+    from anklesleep.basics.i18n import translator
+    from anklesleep.routine import catalog
+    from tests.test_track import check_onsets, decode
+
+    options = validate(language="ja", tempo=0.7)
+    engine = voice.engine_for(options)
+    assert isinstance(engine, kokoro.KokoroEngine)
+    rendered = track.render_track(
+        catalog.load("quick"), options, engine=engine, fmt="opus", translate=translator("ja")
+    )
+    said = [cue.say for cue in rendered.timeline if cue.say]
+    assert said and all(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", text) for text in said)
+    samples = decode(rendered.path, 48000)
+    assert abs(samples.size / 48000 - rendered.duration) < 1 / 44100  # gapless
+    check_onsets(samples, 48000, rendered.timeline, tolerance=0.001)
+    # the speech is there: each spoken cue's first second is far louder than digital silence
+    for cue in rendered.timeline:
+        if cue.say:
+            start = round((cue.start + track.speech_lead(cue)) * 48000)
+            window = samples[start : start + 48000].astype(np.float64)
+            assert np.sqrt(np.mean(window**2)) > 0.01, cue.say
