@@ -13,9 +13,7 @@ import pytest
 from anklesleep.store import diary as diary_store
 from anklesleep.store import sessions as sessions_store
 from tests.browser_helpers import (
-    ARGS,
     ARTIFACTS,
-    CHROMIUM,
     DESKTOP,
     EVENING,
     PHONE,
@@ -38,18 +36,6 @@ PAGES = {
     "player": "/play/quick",
     "insights": "/insights",
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -14,9 +14,7 @@ from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import diary as diary_store
 from anklesleep.store import slots as slots_store
 from tests.browser_helpers import (
-    ARGS,
     ARTIFACTS,
-    CHROMIUM,
     EVENING,
     PHONE,
     Live,
@@ -26,18 +24,6 @@ from tests.browser_helpers import (
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 800}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -11,25 +11,18 @@ from typing import Any
 
 import pytest
 
-from tests.browser_helpers import ARGS, CHROMIUM, Live, live_server, wait_until, watch
+from tests.browser_helpers import (
+    Live,
+    live_server,
+    wait_until,
+    watch,
+)
 from tests.test_browser_pages import OVERLAPPING_LABELS, SHOTS, SMALL_TEXT, SMALLEST_TEXT_PX, WIDE
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"390x844": {"width": 390, "height": 844}, "1280x800": {"width": 1280, "height": 800}}
 NIGHTS = 21
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -14,7 +14,13 @@ import pytest
 
 from anklesleep.routine.options import Options
 from anklesleep.store import preferences
-from tests.browser_helpers import ARGS, ARTIFACTS, CHROMIUM, Live, live_server, wait_until, watch
+from tests.browser_helpers import (
+    ARTIFACTS,
+    Live,
+    live_server,
+    wait_until,
+    watch,
+)
 from tests.test_browser_app import PAGES, _seed
 from tests.test_browser_pages import SMALL_TEXT, SMALLEST_TEXT_PX, WIDE
 
@@ -79,18 +85,6 @@ CHECKS = (
     ("button text overflows", BUTTON_OVERFLOW),
     ("a line starts with closing punctuation or a small kana", BAD_LINE_STARTS),
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

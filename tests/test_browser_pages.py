@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser_helpers import ARGS, ARTIFACTS, CHROMIUM, Live, live_server, wait_until, watch
+from tests.browser_helpers import (
+    ARTIFACTS,
+    Live,
+    live_server,
+    wait_until,
+    watch,
+)
 from tests.test_browser_app import PAGES, _seed
 
 pytestmark = pytest.mark.browser
@@ -69,18 +75,6 @@ OVERLAPPING_LABELS = """() => {
   }
   return crowded;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

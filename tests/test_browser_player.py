@@ -16,9 +16,7 @@ import pytest
 from anklesleep.routine.descriptions import clock
 from anklesleep.store import sessions as sessions_store
 from tests.browser_helpers import (
-    ARGS,
     ARTIFACTS,
-    CHROMIUM,
     DESKTOP,
     PHONE,
     Live,
@@ -44,18 +42,6 @@ SIZES = [
 ]
 TRANSPORT = ("#prev", "#play", "#next-step", "#stop", "#progress")
 SHOTS = ARTIFACTS.parent / "player"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
