@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,14 @@ def test_today_and_history_tables(capsys: pytest.CaptureFixture[str], tmp_path: 
     add_session(db, 14, 7, True)
     add_session(db, 13, 22, False)
     out = cli(capsys, db, "today").out
-    body = "\n".join(out.splitlines()[1:])  # the first line is the date
+    first_line, *rest = out.splitlines()
+    # the date is written the language's way: no English weekday or month
+    assert not re.search(
+        r"day|January|February|March|April|May|June|July|August|"
+        r"September|October|November|December",
+        first_line,
+    ), first_line
+    body = "\n".join(rest)
     assert not english_words(body), out
     rows = [line for line in out.splitlines() if line.startswith("  ") and ":" in line][:3]
     ends = {

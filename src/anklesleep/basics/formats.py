@@ -63,6 +63,14 @@ def long_day(value: dt.date, language: str | None = None) -> str:
     return _skeleton("MMMMEEEEd", value, lang)
 
 
+def long_date(value: dt.date, language: str | None = None) -> str:
+    """A day written out with its year: "Sunday 29 November 2026", "2026年11月29日日曜日"."""
+    lang = _lang(language)
+    if lang == SOURCE:
+        return f"{value:%A} {value.day} {value:%B %Y}"
+    return _skeleton("yMMMMEEEEd", value, lang)
+
+
 def day_month(value: dt.date, language: str | None = None) -> str:
     """A day and its month: "29 November", "11月29日"."""
     lang = _lang(language)

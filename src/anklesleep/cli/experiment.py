@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.i18n import _, current_language, translator
 from anklesleep.basics.textwidth import fill, rjust
 from anklesleep.basics.wording import join_sentences
 from anklesleep.cli.common import database, json_words_in_english
@@ -67,16 +68,21 @@ def _plan_lines(e: Experiment) -> list[str]:
         ).format(
             pairs=d.pairs,
             days=d.block_days,
-            start=e.start_date.isoformat(),
-            end=e.end_date.isoformat(),
+            start=formats.date(e.start_date),
+            end=formats.date(e.end_date),
         ),
         "",
     ]
     names = {"baseline": _("baseline"), "routine": _("ROUTINE"), "usual": _("usual")}
+    english = current_language() == "en"
+
+    def shown(day: dt.date) -> str:
+        return f"{day:%a %d %b}" if english else formats.day(day)
+
     for b in e.blocks:
         number = _("base") if b.condition == "baseline" else str(b.number)
         lines.append(
-            f"  {rjust(number, 4)}  {b.start:%a %d %b} – {b.end:%a %d %b}  {names[b.condition]}"
+            f"  {rjust(number, 4)}  {shown(b.start)} – {shown(b.end)}  {names[b.condition]}"
         )
     return lines
 

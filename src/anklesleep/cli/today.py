@@ -84,7 +84,9 @@ def _days(n: int) -> str:
 
 
 def _long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+    from anklesleep.basics import formats
+
+    return formats.long_date(day)
 
 
 @click.command(epilog="Example: anklesleep history --days 30")
