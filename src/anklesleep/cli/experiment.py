@@ -10,8 +10,8 @@ import click
 
 from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, current_language, translator
-from anklesleep.basics.textwidth import fill, rjust
+from anklesleep.basics.i18n import _, translator
+from anklesleep.basics.textwidth import fill, ljust, rjust, width
 from anklesleep.basics.wording import join_sentences
 from anklesleep.cli.common import database, json_words_in_english
 
@@ -74,16 +74,14 @@ def _plan_lines(e: Experiment) -> list[str]:
         "",
     ]
     names = {"baseline": _("baseline"), "routine": _("ROUTINE"), "usual": _("usual")}
-    english = current_language() == "en"
-
-    def shown(day: dt.date) -> str:
-        return f"{day:%a %d %b}" if english else formats.day(day)
-
-    for b in e.blocks:
+    starts = [formats.day(b.start) for b in e.blocks]
+    ends = [formats.day(b.end) for b in e.blocks]
+    start_width = max((width(day) for day in starts), default=0)
+    end_width = max((width(day) for day in ends), default=0)
+    for b, start, end in zip(e.blocks, starts, ends, strict=True):
         number = _("base") if b.condition == "baseline" else str(b.number)
-        lines.append(
-            f"  {rjust(number, 4)}  {shown(b.start)} – {shown(b.end)}  {names[b.condition]}"
-        )
+        span = f"{ljust(start, start_width)} – {ljust(end, end_width)}"
+        lines.append(f"  {rjust(number, 4)}  {span}  {names[b.condition]}")
     return lines
 
 
