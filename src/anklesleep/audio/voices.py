@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,6 +327,21 @@ def _say_silent_once(language: str) -> None:
     )
 
 
+def _candidates(rate: int) -> Iterator[SpeechEngine]:
+    """Every engine and voice that could speak, the most natural first ("none" left out): an
+    engine with voices to choose offers each of them (its packaged ones first), so a voice a
+    person added for a language speaks it when no other voice of that engine reads it."""
+    for key, factory in ENGINES.items():
+        if key == "none":
+            continue
+        engine = factory(rate)
+        yield engine
+        if key in VOICED and engine.available():
+            for voice in VOICE_CHOICES[key]():
+                if voice != engine.voice:
+                    yield VOICED[key](rate, voice)
+
+
 def default_engine(rate: int = DEFAULT_RATE, *, language: str = "en") -> SpeechEngine:
     """The engine `$ANKLESLEEP_VOICE` names (the first of a comma-separated list) when it is
     installed and reads `language`, else the
@@ -345,10 +360,7 @@ def default_engine(rate: int = DEFAULT_RATE, *, language: str = "en") -> SpeechE
             continue
         if reads(engine, lang):
             return engine
-    for key, factory in ENGINES.items():
-        if key == "none":
-            continue
-        engine = factory(rate)
+    for engine in _candidates(rate):
         if reads(engine, lang) and engine.available():
             return engine
     if lang != "en":

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from anklesleep.basics import textwidth as width
 from anklesleep.basics.i18n import _, current_language
 from anklesleep.cli.common import database, stored_voice
 
@@ -40,35 +41,52 @@ def list_voices() -> None:
         for lang in voices.LANGUAGE_NAMES
     }
     used_ids = {voices.speaker_id(engine) for engine in used.values()}
+
+    def language_name(spoken: str | None) -> str:
+        return _(voices.LANGUAGE_NAMES.get(spoken, spoken)) if spoken else _("any")
+
     for name, factory in voices.ENGINES.items():
         engine = factory(pace)
         installed = engine.available()
-        spoken = voices.engine_language(engine)
-        language = _(voices.LANGUAGE_NAMES.get(spoken, spoken)) if spoken else _("any")
-        state = _("installed") if installed else _("not installed")
         if name == "none":
-            rows = [(name, _("tones and text only"))]
+            rows = [(name, voices.engine_language(engine), _("tones and text only"), installed)]
         elif installed and name in voices.VOICE_CHOICES:
-            rows = [
-                (
-                    f"{name}.{v}",
-                    _("voice {voice}, {rate} words a minute").format(voice=v, rate=pace),
+            rows = []
+            for v in voices.VOICE_CHOICES[name]():
+                each = voices.VOICED[name](pace, v)
+                rows.append(
+                    (
+                        f"{name}.{v}",
+                        voices.engine_language(each),
+                        _("voice {voice}, {rate} words a minute").format(voice=v, rate=pace),
+                        each.available(),
+                    )
                 )
-                for v in voices.VOICE_CHOICES[name]()
-            ]
         else:
             rows = [
                 (
                     name,
+                    voices.engine_language(engine),
                     _("voice {voice}, {rate} words a minute").format(
                         voice=engine.voice, rate=engine.rate
                     ),
+                    installed,
                 )
             ]
-        for shown, details in rows:
+        for shown, spoken, details, ready in rows:
             chosen = shown in used_ids or (shown == name and name in used_ids)
             mark = "*" if chosen else " "
-            click.echo(f"{mark} {shown:<22} {language:<9} {state:<14} {details}")
+            state = _("installed") if ready else _("not installed")
+            language = language_name(spoken)
+            click.echo(
+                f"{mark} {width.ljust(shown, 22)} {width.ljust(language, 9)} "
+                f"{width.ljust(state, 14)} {details}"
+            )
+            if not ready and installed:  # the engine works, this voice's language does not
+                voiced = voices.VOICED[name](pace, shown.partition(".")[2])
+                why = getattr(voiced, "reason", lambda: None)()
+                if why:
+                    click.echo(f"  {'':<22} {why}")
         if not installed:
             reason = getattr(engine, "reason", None)
             why = reason() if callable(reason) else None
@@ -116,12 +134,14 @@ def use_voice(ctx: click.Context, engine: str) -> None:
 @click.option(
     "--language",
     default=None,
-    help="The language the voice speaks, when its name does not tell (Kokoro names do: jf_...).",
+    help="The language the voice speaks, ja or en, when its name does not tell (Kokoro names "
+    "do: jf_... is Japanese, af_... and bf_... English).",
 )
 def add_voice(path: Path, name: str | None, language: str | None) -> None:
     """Add a Kokoro voice file (.npy, or .bin of raw float32 numbers: 510 x 256 style vectors)
-    to your voices. It is checked, then copied into your data folder; `voice use
-    kokoro.NAME` makes it speak."""
+    to your voices, for Japanese or English. It is checked, then copied into your data folder;
+    it then speaks its language (or choose it with `voice use kokoro.NAME`). English needs the
+    kokoro-en extra."""
     from anklesleep.audio import kokoro
 
     added = kokoro.add_voice(path.expanduser(), name=name, language=language)
@@ -131,7 +151,7 @@ def add_voice(path: Path, name: str | None, language: str | None) -> None:
             "use kokoro.{name}`."
         ).format(name=added.name, language=added.language, path=added.path)
     )
-    reason = kokoro.missing()
+    reason = kokoro.missing(added.language)
     if reason is not None:
         click.echo(reason)
 
