@@ -284,7 +284,7 @@ def test_the_voice_pace_and_quiet_bed_are_saved_and_time_every_page(
         options = preferences.load(conn).options
     assert (options.speaker, options.speech_rate, options.bed) == ("espeak-ng", 110, -48.0)
     page = c.get("/settings").text
-    assert re.search(r'<option value="espeak-ng" selected>', page)
+    assert re.search(r'<option value="espeak-ng" selected>espeak-ng \(English\)</option>', page)
     assert 'value="110"' in page and re.search(r'<option value="-48" selected>', page)
     # the timeline the web player asks for is spoken at the saved pace by the saved voice
     answer = c.get("/api/timeline?routine=quick").json()

@@ -43,12 +43,18 @@ def language_choices() -> list[tuple[str, str]]:
     return [(language_store.AUTO, _("Automatic (browser)")), *named]
 
 
-def installed_speakers() -> list[str]:
+def installed_speakers() -> list[tuple[str, str]]:
     """The speech engines and voices installed here, the most natural first ("none" is the voice
-    switch); a voice reads only its own language, the others keep their own voice."""
+    switch), each with a label naming the language it reads ("kokoro.jf_alpha (Japanese)"); a
+    voice reads only its own language, the others keep their own voice."""
     from anklesleep.audio import voices
 
-    return voices.installed_speakers()
+    found: list[tuple[str, str]] = []
+    for name in voices.installed_speakers():
+        spoken = voices.engine_language(voices.installed_engine(name))
+        language = _(voices.LANGUAGE_NAMES.get(spoken or "", spoken or ""))
+        found.append((name, _("{voice} ({language})").format(voice=name, language=language)))
+    return found
 
 
 def form_values(
