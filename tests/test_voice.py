@@ -269,3 +269,48 @@ def test_the_voice_variable_may_name_one_engine_per_language(
     assert voices.default_engine(language="ja").name == "none"
     monkeypatch.setenv(voices.ENV_VOICE, "no-such-engine, none")
     assert voices.default_engine(language="en").name == "none"
+
+
+def test_many_requests_for_one_clip_synthesize_it_once_and_never_more_than_a_core_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sixteen threads (as sixteen web requests would, each with its own cache object) want the
+    same four clips: each clip is synthesized once, and no more syntheses run at once than the
+    process has slots."""
+    monkeypatch.setattr(voice, "_SYNTHESIS_SLOTS", threading.BoundedSemaphore(2), raising=False)
+    engine = FakeEngine()
+    running = 0
+    most = 0
+    count_lock = threading.Lock()
+    release = threading.Event()
+    real = engine.synthesize
+
+    def slow_synthesize(text: str) -> tuple[np.ndarray, int]:
+        nonlocal running, most
+        with count_lock:
+            running += 1
+            most = max(most, running)
+        release.wait(timeout=0.05)  # hold the slot a moment so that others pile up
+        try:
+            return real(text)
+        finally:
+            with count_lock:
+                running -= 1
+
+    monkeypatch.setattr(engine, "synthesize", slow_synthesize)
+    texts = [f"Clip number {i}." for i in range(4)]
+    start = threading.Barrier(16)
+
+    def ask(n: int) -> None:
+        start.wait()
+        cache = voice.ClipCache(engine, tmp_path)
+        for text in texts[n % 4 :] + texts[: n % 4]:
+            cache.clip(text)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(engine.calls) == sorted(texts)  # each clip once
+    assert most <= 2

@@ -542,6 +542,18 @@ def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
         soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
 
 
+#: how many clips this process synthesizes at once, whatever asks (one per core)
+_SYNTHESIS_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+_clip_locks: dict[Path, threading.Lock] = {}
+_clip_locks_guard = threading.Lock()
+
+
+def _clip_lock(path: Path) -> threading.Lock:
+    """The lock held while the clip stored at `path` is being made (one per clip)."""
+    with _clip_locks_guard:
+        return _clip_locks.setdefault(path, threading.Lock())
+
+
 class ClipCache:
     """Processed speech clips of one engine, memoized in memory and kept on disk.
 
@@ -582,12 +594,18 @@ class ClipCache:
         path = self._path(text)
         samples = self._read(path)
         if samples is None:
-            raw, rate = self.engine.synthesize(text)
-            samples = process_clip(raw, rate)
-            write_wav_atomic(path, samples, CLIP_RATE)
-            # read back what is stored, so the memory and disk copies are the same samples
-            samples = self._read(path)
-            assert samples is not None
+            # one synthesis per clip however many requests want it, and no more at once in
+            # this process than it has cores (a busy web server once ran 58 Festival processes)
+            with _clip_lock(path):
+                samples = self._read(path)  # another thread may have made it meanwhile
+                if samples is None:
+                    with _SYNTHESIS_SLOTS:
+                        raw, rate = self.engine.synthesize(text)
+                    samples = process_clip(raw, rate)
+                    write_wav_atomic(path, samples, CLIP_RATE)
+                    # read back what is stored, so memory and disk hold the same samples
+                    samples = self._read(path)
+                    assert samples is not None
         with self._lock:
             self._memory[key] = samples
         return samples, CLIP_RATE
