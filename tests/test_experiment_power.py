@@ -173,3 +173,26 @@ def test_the_plan_names_outcome_schedule_rule_analysis_and_date() -> None:
     assert "randomization test" in text and "seed 11" in text
     assert all(b.start.isoformat() in text for b in e.blocks)
     assert "cannot be changed" in text
+
+
+def test_pairs_over_and_deviations_count_only_the_pairs_whose_last_night_is_in() -> None:
+    e = make()
+    pair_two_ends = next(b.end for b in reversed(e.blocks) if b.pair == 2)
+    assert e.pairs_over(START) == 0
+    assert e.pairs_over(pair_two_ends) == 1  # its last night is tomorrow morning
+    assert e.pairs_over(pair_two_ends + dt.timedelta(days=1)) == 2
+    values = nights_of(e, lambda c, n: float(n.day % 3))
+    assert len(trial.block_deviations(e, values, pairs=2)) == 12  # 4 blocks x 3 analysed nights
+    assert len(trial.block_deviations(e, values)) == 42
+
+
+def test_the_sentence_says_where_the_variation_was_measured() -> None:
+    before = power.detectable(1.0, 20, weeks=8, block_days=4, washout_nights=1, alpha=0.05)
+    assert power.sentence(before, "quality", 8, T).startswith("In the 20 nights before the")
+    during = power.detectable(
+        1.0, 12, weeks=8, block_days=4, washout_nights=1, alpha=0.05,
+        source="experiment", pairs_done=2,
+    )  # fmt: skip
+    assert "Within the blocks of the 2 pairs so far" in power.sentence(during, "quality", 8, T)
+    first = power.Detectable(1.0, 7, 7, 3, 1.0, 20, "experiment", 1)
+    assert "Within the blocks of the first pair" in power.sentence(first, "quality", 8, T)

@@ -253,11 +253,15 @@ def _strict(
     )
 
 
-def block_deviations(experiment: Experiment, outcomes: Mapping[dt.date, float]) -> list[float]:
+def block_deviations(
+    experiment: Experiment, outcomes: Mapping[dt.date, float], pairs: int | None = None
+) -> list[float]:
     """Each analysed night's distance from its block's mean: night-to-night variation with
-    the conditions' effect taken out."""
+    the conditions' effect taken out (in the first `pairs` pairs only, when given)."""
     deviations: list[float] = []
     for block in experiment.compared_blocks:
+        if pairs is not None and block.pair > pairs:
+            continue
         nights = _block_nights(block, experiment.design.washout_nights, outcomes)
         if len(nights) >= 2:
             m = statistics.fmean(nights)
