@@ -196,3 +196,18 @@ def test_the_sentence_says_where_the_variation_was_measured() -> None:
     assert "Within the blocks of the 2 pairs so far" in power.sentence(during, "quality", 8, T)
     first = power.Detectable(1.0, 7, 7, 3, 1.0, 20, "experiment", 1)
     assert "Within the blocks of the first pair" in power.sentence(first, "quality", 8, T)
+
+
+def test_one_complete_pair_is_named_in_the_singular() -> None:
+    e = make()
+    values = nights_of(e, lambda c, n: 4.0 if c == "routine" else 3.0)
+    for block in range(3, 15):  # pairs 2-7 lose a night in one block each
+        if block % 2:
+            del values[analysed_night(e, block, 0)]
+    r = trial.analyse(e, values, e.end_date + dt.timedelta(days=1), t=T)
+    assert r.pairs_used == 7 and r.strict is not None and r.strict.pairs_used == 1
+    text = " ".join(r.warnings)
+    assert "(1 pair) gives too few complete pairs" in text and "(1 pairs)" not in text
+    day = START + dt.timedelta(days=9)  # the first pair is over, the second has begun
+    thin = trial.analyse(e, {n: v for n, v in values.items() if n <= day}, day, t=T)
+    assert thin.summary.startswith("Not enough data to compare yet: 1 pair of blocks has")

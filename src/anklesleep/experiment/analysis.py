@@ -349,9 +349,13 @@ def warnings(
                 effect=fmt(r.strict.effect, r.outcome, t, signed=True), p=r.strict.p_value
             )
         notes.append(
-            t(
+            nt(
                 "Sensitivity check: counting only blocks with every analysed night "
-                "({used} pairs) gives {strict}."
+                "({used} pair) gives {strict}.",
+                "Sensitivity check: counting only blocks with every analysed night "
+                "({used} pairs) gives {strict}.",
+                r.strict.pairs_used,
+                t,
             ).format(used=r.strict.pairs_used, strict=strict)
         )
     design_min = experiment.design.smallest_p
@@ -396,9 +400,13 @@ def summary(r: Result, t: Translate) -> str:
     """The result and its uncertainty in plain words, never claiming more than the data show."""
     label = t(r.label)
     if r.verdict == "too little data" or r.effect is None:
-        return t(
+        return nt(
+            "Not enough data to compare yet: {used} pair of blocks has at least {n} diary "
+            "nights in both blocks, and at least 2 are needed.",
             "Not enough data to compare yet: {used} pairs of blocks have at least {n} diary "
-            "nights in both blocks, and at least 2 are needed."
+            "nights in both blocks, and at least 2 are needed.",
+            r.pairs_used,
+            t,
         ).format(used=r.pairs_used, n=r.min_nights)
     assert r.routine_mean is not None and r.usual_mean is not None
     parts = [
