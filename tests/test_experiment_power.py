@@ -61,6 +61,7 @@ def test_one_missing_night_keeps_its_pair_and_the_strict_rule_is_shown() -> None
     end = e.end_date + dt.timedelta(days=1)
     r = trial.analyse(e, values, end, t=T)
     assert r.pairs_used == 7 and r.min_nights == 2
+    assert r.exact and r.assignments == 2**7  # still every order of the randomized pairs
     assert r.missing_nights == (gone,)
     # the block mean uses the nights present: still exactly 1 point apart in every pair
     assert r.differences == pytest.approx((1.0,) * 7)
@@ -211,3 +212,18 @@ def test_one_complete_pair_is_named_in_the_singular() -> None:
     day = START + dt.timedelta(days=9)  # the first pair is over, the second has begun
     thin = trial.analyse(e, {n: v for n, v in values.items() if n <= day}, day, t=T)
     assert thin.summary.startswith("Not enough data to compare yet: 1 pair of blocks has")
+
+
+def test_a_stop_after_outcomes_is_a_deviation_the_result_shows() -> None:
+    import dataclasses
+
+    e = make()
+    values = nights_of(e, lambda c, n: 4.0 if c == "routine" else 3.0)
+    day = START + dt.timedelta(days=20)
+    stopped = dataclasses.replace(
+        e, status="stopped", ended_at=dt.datetime(2026, 1, 25, 8, 0, tzinfo=dt.UTC)
+    )
+    seen = {n: v for n, v in values.items() if n <= day}
+    r = trial.analyse(stopped, seen, day, t=T)
+    assert r.complete and "stopped early" in " ".join(r.warnings)
+    assert "stopped early" not in " ".join(trial.analyse(e, seen, day, t=T).warnings)
