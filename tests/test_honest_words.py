@@ -189,3 +189,30 @@ def test_the_catalog_and_help_were_really_scanned() -> None:
     assert sum(1 for _ in catalog_messages()) > 200
     assert sum(1 for _ in japanese_messages()) > 200
     assert sum(1 for t in help_texts() if t) > 50
+
+
+def test_the_readme_names_only_places_that_really_show_the_safety_notes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 22: the README said `anklesleep show full` prints where the safety notes are; its
+    output never mentions them. Any command a README sentence about the safety notes names
+    must print them; the web app's About page must hold them, as the README says."""
+    from anklesleep.routine import safety
+    from anklesleep.store import open_database
+    from tests.cli_helpers import run_cli
+    from tests.web_helpers import client
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    about = [s for s in sentences(readme) if "safety notes" in s.lower()]
+    assert about and any("About" in s for s in about)
+    first_note = safety.NOTES[1]
+    for sentence in about:
+        for command in re.findall(r"`anklesleep ([^`]+)`", sentence):
+            shown = run_cli(capsys, "--db", str(tmp_path / "x.sqlite3"), *command.split())
+            assert first_note in " ".join(shown.out.split()), (command, sentence)
+    engine = open_database(tmp_path / "x.sqlite3")
+    page, _ = client(engine, tmp_path)
+    assert first_note in " ".join(page.get("/about").text.split())
+    engine.dispose()
+    shown = run_cli(capsys, "--db", str(tmp_path / "x.sqlite3"), "show", "full")
+    assert first_note not in " ".join(shown.out.split())  # so `show` must not be named
