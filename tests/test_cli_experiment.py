@@ -254,3 +254,24 @@ def test_plan_without_an_experiment_is_refused_in_the_command_language(
     japanese = run_cli(capsys, "--lang", "ja", "--db", str(db), "experiment", "plan")
     assert japanese.code == 2 and "none found" not in japanese.err
     assert "anklesleep experiment start" in japanese.err
+
+
+def test_nights_after_a_stop_are_not_analysed(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    """Issue 22 review: a stop is a deviation; the diary kept after it follows no schedule."""
+    assert cli(capsys, db, "start", "--seed", "42").code == 0
+    plan = json.loads(cli(capsys, db, "status", "--json").out)["experiment"]
+    clock.advance(20)  # pairs 1 and 2 are over (their last night was day 16)
+    assert cli(capsys, db, "stop", "--yes").code == 0
+    clock.advance(40)  # the diary goes on well past the planned end
+    for block in plan["blocks"]:
+        first = dt.date.fromisoformat(block["start"])
+        good = block["condition"] == "routine"
+        for i in range(4):
+            _diary(capsys, db, first + dt.timedelta(days=i + 1), "good" if good else "poor")
+    data = json.loads(cli(capsys, db, "result", "--json").out)["result"]
+    assert data["pairs_used"] == 2  # not 7: pairs 3-7 came after the stop
+    assert all(night <= "2026-03-22" for night in data["missing_nights"])
+    words = " ".join(cli(capsys, db, "result").out.split())
+    assert "stopped early" in words and "Only" not in words  # both pairs it reached are in

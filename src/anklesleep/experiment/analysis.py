@@ -318,12 +318,16 @@ def warnings(
                 "look. Results swing a lot early on; only the final result counts."
             ).format(done=days_done, total=experiment.design.total_days)
         )
-    if r.complete and r.pairs_used < r.pairs_planned:
+    # a stopped experiment is judged against the pairs it reached (the stop is said above)
+    reached = r.pairs_planned
+    if experiment.status == "stopped":
+        reached = min(reached, experiment.pairs_over(today))
+    if r.complete and r.pairs_used < reached:
         notes.append(
             t(
                 "Only {used} of {planned} pairs of blocks have at least {n} diary nights in both "
                 "blocks, so only those are compared."
-            ).format(used=r.pairs_used, planned=r.pairs_planned, n=r.min_nights)
+            ).format(used=r.pairs_used, planned=reached, n=r.min_nights)
         )
     if r.missing_nights:
         shown = join_list((n.isoformat() for n in r.missing_nights[:6]), t)

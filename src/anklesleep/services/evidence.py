@@ -86,6 +86,7 @@ def experiment_report(
     """Adherence and the analysis of one experiment, from the stored sessions and nights."""
     first = experiment.start_date
     last = experiment.end_date + dt.timedelta(days=1)
+    today = analysed_until(engine, experiment, today)
     evidence = load(engine, first, last)
     per_day = sessions_per_day(r for r in evidence.sessions if first <= r.local_date <= last)
     values = evidence.values(experiment.outcome)
@@ -95,6 +96,21 @@ def experiment_report(
     return ExperimentReport(
         experiment, followed, result, experiment_power(engine, experiment, today)
     )
+
+
+def analysed_until(engine: Engine, experiment: Experiment, today: dt.date) -> dt.date:
+    """The last morning whose night belongs to the experiment: today, or for a stopped one the
+    morning of the day it was stopped (in the user's time zone). Nights after a stop follow no
+    schedule, so they are never analysed as if they did."""
+    if experiment.status != "stopped" or experiment.ended_at is None:
+        return today
+    from zoneinfo import ZoneInfo
+
+    from anklesleep.store import slots
+
+    with engine.connect() as conn:
+        zone = ZoneInfo(slots.load(conn).timezone)
+    return min(today, experiment.ended_at.astimezone(zone).date())
 
 
 def latest_experiment(engine: Engine) -> Experiment | None:
@@ -160,5 +176,5 @@ def experiment_power_sentence(engine: Engine, today: dt.date, t: Translate) -> s
     e = latest_experiment(engine)
     if e is None or not still_shown(e, today):
         return None
-    det = experiment_power(engine, e, today)
+    det = experiment_power(engine, e, analysed_until(engine, e, today))
     return None if det is None else sentence(det, e.outcome, e.design.weeks, t)
