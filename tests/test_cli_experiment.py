@@ -275,3 +275,21 @@ def test_nights_after_a_stop_are_not_analysed(
     assert all(night <= "2026-03-22" for night in data["missing_nights"])
     words = " ".join(cli(capsys, db, "result").out.split())
     assert "stopped early" in words and "Only" not in words  # both pairs it reached are in
+
+
+def test_the_web_says_when_too_few_nights_to_estimate_the_power_yet(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    from anklesleep.store import open_database
+    from tests.web_helpers import client
+
+    assert cli(capsys, db, "start", "--seed", "3").code == 0  # no diary before the start
+    engine = open_database(db)
+    c, _ = client(engine, db.parent)
+    for page in ("/", "/insights"):
+        html = " ".join(c.get(page).text.split())
+        assert 'data-testid="experiment-power"' in html, page
+        assert "too few nights to say yet" in html, page
+        ja = " ".join(c.get(page, headers={"accept-language": "ja"}).text.split())
+        assert "今は見積もれません" in ja and "too few nights" not in ja, page
+    engine.dispose()

@@ -177,4 +177,12 @@ def experiment_power_sentence(engine: Engine, today: dt.date, t: Translate) -> s
     if e is None or not still_shown(e, today):
         return None
     det = experiment_power(engine, e, analysed_until(engine, e, today))
-    return None if det is None else sentence(det, e.outcome, e.design.weeks, t)
+    if det is None:
+        if e.status != "active":
+            return None
+        return t(
+            "What this experiment can detect depends on how much your nights vary; there are "
+            "too few nights to say yet. It is estimated at the end of each pair of blocks, once "
+            "there are enough nights."
+        )
+    return sentence(det, e.outcome, e.design.weeks, t)
