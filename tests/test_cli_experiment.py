@@ -168,7 +168,7 @@ def test_start_says_what_it_can_detect_and_plan_writes_a_file(
     capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
 ) -> None:
     first = cli(capsys, db, "start", "--seed", "4")
-    assert first.code == 0 and "too few diary nights" in " ".join(first.out.split())
+    assert first.code == 0 and "too few nights to say yet" in " ".join(first.out.split())
     assert cli(capsys, db, "stop", "--yes").code == 0
     for i in range(1, 15):
         night = (clock.now.date() - dt.timedelta(days=i)).isoformat()
@@ -181,7 +181,7 @@ def test_start_says_what_it_can_detect_and_plan_writes_a_file(
         assert done.code == 0, done.err
     second = cli(capsys, db, "start", "--seed", "5")
     words = " ".join(second.out.split())
-    assert second.code == 0 and "from night to night (14 nights)" in words
+    assert second.code == 0 and "In the 14 nights before the experiment" in words
     assert "80 % chance of detecting a change of about" in words
     out = db.parent / "plan.md"
     written = cli(capsys, db, "plan", "-o", str(out))
@@ -197,5 +197,99 @@ def test_start_says_what_it_can_detect_and_plan_writes_a_file(
     for page in ("/", "/insights"):
         html = " ".join(c.get(page).text.split())
         assert 'data-testid="experiment-power"' in html, page
-        assert "from night to night (14 nights)" in html, page
+        assert "In the 14 nights before the experiment" in html, page
+    engine.dispose()
+
+
+def _diary(capsys: pytest.CaptureFixture[str], db: Path, night: dt.date, quality: str) -> None:
+    done = run_cli(
+        capsys, "--db", str(db), "sleep", "--night", night.isoformat(), "--into-bed", "23:00",
+        "--tried", "23:10", "--sol", "10", "--awakenings", "0", "--waso", "0",
+        "--final", "06:30", "--out", "06:45", "--quality", quality, "--replace",
+    )  # fmt: skip
+    assert done.code == 0, done.err
+
+
+def test_the_power_is_estimated_again_at_the_end_of_each_pair_and_the_plan_keeps_the_first(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    """Issue 22: at the start from the nights before; after each pair from the pairs so far."""
+    for i in range(1, 15):  # steady nights before: fair and good
+        _diary(capsys, db, clock.now.date() - dt.timedelta(days=i - 1), ["fair", "good"][i % 2])
+    assert cli(capsys, db, "start", "--seed", "9").code == 0
+    before = json.loads(cli(capsys, db, "status", "--json").out)["power"]
+    assert before["source"] == "history" and before["nights_used"] == 14
+    plan = json.loads(cli(capsys, db, "status", "--json").out)["experiment"]
+
+    # inside the experiment the nights swing from very poor to very good within every block
+    def swinging(blocks: list[dict[str, str]]) -> None:
+        for block in blocks:
+            first = dt.date.fromisoformat(block["start"])
+            for i in range(4):
+                night = first + dt.timedelta(days=i + 1)
+                _diary(capsys, db, night, ["very poor", "very good"][i % 2])
+
+    clock.advance(8)  # the first pair is over: 6 analysed nights, too few to estimate from
+    swinging(plan["blocks"][:2])
+    first_pair = json.loads(cli(capsys, db, "status", "--json").out)["power"]
+    assert first_pair["source"] == "history" and first_pair["nights_used"] == 14
+    clock.advance(8)  # the second pair is over: 12 nights
+    swinging(plan["blocks"][2:4])
+    status = cli(capsys, db, "status")
+    words = " ".join(status.out.split())
+    assert "Within the blocks of the 2 pairs so far" in words and "(12 nights)" in words
+    after = json.loads(cli(capsys, db, "status", "--json").out)["power"]
+    assert after["source"] == "experiment" and after["pairs_done"] == 2
+    assert after["nights_used"] == 12 and after["sd"] > 2 * before["sd"]
+    # the plan document keeps what was known when it was fixed
+    kept = " ".join(cli(capsys, db, "plan").out.split())
+    assert "In the 14 nights before the experiment" in kept and "so far" not in kept
+
+
+def test_plan_without_an_experiment_is_refused_in_the_command_language(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    english = cli(capsys, db, "plan")
+    assert english.code == 2 and "experiment: none found" in english.err
+    japanese = run_cli(capsys, "--lang", "ja", "--db", str(db), "experiment", "plan")
+    assert japanese.code == 2 and "none found" not in japanese.err
+    assert "anklesleep experiment start" in japanese.err
+
+
+def test_nights_after_a_stop_are_not_analysed(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    """Issue 22 review: a stop is a deviation; the diary kept after it follows no schedule."""
+    assert cli(capsys, db, "start", "--seed", "42").code == 0
+    plan = json.loads(cli(capsys, db, "status", "--json").out)["experiment"]
+    clock.advance(20)  # pairs 1 and 2 are over (their last night was day 16)
+    assert cli(capsys, db, "stop", "--yes").code == 0
+    clock.advance(40)  # the diary goes on well past the planned end
+    for block in plan["blocks"]:
+        first = dt.date.fromisoformat(block["start"])
+        good = block["condition"] == "routine"
+        for i in range(4):
+            _diary(capsys, db, first + dt.timedelta(days=i + 1), "good" if good else "poor")
+    data = json.loads(cli(capsys, db, "result", "--json").out)["result"]
+    assert data["pairs_used"] == 2  # not 7: pairs 3-7 came after the stop
+    assert all(night <= "2026-03-22" for night in data["missing_nights"])
+    words = " ".join(cli(capsys, db, "result").out.split())
+    assert "stopped early" in words and "Only" not in words  # both pairs it reached are in
+
+
+def test_the_web_says_when_too_few_nights_to_estimate_the_power_yet(
+    capsys: pytest.CaptureFixture[str], db: Path, clock: Clock
+) -> None:
+    from anklesleep.store import open_database
+    from tests.web_helpers import client
+
+    assert cli(capsys, db, "start", "--seed", "3").code == 0  # no diary before the start
+    engine = open_database(db)
+    c, _ = client(engine, db.parent)
+    for page in ("/", "/insights"):
+        html = " ".join(c.get(page).text.split())
+        assert 'data-testid="experiment-power"' in html, page
+        assert "too few nights to say yet" in html, page
+        ja = " ".join(c.get(page, headers={"accept-language": "ja"}).text.split())
+        assert "今は見積もれません" in ja and "too few nights" not in ja, page
     engine.dispose()

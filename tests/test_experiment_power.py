@@ -61,6 +61,7 @@ def test_one_missing_night_keeps_its_pair_and_the_strict_rule_is_shown() -> None
     end = e.end_date + dt.timedelta(days=1)
     r = trial.analyse(e, values, end, t=T)
     assert r.pairs_used == 7 and r.min_nights == 2
+    assert r.exact and r.assignments == 2**7  # still every order of the randomized pairs
     assert r.missing_nights == (gone,)
     # the block mean uses the nights present: still exactly 1 point apart in every pair
     assert r.differences == pytest.approx((1.0,) * 7)
@@ -173,3 +174,56 @@ def test_the_plan_names_outcome_schedule_rule_analysis_and_date() -> None:
     assert "randomization test" in text and "seed 11" in text
     assert all(b.start.isoformat() in text for b in e.blocks)
     assert "cannot be changed" in text
+
+
+def test_pairs_over_and_deviations_count_only_the_pairs_whose_last_night_is_in() -> None:
+    e = make()
+    pair_two_ends = next(b.end for b in reversed(e.blocks) if b.pair == 2)
+    assert e.pairs_over(START) == 0
+    assert e.pairs_over(pair_two_ends) == 1  # its last night is tomorrow morning
+    assert e.pairs_over(pair_two_ends + dt.timedelta(days=1)) == 2
+    values = nights_of(e, lambda c, n: float(n.day % 3))
+    assert len(trial.block_deviations(e, values, pairs=2)) == 12  # 4 blocks x 3 analysed nights
+    assert len(trial.block_deviations(e, values)) == 42
+
+
+def test_the_sentence_says_where_the_variation_was_measured() -> None:
+    before = power.detectable(1.0, 20, weeks=8, block_days=4, washout_nights=1, alpha=0.05)
+    assert power.sentence(before, "quality", 8, T).startswith("In the 20 nights before the")
+    during = power.detectable(
+        1.0, 12, weeks=8, block_days=4, washout_nights=1, alpha=0.05,
+        source="experiment", pairs_done=2,
+    )  # fmt: skip
+    assert "Within the blocks of the 2 pairs so far" in power.sentence(during, "quality", 8, T)
+    first = power.Detectable(1.0, 7, 7, 3, 1.0, 20, "experiment", 1)
+    assert "Within the blocks of the first pair" in power.sentence(first, "quality", 8, T)
+
+
+def test_one_complete_pair_is_named_in_the_singular() -> None:
+    e = make()
+    values = nights_of(e, lambda c, n: 4.0 if c == "routine" else 3.0)
+    for block in range(3, 15):  # pairs 2-7 lose a night in one block each
+        if block % 2:
+            del values[analysed_night(e, block, 0)]
+    r = trial.analyse(e, values, e.end_date + dt.timedelta(days=1), t=T)
+    assert r.pairs_used == 7 and r.strict is not None and r.strict.pairs_used == 1
+    text = " ".join(r.warnings)
+    assert "(1 pair) gives too few complete pairs" in text and "(1 pairs)" not in text
+    day = START + dt.timedelta(days=9)  # the first pair is over, the second has begun
+    thin = trial.analyse(e, {n: v for n, v in values.items() if n <= day}, day, t=T)
+    assert thin.summary.startswith("Not enough data to compare yet: 1 pair of blocks has")
+
+
+def test_a_stop_after_outcomes_is_a_deviation_the_result_shows() -> None:
+    import dataclasses
+
+    e = make()
+    values = nights_of(e, lambda c, n: 4.0 if c == "routine" else 3.0)
+    day = START + dt.timedelta(days=20)
+    stopped = dataclasses.replace(
+        e, status="stopped", ended_at=dt.datetime(2026, 1, 25, 8, 0, tzinfo=dt.UTC)
+    )
+    seen = {n: v for n, v in values.items() if n <= day}
+    r = trial.analyse(stopped, seen, day, t=T)
+    assert r.complete and "stopped early" in " ".join(r.warnings)
+    assert "stopped early" not in " ".join(trial.analyse(e, seen, day, t=T).warnings)

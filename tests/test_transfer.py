@@ -571,3 +571,38 @@ def test_real_sessions_and_experiments_survive_a_round_trip(engine: Engine) -> N
         assert sessions_store.list_sessions(other) == sessions_store.list_sessions(engine)
         with other.connect() as conn:
             assert experiments_store.get(conn, "e-1") == planned
+
+
+def test_an_import_never_rewrites_a_saved_experiment_plan(engine: Engine) -> None:
+    """Issue 22: the plan is fixed before the first night; `import --replace` may bring a later
+    status (a stop made elsewhere) but never another outcome, seed, design or schedule."""
+    from anklesleep.experiment import design as experiment
+    from anklesleep.store import experiments as experiment_store
+
+    e = experiment.new_experiment(
+        experiment.design(seed=5),
+        dt.date(2026, 3, 2),
+        today=dt.date(2026, 3, 2),
+        uuid="plan-1",
+        created_at=dt.datetime(2026, 3, 2, 20, 0, tzinfo=dt.UTC),
+    )
+    with engine.begin() as conn:
+        experiment_store.save(conn, e)
+        row = transfer.collect(conn)["experiments"][0]
+    edited = {**row, "outcome": "sol", "seed": 6}
+    report = load(
+        engine, transfer.incoming_from_tables({"experiments": [edited]}), conflict="replace"
+    )
+    assert report.fixed == {"experiments": 1} and not report.replaced
+    with engine.connect() as conn:
+        kept = experiment_store.get(conn, "plan-1")
+    assert kept is not None and kept.outcome == "quality" and kept.design.seed == 5
+    stopped = {**row, "status": "stopped", "ended_at": "2026-03-10T08:00:00+00:00"}
+    report = load(
+        engine, transfer.incoming_from_tables({"experiments": [stopped]}), conflict="replace"
+    )
+    assert report.replaced == {"experiments": 1} and not report.fixed
+    with engine.connect() as conn:
+        now_stopped = experiment_store.get(conn, "plan-1")
+    assert now_stopped is not None and now_stopped.status == "stopped"
+    assert now_stopped.design == e.design and now_stopped.blocks == e.blocks

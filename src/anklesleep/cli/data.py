@@ -143,6 +143,12 @@ def import_cmd(
         click.echo(replaced.format(what=_counts(report.replaced)))
     if report.unchanged:
         click.echo(_("Already here, unchanged: {what}.").format(what=_counts(report.unchanged)))
+    if report.fixed:
+        click.echo(
+            _("Kept as stored, because a saved experiment plan is never rewritten: {what}.").format(
+                what=_counts(report.fixed)
+            )
+        )
     if report.kept:
         click.echo(
             _(

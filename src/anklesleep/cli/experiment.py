@@ -218,14 +218,22 @@ def start(
 
 def _power(e: Experiment, det: Detectable | None) -> None:
     """Print what this experiment can detect, or why that cannot be said yet."""
-    from anklesleep.experiment.power import sentence
+    from anklesleep.basics.i18n import nt
+    from anklesleep.experiment.power import MIN_NIGHTS_FOR_SD, sentence
 
     if det is None:
-        text = _(
+        per_pair = 2 * max(1, e.design.analysed_nights)
+        pairs = min(e.design.pairs, -(-MIN_NIGHTS_FOR_SD // per_pair))
+        text = nt(
             "What this experiment can detect depends on how much your nights vary; there are "
-            "too few diary nights to say yet. Once the first pair of blocks is over, "
-            "`anklesleep experiment status` will say."
-        )
+            "too few nights to say yet. Once the first pair of blocks is over (with its diary "
+            "nights), `anklesleep experiment status` will say.",
+            "What this experiment can detect depends on how much your nights vary; there are "
+            "too few nights to say yet. Once the first {n} pairs of blocks are over (with their "
+            "diary nights), `anklesleep experiment status` will say.",
+            pairs,
+            translator(),
+        ).format(n=pairs)
     else:
         text = sentence(det, e.outcome, e.design.weeks, translator())
     click.echo(_wrap(text, ""))
@@ -255,7 +263,7 @@ def plan(ctx: click.Context, /, output: str | None) -> None:
     e = _settle(engine, now, today)
     if e is None:
         raise AnkleSleepError(
-            "experiment: none found; start one with: anklesleep experiment start",
+            _("experiment: none found; start one with: anklesleep experiment start"),
             field="experiment",
         )
     text = plan_text(e, experiment_power(engine, e), translator())

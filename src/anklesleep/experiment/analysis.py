@@ -253,11 +253,15 @@ def _strict(
     )
 
 
-def block_deviations(experiment: Experiment, outcomes: Mapping[dt.date, float]) -> list[float]:
+def block_deviations(
+    experiment: Experiment, outcomes: Mapping[dt.date, float], pairs: int | None = None
+) -> list[float]:
     """Each analysed night's distance from its block's mean: night-to-night variation with
-    the conditions' effect taken out."""
+    the conditions' effect taken out (in the first `pairs` pairs only, when given)."""
     deviations: list[float] = []
     for block in experiment.compared_blocks:
+        if pairs is not None and block.pair > pairs:
+            continue
         nights = _block_nights(block, experiment.design.washout_nights, outcomes)
         if len(nights) >= 2:
             m = statistics.fmean(nights)
@@ -314,12 +318,16 @@ def warnings(
                 "look. Results swing a lot early on; only the final result counts."
             ).format(done=days_done, total=experiment.design.total_days)
         )
-    if r.complete and r.pairs_used < r.pairs_planned:
+    # a stopped experiment is judged against the pairs it reached (the stop is said above)
+    reached = r.pairs_planned
+    if experiment.status == "stopped":
+        reached = min(reached, experiment.pairs_over(today))
+    if r.complete and r.pairs_used < reached:
         notes.append(
             t(
                 "Only {used} of {planned} pairs of blocks have at least {n} diary nights in both "
                 "blocks, so only those are compared."
-            ).format(used=r.pairs_used, planned=r.pairs_planned, n=r.min_nights)
+            ).format(used=r.pairs_used, planned=reached, n=r.min_nights)
         )
     if r.missing_nights:
         shown = join_list((n.isoformat() for n in r.missing_nights[:6]), t)
@@ -345,9 +353,13 @@ def warnings(
                 effect=fmt(r.strict.effect, r.outcome, t, signed=True), p=r.strict.p_value
             )
         notes.append(
-            t(
+            nt(
                 "Sensitivity check: counting only blocks with every analysed night "
-                "({used} pairs) gives {strict}."
+                "({used} pair) gives {strict}.",
+                "Sensitivity check: counting only blocks with every analysed night "
+                "({used} pairs) gives {strict}.",
+                r.strict.pairs_used,
+                t,
             ).format(used=r.strict.pairs_used, strict=strict)
         )
     design_min = experiment.design.smallest_p
@@ -392,9 +404,13 @@ def summary(r: Result, t: Translate) -> str:
     """The result and its uncertainty in plain words, never claiming more than the data show."""
     label = t(r.label)
     if r.verdict == "too little data" or r.effect is None:
-        return t(
+        return nt(
+            "Not enough data to compare yet: {used} pair of blocks has at least {n} diary "
+            "nights in both blocks, and at least 2 are needed.",
             "Not enough data to compare yet: {used} pairs of blocks have at least {n} diary "
-            "nights in both blocks, and at least 2 are needed."
+            "nights in both blocks, and at least 2 are needed.",
+            r.pairs_used,
+            t,
         ).format(used=r.pairs_used, n=r.min_nights)
     assert r.routine_mean is not None and r.usual_mean is not None
     parts = [

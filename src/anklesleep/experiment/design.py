@@ -179,6 +179,14 @@ class Experiment:
     def block_on(self, day: dt.date) -> Block | None:
         return next((b for b in self.blocks if b.contains(day)), None)
 
+    def pairs_over(self, today: dt.date) -> int:
+        """How many pairs of blocks have had their last night by this morning."""
+        one = dt.timedelta(days=1)
+        ends: dict[int, dt.date] = {}
+        for b in self.compared_blocks:
+            ends[b.pair] = max(ends.get(b.pair, b.end), b.end)
+        return sum(1 for end in ends.values() if end + one <= today)
+
     def is_over(self, today: dt.date) -> bool:
         """True once the last block's last night has been slept (its diary is due today)."""
         return today > self.end_date

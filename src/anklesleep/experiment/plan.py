@@ -79,8 +79,9 @@ def plan_text(e: Experiment, detectable: Detectable | None, t: Translate) -> str
         sentence(detectable, d.outcome, d.weeks, t)
         if detectable is not None
         else t(
-            "There were too few diary nights before the start to estimate this; the status "
-            "shows an estimate once the first pair of blocks is over."
+            "There were too few nights before the start to estimate this; `anklesleep "
+            "experiment status` estimates it at the end of each pair of blocks, once there are "
+            "enough nights."
         ),
         "",
         t(

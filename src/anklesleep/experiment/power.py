@@ -16,8 +16,9 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
-from anklesleep.basics.i18n import Translate
+from anklesleep.basics.i18n import Translate, nt
 from anklesleep.basics.wording import join_sentences
 from anklesleep.experiment.design import OUTCOME_LABELS, Outcome
 from anklesleep.insights.inference import smallest_p
@@ -43,6 +44,10 @@ class Detectable:
     nights_per_block: int
     smallest_change: float | None  # in outcome units; None when no change can reach alpha
     weeks_for_reference: int | None  # total weeks that detect REFERENCE_EFFECT_SD; None: > max
+    #: where the SD comes from: the nights before the start, or the experiment's own nights
+    #: (around each block's mean) in the pairs already over
+    source: Literal["history", "experiment"] = "history"
+    pairs_done: int = 0  # with source "experiment": the pairs whose nights were used
 
     @property
     def reference_change(self) -> float:
@@ -118,6 +123,8 @@ def detectable(
     washout_nights: int,
     alpha: float,
     max_weeks: int = 52,
+    source: Literal["history", "experiment"] = "history",
+    pairs_done: int = 0,
 ) -> Detectable:
     """How small a change this design detects with 80 % power, and how long it would take to
     detect a change of half the night-to-night SD with the same block length."""
@@ -137,7 +144,7 @@ def detectable(
             high = mid - 1
         else:
             low = mid + 1
-    return Detectable(sd, nights_used, pairs, m, smallest, needed)
+    return Detectable(sd, nights_used, pairs, m, smallest, needed, source, pairs_done)
 
 
 def sentence(det: Detectable, outcome: Outcome, weeks: int, t: Translate) -> str:
@@ -145,9 +152,23 @@ def sentence(det: Detectable, outcome: Outcome, weeks: int, t: Translate) -> str
     from anklesleep.experiment.analysis import fmt
 
     label = t(OUTCOME_LABELS[outcome])
+    if det.source == "experiment":
+        varies = nt(
+            "Within the blocks of the first pair, your {label} varies by about {sd} from night "
+            "to night ({n} nights).",
+            "Within the blocks of the {pairs} pairs so far, your {label} varies by about {sd} "
+            "from night to night ({n} nights).",
+            det.pairs_done,
+            t,
+        )
+    else:
+        varies = t(
+            "In the {n} nights before the experiment, your {label} varied by about {sd} from "
+            "night to night."
+        )
     parts = [
-        t("Your {label} varies by about {sd} from night to night ({n} nights).").format(
-            label=label, sd=fmt(det.sd, outcome, t=t), n=det.nights_used
+        varies.format(
+            label=label, sd=fmt(det.sd, outcome, t=t), n=det.nights_used, pairs=det.pairs_done
         )
     ]
     if det.smallest_change is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlalchemy import Engine
 
@@ -85,13 +86,31 @@ def experiment_report(
     """Adherence and the analysis of one experiment, from the stored sessions and nights."""
     first = experiment.start_date
     last = experiment.end_date + dt.timedelta(days=1)
+    today = analysed_until(engine, experiment, today)
     evidence = load(engine, first, last)
     per_day = sessions_per_day(r for r in evidence.sessions if first <= r.local_date <= last)
     values = evidence.values(experiment.outcome)
     values = {night: v for night, v in values.items() if night <= today}
     followed = adherence(experiment, per_day, set(values), today)
     result = analyse(experiment, values, today, followed, t=t)
-    return ExperimentReport(experiment, followed, result, experiment_power(engine, experiment))
+    return ExperimentReport(
+        experiment, followed, result, experiment_power(engine, experiment, today)
+    )
+
+
+def analysed_until(engine: Engine, experiment: Experiment, today: dt.date) -> dt.date:
+    """The last morning whose night belongs to the experiment: today, or for a stopped one the
+    morning of the day it was stopped (in the user's time zone). Nights after a stop follow no
+    schedule, so they are never analysed as if they did."""
+    if experiment.status != "stopped" or experiment.ended_at is None:
+        return today
+    from zoneinfo import ZoneInfo
+
+    from anklesleep.store import slots
+
+    with engine.connect() as conn:
+        zone = ZoneInfo(slots.load(conn).timezone)
+    return min(today, experiment.ended_at.astimezone(zone).date())
 
 
 def latest_experiment(engine: Engine) -> Experiment | None:
@@ -112,23 +131,32 @@ def experiment_today(engine: Engine, today: dt.date, t: Translate) -> TodayInstr
 HISTORY_DAYS = 60
 
 
-def experiment_power(engine: Engine, experiment: Experiment) -> Detectable | None:
+def experiment_power(
+    engine: Engine, experiment: Experiment, today: dt.date | None = None
+) -> Detectable | None:
     """What the experiment can detect, from the night-to-night variation of its outcome.
 
-    The variation comes from the diary nights of the 60 days before the start when there are
-    enough of them; otherwise from the experiment's own nights, around each block's mean (so
-    that a real effect does not count as variation). None while neither has enough nights.
+    Without `today`, what was known when the plan was fixed: the nights of the 60 days before
+    the start (the plan document prints this). With `today`, estimated again at the end of
+    each pair: from the experiment's own nights in the pairs already over, around each block's
+    mean (so that a real effect does not count as variation), once there are enough of them;
+    until then from the nights before the start. None while neither has enough nights.
     """
     d = experiment.design
     start = experiment.start_date
-    history = load(engine, start - dt.timedelta(days=HISTORY_DAYS), start)
-    before = list(history.values(d.outcome).values())
-    sd, used = night_sd(before), len(before)
-    if sd is None:
-        evidence = load(engine, start, experiment.end_date + dt.timedelta(days=1))
-        values = evidence.values(d.outcome)
-        deviations = block_deviations(experiment, values)
+    sd: float | None = None
+    used = done = 0
+    if today is not None and (done := experiment.pairs_over(today)):
+        evidence = load(engine, start, min(today, experiment.end_date + dt.timedelta(days=1)))
+        values = {n: v for n, v in evidence.values(d.outcome).items() if n <= today}
+        deviations = block_deviations(experiment, values, pairs=done)
         sd, used = night_sd(deviations), len(deviations)
+    if sd is not None:
+        source: Literal["history", "experiment"] = "experiment"
+    else:
+        history = load(engine, start - dt.timedelta(days=HISTORY_DAYS), start)
+        before = [v for n, v in history.values(d.outcome).items() if n <= start]
+        sd, used, source, done = night_sd(before), len(before), "history", 0
     if sd is None:
         return None
     return detectable(
@@ -138,6 +166,8 @@ def experiment_power(engine: Engine, experiment: Experiment) -> Detectable | Non
         block_days=d.block_days,
         washout_nights=d.washout_nights,
         alpha=ALPHA,
+        source=source,
+        pairs_done=done,
     )
 
 
@@ -146,5 +176,13 @@ def experiment_power_sentence(engine: Engine, today: dt.date, t: Translate) -> s
     e = latest_experiment(engine)
     if e is None or not still_shown(e, today):
         return None
-    det = experiment_power(engine, e)
-    return None if det is None else sentence(det, e.outcome, e.design.weeks, t)
+    det = experiment_power(engine, e, analysed_until(engine, e, today))
+    if det is None:
+        if e.status != "active":
+            return None
+        return t(
+            "What this experiment can detect depends on how much your nights vary; there are "
+            "too few nights to say yet. It is estimated at the end of each pair of blocks, once "
+            "there are enough nights."
+        )
+    return sentence(det, e.outcome, e.design.weeks, t)

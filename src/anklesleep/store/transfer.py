@@ -306,6 +306,8 @@ class ImportReport:
     unchanged: dict[str, int]
     kept: dict[str, int]  # rows that differ from the file, left as stored
     dry_run: bool = False
+    #: experiments whose fixed plan differs in the file: kept as stored even with "replace"
+    fixed: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_added(self) -> int:
@@ -317,6 +319,7 @@ class ImportReport:
             "replaced": self.replaced,
             "unchanged": self.unchanged,
             "kept": self.kept,
+            "fixed": self.fixed,
             "dry_run": self.dry_run,
         }
 
@@ -336,6 +339,7 @@ def apply(
     replaced: dict[str, int] = {}
     unchanged: dict[str, int] = {}
     kept: dict[str, int] = {}
+    fixed: dict[str, int] = {}
     for name in TABLES:
         new_rows = rows.get(name, [])
         if not new_rows:
@@ -354,6 +358,8 @@ def apply(
                 inserts.append(row)
             elif stored == encode_row(name, row):
                 unchanged[name] = unchanged.get(name, 0) + 1
+            elif name == "experiments" and _plan_differs(stored, encode_row(name, row)):
+                fixed[name] = fixed.get(name, 0) + 1  # a saved plan is never rewritten
             elif conflict == "replace":
                 replaced[name] = replaced.get(name, 0) + 1
                 if not dry_run:
@@ -367,7 +373,15 @@ def apply(
             added[name] = len(inserts)
             if not dry_run:
                 conn.execute(table.insert(), inserts)
-    return ImportReport(added, replaced, unchanged, kept, dry_run)
+    return ImportReport(added, replaced, unchanged, kept, dry_run, fixed)
+
+
+#: an experiment's plan, fixed before its first night; only its status and end can change
+FIXED_PLAN = ("created_at", "outcome", "seed", "design", "schedule", "start_date")
+
+
+def _plan_differs(stored: Encoded, incoming: Encoded) -> bool:
+    return any(stored.get(k) != incoming.get(k) for k in FIXED_PLAN)
 
 
 def import_rows(
