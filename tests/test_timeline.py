@@ -334,6 +334,24 @@ def test_halfway_is_said_once_and_closing_follows_the_slot() -> None:
     assert not any("Halfway" in (c.say or "") for c in quick)
 
 
+@pytest.mark.parametrize("order", ["by-section", "by-foot"])
+@pytest.mark.parametrize("tempo", [0.9, 1.0, 1.3])
+def test_halfway_is_said_at_the_step_that_starts_nearest_the_middle_of_the_time(
+    order: str, tempo: float
+) -> None:
+    timeline = full(foot_order=order, tempo=tempo)
+    total = timeline.total_seconds
+    # each step's first cue: the first cue of its chapter that names a step
+    step_starts: dict[int, float] = {}
+    for cue in timeline:
+        if cue.step is not None and cue.chapter not in step_starts:
+            step_starts[cue.chapter] = cue.start
+    halfway = next(c for c in timeline if "Halfway there." in (c.say or ""))
+    nearest = min(step_starts.values(), key=lambda start: abs(start - total / 2))
+    assert halfway.start == pytest.approx(nearest, abs=1e-6)
+    assert abs(halfway.start - total / 2) < total / 8  # not two thirds of the way through
+
+
 def test_the_track_never_asks_for_what_it_cannot_hear() -> None:
     text = " ".join(c.say or "" for c in full()).lower()
     for request in ("ask for", "press m", "tap", "click", "button", "tell me"):

@@ -328,7 +328,31 @@ def expand(
     """Every cue of a session of `routine` played with `options`, in order, back to back.
 
     `script` (default: the built-in one) gives the introduction, counts and closing words.
+    "Halfway there" is said at the step that starts nearest the middle of the session's time
+    (found by laying the session out once without it), unless a foot switch comes just before.
     """
+    starts: list[float] = []
+    plain = _expand(routine, options, speech_seconds, translate, script, None, starts)
+    if len(starts) <= 2:
+        return plain
+    middle = plain.total_seconds / 2
+    nearest = min(range(len(starts)), key=lambda i: abs(starts[i] - middle))
+    if nearest == 0:
+        return plain
+    return _expand(routine, options, speech_seconds, translate, script, nearest, [])
+
+
+def _expand(
+    routine: Routine,
+    options: Options,
+    speech_seconds: SpeechSeconds,
+    translate: Translate,
+    script: Script | None,
+    halfway_at: int | None,
+    starts: list[float],
+) -> Timeline:
+    """The session laid out with "halfway" before step number `halfway_at` (None: nowhere);
+    each step's start time is appended to `starts`."""
     t = translate
     words = script or builtin_script()
     b = _Builder(speech_seconds, t, options.tempo, options.voice)
@@ -351,7 +375,6 @@ def expand(
             b.add(b.spoken(say, 0.0, INTRO_PAUSE_SECONDS), "announce", say, say=say)
     said_foot: Foot | None = None
     said_section: SectionId | None = None
-    total_steps = sum(len(section.steps) for section, _foot in blocks)
     step_number = 0
     switched = False
     for section, foot in blocks:
@@ -369,7 +392,7 @@ def expand(
                 prefix.append(t(_FOOT_NAMES[foot]))
             said = _with_lead(prefix, t(step.instruction), t)
             # "halfway" at the middle step, unless a foot switch has just said as much
-            if step_number == total_steps // 2 and total_steps > 2 and not switched:
+            if step_number == halfway_at and not switched:
                 said = t("{halfway} {instruction}").format(
                     halfway=t(words.halfway), instruction=said
                 )
@@ -377,6 +400,7 @@ def expand(
             said_section, said_foot = section.id, foot
             step_number += 1
             b.new_chapter()
+            starts.append(b.now)
             _add_step(b, routine, section, step, foot, said, options)
         extra = options.extra_circles.get(foot)
         if section.id == "ankle" and extra:
