@@ -255,7 +255,7 @@ def plan(ctx: click.Context, /, output: str | None) -> None:
     e = _settle(engine, now, today)
     if e is None:
         raise AnkleSleepError(
-            "experiment: none found; start one with: anklesleep experiment start",
+            _("experiment: none found; start one with: anklesleep experiment start"),
             field="experiment",
         )
     text = plan_text(e, experiment_power(engine, e), translator())

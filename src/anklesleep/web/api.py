@@ -289,8 +289,10 @@ def _interruptions(data: dict[str, Any]) -> tuple[tuple[float, str], ...]:
     )
     if not ok:
         raise AnkleSleepError(
-            f"interruptions: got {str(raw)[:60]!r}; send a list of "
-            '{"at": seconds, "kind": "error", "stalled" or "interrupted"}',
+            _(
+                "interruptions: got {value!r}; send a list of "
+                '{{"at": seconds, "kind": "error", "stalled" or "interrupted"}}'
+            ).format(value=str(raw)[:60]),
             field="interruptions",
         )
     return tuple((float(item["at"]), item["kind"]) for item in raw)
