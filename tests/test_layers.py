@@ -108,3 +108,50 @@ def test_the_layer_check_catches_a_wrong_import() -> None:
     tree = ast.parse("def f():\n    from anklesleep.store import sessions\n")
     assert "anklesleep.store.sessions" in imported(tree)
     assert "store" not in ALLOWED["routine"]
+
+
+#: What a shell may read from `store.sessions` itself; every write goes through
+#: `services.sessions`, where the lifecycle's rules are applied.
+SESSION_READS = {"list_sessions", "get_session"}
+
+
+def session_store_uses(tree: ast.AST) -> set[str]:
+    """The names a module uses from `anklesleep.store.sessions`."""
+    aliases: set[str] = set()
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "anklesleep.store.sessions":
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "anklesleep.store":
+            aliases |= {a.asname or a.name for a in node.names if a.name == "sessions"}
+        elif isinstance(node, ast.Import):
+            aliases |= {a.asname for a in node.names if a.name == "anklesleep.store.sessions"}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            used.add(node.attr)
+    return used
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if layer_of(p) in ("cli", "web")],
+    ids=lambda p: dotted(p),
+)
+def test_shells_change_sessions_only_through_the_service(path: Path) -> None:
+    writes = session_store_uses(ast.parse(path.read_text("utf-8"))) - SESSION_READS
+    assert not writes, f"{dotted(path)} writes sessions itself: {sorted(writes)}"
+
+
+def test_the_session_check_catches_a_direct_write() -> None:
+    tree = ast.parse(
+        "def f(engine, record):\n"
+        "    from anklesleep.store import sessions\n"
+        "    sessions.start_session(engine, record)\n"
+    )
+    assert session_store_uses(tree) == {"start_session"}
+    tree = ast.parse("from anklesleep.store.sessions import save, list_sessions\n")
+    assert session_store_uses(tree) - SESSION_READS == {"save"}
