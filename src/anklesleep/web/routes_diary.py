@@ -287,6 +287,7 @@ async def sleep_import(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from anklesleep.services.trackers import (
+        Imported,
         import_export,
         report_lines,
         saved_line,
@@ -310,12 +311,14 @@ async def sleep_import(request: Request) -> Response:
         if size == 0:
             message = translator()("file: nothing was sent; choose the export file first")
             return JSONResponse({"error": message, "field": "file"}, status_code=400)
-        now = web.local_now()
-        assert now.tzinfo is not None
+
+        def run_import() -> Imported:
+            now = web.local_now()  # the zone comes from the stored slots: a database read
+            assert now.tzinfo is not None
+            return import_export(web.engine, path, now.tzinfo, web.now())
+
         try:
-            imported = await run_in_threadpool(
-                import_export, web.engine, path, now.tzinfo, web.now()
-            )
+            imported = await run_in_threadpool(run_import)
         except AnkleSleepError as exc:
             return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
     summary = [*summary_lines(imported), saved_line(imported)]
