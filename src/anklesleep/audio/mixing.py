@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -282,9 +283,15 @@ def cache_key(
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
 
 
-_memo: dict[str, RenderedTrack] = {}
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+#: Finished tracks remembered in this process, newest last (their files stay in the cache
+#: folder, which `prune` bounds by size): at most this many, so a server asked for many
+#: option sets keeps a fixed amount.
+MAX_REMEMBERED = 16
+_memo: OrderedDict[str, RenderedTrack] = OrderedDict()
+_memo_guard = threading.Lock()
+#: Renders of one track wait for each other; a key always takes the same one of these locks
+#: (a fixed number, not one per track ever asked for).
+_locks = tuple(threading.Lock() for _ in range(32))
 
 
 #: Unfinished files (".<name>-XXXX.part") older than this are left over from a render that was
@@ -363,8 +370,23 @@ def _touch(path: Path) -> None:
 
 
 def _lock_for(key: str) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(key, threading.Lock())
+    return _locks[int(key[:8], 16) % len(_locks)]
+
+
+def _remembered(key: str) -> RenderedTrack | None:
+    with _memo_guard:
+        hit = _memo.get(key)
+        if hit is not None:
+            _memo.move_to_end(key)
+        return hit
+
+
+def _remember(key: str, result: RenderedTrack) -> None:
+    with _memo_guard:
+        _memo[key] = result
+        _memo.move_to_end(key)
+        while len(_memo) > MAX_REMEMBERED:
+            _memo.popitem(last=False)
 
 
 def _cache_key_of(
@@ -433,7 +455,7 @@ def render_track(
 
     clean_partial(folder)
     with _lock_for(key):
-        hit = _memo.get(key)
+        hit = _remembered(key)
         if hit is not None and audio.exists() and vtt.exists():
             _touch(audio)
             return hit
@@ -442,7 +464,7 @@ def render_track(
             if timeline is not None:
                 _touch(audio)
                 result = _result(audio, vtt, saved, timeline, form, engine, ticks)
-                _memo[key] = result
+                _remember(key, result)
                 return result
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -488,7 +510,7 @@ def render_track(
         write_text(vtt, webvtt(timeline, t), field=CACHE_FIELD)
         _save_timeline(saved, timeline)
         result = _result(audio, vtt, saved, timeline, form, engine, ticks)
-        _memo[key] = result
+        _remember(key, result)
         prune(folder, keep=frozenset({key}))
         return result
 
@@ -535,4 +557,5 @@ def _result(
 
 def clear_memory() -> None:
     """Forget tracks remembered in this process (files on disk stay)."""
-    _memo.clear()
+    with _memo_guard:
+        _memo.clear()
