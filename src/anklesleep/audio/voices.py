@@ -31,7 +31,7 @@ from anklesleep.audio.kokoro import KokoroEngine
 from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
-from anklesleep.routine.options import SPEECH_RATE_RANGE, Options, check_speech_rate
+from anklesleep.routine.options import Options, check_speech_rate
 
 Samples = npt.NDArray[np.float32]
 
@@ -47,8 +47,6 @@ SILENCE_BELOW_PEAK_DB = 45.0
 PROCESSING_VERSION = 1
 #: The default speaking rate in words a minute: calm (speech engines default to about 175).
 DEFAULT_RATE = 130
-#: The speaking rates a user can choose (words a minute).
-RATE_RANGE = SPEECH_RATE_RANGE
 
 
 @runtime_checkable
