@@ -8,6 +8,7 @@ Imports inside functions and under TYPE_CHECKING count too.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,22 @@ def test_the_session_check_catches_a_direct_write() -> None:
     assert session_store_uses(tree) == {"start_session"}
     tree = ast.parse("from anklesleep.store.sessions import save, list_sessions\n")
     assert session_store_uses(tree) - SESSION_READS == {"save"}
+
+
+ARCHITECTURE = PACKAGE.parents[1] / "docs" / "architecture.md"
+
+
+@pytest.mark.parametrize(
+    "package", sorted(p.parent for p in PACKAGE.glob("*/__init__.py")), ids=lambda p: p.name
+)
+def test_every_package_says_what_it_holds_and_may_import(package: Path) -> None:
+    """The map a newcomer reads: each package's docstring names what lives there and what it
+    may import, and docs/architecture.md lists it in its tree and in the layer rules."""
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text("utf-8"))) or ""
+    assert len(doc.split()) >= 15, f"{package.name}/__init__.py: say what lives here"
+    assert re.search(r"\bimport", doc, re.IGNORECASE), (
+        f"{package.name}/__init__.py: say what it may import"
+    )
+    tree = ARCHITECTURE.read_text("utf-8")
+    assert re.search(rf"^{package.name}/ ", tree, re.MULTILINE), f"{package.name} not in the map"
+    assert package.name in ALLOWED, f"{package.name} has no layer in this test"
