@@ -125,6 +125,8 @@ def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response
         duration=diary.duration,
         problems=problems,
         note_max=NOTE_MAX,
+        minutes_max=diary.MINUTES_MAX,
+        awakenings_max=diary.AWAKENINGS_MAX,
         imported=request.query_params.get("imported"),
         future=context["night"] > context["today"],
         **context,
@@ -205,6 +207,7 @@ def _symptoms(request: Request, status_code: int = 200, **context: Any) -> Respo
         symptoms=symptoms,
         problems=problems,
         note_max=NOTE_MAX,
+        scores=range(diary.SCORE_MIN, diary.SCORE_MAX + 1),
         future=context["day"] > context["today"],
         **context,
     )
