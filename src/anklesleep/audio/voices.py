@@ -528,11 +528,20 @@ def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
         soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
 
 
+#: Speech engines running at once in this process, whatever asks (a speech engine is a child
+#: process or a model using a core): more only queue for the same CPUs.
+SYNTHESIS_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
+_synthesizing = threading.BoundedSemaphore(SYNTHESIS_AT_ONCE)
+
+
 class ClipCache:
     """Processed speech clips of one engine, memoized in memory and kept on disk.
 
     Keyed by engine name, voice, rate and text (plus `PROCESSING_VERSION`). Safe to share
     between threads and processes: files are written under a temporary name and renamed.
+    Threads asking for the same clip at once wait for one synthesis (so a busy server's
+    requests on a cold cache do not each start the engine for the same words), and at most
+    `SYNTHESIS_AT_ONCE` syntheses run at a time.
     """
 
     def __init__(self, engine: SpeechEngine, folder: Path | None = None) -> None:
@@ -540,6 +549,8 @@ class ClipCache:
         self.folder = folder if folder is not None else paths.cache_dir() / "clips"
         self._memory: dict[str, Samples] = {}
         self._lock = threading.Lock()
+        #: one of these per text (chosen by its key) is held while the text is made
+        self._making = tuple(threading.Lock() for _ in range(32))
 
     @property
     def silent(self) -> bool:
@@ -565,17 +576,23 @@ class ClipCache:
             found = self._memory.get(key)
         if found is not None:
             return found, CLIP_RATE
-        path = self._path(text)
-        samples = self._read(path)
-        if samples is None:
-            raw, rate = self.engine.synthesize(text)
-            samples = process_clip(raw, rate)
-            write_wav_atomic(path, samples, CLIP_RATE)
-            # read back what is stored, so the memory and disk copies are the same samples
+        with self._making[int(key[:8], 16) % len(self._making)]:
+            with self._lock:
+                found = self._memory.get(key)
+            if found is not None:  # made by another thread while this one waited
+                return found, CLIP_RATE
+            path = self._path(text)
             samples = self._read(path)
-            assert samples is not None
-        with self._lock:
-            self._memory[key] = samples
+            if samples is None:
+                with _synthesizing:
+                    raw, rate = self.engine.synthesize(text)
+                samples = process_clip(raw, rate)
+                write_wav_atomic(path, samples, CLIP_RATE)
+                # read back what is stored, so the memory and disk copies are the same samples
+                samples = self._read(path)
+                assert samples is not None
+            with self._lock:
+                self._memory[key] = samples
         return samples, CLIP_RATE
 
     @staticmethod
