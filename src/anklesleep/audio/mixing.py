@@ -74,7 +74,6 @@ class RenderedTrack:
 
     path: Path
     vtt_path: Path
-    timeline_path: Path
     timeline: Timeline
     duration: float
     bytes: int
@@ -463,7 +462,7 @@ def render_track(
             timeline = _load_timeline(saved)
             if timeline is not None:
                 _touch(audio)
-                result = _result(audio, vtt, saved, timeline, form, engine, ticks)
+                result = _result(audio, vtt, timeline, form, engine, ticks)
                 _remember(key, result)
                 return result
         try:
@@ -509,7 +508,7 @@ def render_track(
         del samples
         write_text(vtt, webvtt(timeline, t), field=CACHE_FIELD)
         _save_timeline(saved, timeline)
-        result = _result(audio, vtt, saved, timeline, form, engine, ticks)
+        result = _result(audio, vtt, timeline, form, engine, ticks)
         _remember(key, result)
         prune(folder, keep=frozenset({key}))
         return result
@@ -535,7 +534,6 @@ def _write_gains(path: Path, gains: Gains) -> None:
 def _result(
     audio: Path,
     vtt: Path,
-    saved: Path,
     timeline: Timeline,
     form: Format,
     engine: SpeechEngine,
@@ -544,7 +542,6 @@ def _result(
     return RenderedTrack(
         path=audio,
         vtt_path=vtt,
-        timeline_path=saved,
         timeline=timeline,
         duration=sample_at(timeline.total_seconds) / SAMPLE_RATE,
         bytes=audio.stat().st_size,
