@@ -7,7 +7,9 @@ client costs as little as possible). Prints p50/p99 latency and requests per sec
 the hello-world's, the bytes each page transfers (HTML, CSS, scripts, pictures, API JSON;
 not the audio track; compressed as a browser receives them), the server's resident
 memory after the load, and the time until the player can play a cold and a warm track
-(`python benchmarks/web.py playable` measures only that).
+(`python benchmarks/web.py playable` measures only that). A third server, the same app with
+nothing remembered (`web.memo` switched off), is measured beside them: the remembered
+answers are kept only because these rows show what they save.
 
 Goals: p99 under 25 ms for both, at least a third of the hello-world throughput, every page
 under 150 KB, resident memory under 150 MB.
@@ -44,6 +46,14 @@ engine = open_database(sys.argv[1])
 app = create_app(engine)
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", access_log=False)
 """
+
+#: The same app with nothing remembered (every answer computed afresh): what `web.memo` saves.
+UNREMEMBERED = SERVER.replace(
+    "from anklesleep.web.app import create_app",
+    "from anklesleep.web import memo\n"
+    "memo.DataVersion.current = lambda self: None\n"
+    "from anklesleep.web.app import create_app",
+)
 
 HELLO = """
 import sys, uvicorn
@@ -234,6 +244,7 @@ def main() -> None:
         seed(db)
         app, app_port = start(SERVER, db, env)
         hello, hello_port = start(HELLO, db, env)
+        plain, plain_port = start(UNREMEMBERED, db, env)
         try:
             print(
                 f"web: {CLIENTS} concurrent keep-alive clients, {REQUESTS_PER_CLIENT} requests "
@@ -244,6 +255,8 @@ def main() -> None:
                 "hello-world ASGI (baseline)": (hello_port, "/"),
                 "Today page  /": (app_port, "/"),
                 "timeline API": (app_port, "/api/timeline?routine=full"),
+                "Today, nothing remembered": (plain_port, "/"),
+                "timeline, nothing remembered": (plain_port, "/api/timeline?routine=full"),
             }
             best: dict[str, tuple[float, float, float]] = {}
             for _ in range(ROUNDS):
@@ -256,10 +269,11 @@ def main() -> None:
             ok = True
             for name, (p50, p99, rps) in best.items():
                 ratio = rps / hrps
-                if not name.startswith("hello"):
+                if not name.startswith("hello") and "nothing remembered" not in name:
                     ok &= p99 < 25 and ratio >= 1 / 3
                 print(f"{name:<28}{p50:>9.2f}{p99:>9.2f}{rps:>9.0f}{ratio:>10.2f}")
             print("goal: p99 < 25 ms and >= 0.33 of the hello-world throughput")
+            print("(the two 'nothing remembered' rows show what remembering answers saves)")
             loaded_rss = rss_mb(app.pid)
             print()
             print(f"{'page (no audio)':<28}{'bytes':>10}{'files':>7}")
@@ -278,7 +292,7 @@ def main() -> None:
             )
             print("all goals met" if ok else "SOME GOALS MISSED")
         finally:
-            for proc in (app, hello):
+            for proc in (app, hello, plain):
                 proc.terminate()
                 proc.wait(timeout=10)
 

@@ -83,7 +83,7 @@ class PseudoTranslate:
 
 
 def _clear_caches() -> None:
-    for name in ("translations", "_catalog", "available"):
+    for name in ("_catalog", "available"):
         cached = getattr(i18n, name, None)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()

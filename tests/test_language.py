@@ -499,3 +499,36 @@ def test_help_follows_each_run_in_one_process(capsys: pytest.CaptureFixture[str]
             out = run_cli(capsys, "--lang", lang, *command, "--help").out
             assert words in out, (lang, command)
             assert ("Show this message and exit." in out) == (lang == "en")
+
+
+def _kana(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)
+
+
+def test_api_errors_come_in_the_browsers_language(engine: Engine, tmp_path: Path) -> None:
+    """An error raised in the core (a diary value off its scale, an unknown option value) is
+    worded in the language of the request that caused it."""
+    c, _r = client(engine, tmp_path)
+    night = {
+        "into_bed": "23:00",
+        "tried_to_sleep": "23:15",
+        "final_awakening": "06:45",
+        "out_of_bed": "07:00",
+        "quality": 4,
+        "sol_minutes": 20,
+        "awakenings": 1,
+        "waso_minutes": 5,
+        "note": "\x00",
+    }
+    for path, send in (
+        ("/api/sleep/2026-03-14", lambda h: c.put("/api/sleep/2026-03-14", json=night, headers=h)),
+        (
+            "/api/timeline?intro=sideways",
+            lambda h: c.get("/api/timeline?intro=sideways", headers=h),
+        ),
+    ):
+        answers = {lang: send({**csrf(c), "accept-language": lang}) for lang in ("en", "ja")}
+        for lang, answer in answers.items():
+            assert answer.status_code == 400, (path, lang, answer.text)
+        assert not _kana(answers["en"].json()["error"]), path
+        assert _kana(answers["ja"].json()["error"]), (path, answers["ja"].json())

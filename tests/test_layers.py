@@ -8,6 +8,7 @@ Imports inside functions and under TYPE_CHECKING count too.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,69 @@ def test_the_layer_check_catches_a_wrong_import() -> None:
     tree = ast.parse("def f():\n    from anklesleep.store import sessions\n")
     assert "anklesleep.store.sessions" in imported(tree)
     assert "store" not in ALLOWED["routine"]
+
+
+#: What a shell may read from `store.sessions` itself; every write goes through
+#: `services.sessions`, where the lifecycle's rules are applied.
+SESSION_READS = {"list_sessions", "get_session"}
+
+
+def session_store_uses(tree: ast.AST) -> set[str]:
+    """The names a module uses from `anklesleep.store.sessions`."""
+    aliases: set[str] = set()
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "anklesleep.store.sessions":
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module == "anklesleep.store":
+            aliases |= {a.asname or a.name for a in node.names if a.name == "sessions"}
+        elif isinstance(node, ast.Import):
+            aliases |= {a.asname for a in node.names if a.name == "anklesleep.store.sessions"}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            used.add(node.attr)
+    return used
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in modules() if layer_of(p) in ("cli", "web")],
+    ids=lambda p: dotted(p),
+)
+def test_shells_change_sessions_only_through_the_service(path: Path) -> None:
+    writes = session_store_uses(ast.parse(path.read_text("utf-8"))) - SESSION_READS
+    assert not writes, f"{dotted(path)} writes sessions itself: {sorted(writes)}"
+
+
+def test_the_session_check_catches_a_direct_write() -> None:
+    tree = ast.parse(
+        "def f(engine, record):\n"
+        "    from anklesleep.store import sessions\n"
+        "    sessions.start_session(engine, record)\n"
+    )
+    assert session_store_uses(tree) == {"start_session"}
+    tree = ast.parse("from anklesleep.store.sessions import save, list_sessions\n")
+    assert session_store_uses(tree) - SESSION_READS == {"save"}
+
+
+ARCHITECTURE = PACKAGE.parents[1] / "docs" / "architecture.md"
+
+
+@pytest.mark.parametrize(
+    "package", sorted(p.parent for p in PACKAGE.glob("*/__init__.py")), ids=lambda p: p.name
+)
+def test_every_package_says_what_it_holds_and_may_import(package: Path) -> None:
+    """The map a newcomer reads: each package's docstring names what lives there and what it
+    may import, and docs/architecture.md lists it in its tree and in the layer rules."""
+    doc = ast.get_docstring(ast.parse((package / "__init__.py").read_text("utf-8"))) or ""
+    assert len(doc.split()) >= 15, f"{package.name}/__init__.py: say what lives here"
+    assert re.search(r"\bimport", doc, re.IGNORECASE), (
+        f"{package.name}/__init__.py: say what it may import"
+    )
+    tree = ARCHITECTURE.read_text("utf-8")
+    assert re.search(rf"^{package.name}/ ", tree, re.MULTILINE), f"{package.name} not in the map"
+    assert package.name in ALLOWED, f"{package.name} has no layer in this test"

@@ -69,3 +69,32 @@ def test_api_document_takes_ranges_symptoms_and_slots_from_the_core(
     assert tuple(slot["enum"]) == SLOTS
     put = doc["paths"]["/api/sleep/{night}"]["put"]["responses"]
     assert {"200", "201"} <= set(put)  # replacing, and saving the first time
+
+
+def test_diary_forms_and_the_api_take_their_limits_from_the_core(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from anklesleep.diary.entries import AWAKENINGS_MAX, MINUTES_MAX, SCORE_MAX, SCORE_MIN
+
+    c, _ = client(engine, tmp_path)
+    sleep_page = c.get("/sleep").text
+    for name, top in (
+        ("sol_minutes", MINUTES_MAX),
+        ("awakenings", AWAKENINGS_MAX),
+        ("waso_minutes", MINUTES_MAX),
+    ):
+        found = re.search(rf'<input [^>]*id="{name}"[^>]*>', sleep_page)
+        assert found and f'max="{top}"' in found.group(0), name
+    symptoms_page = c.get("/symptoms").text
+    for key in SYMPTOM_KEYS:
+        values = re.findall(rf'name="{key}" value="(\d+)"', symptoms_page)
+        assert [int(v) for v in values] == list(range(SCORE_MIN, SCORE_MAX + 1)), key
+    schemas = c.get("/openapi.json").json()["components"]["schemas"]
+    night = schemas["NightIn"]["properties"] if "NightIn" in schemas else None
+    for key in SYMPTOM_KEYS:
+        score = next(s for s in schemas["SymptomsIn"]["properties"][key]["anyOf"] if "maximum" in s)
+        assert (score["minimum"], score["maximum"]) == (SCORE_MIN, SCORE_MAX), key
+    assert night is not None, sorted(schemas)
+    sol = night["sol_minutes"]
+    sol_number = next(s for s in sol.get("anyOf", [sol]) if "maximum" in s)
+    assert sol_number["maximum"] == MINUTES_MAX

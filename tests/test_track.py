@@ -293,6 +293,25 @@ def test_render_track_caches_by_everything_that_shapes_it(
     assert len({r.path for r in [first, *other]}) == 5
 
 
+def test_the_tracks_remembered_in_memory_are_bounded(tmp_path: Path) -> None:
+    """A server asked for many option sets remembers a fixed number of tracks (the oldest used
+    go first); the files stay on disk for the next ask."""
+    engine = FakeEngine()
+    chosen = routines.load("quick")
+    first = track.render_track(chosen, validate(), engine=engine, fmt="wav", cache_dir=tmp_path)
+    track.clear_memory()
+    keys = [f"{n:040x}" for n in range(track.MAX_REMEMBERED + 5)]
+    for key in keys:
+        track._remember(key, first)
+    assert track._remembered(keys[0]) is None
+    assert track._remembered(keys[5]) is first  # now the newest used
+    track._remember("f" * 40, first)
+    assert track._remembered(keys[5]) is first and track._remembered(keys[6]) is None
+    assert len(track._memo) == track.MAX_REMEMBERED
+    assert len({id(track._lock_for(f"{n:040x}")) for n in range(1000)}) <= 32
+    track.clear_memory()
+
+
 def test_app_version_is_part_of_the_cache_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -277,7 +277,7 @@ def test_many_requests_for_one_clip_synthesize_it_once_and_never_more_than_a_cor
     """Sixteen threads (as sixteen web requests would, each with its own cache object) want the
     same four clips: each clip is synthesized once, and no more syntheses run at once than the
     process has slots."""
-    monkeypatch.setattr(voice, "_SYNTHESIS_SLOTS", threading.BoundedSemaphore(2), raising=False)
+    monkeypatch.setattr(voice, "_SYNTHESIS_SLOTS", threading.BoundedSemaphore(2))
     engine = FakeEngine()
     running = 0
     most = 0
@@ -314,3 +314,50 @@ def test_many_requests_for_one_clip_synthesize_it_once_and_never_more_than_a_cor
         t.join()
     assert sorted(engine.calls) == sorted(texts)  # each clip once
     assert most <= 2
+
+
+class _CountingEngine(FakeEngine):
+    """A fake engine that notes every synthesis and how many ran at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: list[str] = []
+        self.running = 0
+        self.most = 0
+        self.guard = threading.Lock()
+        self.overlap = threading.Event()
+
+    def synthesize(self, text: str) -> tuple[voice.Samples, int]:
+        with self.guard:
+            self.made.append(text)
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            self.overlap.wait(0.05)  # never set: only gives the other threads time to ask
+            return super().synthesize(text)
+        finally:
+            with self.guard:
+                self.running -= 1
+
+
+def test_threads_asking_for_clips_at_once_share_each_synthesis(tmp_path: Path) -> None:
+    """A busy server on a cold cache: many requests ask for the same words at once. Each text
+    is synthesized once, and no more engines run at a time than the cores allow."""
+    engine = _CountingEngine()
+    cache = voice.ClipCache(engine, tmp_path)
+    texts = ["the same words"] * 8 + [f"words {n}" for n in range(8)]
+    barrier = threading.Barrier(len(texts))
+    lengths: list[int] = []
+
+    def ask(text: str) -> None:
+        barrier.wait()
+        lengths.append(cache.clip(text)[0].size)
+
+    threads = [threading.Thread(target=ask, args=(text,)) for text in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(engine.made) == sorted(set(texts))
+    assert engine.most <= voice.SYNTHESIS_AT_ONCE
+    assert len(lengths) == len(texts) and all(lengths)

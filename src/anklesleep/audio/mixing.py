@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,6 @@ class RenderedTrack:
 
     path: Path
     vtt_path: Path
-    timeline_path: Path
     timeline: Timeline
     duration: float
     bytes: int
@@ -282,9 +282,15 @@ def cache_key(
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
 
 
-_memo: dict[str, RenderedTrack] = {}
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+#: Finished tracks remembered in this process, newest last (their files stay in the cache
+#: folder, which `prune` bounds by size): at most this many, so a server asked for many
+#: option sets keeps a fixed amount.
+MAX_REMEMBERED = 16
+_memo: OrderedDict[str, RenderedTrack] = OrderedDict()
+_memo_guard = threading.Lock()
+#: Renders of one track wait for each other; a key always takes the same one of these locks
+#: (a fixed number, not one per track ever asked for).
+_locks = tuple(threading.Lock() for _ in range(32))
 
 
 #: Unfinished files (".<name>-XXXX.part") older than this are left over from a render that was
@@ -363,8 +369,23 @@ def _touch(path: Path) -> None:
 
 
 def _lock_for(key: str) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(key, threading.Lock())
+    return _locks[int(key[:8], 16) % len(_locks)]
+
+
+def _remembered(key: str) -> RenderedTrack | None:
+    with _memo_guard:
+        hit = _memo.get(key)
+        if hit is not None:
+            _memo.move_to_end(key)
+        return hit
+
+
+def _remember(key: str, result: RenderedTrack) -> None:
+    with _memo_guard:
+        _memo[key] = result
+        _memo.move_to_end(key)
+        while len(_memo) > MAX_REMEMBERED:
+            _memo.popitem(last=False)
 
 
 def _cache_key_of(
@@ -433,7 +454,7 @@ def render_track(
 
     clean_partial(folder)
     with _lock_for(key):
-        hit = _memo.get(key)
+        hit = _remembered(key)
         if hit is not None and audio.exists() and vtt.exists():
             _touch(audio)
             return hit
@@ -441,8 +462,8 @@ def render_track(
             timeline = _load_timeline(saved)
             if timeline is not None:
                 _touch(audio)
-                result = _result(audio, vtt, saved, timeline, form, engine, ticks)
-                _memo[key] = result
+                result = _result(audio, vtt, timeline, form, engine, ticks)
+                _remember(key, result)
                 return result
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -487,8 +508,8 @@ def render_track(
         del samples
         write_text(vtt, webvtt(timeline, t), field=CACHE_FIELD)
         _save_timeline(saved, timeline)
-        result = _result(audio, vtt, saved, timeline, form, engine, ticks)
-        _memo[key] = result
+        result = _result(audio, vtt, timeline, form, engine, ticks)
+        _remember(key, result)
         prune(folder, keep=frozenset({key}))
         return result
 
@@ -513,7 +534,6 @@ def _write_gains(path: Path, gains: Gains) -> None:
 def _result(
     audio: Path,
     vtt: Path,
-    saved: Path,
     timeline: Timeline,
     form: Format,
     engine: SpeechEngine,
@@ -522,7 +542,6 @@ def _result(
     return RenderedTrack(
         path=audio,
         vtt_path=vtt,
-        timeline_path=saved,
         timeline=timeline,
         duration=sample_at(timeline.total_seconds) / SAMPLE_RATE,
         bytes=audio.stat().st_size,
@@ -535,4 +554,5 @@ def _result(
 
 def clear_memory() -> None:
     """Forget tracks remembered in this process (files on disk stay)."""
-    _memo.clear()
+    with _memo_guard:
+        _memo.clear()

@@ -31,7 +31,7 @@ from anklesleep.audio.kokoro import KokoroEngine
 from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
-from anklesleep.routine.options import SPEECH_RATE_RANGE, Options, check_speech_rate
+from anklesleep.routine.options import Options, check_speech_rate
 
 Samples = npt.NDArray[np.float32]
 
@@ -47,8 +47,6 @@ SILENCE_BELOW_PEAK_DB = 45.0
 PROCESSING_VERSION = 1
 #: The default speaking rate in words a minute: calm (speech engines default to about 175).
 DEFAULT_RATE = 130
-#: The speaking rates a user can choose (words a minute).
-RATE_RANGE = SPEECH_RATE_RANGE
 
 
 @runtime_checkable
@@ -542,8 +540,10 @@ def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
         soundfile.write(handle, samples, rate, format="WAV", subtype="PCM_16")
 
 
-#: how many clips this process synthesizes at once, whatever asks (one per core)
-_SYNTHESIS_SLOTS = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+#: Speech engines running at once in this process, whatever asks (a speech engine is a child
+#: process or a model using a core): more only queue for the same CPUs.
+SYNTHESIS_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
+_SYNTHESIS_SLOTS = threading.BoundedSemaphore(SYNTHESIS_AT_ONCE)
 _clip_locks: dict[Path, threading.Lock] = {}
 _clip_locks_guard = threading.Lock()
 
@@ -559,6 +559,9 @@ class ClipCache:
 
     Keyed by engine name, voice, rate and text (plus `PROCESSING_VERSION`). Safe to share
     between threads and processes: files are written under a temporary name and renamed.
+    Threads asking for the same clip at once wait for one synthesis (so a busy server's
+    requests on a cold cache do not each start the engine for the same words), and at most
+    `SYNTHESIS_AT_ONCE` syntheses run at a time.
     """
 
     def __init__(self, engine: SpeechEngine, folder: Path | None = None) -> None:

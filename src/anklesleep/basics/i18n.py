@@ -94,11 +94,6 @@ def _catalog(language: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
 
 
-def translations(language: str | None = None) -> _gettext.NullTranslations:
-    """The catalog for `language` (default: the current language), cached."""
-    return _catalog((supported(language) or SOURCE) if language else current_language())
-
-
 class Translator:
     """A `gettext` function for one language that also knows its plural forms (see `nt`)."""
 

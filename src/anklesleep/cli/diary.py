@@ -441,7 +441,7 @@ def _symptom_option(key: str) -> Callable[[Any], Any]:
     return click.option(
         f"--{key}",
         key.replace("-", "_"),
-        metavar="0-10",
+        metavar=f"{diary.SCORE_MIN}-{diary.SCORE_MAX}",
         help=filled("{label}: 0 none to 10 worst.", label=label),
     )
 

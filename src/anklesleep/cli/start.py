@@ -285,8 +285,7 @@ def _prepare(
     from anklesleep.cli.localtime import local_now, slot_settings
     from anklesleep.player.live import Player
     from anklesleep.player.more import MoreCircles
-    from anklesleep.practice.records import new_record
-    from anklesleep.store import sessions
+    from anklesleep.services import sessions
 
     if sound is not None:
         if no_voice:
@@ -302,7 +301,8 @@ def _prepare(
         clock = make_clock()
     engine = database(ctx)
     settings_value, zone = slot_settings(engine)
-    record = new_record(
+    record = sessions.start(
+        engine,
         routine=chosen.id,
         local_start=local_now(zone),
         planned_seconds=timeline.total_seconds,
@@ -313,7 +313,6 @@ def _prepare(
     )
     player = Player(timeline, clock)
     more = MoreCircles(chosen, options, build)
-    sessions.start_session(engine, record)
     return Prepared(engine, player, record, more)
 
 

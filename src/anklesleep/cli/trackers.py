@@ -9,9 +9,6 @@ import click
 from anklesleep.cli import localtime as local
 from anklesleep.cli.common import database
 
-#: reasons shown per skipped record, at most this many lines
-MAX_SHOWN = 20
-
 
 @click.command(
     "import-sleep",

@@ -471,13 +471,6 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
     return entry
 
 
-def needs_confirmation(entry: SleepEntry) -> bool:
-    """Whether `entry` is unusual enough to be saved only once the person confirms it."""
-    moments = instants(entry)
-    tib = nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed)
-    return tib > CONFIRM_TIB_MINUTES or entry.sol_minutes > CONFIRM_SOL_MINUTES
-
-
 def metrics(entry: SleepEntry) -> NightMetrics:
     """The night's TIB, TST, SE, SOL, WASO, NWAK and time in bed around sleep, in real elapsed
     minutes (the clock times are placed in the night's zone and compared in UTC)."""

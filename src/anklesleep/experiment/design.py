@@ -5,7 +5,7 @@ The experiment runs in pairs of blocks of `block_days` days. In each pair one bl
 evenings as usual); a seeded coin decides which comes first. An optional baseline week before
 the pairs records usual sleep without the routine. Seed, schedule and the primary outcome are
 fixed and stored when the experiment starts, before any outcome is seen. The analysis is in
-`trial`; the method is explained in docs/experiment.md.
+`experiment.analysis`; the method is explained in docs/experiment.md.
 
 Pure: "today" is an argument; the store keeps experiments (`store.experiments`).
 """

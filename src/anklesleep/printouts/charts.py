@@ -1,8 +1,9 @@
 """Charts for the Insights page and the report, drawn once with matplotlib, as SVG or PNG.
 
-One implementation for every front end: each function takes the plain values of `insights`,
-`association` or `trial` and returns a `Chart` with its SVG text (ready to inline: a `<title>`
-and `<desc>` for screen readers, no external fonts or files) and a `png()` for image files.
+One implementation for every front end: each function takes the plain values of
+`insights.progress`, `insights.association` or `experiment.analysis` and returns a `Chart`
+with its SVG text (ready to inline: a `<title>` and `<desc>` for screen readers, no external
+fonts or files) and a `png()` for image files.
 Figures are made with `matplotlib.figure.Figure` directly (no pyplot state), so drawing is
 thread-safe and never opens a window. Colours are from the Okabe-Ito palette, and every colour
 distinction also has a marker or hatch, so the charts read in grey and for colour-blind eyes.

@@ -171,12 +171,17 @@ def validate(**raw: Any) -> Options:
         value = raw.get(name)
         if value is not None and value not in choices:
             raise AnkleSleepError(
-                f"{_flag(name)}: got {value!r}; use {', '.join(choices)}", field=name
+                _("{flag}: got {value!r}; use {choices}").format(
+                    flag=_flag(name), value=value, choices=", ".join(choices)
+                ),
+                field=name,
             )
         values[name] = value
     voice = True if raw.get("voice") is None else raw["voice"]
     if not isinstance(voice, bool):
-        raise AnkleSleepError(f"--voice: got {voice!r}; use true or false", field="voice")
+        raise AnkleSleepError(
+            _("--voice: got {voice!r}; use true or false").format(voice=voice), field="voice"
+        )
     values["voice"] = voice
     language = raw.get("language") or "en"
     if not isinstance(language, str) or not language.replace("_", "").isalpha():

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from anklesleep.basics.errors import AnkleSleepError
+from anklesleep.basics.i18n import _
 from anklesleep.routine.options import INTRO_CHOICES, SLOT_CHOICES
 
 IntroChoice = Literal["full", "short", "none"]
@@ -51,7 +52,9 @@ class Script:
 
 
 def _fail(where: str, problem: str) -> AnkleSleepError:
-    return AnkleSleepError(f"script file: {where}: {problem}", field="script")
+    return AnkleSleepError(
+        _("script file: {where}: {problem}").format(where=where, problem=problem), field="script"
+    )
 
 
 def _texts(node: Any, where: str) -> tuple[str, ...]:
@@ -59,7 +62,7 @@ def _texts(node: Any, where: str) -> tuple[str, ...]:
     if isinstance(say, str):
         say = [say]
     if not isinstance(say, list) or not say or not all(isinstance(s, str) and s for s in say):
-        raise _fail(where, "needs `say`, a text or a list of texts")
+        raise _fail(where, _("needs `say`, a text or a list of texts"))
     return tuple(say)
 
 
@@ -70,18 +73,22 @@ def parse_script(text: str) -> Script:
     except tomllib.TOMLDecodeError as exc:
         raise _fail("syntax", str(exc)) from None
     if data.get("schema") != 1:
-        raise _fail("schema", "expected schema = 1")
+        raise _fail("schema", _("expected schema = 1"))
     intro = data.get("intro", {})
     defaults = intro.get("defaults", {})
     if not all(v in INTRO_CHOICES for v in defaults.values()):
-        raise _fail("intro.defaults", f"use one of {', '.join(INTRO_CHOICES)}")
+        raise _fail(
+            "intro.defaults", _("use one of {choices}").format(choices=", ".join(INTRO_CHOICES))
+        )
     closing = data.get("closing", {})
     closings = {slot: _texts(closing.get(slot), f"closing.{slot}")[0] for slot in closing}
     if "any" not in closings:
-        raise _fail("closing.any", "missing; the closing when the slot is not known")
+        raise _fail("closing.any", _("missing; the closing when the slot is not known"))
     unknown = sorted(set(closings) - {"any", *SLOT_CHOICES})
     if unknown:
-        raise _fail(f"closing.{unknown[0]}", f"use any, {', '.join(SLOT_CHOICES)}")
+        raise _fail(
+            f"closing.{unknown[0]}", _("use any, {choices}").format(choices=", ".join(SLOT_CHOICES))
+        )
     return Script(
         intro_full=_texts(intro.get("full"), "intro.full"),
         intro_short=_texts(intro.get("short"), "intro.short"),

@@ -4,6 +4,9 @@ The core never sees a row: repository modules here turn rows into the core's fro
 The package itself loads nothing heavy: `create`, `migrate`, `open_database` and
 `database_url` come from `store.database` (SQLAlchemy) when first used, so a module that only
 finds or peeks at the database (`store.location`, `store.peek`) stays light.
+
+May import `basics` and the domain packages (for the values it stores), SQLAlchemy and
+Alembic; never `services` or a shell.
 """
 
 from __future__ import annotations

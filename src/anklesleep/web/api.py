@@ -20,7 +20,7 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _, current_language, translator
 from anklesleep.diary import entries as diary
 from anklesleep.diary import forms
-from anklesleep.practice import records as sessionlog
+from anklesleep.practice import records as session_records
 from anklesleep.routine.catalog import BUILTIN_IDS
 from anklesleep.routine.descriptions import clock
 from anklesleep.routine.options import FEET, RANGES, parse_extra_circles
@@ -152,7 +152,7 @@ def get_track(request: Request) -> Response:
 # --- sessions ---------------------------------------------------------------------------------
 
 
-def _session_or_404(request: Request) -> sessionlog.SessionRecord:
+def _session_or_404(request: Request) -> session_records.SessionRecord:
     uuid = request.path_params["uuid"]
     record = sessions_store.get_session(web_of(request).engine, uuid)
     if record is None:
@@ -184,7 +184,7 @@ def create_session(request: Request, data: dict[str, Any]) -> Response:
         )
     check_params(raw_options, (*OPTION_PARAMS, "language"))
     options = options_from(raw_options, web.preferences().options)
-    planned = number(data, "planned_seconds", 1, sessionlog.MAX_SESSION_SECONDS)
+    planned = number(data, "planned_seconds", 1, session_records.MAX_SESSION_SECONDS)
     slot = check_slot_name(str(data["slot"])) if data.get("slot") else None
     replaces = data.get("replaces")
     if replaces is not None and not isinstance(replaces, str):
@@ -244,8 +244,8 @@ def _intervals(data: dict[str, Any]) -> tuple[tuple[float, float], ...]:
     return tuple((float(a), float(b)) for a, b in raw)
 
 
-def _progress(data: dict[str, Any]) -> sessionlog.Progress:
-    limit = sessionlog.MAX_SESSION_SECONDS
+def _progress(data: dict[str, Any]) -> session_records.Progress:
+    limit = session_records.MAX_SESSION_SECONDS
     played = _intervals(data)
     if "completed_seconds" in data:
         # a player that counts time from the start instead of reporting stretches
@@ -262,7 +262,7 @@ def _progress(data: dict[str, Any]) -> sessionlog.Progress:
                 field="extra_circles",
             )
         options = {"extra_circles": dict(parse_extra_circles(extra))}
-    return sessionlog.Progress(
+    return session_records.Progress(
         played=played,
         position_seconds=(
             number(data, "position_seconds", 0, limit) if "position_seconds" in data else None
@@ -289,8 +289,10 @@ def _interruptions(data: dict[str, Any]) -> tuple[tuple[float, str], ...]:
     )
     if not ok:
         raise AnkleSleepError(
-            f"interruptions: got {str(raw)[:60]!r}; send a list of "
-            '{"at": seconds, "kind": "error", "stalled" or "interrupted"}',
+            _(
+                "interruptions: got {value!r}; send a list of "
+                '{{"at": seconds, "kind": "error", "stalled" or "interrupted"}}'
+            ).format(value=str(raw)[:60]),
             field="interruptions",
         )
     return tuple((float(item["at"]), item["kind"]) for item in raw)

@@ -19,6 +19,8 @@ from anklesleep.diary.entries import (
     MINUTES_MAX,
     NOTE_MAX,
     QUALITY_LABELS,
+    SCORE_MAX,
+    SCORE_MIN,
     SYMPTOM_KEYS,
 )
 from anklesleep.routine.catalog import BUILTIN_IDS
@@ -317,7 +319,7 @@ class Symptoms(Model):
 SymptomsIn = create_model(  # type: ignore[call-overload]
     "SymptomsIn",
     __base__=Model,
-    **{key: (int | None, Field(default=None, ge=0, le=10)) for key in SYMPTOM_KEYS},
+    **{key: (int | None, Field(default=None, ge=SCORE_MIN, le=SCORE_MAX)) for key in SYMPTOM_KEYS},
     **{
         f"{key}_note": (str | None, Field(default=None, max_length=NOTE_MAX))
         for key in SYMPTOM_KEYS

@@ -102,7 +102,7 @@ async def json_body(request: Request) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise AnkleSleepError(
-            "body: nested too deeply to read; send a flat JSON object as documented",
+            _("body: nested too deeply to read; send a flat JSON object as documented"),
             field="body",
         ) from None
     if not isinstance(data, dict):

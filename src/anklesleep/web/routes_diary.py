@@ -125,6 +125,8 @@ def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response
         duration=diary.duration,
         problems=problems,
         note_max=NOTE_MAX,
+        minutes_max=diary.MINUTES_MAX,
+        awakenings_max=diary.AWAKENINGS_MAX,
         imported=request.query_params.get("imported"),
         future=context["night"] > context["today"],
         **context,
@@ -205,6 +207,7 @@ def _symptoms(request: Request, status_code: int = 200, **context: Any) -> Respo
         symptoms=symptoms,
         problems=problems,
         note_max=NOTE_MAX,
+        scores=range(diary.SCORE_MIN, diary.SCORE_MAX + 1),
         future=context["day"] > context["today"],
         **context,
     )
@@ -287,6 +290,7 @@ async def sleep_import(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     from anklesleep.services.trackers import (
+        Imported,
         import_export,
         report_lines,
         saved_line,
@@ -310,12 +314,14 @@ async def sleep_import(request: Request) -> Response:
         if size == 0:
             message = translator()("file: nothing was sent; choose the export file first")
             return JSONResponse({"error": message, "field": "file"}, status_code=400)
-        now = web.local_now()
-        assert now.tzinfo is not None
+
+        def run_import() -> Imported:
+            now = web.local_now()  # the zone comes from the stored slots: a database read
+            assert now.tzinfo is not None
+            return import_export(web.engine, path, now.tzinfo, web.now())
+
         try:
-            imported = await run_in_threadpool(
-                import_export, web.engine, path, now.tzinfo, web.now()
-            )
+            imported = await run_in_threadpool(run_import)
         except AnkleSleepError as exc:
             return JSONResponse({"error": exc.message, "field": exc.field}, status_code=400)
     summary = [*summary_lines(imported), saved_line(imported)]
