@@ -26,7 +26,6 @@ from anklesleep.basics.i18n import N_, Translate
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.options import Options
 from anklesleep.routine.timeline import SpeechSeconds, expand
-from anklesleep.schedule import vtimezone
 from anklesleep.schedule.slots import SLOT_LABELS, Slot, SlotName, SlotSettings
 from anklesleep.schedule.timezones import UTC_NAME, check
 
@@ -200,6 +199,8 @@ def build(
     tzinfo: dt.tzinfo = dt.UTC if zone_name == UTC_NAME else _zoneinfo(zone_name)
     day = first_day if first_day is not None else now.astimezone(tzinfo).date()
     import icalendar
+
+    from anklesleep.schedule import vtimezone
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
