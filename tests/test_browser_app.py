@@ -214,7 +214,8 @@ def test_settings_persist_across_a_reload(browser: Any, live: Live) -> None:
     assert page.get_attribute("html", "data-theme") == "light"
     page.fill("#tempo", "9")
     page.click("[data-testid=save-settings]")
-    assert "--tempo: got '9'" in page.text_content("[role=alert]")
+    assert "Tempo: use a number from 0.1 to 3." in page.text_content("[role=alert]")
+    assert page.is_visible("#tempo-error")  # next to the field too
     page.goto(live.base + "/settings")  # nothing of the refused form was stored
     assert page.input_value("#tempo") == "1.3"
     assert page.errors == []

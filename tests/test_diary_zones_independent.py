@@ -64,9 +64,7 @@ def _entry(zone: str, morning: dt.date, shape: tuple[str, str, str, str, int]) -
     )
 
 
-def _local_datetimes(
-    morning: dt.date, shape: tuple[str, str, str, str, int]
-) -> list[dt.datetime]:
+def _local_datetimes(morning: dt.date, shape: tuple[str, str, str, str, int]) -> list[dt.datetime]:
     """The four times on their calendar dates: into bed `shape[4]` days before the morning, and
     each later time on the same date as the one before unless its clock reading is smaller."""
     into, tried, final, out, back = shape

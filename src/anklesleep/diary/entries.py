@@ -455,20 +455,37 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
             field="waso_minutes",
         )
     if not confirmed:
-        tib = nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed)
-        if tib > CONFIRM_TIB_MINUTES or entry.sol_minutes > CONFIRM_SOL_MINUTES:
-            raise AnkleSleepError(
-                _(
-                    "{field}: {tib} in bed and {sol} to fall asleep is unusual; check the "
-                    "times, or confirm that this night is right"
-                ).format(
-                    field=label("confirm"),
-                    tib=duration(tib),
-                    sol=duration(entry.sol_minutes),
-                ),
-                field="confirm",
-            )
+        unusual = _unusual(entry, nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed))
+        if unusual:
+            raise AnkleSleepError(" ".join(unusual), field="confirm")
     return entry
+
+
+def _unusual(entry: SleepEntry, tib: int) -> list[str]:
+    """A plain sentence for each answer that is possible but unusual enough to confirm, naming
+    the times or minutes behind it (empty when the night is usual)."""
+    sentences = []
+    if tib > CONFIRM_TIB_MINUTES:
+        sentences.append(
+            _(
+                "From getting into bed at {into} to getting out of bed at {out} is {tib} in "
+                "bed, more than {limit}."
+            ).format(
+                into=hhmm(entry.into_bed),
+                out=hhmm(entry.out_of_bed),
+                tib=duration(tib),
+                limit=duration(CONFIRM_TIB_MINUTES),
+            )
+        )
+    if entry.sol_minutes > CONFIRM_SOL_MINUTES:
+        sentences.append(
+            _("{sol} to fall asleep is more than {limit}.").format(
+                sol=duration(entry.sol_minutes), limit=duration(CONFIRM_SOL_MINUTES)
+            )
+        )
+    if sentences:
+        sentences.append(_("Check the times, or confirm that this night is right."))
+    return sentences
 
 
 def needs_confirmation(entry: SleepEntry) -> bool:
