@@ -18,7 +18,8 @@ from typing import Any
 
 from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, _
+from anklesleep.basics.i18n import N_, _, translator
+from anklesleep.basics.wording import join_sentences
 from anklesleep.diary import nighttime
 from anklesleep.diary.labels import label
 from anklesleep.diary.nighttime import MINUTES_PER_DAY
@@ -457,7 +458,7 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
     if not confirmed:
         unusual = _unusual(entry, nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed))
         if unusual:
-            raise AnkleSleepError(" ".join(unusual), field="confirm")
+            raise AnkleSleepError(join_sentences(unusual, translator()), field="confirm")
     return entry
 
 
