@@ -379,10 +379,10 @@ def test_earlier_nights_can_be_edited(engine: Engine, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("into_bed", "late", "Got into bed: got 'late'"),
-        ("sol_minutes", "-5", "Minutes to fall asleep: got '-5'"),
-        ("sol_minutes", "99999999999999999999", "give a whole number from 0 to 1440"),
-        ("awakenings", "5000", "Times you woke up: got '5000'"),
+        ("into_bed", "late", "Got into bed: “late” is not a clock time"),
+        ("sol_minutes", "-5", "Minutes to fall asleep: “-5” is not a whole number"),
+        ("sol_minutes", "99999999999999999999", "is not a whole number from 0 to 1440"),
+        ("awakenings", "5000", "Times you woke up: “5000” is not a whole number"),
         ("waso_minutes", "600", "minutes to fall asleep plus minutes awake"),
         ("out_of_bed", "22:30", "23 h 30 min in bed"),
         ("night", "2026-03-20", "Night: 2026-03-20 is after today"),
@@ -491,7 +491,7 @@ def test_a_symptom_mistake_saves_nothing(engine: Engine, tmp_path: Path) -> None
         data={"csrf_token": form_csrf(c), "day": "2026-03-14", "knee": "3", "headache": "11"},
     )
     assert response.status_code == 400
-    assert "Headache: got &#39;11&#39;" in response.text
+    assert "Headache: “11” is not on the scale" in response.text
     with engine.connect() as conn:
         assert diary_store.list_symptoms(conn) == []
 

@@ -204,7 +204,7 @@ def parse_date(value: str, field: str = "night") -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise AnkleSleepError(
-            _("{field}: got {value!r}; use a date like 2026-03-14 (year-month-day)").format(
+            _("{field}: “{value}” is not a date; use one like 2026-03-14 (year-month-day)").format(
                 field=label(field), value=value
             ),
             field=field,
@@ -226,7 +226,7 @@ def parse_clock(value: str, field: str) -> dt.time:
         return dt.time(int(shape["hour"]), int(shape["minute"]))
     except ValueError:
         raise AnkleSleepError(
-            _("{field}: got {value!r}; give a clock time like 23:15 or 06:40").format(
+            _("{field}: “{value}” is not a clock time; give one like 23:15 or 06:40").format(
                 field=label(field), value=value
             ),
             field=field,
@@ -250,7 +250,7 @@ def parse_count(
         raise missing(field)
     if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) > top:
         raise AnkleSleepError(
-            _("{field}: got {value!r}; give a whole number from 0 to {top}").format(
+            _("{field}: “{value}” is not a whole number from 0 to {top}").format(
                 field=label(field), value=value if len(text) <= 20 else text[:20] + "…", top=top
             ),
             field=field,
@@ -268,7 +268,7 @@ def parse_quality(value: str | int) -> int:
     if text.isascii() and text.isdigit() and len(text) == 1 and int(text) in QUALITY_LABELS:
         return int(text)
     raise AnkleSleepError(
-        _("{field}: got {value!r}; choose 1 (very poor) to 5 (very good)").format(
+        _("{field}: “{value}” is not on the scale; choose 1 (very poor) to 5 (very good)").format(
             field=label("quality"), value=value if len(text) <= 20 else text[:20] + "…"
         ),
         field="quality",
@@ -280,9 +280,9 @@ def parse_score(value: str | int, field: str) -> int:
     if text.isascii() and text.isdigit() and len(text) <= 2 and SCORE_MIN <= int(text) <= SCORE_MAX:
         return int(text)
     raise AnkleSleepError(
-        _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
-            field=field_name(field), value=value if len(text) <= 20 else text[:20] + "…"
-        ),
+        _(
+            "{field}: “{value}” is not on the scale; use a whole number from 0 (none) to 10 (worst)"
+        ).format(field=field_name(field), value=value if len(text) <= 20 else text[:20] + "…"),
         field=field,
     )
 
@@ -403,16 +403,16 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
         number = getattr(entry, name)
         if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= top:
             raise AnkleSleepError(
-                _("{field}: got {value!r}; give a whole number from 0 to {top}").format(
+                _("{field}: “{value}” is not a whole number from 0 to {top}").format(
                     field=label(name), value=number, top=top
                 ),
                 field=name,
             )
     if isinstance(entry.quality, bool) or entry.quality not in QUALITY_LABELS:
         raise AnkleSleepError(
-            _("{field}: got {value!r}; choose 1 (very poor) to 5 (very good)").format(
-                field=label("quality"), value=entry.quality
-            ),
+            _(
+                "{field}: “{value}” is not on the scale; choose 1 (very poor) to 5 (very good)"
+            ).format(field=label("quality"), value=entry.quality),
             field="quality",
         )
     check_note(entry.note)
@@ -569,9 +569,10 @@ def validate_symptom(entry: SymptomEntry, today: dt.date) -> SymptomEntry:
         or not (SCORE_MIN <= entry.score <= SCORE_MAX)
     ):
         raise AnkleSleepError(
-            _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
-                field=field_name(entry.symptom), value=entry.score
-            ),
+            _(
+                "{field}: “{value}” is not on the scale; use a whole number from 0 (none) to "
+                "10 (worst)"
+            ).format(field=field_name(entry.symptom), value=entry.score),
             field=entry.symptom,
         )
     check_day(entry.day, today)
