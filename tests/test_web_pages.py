@@ -690,3 +690,23 @@ def _alert(page: str) -> str:
     """The text of the page's top error box."""
     start = page.index('id="form-error"')
     return page[start : page.index("</p>", start)]
+
+
+def test_every_settings_mistake_is_shown_at_once_next_to_its_field(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    form = _settings_form(
+        form_csrf(c), tempo="9", hold="-5", slot_home_time="25:00", timezone="Mars/Olympus"
+    )
+    response = c.post("/settings", data=form)
+    assert response.status_code == 400
+    assert "4 answers need a look:" in response.text
+    for field, words in (
+        ("tempo", "Tempo: use a number from 0.1 to 3."),
+        ("hold", "Toe hold: use a number of seconds from 1 to 60"),
+        ("slot_home_time", "Back home: give a time of day."),
+        ("timezone", "Time zone: that is not a time zone name"),
+    ):
+        after = response.text.split(f'id="{field}-error"')[1].split("</p>")[0]
+        assert words in after, field

@@ -129,10 +129,8 @@ def settings_save(request: Request, form: FormData) -> Response:
         prefs = preferences_from_form(data)
         language = language_store.check(data.get("language") or language_store.AUTO)
     except AnkleSleepError as exc:
-        message = settings_words.plain_message(exc.field, exc.message)
-        response = _page(
-            request, data, error=message, error_field=settings_words.place(exc.field, data)
-        )
+        found = settings_words.problems(data, exc)
+        response = _page(request, data, problems=found)
         response.status_code = 400
         return response
     now = web.now()

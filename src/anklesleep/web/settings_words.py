@@ -7,8 +7,10 @@ same values; only the wording differs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 
+from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.routine.options import EXTRA_CIRCLE_CHOICES, FEET, RANGES, SPEECH_RATE_RANGE
 from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
@@ -75,3 +77,40 @@ def plain_message(field: str | None, fallback: str) -> str:
     if field == "extra_circles":
         return _("{field}: choose one of the choices given.").format(field=_("Extra circles"))
     return _("{field}: choose one of the choices given.").format(field=name)
+
+
+def _checks(form: Mapping[str, str]) -> dict[str, Callable[[], object]]:
+    """One check per field the page shows, each reading only its own field (the core's rules)."""
+    from anklesleep.routine import options
+    from anklesleep.schedule import timezones
+    from anklesleep.schedule.slots import parse_time
+
+    def text(name: str) -> str | None:
+        value = form.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    checks: dict[str, Callable[[], object]] = {}
+    for name in RANGES:
+        default = "1" if name == "tempo" else None
+        checks[name] = partial(options.validate, **{name: text(name) or default})
+    checks["speech_rate"] = partial(options.check_speech_rate, text("speech_rate"))
+    checks["bed"] = partial(options.check_bed, text("bed"))
+    checks["timezone"] = partial(timezones.check, text("timezone") or "UTC")
+    for slot in SLOTS:
+        field = f"slot_{slot}_time"
+        checks[field] = partial(parse_time, text(field) or "", field)
+    return checks
+
+
+def problems(form: Mapping[str, str], first: AnkleSleepError) -> dict[str, str]:
+    """Every wrong field of the settings form at once, each in the page's words, keyed by the
+    input it stands next to; `first` (the error that stopped the save) is always among them."""
+    found: dict[str, str] = {}
+    for name, check in _checks(form).items():
+        try:
+            check()
+        except AnkleSleepError as exc:
+            found[place(exc.field, form) or name] = plain_message(exc.field, exc.message)
+    where = place(first.field, form) or "form"
+    found.setdefault(where, plain_message(first.field, first.message))
+    return found
