@@ -181,7 +181,9 @@ def test_the_diary_is_filled_in_and_shows_the_metrics(browser: Any, live: Live) 
     page.fill("#waso_minutes", "15")
     page.fill("#final_awakening", "06:30")
     page.fill("#out_of_bed", "07:00")
-    page.check('input[name="quality"][value="4"]')
+    # people press the word; the radio itself is a visually hidden 1 px box
+    page.click('input[name="quality"][value="4"] + span')
+    assert page.is_checked('input[name="quality"][value="4"]')
     page.fill("#note", "warm bath first")
     page.click("[data-testid=save-night]")
     page.wait_for_selector("[data-testid=metrics]")
@@ -214,7 +216,8 @@ def test_settings_persist_across_a_reload(browser: Any, live: Live) -> None:
     assert page.get_attribute("html", "data-theme") == "light"
     page.fill("#tempo", "9")
     page.click("[data-testid=save-settings]")
-    assert "--tempo: got '9'" in page.text_content("[role=alert]")
+    assert "Tempo: use a number from 0.1 to 3." in page.text_content("[role=alert]")
+    assert page.is_visible("#tempo-error")  # next to the field too
     page.goto(live.base + "/settings")  # nothing of the refused form was stored
     assert page.input_value("#tempo") == "1.3"
     assert page.errors == []

@@ -109,3 +109,48 @@ def test_a_skipped_time_is_explained_in_the_inputs_time_format(browser: Any, liv
     assert "clocks went forward" in message
     _shot(page, "diary-skipped-time-phone")
     assert page.errors == []
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_the_first_form_shows_the_bedtime_hint_as_the_inputs_do_and_no_value(
+    browser: Any, live: Live, size: str, viewport: dict[str, int]
+) -> None:
+    page = browser.new_context(viewport=viewport, locale="en-US").new_page()
+    watch(page, live)
+    page.goto(live.base + "/sleep")
+    page.wait_for_load_state("load")
+    assert page.input_value("#into_bed") == ""
+    hint = page.text_content("[data-testid=into_bed-hint]") or ""
+    assert hint == "your bedtime reminder is at 10:00 PM", hint  # the slot's 22:00, as shown
+    assert page.is_visible("[data-testid=into_bed-hint]")
+    assert page.query_selector("input[name=quality]:checked") is None
+    _shot(page, f"diary-first-hint-{size}")
+    assert page.errors == []
+
+
+def test_an_unusual_night_is_explained_in_the_inputs_time_format(browser: Any, live: Live) -> None:
+    page = browser.new_context(viewport=PHONE, locale="en-US").new_page()
+    watch(page, live)
+    page.goto(live.base + "/sleep?night=2026-03-10")
+    for name, value in (
+        ("into_bed", "23:00"),
+        ("tried_to_sleep", "23:15"),
+        ("sol_minutes", "10"),
+        ("awakenings", "0"),
+        ("waso_minutes", "0"),
+        ("final_awakening", "22:00"),
+        ("out_of_bed", "22:30"),
+    ):
+        page.fill(f"#{name}", value)
+    page.check('input[name="quality"][value="3"]')
+    page.click("[data-testid=save-night]")
+    page.wait_for_selector("#confirm-error")
+    page.wait_for_load_state("load")
+    message = page.text_content("#confirm-error") or ""
+    assert "into bed at 11:00 PM to getting out of bed at 10:30 PM" in message, message
+    assert page.is_visible('input[name="confirm"]')
+    _shot(page, "diary-unusual-phone")
+    page.check('input[name="confirm"]')
+    page.click("[data-testid=save-night]")
+    page.wait_for_selector("[data-testid=metrics]")
+    assert page.errors == []

@@ -105,8 +105,8 @@ def test_import_is_all_or_nothing_with_row_numbers(
     assert result.code == 2
     assert result.err.count("\n") == 1
     assert "2 bad rows, nothing imported" in result.err
-    assert "sleep_entries row 2: Sleep quality: got 8" in result.err
-    assert "symptom_entries row 1: Headache: got -2" in result.err
+    assert "sleep_entries row 2: Sleep quality: “8” is not on the scale" in result.err
+    assert "symptom_entries row 1: Headache: “-2” is not on the scale" in result.err
     empty = json.loads(cli(capsys, fresh, "export", "-o", "-").out)
     assert all(rows == [] for rows in empty["tables"].values())
 

@@ -161,9 +161,11 @@ def test_a_wrong_answer_is_asked_again(
     )
     result = sleep(capsys, db)
     assert result.code == 0, result.out + result.err
-    assert "Got into bed: got '11pm'; give a clock time like 23:15" in result.out + result.err
-    assert "Minutes to fall asleep: got 'ten'" in result.out + result.err
-    assert "quality: got 'great'" in result.out + result.err
+    assert (
+        "Got into bed: “11pm” is not a clock time; give one like 23:15" in result.out + result.err
+    )
+    assert "Minutes to fall asleep: “ten” is not a whole number" in result.out + result.err
+    assert "quality: “great” is not on the scale" in result.out + result.err
 
 
 def test_an_impossible_night_can_be_corrected(
@@ -184,13 +186,13 @@ def test_an_impossible_night_can_be_corrected(
     ("args", "message"),
     [
         (["--night", "2026-03-15"], "Night: 2026-03-15 is after today (2026-03-14)"),
-        (["--sol", "-5"], "Minutes to fall asleep: got '-5'; give a whole number from 0 to 1440"),
-        (["--awakenings", "-1"], "Times you woke up: got '-1'"),
-        (["--quality", "7"], "Sleep quality: got '7'; choose 1 (very poor) to 5"),
+        (["--sol", "-5"], "Minutes to fall asleep: “-5” is not a whole number from 0 to 1440"),
+        (["--awakenings", "-1"], "Times you woke up: “-1” is not a whole number"),
+        (["--quality", "7"], "Sleep quality: “7” is not on the scale; choose 1 (very poor) to 5"),
         (["--sol", "300", "--waso", "200"], "more than the 440 minutes"),
         (["--tried", "23:00"], "make a night of a day or more"),
-        (["--into-bed", "7pm"], "Got into bed: got '7pm'"),
-        (["--night", "14/03/2026"], "Night: got '14/03/2026'; use a date like"),
+        (["--into-bed", "7pm"], "Got into bed: “7pm” is not a clock time"),
+        (["--night", "14/03/2026"], "Night: “14/03/2026” is not a date; use one like"),
     ],
 )
 def test_impossible_nights_are_refused_and_nothing_is_written(
@@ -270,7 +272,7 @@ def test_symptom_questions_skip_on_enter(
     result = symptoms(capsys, db)
     assert result.code == 0, result.err
     assert "(last: 7 on 2026-03-13)" in result.out
-    assert "Poor circulation (cold or heavy feet and legs): got '11'" in result.out
+    assert "Poor circulation (cold or heavy feet and legs): “11” is not on the scale" in result.out
     data = json.loads(symptoms(capsys, db, "--show", "--json").out)["scores"]
     assert {k: v["score"] for k, v in data.items()} == {"knee": 2, "fatigue": 4, "circulation": 1}
     assert data["knee"]["note"] == "after the bath"
@@ -281,9 +283,10 @@ def test_symptom_questions_skip_on_enter(
     [
         (
             ["--knee", "11"],
-            "Knee ache that keeps coming back: got '11'; use a whole number from 0 (none) to 10",
+            "Knee ache that keeps coming back: “11” is not on the scale; use a whole number from 0 "
+            "(none) to 10",
         ),
-        (["--shoulders", "-1"], "Stiff shoulders: got '-1'"),
+        (["--shoulders", "-1"], "Stiff shoulders: “-1” is not on the scale"),
         (["--day", "2026-03-15", "--knee", "1"], "after today"),
     ],
 )

@@ -90,7 +90,7 @@ def test_daytime_sleep_after_a_night_shift() -> None:
         ({"into": "07:06", "out": "07:10"}, "out_of_bed", "a day or more"),
         ({"night": TODAY + dt.timedelta(days=1)}, "night", "after today"),
         ({"quality": 6}, "quality", "1 (very poor) to 5"),
-        ({"quality": 0}, "quality", "got 0"),
+        ({"quality": 0}, "quality", "“0” is not on the scale"),
         ({"sol": -5}, "sol_minutes", "from 0 to 1440"),
         ({"sol": 1441}, "sol_minutes", "from 0 to 1440"),
         ({"nwak": -1}, "awakenings", "from 0 to 99"),
@@ -239,20 +239,20 @@ def test_parse_clock_and_counts() -> None:
     assert diary.parse_clock("23:15", "into_bed") == dt.time(23, 15)
     assert diary.parse_clock("0630", "out") == dt.time(6, 30)
     assert diary.parse_clock("7.05", "out") == dt.time(7, 5)
-    with pytest.raises(AnkleSleepError, match="Got into bed: got '25:00'"):
+    with pytest.raises(AnkleSleepError, match="Got into bed: “25:00” is not a clock time"):
         diary.parse_clock("25:00", "into_bed")
     for unclear in ("1.5", "1:5", "7.5", "١٢:٠٠", "12345"):  # minutes always take two digits
-        with pytest.raises(AnkleSleepError, match=f"Got into bed: got '{unclear}'"):
+        with pytest.raises(AnkleSleepError, match=f"Got into bed: “{unclear}” is not a clock time"):
             diary.parse_clock(unclear, "into_bed")
     assert diary.parse_count("12", "sol_minutes") == 12
     for bad in ("-3", "ten", "1.5", "99999999999999999999", "1e3", "٣"):
-        with pytest.raises(AnkleSleepError, match="Minutes to fall asleep: got '") as info:
+        with pytest.raises(AnkleSleepError, match="Minutes to fall asleep: “") as info:
             diary.parse_count(bad, "sol_minutes")
         assert info.value.field == "sol_minutes"
     with pytest.raises(AnkleSleepError, match="Minutes to fall asleep: please fill this in"):
         diary.parse_count(" ", "sol_minutes")
     assert diary.parse_date("2026-03-01") == dt.date(2026, 3, 1)
-    with pytest.raises(AnkleSleepError, match="Night: got '03/01'"):
+    with pytest.raises(AnkleSleepError, match="Night: “03/01” is not a date"):
         diary.parse_date("03/01")
 
 
@@ -272,16 +272,22 @@ def test_symptoms_are_the_seven_complaints() -> None:
 def test_symptom_validation() -> None:
     ok = SymptomEntry(TODAY, "knee", 10)
     assert diary.validate_symptom(ok, TODAY) == ok
-    with pytest.raises(AnkleSleepError, match="Knee ache that keeps coming back: got 11"):
+    with pytest.raises(
+        AnkleSleepError, match="Knee ache that keeps coming back: “11” is not on the scale"
+    ):
         diary.validate_symptom(replace(ok, score=11), TODAY)
-    with pytest.raises(AnkleSleepError, match="Knee ache that keeps coming back: got -1"):
+    with pytest.raises(
+        AnkleSleepError, match="Knee ache that keeps coming back: “-1” is not on the scale"
+    ):
         diary.validate_symptom(replace(ok, score=-1), TODAY)
     with pytest.raises(AnkleSleepError, match="symptom: got 'elbow'"):
         diary.validate_symptom(replace(ok, symptom="elbow"), TODAY)
     with pytest.raises(AnkleSleepError, match="after today"):
         diary.validate_symptom(replace(ok, day=TODAY + dt.timedelta(days=1)), TODAY)
     assert diary.parse_score("7", "knee") == 7
-    with pytest.raises(AnkleSleepError, match=r"Knee ache that keeps coming back: got '7\.5'"):
+    with pytest.raises(
+        AnkleSleepError, match=r"Knee ache that keeps coming back: “7\.5” is not on the scale"
+    ):
         diary.parse_score("7.5", "knee")
 
 

@@ -4,6 +4,7 @@ field (never a 500), and nothing is saved."""
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -169,4 +170,65 @@ def test_every_symptom_field(
     assert api.status_code == 400, (field, value)
     data = api.json()
     assert data["field"] == field or field in data.get("problems", {})
+    _nothing_saved(engine)
+
+
+bad_dates = st.one_of(
+    huge,
+    negative,
+    fractional,
+    words,
+    st.sampled_from(["2099-01-01", "2026-02-30", "2026-13-01", "99999-01-01", "14/03/2026"]),
+)
+bad_zones = st.one_of(
+    words.filter(lambda s: "/" not in s and s.strip() != "UTC"),
+    st.sampled_from(["Mars/Olympus", "../../etc/passwd", "/etc/localtime", "Europe/", "+01"]),
+)
+
+
+@SETTINGS
+@given(bad_dates)
+def test_the_night_and_the_day_themselves(app: tuple[TestClient, Engine], value: str) -> None:
+    """The date a form carries and the one in an API address: refused naming it, never a 500
+    (a date after today too: a night is filled in from its morning)."""
+    c, engine = app
+    form = {**NIGHT, "night": value, "csrf_token": csrf(c)["x-csrf-token"]}
+    response = c.post("/sleep", data=form)
+    assert response.status_code == 400, value
+    assert 'id="night-error"' in response.text
+    symptoms = {"day": value, "knee": "3", "csrf_token": csrf(c)["x-csrf-token"]}
+    response = c.post("/symptoms", data=symptoms)
+    assert response.status_code == 400, value
+    assert 'id="day-error"' in response.text
+    path = urllib.parse.quote(value, safe="")
+    api = c.put(f"/api/sleep/{path}", json=NIGHT, headers=csrf(c))
+    assert api.status_code in (400, 404), value
+    if api.status_code == 400:
+        assert api.json()["field"] == "night"
+    api = c.put(f"/api/symptoms/{path}", json={"knee": 3}, headers=csrf(c))
+    assert api.status_code in (400, 404), value
+    if api.status_code == 400:
+        assert api.json()["field"] == "day"
+    _nothing_saved(engine)
+
+
+@SETTINGS
+@given(st.one_of(bad_zones, json_junk))
+def test_the_zone_of_a_night(app: tuple[TestClient, Engine], value: Any) -> None:
+    c, engine = app
+    api = c.put("/api/sleep/2026-03-14", json={**NIGHT, "zone": value}, headers=csrf(c))
+    assert api.status_code == 400, value
+    data = api.json()
+    assert data["field"] == "zone" or "zone" in data.get("problems", {})
+    assert data["error"].startswith("Time zone:")  # named as people know it, not "zone:"
+    if isinstance(value, str):
+        form = {
+            **NIGHT,
+            "zone": value,
+            "night": "2026-03-14",
+            "csrf_token": csrf(c)["x-csrf-token"],
+        }
+        response = c.post("/sleep", data=form)
+        assert response.status_code == 400, value
+        assert 'id="zone-error"' in response.text or "Time zone" in response.text
     _nothing_saved(engine)

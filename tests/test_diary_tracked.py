@@ -116,9 +116,9 @@ def test_a_stored_entry_loses_nothing_to_a_shorter_one() -> None:
 @pytest.mark.parametrize(
     ("form", "field", "words"),
     [
-        ({"quality": "4", "into_bed": "25:99"}, "into_bed", "got '25:99'; give a clock time"),
-        ({"quality": "4", "sol_minutes": "lots"}, "sol_minutes", "got 'lots'; give a whole"),
-        ({"quality": "9"}, "quality", "got '9'; choose 1 (very poor) to 5"),
+        ({"quality": "4", "into_bed": "25:99"}, "into_bed", "“25:99” is not a clock time"),
+        ({"quality": "4", "sol_minutes": "lots"}, "sol_minutes", "“lots” is not a whole"),
+        ({"quality": "9"}, "quality", "“9” is not on the scale; choose 1 (very poor) to 5"),
         ({"note": "x"}, "quality", "please fill this in"),
         ({"quality": "4", "waso_minutes": "600"}, "waso_minutes", "check the minutes or the times"),
     ],
@@ -197,7 +197,9 @@ def test_the_web_form_marks_the_trackers_values_and_saves_quality_alone(
             "sol_minutes": "x",
         },
     )
-    assert bad.status_code == 400 and "Minutes to fall asleep: got &#39;x&#39;" in bad.text
+    assert (
+        bad.status_code == 400 and "Minutes to fall asleep: “x” is not a whole number" in bad.text
+    )
 
 
 def test_the_web_form_without_a_tracker_still_requires_every_answer(
@@ -257,7 +259,7 @@ def test_sleep_command_with_a_tracker_night_needs_only_the_quality(
     args = ("--db", db, "sleep", "--night", "2026-03-14", "--replace")
     bad = run_cli(capsys, *args, "--sol", "lots")
     assert bad.code == 2 and bad.err.count("\n") == 1
-    assert "Minutes to fall asleep: got 'lots'" in bad.err
+    assert "Minutes to fall asleep: “lots” is not a whole number" in bad.err
     changed = run_cli(capsys, *args, "--sol", "25", "--note", "noisy", "--json")
     assert changed.code == 0, changed.err
     again = json.loads(changed.out)["night"]

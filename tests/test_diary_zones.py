@@ -149,3 +149,14 @@ def test_an_unknown_zone_is_refused() -> None:
     with pytest.raises(AnkleSleepError) as info:
         diary.validate_entry(night("Mars/Olympus", "2026-06-14"), TODAY)
     assert info.value.field == "zone"
+
+
+def test_an_unusual_night_reads_as_japanese_sentences() -> None:
+    from anklesleep.basics.i18n import using
+
+    long = night("Europe/London", "2026-06-14", into="16:00", tried="16:10", sol=200, waso=0)
+    with using("ja"), pytest.raises(AnkleSleepError) as info:
+        diary.validate_entry(long, TODAY)
+    message = info.value.message
+    assert "床に就いた 16:00 から床を出た 07:00" in message and "寝つくまでの時間" in message
+    assert "。 " not in message  # Japanese sentences follow each other without a space

@@ -330,7 +330,7 @@ def test_a_bad_row_imports_nothing_and_names_every_problem(engine: Engine) -> No
         load(engine, transfer.incoming_from_tables(data))
     message = info.value.message
     assert message.startswith("import: 3 bad rows, nothing imported")
-    assert "sleep_entries row 2: Sleep quality: got 9" in message
+    assert "sleep_entries row 2: Sleep quality: “9” is not on the scale" in message
     assert (
         "sleep_entries row 4: extra: unknown column; sol_minutes: 'ten' is not a whole number"
         in message
@@ -510,7 +510,8 @@ def test_csv_rows_report_their_line_numbers(tmp_path: Path, engine: Engine) -> N
     with pytest.raises(AnkleSleepError) as info:
         load(engine, exportfiles.read_import(path))
     assert (
-        "symptom_entries.csv line 4: Knee ache that keeps coming back: got 12" in info.value.message
+        "symptom_entries.csv line 4: Knee ache that keeps coming back: “12” is not on the scale"
+        in info.value.message
     )
     assert (
         "symptom_entries.csv line 5: has 2 cells for 4 columns; score: missing"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from anklesleep.diary import entries as diary
 from anklesleep.diary.entries import SleepEntry
 from anklesleep.practice.records import new_record
 from anklesleep.schedule.slots import SlotSettings
@@ -243,15 +244,17 @@ def test_settings_are_saved_and_shown_again(engine: Engine, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("tempo", "7", "--tempo: got '7'"),
-        ("slot_home_time", "25:00", "slot_home_time: got '25:00'"),
-        ("timezone", "Mars/Olympus", "timezone: got 'Mars/Olympus'"),
-        ("theme", "neon", "theme: got 'neon'"),
-        ("first_foot", "middle", "--first-foot: got 'middle'"),
-        ("slot_home_routine", "long", "slot_home_routine: got 'long'"),
-        ("speech_rate", "400", "--rate: got '400'"),
-        ("bed", "-5", "--bed: got '-5'"),
-        ("speaker", "Robot Voice!", "--voice: got 'Robot Voice!'"),
+        ("tempo", "7", "Tempo: use a number from 0.1 to 3."),
+        ("hold", "-5", "Toe hold: use a number of seconds from 1 to 60, or leave it blank"),
+        ("slot_home_time", "25:00", "Back home: give a time of day."),
+        ("timezone", "Mars/Olympus", "Time zone: that is not a time zone name"),
+        ("theme", "neon", "Theme: choose one of the choices given."),
+        ("first_foot", "middle", "Start with: choose one of the choices given."),
+        ("slot_home_routine", "long", "Back home: choose one of the choices given."),
+        ("speech_rate", "400", "Speaking pace: use a number of words a minute from 80 to 220"),
+        ("bed", "-5", "Quiet bed: choose one of the choices given."),
+        ("speaker", "Robot Voice!", "Voice: choose one of the choices given."),
+        ("extra_circles_right", "sideways", "Extra circles: choose one of the choices given."),
     ],
 )
 def test_a_settings_mistake_names_the_field_and_saves_nothing(
@@ -262,6 +265,10 @@ def test_a_settings_mistake_names_the_field_and_saves_nothing(
     response = c.post("/settings", data=form)
     assert response.status_code == 400
     assert message.replace("'", "&#39;") in response.text
+    # in the page's words, next to its own field: no command-line flag, no echoed value
+    assert "--" not in _alert(response.text) and " got " not in _alert(response.text)
+    if field != "theme":  # the theme's radio buttons are named by the message at the top
+        assert f'id="{field}-error"' in response.text
     assert 'aria-invalid="true"' in response.text or field == "theme"
     with engine.connect() as conn:
         assert slots_store.load(conn).timezone == "UTC"
@@ -323,7 +330,13 @@ def test_the_diary_form_is_prefilled_and_shows_metrics_after_saving(
     assert 'data-testid="empty-first"' in first
     assert 'value="23:00"' not in first and 'value=""' in first
     assert 'placeholder="22:00"' in first
-    assert "checked" not in first.split('name="quality"')[1].split(">")[0]
+    form = first[first.index('action="/sleep" class="card"') :]
+    form = form[: form.index("</form>")]
+    inputs = re.findall(r'<input type="(?:time|number)"[^>]*>', form)
+    assert len(inputs) == 7 and all('value=""' in tag for tag in inputs), inputs
+    assert not re.search(r'name="quality" value="\d"[^>]*checked', form)
+    # the suggestion is seen beside the field (browsers show no placeholder in a time input)
+    assert 'data-testid="into_bed-hint">your bedtime reminder is at 22:00<' in form
     saved = c.post("/sleep", data=_night_form(form_csrf(c)), follow_redirects=False)
     assert saved.headers["location"] == "/sleep?night=2026-03-14&saved=1"
     page = c.get(saved.headers["location"]).text
@@ -366,10 +379,10 @@ def test_earlier_nights_can_be_edited(engine: Engine, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("into_bed", "late", "Got into bed: got 'late'"),
-        ("sol_minutes", "-5", "Minutes to fall asleep: got '-5'"),
-        ("sol_minutes", "99999999999999999999", "give a whole number from 0 to 1440"),
-        ("awakenings", "5000", "Times you woke up: got '5000'"),
+        ("into_bed", "late", "Got into bed: “late” is not a clock time"),
+        ("sol_minutes", "-5", "Minutes to fall asleep: “-5” is not a whole number"),
+        ("sol_minutes", "99999999999999999999", "is not a whole number from 0 to 1440"),
+        ("awakenings", "5000", "Times you woke up: “5000” is not a whole number"),
         ("waso_minutes", "600", "minutes to fall asleep plus minutes awake"),
         ("out_of_bed", "22:30", "23 h 30 min in bed"),
         ("night", "2026-03-20", "Night: 2026-03-20 is after today"),
@@ -411,6 +424,45 @@ def test_an_unusual_night_is_saved_once_confirmed(engine: Engine, tmp_path: Path
     assert saved.status_code == 303
 
 
+def test_an_unusual_night_says_what_is_unusual_with_its_times(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    # out of bed before into bed on the clock: read in order, 23 h 30 in bed
+    late = _night_form(form_csrf(c), final_awakening="22:00", out_of_bed="22:30")
+    asked = c.post("/sleep", data=late)
+    assert asked.status_code == 400
+    assert (
+        "From getting into bed at 23:00 to getting out of bed at 22:30 is 23 h 30 min in bed, "
+        "more than 14 h 00 min." in asked.text
+    )
+    assert "to fall asleep" not in asked.text.split('id="confirm-error"')[1].split("</p>")[0]
+    slow = c.post("/sleep", data=_night_form(form_csrf(c), sol_minutes="200", waso_minutes="0"))
+    message = slow.text.split('id="confirm-error"')[1].split("</p>")[0]
+    assert "3 h 20 min to fall asleep is more than 3 h 00 min." in message
+    assert "in bed" not in message and "Confirm:" not in message
+
+
+def test_an_edited_night_keeps_the_zone_it_was_read_in(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path, clock=Clock(dt.datetime(2026, 4, 2, 8, tzinfo=dt.UTC)))
+    # Saved in London on the morning the clocks went forward (7 h in bed, not 8) ...
+    with engine.begin() as conn:
+        slots_store.save(conn, SlotSettings(timezone="Europe/London"), MORNING)
+    night = _night_form(form_csrf(c), night="2026-03-29", tried_to_sleep="23:15")
+    assert c.post("/sleep", data=night, follow_redirects=False).status_code == 303
+    # ... then the person moves to Tokyo and corrects the quality of that night.
+    with engine.begin() as conn:
+        slots_store.save(conn, SlotSettings(timezone="Asia/Tokyo"), MORNING)
+    page = c.get("/sleep?night=2026-03-29").text
+    assert "The times of this night are in Europe/London, where you were then." in page
+    edited = {**night, "csrf_token": form_csrf(c), "quality": "2"}
+    assert c.post("/sleep", data=edited, follow_redirects=False).status_code == 303
+    with engine.connect() as conn:
+        entry = diary_store.get_night(conn, dt.date(2026, 3, 29))
+    assert entry is not None and entry.zone == "Europe/London" and entry.quality == 2
+    assert diary.metrics(entry).tib == 420
+
+
 def test_symptoms_are_scored_and_cleared(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
     page = c.get("/symptoms").text
@@ -439,7 +491,7 @@ def test_a_symptom_mistake_saves_nothing(engine: Engine, tmp_path: Path) -> None
         data={"csrf_token": form_csrf(c), "day": "2026-03-14", "knee": "3", "headache": "11"},
     )
     assert response.status_code == 400
-    assert "Headache: got &#39;11&#39;" in response.text
+    assert "Headache: “11” is not on the scale" in response.text
     with engine.connect() as conn:
         assert diary_store.list_symptoms(conn) == []
 
@@ -632,3 +684,29 @@ def test_a_repeated_hour_is_asked_about_and_the_answer_counts(
     page = c.get("/sleep?night=2026-11-01").text
     assert re.search(r'data-metric="tib">7 h 30<', page)
     assert re.search(r'data-metric="tst">4 h 50<', page)
+
+
+def _alert(page: str) -> str:
+    """The text of the page's top error box."""
+    start = page.index('id="form-error"')
+    return page[start : page.index("</p>", start)]
+
+
+def test_every_settings_mistake_is_shown_at_once_next_to_its_field(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    form = _settings_form(
+        form_csrf(c), tempo="9", hold="-5", slot_home_time="25:00", timezone="Mars/Olympus"
+    )
+    response = c.post("/settings", data=form)
+    assert response.status_code == 400
+    assert "4 answers need a look:" in response.text
+    for field, words in (
+        ("tempo", "Tempo: use a number from 0.1 to 3."),
+        ("hold", "Toe hold: use a number of seconds from 1 to 60"),
+        ("slot_home_time", "Back home: give a time of day."),
+        ("timezone", "Time zone: that is not a time zone name"),
+    ):
+        after = response.text.split(f'id="{field}-error"')[1].split("</p>")[0]
+        assert words in after, field

@@ -361,7 +361,9 @@ def sleep(
         field: _default_text(existing or previous, field) for _n, _q, _p, field in _ITEMS
     }
     if tracked is not None:
-        answers = tracked_rules.blank_answers(tracked, existing, zone_name)
+        answers = tracked_rules.blank_answers(
+            tracked, existing, existing.zone if existing else zone_name
+        )
         defaults |= answers
         waso = int(answers["waso_minutes"])
         defaults["awakenings"] = str(tracked_rules.blank_awakenings(existing, waso))
@@ -380,7 +382,11 @@ def sleep(
                 _("Note (optional)"), default=current, show_default=bool(current), err=as_json
             )
         candidate = diary.SleepEntry(
-            night=day, note=note or "", zone=zone_name, fold=fold_value, **values
+            night=day,
+            note=note or "",
+            zone=existing.zone if existing else zone_name,  # as forms.night_from_form does
+            fold=fold_value,
+            **values,
         )
         try:
             entry = diary.validate_entry(candidate, today, confirmed=confirm)

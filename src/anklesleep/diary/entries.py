@@ -18,7 +18,8 @@ from typing import Any
 
 from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import N_, _
+from anklesleep.basics.i18n import N_, _, translator
+from anklesleep.basics.wording import join_sentences
 from anklesleep.diary import nighttime
 from anklesleep.diary.labels import label
 from anklesleep.diary.nighttime import MINUTES_PER_DAY
@@ -203,7 +204,7 @@ def parse_date(value: str, field: str = "night") -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise AnkleSleepError(
-            _("{field}: got {value!r}; use a date like 2026-03-14 (year-month-day)").format(
+            _("{field}: “{value}” is not a date; use one like 2026-03-14 (year-month-day)").format(
                 field=label(field), value=value
             ),
             field=field,
@@ -225,7 +226,7 @@ def parse_clock(value: str, field: str) -> dt.time:
         return dt.time(int(shape["hour"]), int(shape["minute"]))
     except ValueError:
         raise AnkleSleepError(
-            _("{field}: got {value!r}; give a clock time like 23:15 or 06:40").format(
+            _("{field}: “{value}” is not a clock time; give one like 23:15 or 06:40").format(
                 field=label(field), value=value
             ),
             field=field,
@@ -249,7 +250,7 @@ def parse_count(
         raise missing(field)
     if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) > top:
         raise AnkleSleepError(
-            _("{field}: got {value!r}; give a whole number from 0 to {top}").format(
+            _("{field}: “{value}” is not a whole number from 0 to {top}").format(
                 field=label(field), value=value if len(text) <= 20 else text[:20] + "…", top=top
             ),
             field=field,
@@ -267,7 +268,7 @@ def parse_quality(value: str | int) -> int:
     if text.isascii() and text.isdigit() and len(text) == 1 and int(text) in QUALITY_LABELS:
         return int(text)
     raise AnkleSleepError(
-        _("{field}: got {value!r}; choose 1 (very poor) to 5 (very good)").format(
+        _("{field}: “{value}” is not on the scale; choose 1 (very poor) to 5 (very good)").format(
             field=label("quality"), value=value if len(text) <= 20 else text[:20] + "…"
         ),
         field="quality",
@@ -279,9 +280,9 @@ def parse_score(value: str | int, field: str) -> int:
     if text.isascii() and text.isdigit() and len(text) <= 2 and SCORE_MIN <= int(text) <= SCORE_MAX:
         return int(text)
     raise AnkleSleepError(
-        _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
-            field=field_name(field), value=value if len(text) <= 20 else text[:20] + "…"
-        ),
+        _(
+            "{field}: “{value}” is not on the scale; use a whole number from 0 (none) to 10 (worst)"
+        ).format(field=field_name(field), value=value if len(text) <= 20 else text[:20] + "…"),
         field=field,
     )
 
@@ -402,16 +403,16 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
         number = getattr(entry, name)
         if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= top:
             raise AnkleSleepError(
-                _("{field}: got {value!r}; give a whole number from 0 to {top}").format(
+                _("{field}: “{value}” is not a whole number from 0 to {top}").format(
                     field=label(name), value=number, top=top
                 ),
                 field=name,
             )
     if isinstance(entry.quality, bool) or entry.quality not in QUALITY_LABELS:
         raise AnkleSleepError(
-            _("{field}: got {value!r}; choose 1 (very poor) to 5 (very good)").format(
-                field=label("quality"), value=entry.quality
-            ),
+            _(
+                "{field}: “{value}” is not on the scale; choose 1 (very poor) to 5 (very good)"
+            ).format(field=label("quality"), value=entry.quality),
             field="quality",
         )
     check_note(entry.note)
@@ -455,20 +456,37 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
             field="waso_minutes",
         )
     if not confirmed:
-        tib = nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed)
-        if tib > CONFIRM_TIB_MINUTES or entry.sol_minutes > CONFIRM_SOL_MINUTES:
-            raise AnkleSleepError(
-                _(
-                    "{field}: {tib} in bed and {sol} to fall asleep is unusual; check the "
-                    "times, or confirm that this night is right"
-                ).format(
-                    field=label("confirm"),
-                    tib=duration(tib),
-                    sol=duration(entry.sol_minutes),
-                ),
-                field="confirm",
-            )
+        unusual = _unusual(entry, nighttime.elapsed_minutes(moments.into_bed, moments.out_of_bed))
+        if unusual:
+            raise AnkleSleepError(join_sentences(unusual, translator()), field="confirm")
     return entry
+
+
+def _unusual(entry: SleepEntry, tib: int) -> list[str]:
+    """A plain sentence for each answer that is possible but unusual enough to confirm, naming
+    the times or minutes behind it (empty when the night is usual)."""
+    sentences = []
+    if tib > CONFIRM_TIB_MINUTES:
+        sentences.append(
+            _(
+                "From getting into bed at {into} to getting out of bed at {out} is {tib} in "
+                "bed, more than {limit}."
+            ).format(
+                into=hhmm(entry.into_bed),
+                out=hhmm(entry.out_of_bed),
+                tib=duration(tib),
+                limit=duration(CONFIRM_TIB_MINUTES),
+            )
+        )
+    if entry.sol_minutes > CONFIRM_SOL_MINUTES:
+        sentences.append(
+            _("{sol} to fall asleep is more than {limit}.").format(
+                sol=duration(entry.sol_minutes), limit=duration(CONFIRM_SOL_MINUTES)
+            )
+        )
+    if sentences:
+        sentences.append(_("Check the times, or confirm that this night is right."))
+    return sentences
 
 
 def metrics(entry: SleepEntry) -> NightMetrics:
@@ -544,9 +562,10 @@ def validate_symptom(entry: SymptomEntry, today: dt.date) -> SymptomEntry:
         or not (SCORE_MIN <= entry.score <= SCORE_MAX)
     ):
         raise AnkleSleepError(
-            _("{field}: got {value!r}; use a whole number from 0 (none) to 10 (worst)").format(
-                field=field_name(entry.symptom), value=entry.score
-            ),
+            _(
+                "{field}: “{value}” is not on the scale; use a whole number from 0 (none) to "
+                "10 (worst)"
+            ).format(field=field_name(entry.symptom), value=entry.score),
             field=entry.symptom,
         )
     check_day(entry.day, today)

@@ -109,13 +109,17 @@ def night_from_form(
 ) -> diary.SleepEntry:
     """The night in `form` (strings from a web form, or JSON values), checked in full.
 
-    `zone` is the user's zone (a `zone` in the form wins when given); a `fold` of earlier or
-    later answers the repeated-hour question and a ticked `confirm` lets an unusual night be
-    saved. With `tracked`, the tracker's night for this date, the times and counts may be left
-    blank and take the stored entry's (`stored`) or the tracker's answers (`diary.tracked`).
+    `zone` is the user's zone (a `zone` in the form wins when given, and a night already
+    stored keeps its own zone, so moving elsewhere never changes an old night); a `fold` of
+    earlier or later answers the repeated-hour question and a ticked `confirm` lets an unusual
+    night be saved. With `tracked`, the tracker's night for this date, the times and counts may
+    be left blank and take the stored entry's (`stored`) or the tracker's answers
+    (`diary.tracked`).
     Raises `FormProblems` listing every field at once, or one `AnkleSleepError`.
     """
     diary.check_night_date(night, today)
+    if stored is not None:
+        zone = stored.zone  # an edited night keeps the zone its times were read in
     zone_given = form.get("zone")
     zone_text = (zone_given.strip() if isinstance(zone_given, str) else "") or zone
     try:

@@ -40,7 +40,9 @@ def zone(name: str) -> dt.tzinfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         raise AnkleSleepError(
-            _("zone: got {value!r}; use a time zone name like Europe/London").format(value=name),
+            _("{field}: “{value}” is not a time zone name; use one like Europe/London").format(
+                field=_field_label("zone"), value=name
+            ),
             field="zone",
         ) from None
 

@@ -57,9 +57,10 @@ def _date_param(request: Request, name: str, today: dt.date) -> dt.date:
 
 
 def _placeholders(web: Web) -> dict[str, str]:
-    """Hints for an empty first form: the bedtime slot as the time into bed, nothing else."""
+    """A hint for an empty first form, shown beside the field and never as its value: the
+    bedtime slot as the time into bed."""
     bedtime = web.slots().slot("bedtime").time
-    return {"into_bed": diary.hhmm(bedtime), "tried_to_sleep": diary.hhmm(bedtime)}
+    return {"into_bed": diary.hhmm(bedtime)}
 
 
 def _tracked(conn: Any, first: dt.date, last: dt.date) -> dict[dt.date, TrackerNight]:
@@ -129,6 +130,7 @@ def _sleep(request: Request, status_code: int = 200, **context: Any) -> Response
         awakenings_max=diary.AWAKENINGS_MAX,
         imported=request.query_params.get("imported"),
         future=context["night"] > context["today"],
+        current_zone=zone_name(web_of(request).local_now()),
         **context,
     )
 

@@ -21,6 +21,7 @@ from anklesleep.schedule.slots import SLOT_LABELS, SLOTS
 from anklesleep.store import language as language_store
 from anklesleep.store import preferences as prefs_store
 from anklesleep.store import slots as slots_store
+from anklesleep.web import settings_words
 from anklesleep.web.context import render, web_of
 from anklesleep.web.forms import preferences_from_form, slots_from_form
 from anklesleep.web.prepare import prepare_soon
@@ -134,7 +135,8 @@ def settings_save(request: Request, form: FormData) -> Response:
         prefs = preferences_from_form(data)
         language = language_store.check(data.get("language") or language_store.AUTO)
     except AnkleSleepError as exc:
-        response = _page(request, data, error=exc.message, error_field=exc.field)
+        found = settings_words.problems(data, exc)
+        response = _page(request, data, problems=found)
         response.status_code = 400
         return response
     now = web.now()

@@ -16,10 +16,10 @@ for (const area of document.querySelectorAll("textarea[data-limit]")) {
 }
 
 // Messages name clock times as 24-hour HH:MM; show them the way this browser's time inputs
-// do (for example 2:30 AM), so a message reads like the field next to it.
+// do (for example 2:30 AM), so a message or a hint reads like the field next to it.
 const clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
 const HHMM = /\b([01]\d|2[0-3]):([0-5]\d)\b/g;
-for (const message of document.querySelectorAll(".field-error, #form-error li a")) {
+for (const message of document.querySelectorAll(".field-error, #form-error li a, .field .hint")) {
   const text = message.textContent || "";
   message.textContent = text.replace(HHMM, (_match, hours, minutes) =>
     clock.format(new Date(2000, 0, 1, Number(hours), Number(minutes))),
