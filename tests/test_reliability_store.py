@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sqlite3
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anklesleep.cli import localtime as local
 from anklesleep.diary.entries import NOTE_MAX
@@ -345,6 +349,85 @@ def test_deeply_nested_json_in_an_import_is_one_line(
     result = cli(capsys, tmp_path / "a.sqlite3", "import", str(deeper))
     assert result.code == 2
     assert result.err.count("\n") == 1
+
+
+def test_a_deeply_nested_manifest_in_a_zip_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    archive_path = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.writestr("manifest.json", "[" * 200_000 + "]" * 200_000)
+        archive.writestr("sessions.csv", "uuid\n")
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(archive_path))
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "manifest.json is not valid JSON" in result.err
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_a_device_is_refused_not_read_without_end(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # /dev/null stands for /dev/zero or a pipe (which would give bytes without end): a
+    # device is refused before anything is read from it.
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", "/dev/null")
+    assert result.code == 2
+    assert "is not a file, a folder or a zip" in result.err
+
+
+SESSION = {
+    "uuid": "0f5b7a8e-7b1e-4a4e-9d7e-2b9d1c0a5e11", "routine": "full", "slot": "home",
+    "started_at": STAMP, "ended_at": STAMP, "utc_offset_minutes": 0,
+    "local_date": "2026-03-01", "planned_seconds": 60.0, "completed_seconds": 60.0,
+    "completed": True, "steps_done": [], "options": {}, "source": "web",
+}  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+
+
+def _played_ok(value: Any) -> bool:
+    def seconds(x: Any) -> bool:
+        return type(x) in (int, float) and math.isfinite(x) and x >= 0
+
+    return value is None or (
+        isinstance(value, list)
+        and all(
+            isinstance(p, list) and len(p) == 2 and seconds(p[0]) and seconds(p[1]) and p[0] <= p[1]
+            for p in value
+        )
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(played=json_values, position=json_values)
+def test_stored_played_stretches_are_checked_so_the_log_reads_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, played: Any, position: Any
+) -> None:
+    db = tmp_path / "played.sqlite3"
+    db.unlink(missing_ok=True)
+    doc = tmp_path / "played.json"
+    row = {**SESSION, "played": played, "position_seconds": position}
+    doc.write_text(
+        json.dumps(
+            {"format": "anklesleep-export", "schema_version": 1, "tables": {"sessions": [row]}}
+        )
+    )
+    result = cli(capsys, db, "import", str(doc))
+    position_ok = position is None or (
+        type(position) in (int, float) and math.isfinite(position) and position >= 0
+    )
+    if _played_ok(played) and position_ok:
+        assert result.code == 0, result
+        for command in (["today"], ["history"], ["stats"]):
+            assert cli(capsys, db, *command).code == 0
+    else:
+        assert result.code == 2, result
+        assert "sessions row 1" in result.err
 
 
 def test_an_upgrade_that_fails_makes_one_backup_however_many_tries(

@@ -274,7 +274,7 @@ def _read_csv_set(files: Mapping[str, bytes], where: str) -> Incoming:
     if MANIFEST in files:
         try:
             doc = json.loads(files[MANIFEST].decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise _fail(
                 _("{where}/{manifest} is not valid JSON; the export is damaged").format(
                     where=where, manifest=MANIFEST
@@ -445,6 +445,13 @@ def read_import(path: Path) -> Incoming:
         raise _fail(
             _("cannot read {path!r} ({strerror})").format(path=str(path), strerror=exc.strerror)
         ) from None
+    if not path.is_file():  # a device, a pipe or a socket could give bytes without end
+        raise _fail(
+            _(
+                "{path!r} is not a file, a folder or a zip; give a file made by "
+                "`anklesleep export` or `anklesleep backup`"
+            ).format(path=str(path))
+        )
     if head == SQLITE_HEADER:
         return _read_sqlite(path)
     if not zipfile.is_zipfile(path) and path.stat().st_size > MAX_MEMBER_BYTES:

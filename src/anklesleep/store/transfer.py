@@ -191,9 +191,10 @@ def _check_session(row: Decoded) -> None:
         raise AnkleSleepError(_("steps_done: give a JSON list of step names"), field="steps_done")
     if not isinstance(row["options"], dict):
         raise AnkleSleepError(_("options: give a JSON object"), field="options")
-    from anklesleep.practice.records import check_stored_options
+    from anklesleep.practice.records import check_stored_options, check_stored_played
 
     check_stored_options(row["options"])
+    check_stored_played(row.get("played"), row.get("position_seconds"))
 
 
 def _check_experiment(row: Decoded) -> None:
