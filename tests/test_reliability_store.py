@@ -139,6 +139,52 @@ def test_a_damaged_stored_setting_is_read_as_the_default_and_doctor_repairs_it(
     assert "Stored values: ok." in again.out
 
 
+def test_stored_text_that_is_not_json_or_not_utf8_is_read_and_repaired(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.sqlite3"
+    night = ["--night", "2026-03-13", "--into-bed", "23:00", "--tried", "23:10", "--sol", "10"]
+    night += ["--awakenings", "0", "--waso", "0", "--final", "06:50", "--out", "07:00"]
+    assert cli(capsys, db, "sleep", *night, "--quality", "3", "--note", "ok").code == 0
+    with sqlite3.connect(db) as conn:  # a hand edit without quotes, and bytes gone bad
+        conn.execute(
+            "INSERT OR REPLACE INTO settings VALUES ('preferences', 'garbage', '2026-03-01')"
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO settings VALUES "
+            "('language', CAST(x'22ff22' AS TEXT), '2026-03-01')"
+        )
+        conn.execute("UPDATE sleep_entries SET note = CAST(x'41ff42' AS TEXT)")
+    for command in (
+        ["today"],
+        ["history"],
+        ["stats"],
+        ["sleep", "--show", "--night", "2026-03-13"],
+    ):
+        result = cli(capsys, db, *command)
+        assert result.code == 0, (command, result)
+    found = cli(capsys, db, "doctor")
+    assert found.code == 1
+    assert "preferences: the stored value is not JSON" in found.out
+    assert cli(capsys, db, "doctor", "--repair").code == 0
+    assert cli(capsys, db, "doctor").code == 0
+
+
+def test_a_damaged_name_in_the_schema_is_a_damaged_database_not_a_crash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.sqlite3"
+    assert cli(capsys, db, "today").code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = db.read_bytes()
+    assert b"sqlite_autoindex_symptom_entries_1" in data
+    db.write_bytes(data.replace(b"sqlite_autoindex_symptom", b"sqlite_au\x88oindex_symptom", 1))
+    result = cli(capsys, db, "today")
+    assert "Traceback" not in result.err
+    assert list(tmp_path.glob("a.sqlite3.corrupt-*"))
+
+
 def test_the_read_warning_is_one_line_without_the_value(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
