@@ -506,3 +506,15 @@ def test_an_upgrade_that_fails_makes_one_backup_however_many_tries(
         database.migrate(engine, now=lambda: next(stamps))
     engine.dispose()
     assert len(list(tmp_path.glob("a.sqlite3.*.bak"))) == 2  # a change since: a new copy
+
+
+def test_a_sqlite_file_is_opened_in_wal_with_full_sync(tmp_path: Path) -> None:
+    from anklesleep.store import open_database
+
+    engine = open_database(tmp_path / "a.sqlite3")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        engine.dispose()
