@@ -518,3 +518,24 @@ def test_a_sqlite_file_is_opened_in_wal_with_full_sync(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     finally:
         engine.dispose()
+
+
+def test_an_import_with_more_rows_than_years_of_use_is_refused_while_reading(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anklesleep.store import export_files, transfer
+
+    monkeypatch.setattr(transfer, "MAX_ROWS", 50)
+    monkeypatch.setattr(export_files, "MAX_ROWS", 50)
+    line = f"2026-03-01,knee,3,,{STAMP}\n"
+    rows = tmp_path / "rows.zip"
+    with zipfile.ZipFile(rows, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("symptom_entries.csv", "day,symptom,score,note,updated_at\n" + line * 51)
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(rows))
+    assert result.code == 2
+    assert "holds more than 50 rows" in result.err
+    tiny = tmp_path / "tiny.json"
+    tiny.write_text(export_doc(settings=[{}] * (export_files.OBJECTS_PER_ROW * 50 + 1)))
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(tiny))
+    assert result.code == 2
+    assert "tiny.json holds more than 50 rows" in result.err
