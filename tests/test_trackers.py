@@ -424,6 +424,13 @@ def test_a_fitbit_json_is_read_within_a_limit(
         assert store.count(conn) == 0
 
 
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_a_device_is_refused_before_it_is_read(engine: Engine) -> None:
+    with pytest.raises(AnkleSleepError) as caught:
+        import_export(engine, Path("/dev/null"), AMSTERDAM, NOW)
+    assert "is not a file, a folder or a zip" in caught.value.message
+
+
 def test_a_bad_row_after_good_ones_imports_nothing(tmp_path: Path, engine: Engine) -> None:
     good = GOOD_ROW
     path = write(
