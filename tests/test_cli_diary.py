@@ -258,10 +258,13 @@ def test_symptom_flags_one_value_per_complaint_per_day(
     assert data == {
         "day": "2026-03-14",
         "scores": {
-            "knee": {"score": 6, "note": ""},
+            "knee": {"score": 6, "note": "long walk"},  # a new score keeps the note
             "lower-back": {"score": 5, "note": "long walk"},
         },
     }
+    symptoms(capsys, db, "--knee", "7", "--note", "")
+    data = json.loads(symptoms(capsys, db, "--show", "--json").out)
+    assert data["scores"]["knee"] == {"score": 7, "note": ""}  # an empty --note clears it
 
 
 def test_symptom_questions_skip_on_enter(

@@ -24,8 +24,9 @@ USED_ELSEWHERE = {
     # click: a Group override, and the messages marked for the catalog
     "format_commands",
     "WORDS",
-    # SQLAlchemy: the driver connection's attribute and a TypeDecorator's hooks
+    # SQLAlchemy: the driver connection's attributes and a TypeDecorator's hooks
     "isolation_level",
+    "text_factory",
     "impl",
     "cache_ok",
     "process_bind_param",

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import sqlite3
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from anklesleep.cli import localtime as local
 from anklesleep.diary.entries import NOTE_MAX
@@ -133,6 +137,52 @@ def test_a_damaged_stored_setting_is_read_as_the_default_and_doctor_repairs_it(
     again = cli(capsys, db, "doctor")
     assert again.code == 0
     assert "Stored values: ok." in again.out
+
+
+def test_stored_text_that_is_not_json_or_not_utf8_is_read_and_repaired(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.sqlite3"
+    night = ["--night", "2026-03-13", "--into-bed", "23:00", "--tried", "23:10", "--sol", "10"]
+    night += ["--awakenings", "0", "--waso", "0", "--final", "06:50", "--out", "07:00"]
+    assert cli(capsys, db, "sleep", *night, "--quality", "3", "--note", "ok").code == 0
+    with sqlite3.connect(db) as conn:  # a hand edit without quotes, and bytes gone bad
+        conn.execute(
+            "INSERT OR REPLACE INTO settings VALUES ('preferences', 'garbage', '2026-03-01')"
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO settings VALUES "
+            "('language', CAST(x'22ff22' AS TEXT), '2026-03-01')"
+        )
+        conn.execute("UPDATE sleep_entries SET note = CAST(x'41ff42' AS TEXT)")
+    for command in (
+        ["today"],
+        ["history"],
+        ["stats"],
+        ["sleep", "--show", "--night", "2026-03-13"],
+    ):
+        result = cli(capsys, db, *command)
+        assert result.code == 0, (command, result)
+    found = cli(capsys, db, "doctor")
+    assert found.code == 1
+    assert "preferences: the stored value is not JSON" in found.out
+    assert cli(capsys, db, "doctor", "--repair").code == 0
+    assert cli(capsys, db, "doctor").code == 0
+
+
+def test_a_damaged_name_in_the_schema_is_a_damaged_database_not_a_crash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "a.sqlite3"
+    assert cli(capsys, db, "today").code == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = db.read_bytes()
+    assert b"sqlite_autoindex_symptom_entries_1" in data
+    db.write_bytes(data.replace(b"sqlite_autoindex_symptom", b"sqlite_au\x88oindex_symptom", 1))
+    result = cli(capsys, db, "today")
+    assert "Traceback" not in result.err
+    assert list(tmp_path.glob("a.sqlite3.corrupt-*"))
 
 
 def test_the_read_warning_is_one_line_without_the_value(
@@ -347,6 +397,85 @@ def test_deeply_nested_json_in_an_import_is_one_line(
     assert result.err.count("\n") == 1
 
 
+def test_a_deeply_nested_manifest_in_a_zip_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    archive_path = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive_path, "w") as archive:
+        archive.writestr("manifest.json", "[" * 200_000 + "]" * 200_000)
+        archive.writestr("sessions.csv", "uuid\n")
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(archive_path))
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "manifest.json is not valid JSON" in result.err
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_a_device_is_refused_not_read_without_end(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # /dev/null stands for /dev/zero or a pipe (which would give bytes without end): a
+    # device is refused before anything is read from it.
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", "/dev/null")
+    assert result.code == 2
+    assert "is not a file, a folder or a zip" in result.err
+
+
+SESSION = {
+    "uuid": "0f5b7a8e-7b1e-4a4e-9d7e-2b9d1c0a5e11", "routine": "full", "slot": "home",
+    "started_at": STAMP, "ended_at": STAMP, "utc_offset_minutes": 0,
+    "local_date": "2026-03-01", "planned_seconds": 60.0, "completed_seconds": 60.0,
+    "completed": True, "steps_done": [], "options": {}, "source": "web",
+}  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=6,
+)
+
+
+def _played_ok(value: Any) -> bool:
+    def seconds(x: Any) -> bool:
+        return type(x) in (int, float) and math.isfinite(x) and x >= 0
+
+    return value is None or (
+        isinstance(value, list)
+        and all(
+            isinstance(p, list) and len(p) == 2 and seconds(p[0]) and seconds(p[1]) and p[0] <= p[1]
+            for p in value
+        )
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(played=json_values, position=json_values)
+def test_stored_played_stretches_are_checked_so_the_log_reads_back(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, played: Any, position: Any
+) -> None:
+    db = tmp_path / "played.sqlite3"
+    db.unlink(missing_ok=True)
+    doc = tmp_path / "played.json"
+    row = {**SESSION, "played": played, "position_seconds": position}
+    doc.write_text(
+        json.dumps(
+            {"format": "anklesleep-export", "schema_version": 1, "tables": {"sessions": [row]}}
+        )
+    )
+    result = cli(capsys, db, "import", str(doc))
+    position_ok = position is None or (
+        type(position) in (int, float) and math.isfinite(position) and position >= 0
+    )
+    if _played_ok(played) and position_ok:
+        assert result.code == 0, result
+        for command in (["today"], ["history"], ["stats"]):
+            assert cli(capsys, db, *command).code == 0
+    else:
+        assert result.code == 2, result
+        assert "sessions row 1" in result.err
+
+
 def test_an_upgrade_that_fails_makes_one_backup_however_many_tries(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -377,3 +506,36 @@ def test_an_upgrade_that_fails_makes_one_backup_however_many_tries(
         database.migrate(engine, now=lambda: next(stamps))
     engine.dispose()
     assert len(list(tmp_path.glob("a.sqlite3.*.bak"))) == 2  # a change since: a new copy
+
+
+def test_a_sqlite_file_is_opened_in_wal_with_full_sync(tmp_path: Path) -> None:
+    from anklesleep.store import open_database
+
+    engine = open_database(tmp_path / "a.sqlite3")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        engine.dispose()
+
+
+def test_an_import_with_more_rows_than_years_of_use_is_refused_while_reading(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anklesleep.store import export_files, transfer
+
+    monkeypatch.setattr(transfer, "MAX_ROWS", 50)
+    monkeypatch.setattr(export_files, "MAX_ROWS", 50)
+    line = f"2026-03-01,knee,3,,{STAMP}\n"
+    rows = tmp_path / "rows.zip"
+    with zipfile.ZipFile(rows, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("symptom_entries.csv", "day,symptom,score,note,updated_at\n" + line * 51)
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(rows))
+    assert result.code == 2
+    assert "holds more than 50 rows" in result.err
+    tiny = tmp_path / "tiny.json"
+    tiny.write_text(export_doc(settings=[{}] * (export_files.OBJECTS_PER_ROW * 50 + 1)))
+    result = cli(capsys, tmp_path / "a.sqlite3", "import", str(tiny))
+    assert result.code == 2
+    assert "tiny.json holds more than 50 rows" in result.err

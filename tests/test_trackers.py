@@ -395,6 +395,42 @@ def test_bad_files_fail_with_one_line_and_change_nothing(
         assert store.count(conn) == 0
 
 
+def fitbit_json_with(extra: str) -> bytes:
+    head = '[{"logId": 1, "startTime": "2026-03-12T23:00:00.000", "pad": '
+    return (head + extra + "}]").encode()
+
+
+def test_a_deeply_nested_fitbit_json_is_one_line(tmp_path: Path, engine: Engine) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    path = write(tmp_path, "sleep-2026-03-01.json", fitbit_json_with(deep))
+    with pytest.raises(AnkleSleepError) as caught:
+        import_export(engine, path, AMSTERDAM, NOW)
+    assert "nests too deeply" in caught.value.message
+
+
+def test_a_fitbit_json_is_read_within_a_limit(
+    tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from anklesleep.trackers import fitbit_json
+
+    monkeypatch.setattr(fitbit_json, "MAX_JSON_BYTES", 1000)
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sleep-2026-03-01.json", fitbit_json_with('"' + "ab" * 800 + '"'))
+    with pytest.raises(AnkleSleepError) as caught:
+        import_export(engine, path, AMSTERDAM, NOW)
+    assert "is larger than a Fitbit sleep file can be" in caught.value.message
+    with engine.connect() as conn:
+        assert store.count(conn) == 0
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="no /dev/null here")
+def test_a_device_is_refused_before_it_is_read(engine: Engine) -> None:
+    with pytest.raises(AnkleSleepError) as caught:
+        import_export(engine, Path("/dev/null"), AMSTERDAM, NOW)
+    assert "is not a file, a folder or a zip" in caught.value.message
+
+
 def test_a_bad_row_after_good_ones_imports_nothing(tmp_path: Path, engine: Engine) -> None:
     good = GOOD_ROW
     path = write(

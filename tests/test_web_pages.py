@@ -479,7 +479,10 @@ def test_symptoms_are_scored_and_cleared(engine: Engine, tmp_path: Path) -> None
     assert {k: v.score for k, v in scores.items()} == {"knee": 3, "headache": 7}
     shown = c.get("/symptoms?day=2026-03-14&saved=1").text
     assert 'name="knee" value="3" checked' in shown
-    c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-14", "knee": "3"})
+    # the form's "not scored" choice sends the complaint blank: that clears it
+    c.post(
+        "/symptoms", data={"csrf_token": token, "day": "2026-03-14", "knee": "3", "headache": ""}
+    )
     with engine.connect() as conn:
         assert set(diary_store.get_symptoms(conn, dt.date(2026, 3, 14))) == {"knee"}
 
@@ -650,6 +653,14 @@ def test_symptoms_keep_the_day_after_a_mistake_and_never_erase_an_unshown_note(
     with engine.connect() as conn:
         knee = diary_store.get_symptoms(conn, dt.date(2026, 3, 10))["knee"]
     assert (knee.score, knee.note) == (4, "stairs")
+    # ... and a complaint the form did not send keeps its score; one sent blank is cleared.
+    c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-10", "headache": "2"})
+    with engine.connect() as conn:
+        scores = diary_store.get_symptoms(conn, dt.date(2026, 3, 10))
+    assert (scores["knee"].score, scores["knee"].note, scores["headache"].score) == (4, "stairs", 2)
+    c.post("/symptoms", data={"csrf_token": token, "day": "2026-03-10", "knee": ""})
+    with engine.connect() as conn:
+        assert set(diary_store.get_symptoms(conn, dt.date(2026, 3, 10))) == {"headache"}
     future = c.get("/symptoms?day=2099-01-01").text
     assert 'data-testid="future"' in future and 'name="knee"' not in future
 

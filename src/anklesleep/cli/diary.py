@@ -468,7 +468,11 @@ def _with_symptom_options(func: Any) -> Any:
 @click.command(epilog="Example: anklesleep symptoms --knee 3 --lower-back 5 --headache 0")
 @click.option("--day", metavar="YYYY-MM-DD", help="The day the scores are for (default: today).")
 @_with_symptom_options
-@click.option("--note", metavar="TEXT", help="A note kept with each score given now.")
+@click.option(
+    "--note",
+    metavar="TEXT",
+    help="A note kept with each score given now (without it, a score keeps its note).",
+)
 @click.option("--show", is_flag=True, help="Show the day's scores; change nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the day's scores as JSON.")
 @click.pass_context
@@ -507,7 +511,10 @@ def symptoms(
             for key, raw in given.items():
                 if raw is not None:
                     score = diary.parse_score(raw, key)
-                    entries.append(diary.SymptomEntry(when, key, score, note or ""))
+                    kept = before[key].note if key in before else ""  # never erased unasked
+                    entries.append(
+                        diary.SymptomEntry(when, key, score, kept if note is None else note)
+                    )
         else:
             click.echo(
                 _("Scores for {day}: 0 none … 10 the worst you can imagine; Enter skips.").format(

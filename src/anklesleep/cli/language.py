@@ -87,9 +87,12 @@ def stored_choice(db: str | None) -> str | None:
                 row = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
             finally:
                 conn.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeDecodeError):  # damaged bytes: the command says more
             return None
-        value = json.loads(row[0]) if row and isinstance(row[0], str) else None
+        try:
+            value = json.loads(row[0]) if row and isinstance(row[0], str) else None
+        except (ValueError, RecursionError):
+            return None
     else:
         value = _stored_elsewhere(db)
     return value if isinstance(value, str) and value in available() else None

@@ -192,7 +192,8 @@ def symptoms_from_form(
 
     A complaint's note is taken from `<key>_note` when the form has that field; when it has
     none, the note stored before (`notes_before`) is kept, so a form that does not show notes
-    never erases one.
+    never erases one. A complaint whose field is missing keeps its score; one sent blank is
+    cleared.
     """
     diary.check_day(day, today)
     r = _Reader(form)
@@ -203,7 +204,8 @@ def symptoms_from_form(
         if raw is None:
             continue
         if raw in ("", "none"):
-            cleared.append(key)
+            if key in form:  # a complaint the form did not send stays as it was
+                cleared.append(key)
             continue
         score = r.read(key, partial(_score, field=key))
         note_field = f"{key}_note"

@@ -6,6 +6,7 @@ Pure: records, days and "today" are arguments; the store maps records to rows.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -248,6 +249,48 @@ def _noted(before: Any, progress: Progress, planned: float) -> list[dict[str, An
             )
         kept.append({"at": round(at, 3), "kind": kind})
     return kept[:MAX_INTERRUPTIONS]
+
+
+def _seconds(value: Any) -> bool:
+    """A finite, non-negative number of seconds (not a bool)."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
+def check_stored_played(played: Any, position: Any) -> None:
+    """A session's stored `played` stretches and `position_seconds` as an import must find
+    them: at most `credit.MAX_INTERVALS` pairs [start, end] of seconds with start <= end, and
+    a position that is seconds or nothing."""
+    ok = played is None or (
+        isinstance(played, list)
+        and len(played) <= credit.MAX_INTERVALS
+        and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and _seconds(pair[0])
+            and _seconds(pair[1])
+            and pair[0] <= pair[1]
+            for pair in played
+        )
+    )
+    if not ok:
+        raise AnkleSleepError(
+            _("played: got {value!r}; give at most {n} pairs of seconds like [[0, 12.5]]").format(
+                value=str(played)[:60], n=credit.MAX_INTERVALS
+            ),
+            field="played",
+        )
+    if position is not None and not _seconds(position):
+        raise AnkleSleepError(
+            _("position_seconds: got {value!r}; give 0 or more seconds").format(
+                value=str(position)[:60]
+            ),
+            field="position_seconds",
+        )
 
 
 def check_stored_options(options: Mapping[str, Any]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import os
 import threading
@@ -74,11 +75,31 @@ class SerialStaticPool(StaticPool):
             self._turn.notify_all()
 
 
+class DamagedJSON(str):
+    """A stored JSON value that is not JSON (a hand edit, damaged bytes): kept as its text, so
+    reads can fall back to a default and `anklesleep doctor` can name and remove it."""
+
+
+def read_stored_json(text: str) -> Any:
+    """A JSON column's value, or `DamagedJSON` when the stored text is not JSON."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return DamagedJSON(text[:200])
+
+
+def _text_of(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own transaction handling commits before DDL; with it off, the `begin` event
     # below starts every transaction, so a migration's DDL and its version row commit together
     # (SQLAlchemy's documented recipe for pysqlite).
     dbapi_connection.isolation_level = None
+    # Text whose bytes were damaged on disk (which the quick check cannot see) reads with
+    # U+FFFD in place of the bad bytes instead of failing every command that shows it.
+    dbapi_connection.text_factory = _text_of
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -147,7 +168,9 @@ def create(url: str) -> Engine:
             except OSError as exc:
                 raise _sqlite_file_error(path, exc) from None
             kwargs = {"connect_args": {"check_same_thread": False}}
-        engine = create_engine(url, hide_parameters=True, **kwargs)
+        engine = create_engine(
+            url, hide_parameters=True, json_deserializer=read_stored_json, **kwargs
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -359,6 +382,7 @@ def sqlite_problem(path: Path, quick: bool = True) -> str | None:
         with contextlib.closing(
             sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
         ) as conn:
+            conn.text_factory = _text_of  # its report can quote damaged names
             rows = conn.execute(f"PRAGMA {pragma}(3)").fetchall()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
@@ -366,6 +390,8 @@ def sqlite_problem(path: Path, quick: bool = True) -> str | None:
         return str(exc)
     except sqlite3.DatabaseError as exc:
         return str(exc)
+    except UnicodeDecodeError:  # SQLite's own message quotes a damaged name
+        return "malformed database schema"
     if rows == [("ok",)]:
         return None
     return " ".join("; ".join(str(row[0]) for row in rows).split())[:200]

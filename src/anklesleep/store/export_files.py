@@ -20,6 +20,7 @@ from anklesleep.basics.i18n import _
 from anklesleep.store.column_text import NO_DEFAULT, Encoded, columns, csv_cell
 from anklesleep.store.transfer import (
     FORMAT,
+    MAX_ROWS,
     SCHEMA_VERSION,
     TABLES,
     Incoming,
@@ -36,6 +37,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 MAX_MEMBERS = 32
 MAX_MEMBER_BYTES = 50_000_000
 MAX_ARCHIVE_BYTES = 200_000_000
+#: How many JSON objects a row may hold (itself and a few values such as a session's options).
+OBJECTS_PER_ROW = 4
 _TABLE_FILES = ", ".join(f"{name}.csv" for name in TABLES)
 
 
@@ -159,9 +162,35 @@ def _check_version(doc: Mapping[str, Any], where: str) -> None:
         )
 
 
+class _TooManyObjects(Exception):
+    pass
+
+
+def _counting_objects(limit: int) -> Any:
+    """A `json.loads` object hook that stops the parse after `limit` objects, before millions
+    of tiny rows (`{},{},…`) fill the memory."""
+    seen = 0
+
+    def hook(pairs: dict[str, Any]) -> dict[str, Any]:
+        nonlocal seen
+        seen += 1
+        if seen > limit:
+            raise _TooManyObjects
+        return pairs
+
+    return hook
+
+
 def parse_json(text: str, where: str) -> Incoming:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_hook=_counting_objects(OBJECTS_PER_ROW * MAX_ROWS))
+    except _TooManyObjects:
+        raise _fail(
+            _(
+                "{where} holds more than {limit} rows, far more than years of use make; is "
+                "this the right file?"
+            ).format(where=where, limit=MAX_ROWS)
+        ) from None
     except RecursionError:
         raise _fail(
             _("{where} nests too deeply to be an anklesleep export; the file is damaged").format(
@@ -274,7 +303,7 @@ def _read_csv_set(files: Mapping[str, bytes], where: str) -> Incoming:
     if MANIFEST in files:
         try:
             doc = json.loads(files[MANIFEST].decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise _fail(
                 _("{where}/{manifest} is not valid JSON; the export is damaged").format(
                     where=where, manifest=MANIFEST
@@ -445,6 +474,13 @@ def read_import(path: Path) -> Incoming:
         raise _fail(
             _("cannot read {path!r} ({strerror})").format(path=str(path), strerror=exc.strerror)
         ) from None
+    if not path.is_file():  # a device, a pipe or a socket could give bytes without end
+        raise _fail(
+            _(
+                "{path!r} is not a file, a folder or a zip; give a file made by "
+                "`anklesleep export` or `anklesleep backup`"
+            ).format(path=str(path))
+        )
     if head == SQLITE_HEADER:
         return _read_sqlite(path)
     if not zipfile.is_zipfile(path) and path.stat().st_size > MAX_MEMBER_BYTES:

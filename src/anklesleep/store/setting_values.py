@@ -141,6 +141,10 @@ def check(key: str, value: Any) -> Any:
 
 def problem(key: str, value: Any) -> str | None:
     """Why a stored value is bad (one line), or None when it is fine."""
+    from anklesleep.store.database import DamagedJSON
+
+    if isinstance(value, DamagedJSON):
+        return _("{key}: the stored value is not JSON").format(key=key)
     try:
         check(key, value)
     except AnkleSleepError as exc:

@@ -68,6 +68,9 @@ ORDER: dict[str, tuple[str, ...]] = {
 }
 TABLES: tuple[str, ...] = tuple(KEYS)
 MAX_ERRORS_SHOWN = 5
+#: The most rows one import reads (20 years of three sessions, a night and seven scores a day
+#: is about 80,000), so that a small file that unpacks to millions of rows cannot fill the memory.
+MAX_ROWS = 250_000
 
 Conflict = Literal["keep", "replace"]
 Decoded = dict[str, Any]  # a row as Python values for the database
@@ -133,10 +136,20 @@ class Incoming:
     """The rows of one file (or folder), by table, not yet checked."""
 
     tables: dict[str, list[SourceRow]] = field(default_factory=dict)
+    count: int = 0
 
     def add(self, table: str, row: SourceRow) -> None:
         if table == "settings" and _private(row.values):
             return  # an older export's server secret: it stays with the computer that made it
+        self.count += 1
+        if self.count > MAX_ROWS:  # refused while reading, before the rows fill the memory
+            raise AnkleSleepError(
+                _(
+                    "import: the file holds more than {limit} rows, far more than years of "
+                    "use make; is this the right file?"
+                ).format(limit=MAX_ROWS),
+                field="path",
+            )
         self.tables.setdefault(table, []).append(row)
 
 
@@ -191,9 +204,10 @@ def _check_session(row: Decoded) -> None:
         raise AnkleSleepError(_("steps_done: give a JSON list of step names"), field="steps_done")
     if not isinstance(row["options"], dict):
         raise AnkleSleepError(_("options: give a JSON object"), field="options")
-    from anklesleep.practice.records import check_stored_options
+    from anklesleep.practice.records import check_stored_options, check_stored_played
 
     check_stored_options(row["options"])
+    check_stored_played(row.get("played"), row.get("position_seconds"))
 
 
 def _check_experiment(row: Decoded) -> None:

@@ -91,6 +91,14 @@ def members(path: Path) -> list[Member]:
             else:
                 found.append(Member(name, child.stat().st_size, _opener(child)))
         return found
+    if not path.is_file():  # a pipe would block and a device give bytes without end
+        raise AnkleSleepError(
+            _(
+                "file: {path} is not a file, a folder or a zip; give the path of the exported "
+                "file, folder or zip"
+            ).format(path=str(path)),
+            field="file",
+        )
     if is_zip(path):
         return list(_zip_members(path, shown))
     return [Member(shown, path.stat().st_size, _opener(path))]

@@ -21,6 +21,8 @@ from anklesleep.trackers.records import Reading, TrackerNight
 from anklesleep.trackers.text import not_utf8, refuse
 
 SOURCE = "fitbit"
+#: The most a Fitbit JSON file may hold (one holds 30 days of logs: well under a megabyte).
+MAX_JSON_BYTES = 50_000_000
 _STAGE_NAMES = {"deep": "deep", "light": "light", "rem": "rem", "wake": "awake"}
 
 
@@ -87,8 +89,24 @@ def _record(log: Mapping[str, Any], where: str, zone: dt.tzinfo) -> TrackerNight
 
 def read(stream: IO[bytes], name: str, zone: dt.tzinfo, reading: Reading) -> None:
     """Add the sleep logs of one Fitbit JSON file to `reading`."""
+    text = stream.read(MAX_JSON_BYTES + 1)  # read whole: a bounded amount, never more
+    if len(text) > MAX_JSON_BYTES:
+        raise AnkleSleepError(
+            _(
+                "{file}: is larger than a Fitbit sleep file can be ({limit} MB); "
+                "nothing was imported"
+            ).format(file=name, limit=MAX_JSON_BYTES // 1_000_000),
+            field="file",
+        )
     try:
-        data = json.load(stream)
+        data = json.loads(text)
+    except RecursionError:
+        raise AnkleSleepError(
+            _("{file}: nests too deeply to be a Fitbit sleep file; nothing was imported").format(
+                file=name
+            ),
+            field="file",
+        ) from None
     except UnicodeDecodeError:
         raise not_utf8(name) from None
     except json.JSONDecodeError as exc:
