@@ -170,6 +170,34 @@ def test_stored_text_that_is_not_json_or_not_utf8_is_read_and_repaired(
     assert cli(capsys, db, "doctor").code == 0
 
 
+@pytest.mark.parametrize(
+    ("column", "damaged"),
+    [("into_bed", "2\x013:00:00"), ("night", "2026-1\x00-13"), ("updated_at", "yesterday")],
+)
+def test_a_damaged_stored_date_or_time_is_one_line_and_doctor_names_its_row(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, column: str, damaged: str
+) -> None:
+    db = tmp_path / "a.sqlite3"
+    night = ["--night", "2026-03-13", "--into-bed", "23:00", "--tried", "23:10", "--sol", "10"]
+    night += ["--awakenings", "0", "--waso", "0", "--final", "06:50", "--out", "07:00"]
+    assert cli(capsys, db, "sleep", *night, "--quality", "3", "--note", "secret words").code == 0
+    with sqlite3.connect(db) as conn:  # bytes gone bad inside a stored value
+        conn.execute(f"UPDATE sleep_entries SET {column} = ?", (damaged,))
+    readers = [["export", "-o", str(tmp_path / "o.json")]]
+    if column != "night":  # a damaged night is outside the dates the others ask for
+        readers.append(["stats"])
+    for command in readers:
+        result = cli(capsys, db, *command)
+        assert result.code == 1, (command, result)
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and "anklesleep doctor" in lines[0], result.err
+        assert damaged not in result.err and "secret" not in result.err
+    found = cli(capsys, db, "doctor")
+    assert found.code == 1
+    assert f"sleep_entries row 1: the stored {column} cannot be read" in found.out
+    assert "put a backup back in place" in found.out
+
+
 def test_a_damaged_name_in_the_schema_is_a_damaged_database_not_a_crash(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -172,6 +172,16 @@ def _run(args: list[str]) -> Any:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:
+        if _is_unreadable_value(exc):
+            click.echo(
+                "anklesleep: error: "
+                + _(
+                    "a date or time stored in the database cannot be read, so it may be "
+                    "damaged; `anklesleep doctor` shows which row"
+                ),
+                err=True,
+            )
+            sys.exit(1)
         if not _is_database_error(exc):
             raise
         from anklesleep.store.failures import describe
@@ -179,6 +189,19 @@ def _run(args: list[str]) -> Any:
         failure = describe(exc)
         click.echo(f"anklesleep: error: {failure.message}", err=True)
         sys.exit(1)
+
+
+def _is_unreadable_value(exc: BaseException) -> bool:
+    """A value SQLAlchemy could not turn back into a date or time while reading rows: stored
+    text that is damaged. (Never shown: it may be part of a diary entry.)"""
+    if not isinstance(exc, ValueError):
+        return False
+    tb = exc.__traceback__
+    innermost = ""
+    while tb is not None:
+        innermost = str(tb.tb_frame.f_globals.get("__name__", ""))
+        tb = tb.tb_next
+    return innermost.startswith("sqlalchemy.engine") and "processors" in innermost
 
 
 def _is_database_error(exc: BaseException) -> bool:

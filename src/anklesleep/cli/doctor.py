@@ -46,11 +46,15 @@ def doctor(ctx: click.Context, /, repair: bool) -> None:
             ).format(n=fixed)
         )
     if left:
-        hint = (
-            _("run `anklesleep doctor --repair` to remove damaged settings")
-            if not repair and any(f.repairable for f in findings)
-            else _("correct these rows with an export, an edit and `anklesleep import --replace`")
-        )
+        if any(f.damaged for f in findings):
+            hint = _(
+                "a row whose bytes are damaged cannot be read, exported or replaced; put a "
+                "backup back in place as docs/data.md says (To restore, 2)"
+            )
+        elif not repair and any(f.repairable for f in findings):
+            hint = _("run `anklesleep doctor --repair` to remove damaged settings")
+        else:
+            hint = _("correct these rows with an export, an edit and `anklesleep import --replace`")
         click.echo(
             ngettext("{n} problem left; {hint}.", "{n} problems left; {hint}.", left).format(
                 n=left, hint=hint
