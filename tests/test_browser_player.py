@@ -511,3 +511,78 @@ def test_an_opus_track_the_engine_cannot_decode_falls_back_to_mp3(browser: Any, 
     page.click("#play")
     wait_until(page, "document.getElementById('audio').currentTime > 0.3")
     assert page.errors == []
+
+
+# A stand-in for Safari's navigator.audioSession (Chromium has none), recorded for the test.
+FAKE_AUDIO_SESSION = """
+(() => {
+  const fake = new EventTarget();
+  fake.type = "auto";
+  fake.state = "active";
+  Object.defineProperty(navigator, "audioSession", { value: fake, configurable: true });
+  window.__audioSession = fake;
+})();
+"""
+
+
+def test_bedtime_audio_settings_interruptions_and_the_lock_screen_state(
+    browser: Any, live: Live
+) -> None:
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script(FAKE_AUDIO_SESSION)
+    page = context.new_page()
+    watch(page, live)
+    page.goto(f"{live.base}/play/quick")
+    page.wait_for_selector("#play:not([disabled])", timeout=180_000)
+    # declared as playback audio, so it keeps going with the ringer switch off
+    assert page.evaluate("window.__audioSession.type") == "playback"
+    state = "navigator.mediaSession.playbackState"
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 0.3")
+    assert page.evaluate(state) == "playing"
+    # the platform interrupts the audio session (a call): pause, say so, offer to resume
+    page.evaluate(
+        "window.__audioSession.state = 'interrupted';"
+        " window.__audioSession.dispatchEvent(new Event('statechange'))"
+    )
+    page.wait_for_selector("#trouble:not([hidden])")
+    assert "paused by the phone" in (page.text_content("#trouble-text") or "")
+    assert page.text_content("#retry") == "Resume"
+    assert _audio(page, "a.paused") is True
+    assert page.get_attribute("#player-app", "data-state") == "interrupted"
+    assert page.evaluate(state) == "paused"
+    page.evaluate("window.__audioSession.state = 'active'")
+    page.click("#retry")
+    wait_until(page, "!document.getElementById('audio').paused")
+    assert page.is_hidden("#trouble")
+    assert page.evaluate(state) == "playing"
+    # headphones pulled out: the output devices change
+    page.evaluate("navigator.mediaDevices.dispatchEvent(new Event('devicechange'))")
+    page.wait_for_selector("#trouble:not([hidden])")
+    assert "paused by the phone" in (page.text_content("#trouble-text") or "")
+    assert _audio(page, "a.paused") is True
+    assert page.evaluate(state) == "paused"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "interrupted-390.png"))
+    page.click("#stop")
+    page.wait_for_selector("#stopped:not([hidden])")
+    record = sessions_store.list_sessions(live.engine)[0]
+    kinds = [note["kind"] for note in record.options["interruptions"]]
+    assert kinds == ["interrupted", "interrupted"]
+    assert page.errors == []
+
+
+def test_keys_typed_into_a_field_are_left_to_the_field(browser: Any, live: Live) -> None:
+    page = _open(browser, live)
+    page.evaluate(
+        "(() => { const field = document.createElement('input'); field.id = 'note';"
+        " document.querySelector('main').append(field); })()"
+    )
+    page.focus("#note")
+    page.keyboard.type("a b")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")
+    assert page.input_value("#note") == "a b"
+    assert _audio(page, "a.paused") is True
+    assert _audio(page, "a.currentTime") == 0
+    assert page.errors == []
