@@ -257,6 +257,17 @@ def test_reduced_motion_shows_a_still_picture_and_the_count(browser: Any, live: 
     assert page.text_content("#count-label") == f"circle {circle['rep']} / {circle['reps']}"
 
 
+def _brightness(page: Any, x: float, y: float) -> float:
+    """The lightness (0..1) of the pixel drawn at (x, y)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    shot = page.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    red, green, blue = Image.open(BytesIO(shot)).convert("RGB").getpixel((0, 0))
+    return float(0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
 def _play_for(page: Any, seconds: float) -> None:
     start = _audio(page, "a.currentTime")
     page.click("#play")
@@ -277,7 +288,8 @@ def test_seeking_to_the_end_earns_no_finished_session(
     assert not record.completed
     assert 6 <= record.completed_seconds < 20
     assert page.text_content("#done-h") == "You reached the end"
-    assert f"{record.percent_played} %" in (page.text_content("#done-what") or "")
+    # the number and its per cent sign stay on one line
+    assert f"{record.percent_played}\u00a0%" in (page.text_content("#done-what") or "")
     assert page.is_hidden("#stopped")
     page.screenshot(path=str(SHOTS / f"end-partial-{viewport['width']}.png"))
     page.click("[data-testid=back-today]")
@@ -292,9 +304,17 @@ def test_a_session_played_through_ends_with_one_card_and_today_says_so(
     browser: Any, live: Live
 ) -> None:
     page = _open(browser, live, viewport=DESKTOP)
+    bar = page.locator("#progress").bounding_box()
     _audio(page, "a.playbackRate = 8")
     page.click("#play")
     page.wait_for_selector("#done:not([hidden])", timeout=60_000)
+    # The card stands out: what it leaves showing of the player is dimmed behind it (the full
+    # progress bar's start, left of the card, is no longer bright).
+    page.wait_for_timeout(100)
+    card = page.locator("#done").bounding_box()
+    x, y = bar["x"] + 4, bar["y"] + bar["height"] / 2
+    assert x < card["x"]
+    assert _brightness(page, x, y) < 0.35
     record = sessions_store.list_sessions(live.engine)[0]
     assert record.completed
     assert len(record.steps_done) == len(set(record.steps_done))
@@ -440,9 +460,17 @@ def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     page = _open(browser, live)
     page.click("#play")
     wait_until(page, "document.getElementById('audio').currentTime > 0.5")
-    # The audio stops advancing while the element still says it plays (a dead output).
+    # The audio stops advancing while the element still says it plays (a dead output): the
+    # page says it is waiting at once, whatever events the engine sends, then that no sound comes.
+    page.evaluate(
+        """() => { window.__said = [];
+          new MutationObserver(() => window.__said.push(document.getElementById('status')
+            .textContent)).observe(document.getElementById('status'), { childList: true }); }"""
+    )
     _audio(page, "(a.playbackRate = 0, 0)")
     page.wait_for_selector("#trouble:not([hidden])", timeout=30_000)
+    assert "Waiting for the audio…" in page.evaluate("window.__said")
+    assert page.text_content("#status") == ""
     assert page.text_content("#trouble-text") == (
         "No sound is coming out — check your headphones or volume."
     )
@@ -585,4 +613,43 @@ def test_keys_typed_into_a_field_are_left_to_the_field(browser: Any, live: Live)
     assert page.input_value("#note") == "a b"
     assert _audio(page, "a.paused") is True
     assert _audio(page, "a.currentTime") == 0
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", [(320, 568), (390, 844)], ids=["320", "390"])
+def test_a_long_instruction_is_clamped_with_show_more_and_the_transport_stays(
+    browser: Any, live: Live, size: tuple[int, int]
+) -> None:
+    page = _open(browser, live, "full", {"width": size[0], "height": size[1]})
+    timeline = _timeline(page, "full")
+    cues = timeline["cues"]
+    longest = max(timeline["chapters"], key=lambda c: len(cues[c["first_cue"]]["text"]))
+    _seek(page, longest["start"] + 0.4)
+    instruction = "document.getElementById('instruction')"
+    clipped = f"{instruction}.scrollHeight > {instruction}.clientHeight + 1"
+    wait_until(page, "!document.getElementById('instruction-more').hidden")
+    assert page.evaluate(clipped) is True
+    shut = page.evaluate(f"{instruction}.clientHeight")
+    assert page.get_attribute("#instruction-more", "aria-expanded") == "false"
+    page.click("#instruction-more")
+    assert page.get_attribute("#instruction-more", "aria-expanded") == "true"
+    assert page.text_content("#instruction-more") == "show less"
+    # the whole text can be read: it shows more lines, and scrolls where a screen is too short
+    assert page.evaluate(f"{instruction}.clientHeight") > shut
+    if page.evaluate(clipped):
+        assert page.evaluate(f"getComputedStyle({instruction}).overflowY") == "auto"
+        page.evaluate(f"{instruction}.scrollTop = {instruction}.scrollHeight")
+        seen = f"{instruction}.scrollTop + {instruction}.clientHeight"
+        assert page.evaluate(f"{seen} >= {instruction}.scrollHeight - 1")
+    assert [s for s in TRANSPORT if not _in_view(page, s)] == []
+    assert _in_view(page, "#instruction")
+    # the count is still whole inside the stage, below the text, not cut off or covered
+    stage, count = (page.locator(s).bounding_box() for s in ("#stage", ".count-row"))
+    text = page.locator(".instruction-box").bounding_box()
+    assert count["y"] + count["height"] <= stage["y"] + stage["height"] + 0.5
+    assert count["y"] >= text["y"] + text["height"] - 0.5
+    page.screenshot(path=str(SHOTS / f"show-more-{size[0]}x{size[1]}.png"))
+    page.click("#instruction-more")
+    assert page.evaluate(clipped) is True
+    assert page.evaluate(f"{instruction}.clientHeight") == shut
     assert page.errors == []

@@ -44,6 +44,7 @@ let pausing = false;     // the page itself asked the audio to pause
 let lastShown = 0;       // the moment last drawn from a working audio element
 const noted = [];        // interruptions not yet reported: {at, kind}
 const STALL_MS = 2000;   // no progress for this long while playing, with data, is a stall
+const WAIT_MS = 1000;    // ...and after this long the page says it is waiting for the audio
 const LOADING_MS = 10000;  // ...and for this long while the data is still coming
 
 // --- what was really played: stretches of the track, split by every seek --------------------
@@ -99,8 +100,13 @@ function cueAt(t) {
 }
 
 function fmt(text, values) {
-  return text.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key])).replace(/%%/g, "%");
+  return together(
+    text.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key])).replace(/%%/g, "%"),
+  );
 }
+
+// A number and its per cent sign never part at the end of a line.
+const together = (text) => text.replace(/(\d) %/g, "$1\u00a0%");
 
 function chapterTitle(ch) {
   const cue = track.timeline.cues[ch.first_cue];
@@ -695,7 +701,7 @@ async function loadPlayable() {
 }
 
 function offerResume(left) {
-  ui.resumeCard.querySelector("#resume-text").textContent = left.text;
+  ui.resumeCard.querySelector("#resume-text").textContent = together(left.text);
   ui.resumeCard.querySelector("#resume-at").textContent = left.label;
   seek(left.position);
   ui.resumeCard.hidden = false;
@@ -775,11 +781,15 @@ function watchStall() {
   }
   const now = performance.now();
   if (audio.currentTime !== stall.at || !stall.since) {
+    if (stall.since && !trouble && ui.status.textContent === L.waiting) ui.status.textContent = "";
     stall.at = audio.currentTime;
     stall.since = now;
   } else if (now - stall.since >= (audio.readyState >= 3 ? STALL_MS : LOADING_MS)) {
     stall.since = 0;
     troubled("stalled");
+  } else if (now - stall.since >= WAIT_MS && !trouble) {
+    // playing but not moving, whatever events the engine sends: say so at once
+    ui.status.textContent = L.waiting;
   }
 }
 setInterval(watchStall, 250);
