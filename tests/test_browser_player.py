@@ -653,3 +653,37 @@ def test_a_long_instruction_is_clamped_with_show_more_and_the_transport_stays(
     assert page.evaluate(clipped) is True
     assert page.evaluate(f"{instruction}.clientHeight") == shut
     assert page.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_reload_resumes_where_the_page_was_even_before_its_last_report_lands(
+    browser: Any, live: Live, language: str
+) -> None:
+    from anklesleep.basics import formats
+
+    page = _open(browser, live, locale="ja-JP" if language == "ja" else "en-GB")
+    _seek(page, 40)
+    _play_for(page, 0.5)
+    page.click("#play")  # pause: this position reaches the server
+    wait_until(page, "document.getElementById('audio').paused")
+    page.wait_for_timeout(300)
+    reported = sessions_store.list_sessions(live.engine)[0].position_seconds
+    assert reported is not None
+    # from here on no report reaches the server (as when the one sent while the page closes
+    # arrives after the reloaded page has asked where to resume)
+    page.route("**/checkpoint", lambda route: route.abort())
+    _play_for(page, 2.2)
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').paused")
+    here = _audio(page, "a.currentTime")
+    assert formats.duration(here, language) != formats.duration(reported, language)
+    page.reload()
+    page.wait_for_selector("#resume-card:not([hidden])", timeout=60_000)
+    label = page.text_content("#resume-at") or ""
+    assert formats.duration(here, language) in label
+    assert formats.duration(here, language) in (page.text_content("#resume-text") or "")
+    assert _audio(page, "a.currentTime") == pytest.approx(here, abs=0.05)
+    page.click("#resume-at")
+    wait_until(page, "!document.getElementById('audio').paused")
+    assert _audio(page, "a.currentTime") >= here - 0.05
+    assert page.errors == []
