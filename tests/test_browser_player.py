@@ -115,7 +115,19 @@ def _in_view(page: Any, selector: str) -> bool:
     )
 
 
+#: Steps whose count is still cut off at the stage's foot: the full routine's ankle steps, while
+#: the "five more circles" card takes its room on a 375x667 phone and at 568x320. Still to fix;
+#: the test fails when another step or size is cut off (and names this list when one is fixed).
+KNOWN_CLIPPED = {
+    ("full", width, height, f"{step} ({foot})")
+    for width, height in ((375, 667), (568, 320))
+    for step in ("A1", "A2")
+    for foot in ("left", "right")
+}
+
+
 def _check_every_step_fits(browser: Any, live: Live, routine: str) -> None:
+    clipped: set[tuple[str, int, int, str]] = set()
     for width, height in SIZES:
         page = _open(browser, live, routine, {"width": width, "height": height})
         timeline = _timeline(page, routine)
@@ -126,11 +138,17 @@ def _check_every_step_fits(browser: Any, live: Live, routine: str) -> None:
             outside = [s for s in TRANSPORT if not _in_view(page, s)]
             assert outside == [], (width, height, chapter["title"], outside)
             assert _in_view(page, "#instruction"), (width, height, chapter["title"])
+            # the count and its label are whole inside the stage, not cut off at its foot
+            stage, count = (page.locator(s).bounding_box() for s in ("#stage", ".count-row"))
+            if count["y"] + count["height"] > stage["y"] + stage["height"] + 0.5:
+                clipped.add((routine, width, height, chapter["title"]))
             if chapter is longest:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"{routine}-{width}x{height}.png"))
         assert page.errors == []
         page.context.close()
+    known = {c for c in KNOWN_CLIPPED if c[0] == routine}
+    assert clipped == known, ("cut off:", clipped - known, "no longer cut off:", known - clipped)
 
 
 def test_the_transport_stays_on_one_screen_for_every_quick_step(browser: Any, live: Live) -> None:
