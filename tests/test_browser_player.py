@@ -598,7 +598,7 @@ def test_bedtime_audio_settings_interruptions_and_the_lock_screen_state(
     page.click("#retry")
     wait_until(page, "!document.getElementById('audio').paused")
     assert page.is_hidden("#trouble")
-    assert page.evaluate(state) == "playing"
+    wait_until(page, f"{state} === 'playing'")  # set when the "play" event arrives
     # headphones pulled out: the output devices change
     page.evaluate("navigator.mediaDevices.dispatchEvent(new Event('devicechange'))")
     page.wait_for_selector("#trouble:not([hidden])")
