@@ -115,7 +115,16 @@ def _in_view(page: Any, selector: str) -> bool:
     )
 
 
+#: Steps whose count is still cut off at the stage's foot: the full routine's ankle steps, while
+#: the "five more circles" card takes its room on a phone on its side (568x320). Still to fix;
+#: the test fails when another step or size is cut off (and names this list when one is fixed).
+KNOWN_CLIPPED = {
+    ("full", 568, 320, f"{step} ({foot})") for step in ("A1", "A2") for foot in ("left", "right")
+}
+
+
 def _check_every_step_fits(browser: Any, live: Live, routine: str) -> None:
+    clipped: set[tuple[str, int, int, str]] = set()
     for width, height in SIZES:
         page = _open(browser, live, routine, {"width": width, "height": height})
         timeline = _timeline(page, routine)
@@ -126,11 +135,17 @@ def _check_every_step_fits(browser: Any, live: Live, routine: str) -> None:
             outside = [s for s in TRANSPORT if not _in_view(page, s)]
             assert outside == [], (width, height, chapter["title"], outside)
             assert _in_view(page, "#instruction"), (width, height, chapter["title"])
+            # the count and its label are whole inside the stage, not cut off at its foot
+            stage, count = (page.locator(s).bounding_box() for s in ("#stage", ".count-row"))
+            if count["y"] + count["height"] > stage["y"] + stage["height"] + 0.5:
+                clipped.add((routine, width, height, chapter["title"]))
             if chapter is longest:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"{routine}-{width}x{height}.png"))
         assert page.errors == []
         page.context.close()
+    known = {c for c in KNOWN_CLIPPED if c[0] == routine}
+    assert clipped == known, ("cut off:", clipped - known, "no longer cut off:", known - clipped)
 
 
 def test_the_transport_stays_on_one_screen_for_every_quick_step(browser: Any, live: Live) -> None:
@@ -257,6 +272,17 @@ def test_reduced_motion_shows_a_still_picture_and_the_count(browser: Any, live: 
     assert page.text_content("#count-label") == f"circle {circle['rep']} / {circle['reps']}"
 
 
+def _brightness(page: Any, x: float, y: float) -> float:
+    """The lightness (0..1) of the pixel drawn at (x, y)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    shot = page.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    red, green, blue = Image.open(BytesIO(shot)).convert("RGB").getpixel((0, 0))
+    return float(0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
 def _play_for(page: Any, seconds: float) -> None:
     start = _audio(page, "a.currentTime")
     page.click("#play")
@@ -277,7 +303,8 @@ def test_seeking_to_the_end_earns_no_finished_session(
     assert not record.completed
     assert 6 <= record.completed_seconds < 20
     assert page.text_content("#done-h") == "You reached the end"
-    assert f"{record.percent_played} %" in (page.text_content("#done-what") or "")
+    # the number and its per cent sign stay on one line
+    assert f"{record.percent_played}\u00a0%" in (page.text_content("#done-what") or "")
     assert page.is_hidden("#stopped")
     page.screenshot(path=str(SHOTS / f"end-partial-{viewport['width']}.png"))
     page.click("[data-testid=back-today]")
@@ -292,9 +319,17 @@ def test_a_session_played_through_ends_with_one_card_and_today_says_so(
     browser: Any, live: Live
 ) -> None:
     page = _open(browser, live, viewport=DESKTOP)
+    bar = page.locator("#progress").bounding_box()
     _audio(page, "a.playbackRate = 8")
     page.click("#play")
     page.wait_for_selector("#done:not([hidden])", timeout=60_000)
+    # The card stands out: what it leaves showing of the player is dimmed behind it (the full
+    # progress bar's start, left of the card, is no longer bright).
+    page.wait_for_timeout(100)
+    card = page.locator("#done").bounding_box()
+    x, y = bar["x"] + 4, bar["y"] + bar["height"] / 2
+    assert x < card["x"]
+    assert _brightness(page, x, y) < 0.35
     record = sessions_store.list_sessions(live.engine)[0]
     assert record.completed
     assert len(record.steps_done) == len(set(record.steps_done))
@@ -440,9 +475,17 @@ def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     page = _open(browser, live)
     page.click("#play")
     wait_until(page, "document.getElementById('audio').currentTime > 0.5")
-    # The audio stops advancing while the element still says it plays (a dead output).
+    # The audio stops advancing while the element still says it plays (a dead output): the
+    # page says it is waiting at once, whatever events the engine sends, then that no sound comes.
+    page.evaluate(
+        """() => { window.__said = [];
+          new MutationObserver(() => window.__said.push(document.getElementById('status')
+            .textContent)).observe(document.getElementById('status'), { childList: true }); }"""
+    )
     _audio(page, "(a.playbackRate = 0, 0)")
     page.wait_for_selector("#trouble:not([hidden])", timeout=30_000)
+    assert "Waiting for the audio…" in page.evaluate("window.__said")
+    assert page.text_content("#status") == ""
     assert page.text_content("#trouble-text") == (
         "No sound is coming out — check your headphones or volume."
     )
@@ -510,4 +553,152 @@ def test_an_opus_track_the_engine_cannot_decode_falls_back_to_mp3(browser: Any, 
     assert page.text_content("#download-other") == "Opus"
     page.click("#play")
     wait_until(page, "document.getElementById('audio').currentTime > 0.3")
+    assert page.errors == []
+
+
+# A stand-in for Safari's navigator.audioSession (Chromium has none), recorded for the test.
+FAKE_AUDIO_SESSION = """
+(() => {
+  const fake = new EventTarget();
+  fake.type = "auto";
+  fake.state = "active";
+  Object.defineProperty(navigator, "audioSession", { value: fake, configurable: true });
+  window.__audioSession = fake;
+})();
+"""
+
+
+def test_bedtime_audio_settings_interruptions_and_the_lock_screen_state(
+    browser: Any, live: Live
+) -> None:
+    context = browser.new_context(viewport=PHONE)
+    context.add_init_script(FAKE_AUDIO_SESSION)
+    page = context.new_page()
+    watch(page, live)
+    page.goto(f"{live.base}/play/quick")
+    page.wait_for_selector("#play:not([disabled])", timeout=180_000)
+    # declared as playback audio, so it keeps going with the ringer switch off
+    assert page.evaluate("window.__audioSession.type") == "playback"
+    state = "navigator.mediaSession.playbackState"
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').currentTime > 0.3")
+    assert page.evaluate(state) == "playing"
+    # the platform interrupts the audio session (a call): pause, say so, offer to resume
+    page.evaluate(
+        "window.__audioSession.state = 'interrupted';"
+        " window.__audioSession.dispatchEvent(new Event('statechange'))"
+    )
+    page.wait_for_selector("#trouble:not([hidden])")
+    assert "paused by the phone" in (page.text_content("#trouble-text") or "")
+    assert page.text_content("#retry") == "Resume"
+    assert _audio(page, "a.paused") is True
+    assert page.get_attribute("#player-app", "data-state") == "interrupted"
+    assert page.evaluate(state) == "paused"
+    page.evaluate("window.__audioSession.state = 'active'")
+    page.click("#retry")
+    wait_until(page, "!document.getElementById('audio').paused")
+    assert page.is_hidden("#trouble")
+    wait_until(page, f"{state} === 'playing'")  # set when the "play" event arrives
+    # headphones pulled out: the output devices change
+    page.evaluate("navigator.mediaDevices.dispatchEvent(new Event('devicechange'))")
+    page.wait_for_selector("#trouble:not([hidden])")
+    assert "paused by the phone" in (page.text_content("#trouble-text") or "")
+    assert _audio(page, "a.paused") is True
+    assert page.evaluate(state) == "paused"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "interrupted-390.png"))
+    page.click("#stop")
+    page.wait_for_selector("#stopped:not([hidden])")
+    record = sessions_store.list_sessions(live.engine)[0]
+    kinds = [note["kind"] for note in record.options["interruptions"]]
+    assert kinds == ["interrupted", "interrupted"]
+    assert page.errors == []
+
+
+def test_keys_typed_into_a_field_are_left_to_the_field(browser: Any, live: Live) -> None:
+    page = _open(browser, live)
+    page.evaluate(
+        "(() => { const field = document.createElement('input'); field.id = 'note';"
+        " document.querySelector('main').append(field); })()"
+    )
+    page.focus("#note")
+    page.keyboard.type("a b")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")
+    assert page.input_value("#note") == "a b"
+    assert _audio(page, "a.paused") is True
+    assert _audio(page, "a.currentTime") == 0
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("size", [(320, 568), (390, 844)], ids=["320", "390"])
+def test_a_long_instruction_is_clamped_with_show_more_and_the_transport_stays(
+    browser: Any, live: Live, size: tuple[int, int]
+) -> None:
+    page = _open(browser, live, "full", {"width": size[0], "height": size[1]})
+    timeline = _timeline(page, "full")
+    cues = timeline["cues"]
+    longest = max(timeline["chapters"], key=lambda c: len(cues[c["first_cue"]]["text"]))
+    _seek(page, longest["start"] + 0.4)
+    instruction = "document.getElementById('instruction')"
+    clipped = f"{instruction}.scrollHeight > {instruction}.clientHeight + 1"
+    wait_until(page, "!document.getElementById('instruction-more').hidden")
+    assert page.evaluate(clipped) is True
+    shut = page.evaluate(f"{instruction}.clientHeight")
+    assert page.get_attribute("#instruction-more", "aria-expanded") == "false"
+    page.click("#instruction-more")
+    assert page.get_attribute("#instruction-more", "aria-expanded") == "true"
+    assert page.text_content("#instruction-more") == "show less"
+    # the whole text can be read: it shows more lines, and scrolls where a screen is too short
+    assert page.evaluate(f"{instruction}.clientHeight") > shut
+    if page.evaluate(clipped):
+        assert page.evaluate(f"getComputedStyle({instruction}).overflowY") == "auto"
+        page.evaluate(f"{instruction}.scrollTop = {instruction}.scrollHeight")
+        seen = f"{instruction}.scrollTop + {instruction}.clientHeight"
+        assert page.evaluate(f"{seen} >= {instruction}.scrollHeight - 1")
+    assert [s for s in TRANSPORT if not _in_view(page, s)] == []
+    assert _in_view(page, "#instruction")
+    # the count is still whole inside the stage, below the text, not cut off or covered
+    stage, count = (page.locator(s).bounding_box() for s in ("#stage", ".count-row"))
+    text = page.locator(".instruction-box").bounding_box()
+    assert count["y"] + count["height"] <= stage["y"] + stage["height"] + 0.5
+    assert count["y"] >= text["y"] + text["height"] - 0.5
+    page.screenshot(path=str(SHOTS / f"show-more-{size[0]}x{size[1]}.png"))
+    page.click("#instruction-more")
+    assert page.evaluate(clipped) is True
+    assert page.evaluate(f"{instruction}.clientHeight") == shut
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_reload_resumes_where_the_page_was_even_before_its_last_report_lands(
+    browser: Any, live: Live, language: str
+) -> None:
+    from anklesleep.basics import formats
+
+    page = _open(browser, live, locale="ja-JP" if language == "ja" else "en-GB")
+    _seek(page, 40)
+    _play_for(page, 0.5)
+    page.click("#play")  # pause: this position reaches the server
+    wait_until(page, "document.getElementById('audio').paused")
+    page.wait_for_timeout(300)
+    reported = sessions_store.list_sessions(live.engine)[0].position_seconds
+    assert reported is not None
+    # from here on no report reaches the server (as when the one sent while the page closes
+    # arrives after the reloaded page has asked where to resume)
+    page.route("**/checkpoint", lambda route: route.abort())
+    _play_for(page, 2.2)
+    page.click("#play")
+    wait_until(page, "document.getElementById('audio').paused")
+    here = _audio(page, "a.currentTime")
+    assert formats.duration(here, language) != formats.duration(reported, language)
+    page.reload()
+    page.wait_for_selector("#resume-card:not([hidden])", timeout=60_000)
+    label = page.text_content("#resume-at") or ""
+    assert formats.duration(here, language) in label
+    assert formats.duration(here, language) in (page.text_content("#resume-text") or "")
+    assert _audio(page, "a.currentTime") == pytest.approx(here, abs=0.05)
+    page.click("#resume-at")
+    wait_until(page, "!document.getElementById('audio').paused")
+    assert _audio(page, "a.currentTime") >= here - 0.05
     assert page.errors == []

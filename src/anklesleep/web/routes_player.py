@@ -47,6 +47,8 @@ def player(request: Request) -> Response:
             "uuid": left.uuid,
             "position": left.position_seconds,
             "played": [list(pair) for pair in left.played],
+            "planned": left.planned_seconds,
+            "percent": left.percent_played,
             "label": t("Resume at %(at)s") % {"at": formats.duration(left.position_seconds)},
             "text": t("You stopped at %(at)s of %(total)s, %(percent)d %% played.")
             % {
@@ -86,6 +88,8 @@ def player(request: Request) -> Response:
             "less": t("show less"),
             "position": t("%(at)s of %(total)s"),
             "nothing": t("Nothing was recorded: the session had not started."),
+            "resume_at": t("Resume at %(at)s"),
+            "left_at": t("You stopped at %(at)s of %(total)s, %(percent)d %% played."),
             "stopped": t(
                 "Stopped at %(at)s. %(played)s played (%(percent)d %%), saved as a partial session."
             ),

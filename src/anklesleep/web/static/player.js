@@ -44,6 +44,7 @@ let pausing = false;     // the page itself asked the audio to pause
 let lastShown = 0;       // the moment last drawn from a working audio element
 const noted = [];        // interruptions not yet reported: {at, kind}
 const STALL_MS = 2000;   // no progress for this long while playing, with data, is a stall
+const WAIT_MS = 1000;    // ...and after this long the page says it is waiting for the audio
 const LOADING_MS = 10000;  // ...and for this long while the data is still coming
 
 // --- what was really played: stretches of the track, split by every seek --------------------
@@ -99,8 +100,13 @@ function cueAt(t) {
 }
 
 function fmt(text, values) {
-  return text.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key])).replace(/%%/g, "%");
+  return together(
+    text.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key])).replace(/%%/g, "%"),
+  );
 }
+
+// A number and its per cent sign never part at the end of a line.
+const together = (text) => text.replace(/(\d) %/g, "$1\u00a0%");
 
 function chapterTitle(ch) {
   const cue = track.timeline.cues[ch.first_cue];
@@ -317,7 +323,26 @@ function report(includeCurrent) {
   };
 }
 
+// Where this device last was in the session, kept in the browser too: the last report, sent
+// as the page closes, can reach the server after a reload has already asked where to resume.
+const KEPT = `anklesleep.position.${cfg.routine}`;
+
+function keepPosition() {
+  try {
+    if (!session || finished) localStorage.removeItem(KEPT);
+    else localStorage.setItem(KEPT, JSON.stringify({ uuid: session, position: round3(audio.currentTime) }));
+  } catch { /* storage refused: the server's position is used */ }
+}
+
+function keptPosition(uuid) {
+  try {
+    const kept = JSON.parse(localStorage.getItem(KEPT) || "null");
+    return kept && kept.uuid === uuid && Number.isFinite(kept.position) ? kept.position : null;
+  } catch { return null; }
+}
+
 function checkpoint(keepalive = false) {
+  keepPosition();
   if (!session || finished) return;
   lastReport = performance.now();
   const body = report(false);
@@ -332,6 +357,7 @@ async function finish(reachedEnd) {
   const body = { completed: reachedEnd, ...report(reachedEnd) };
   const record = await api("POST", `/api/sessions/${session}/finish`, body);
   finished = reachedEnd;
+  keepPosition();
   return record;
 }
 
@@ -694,8 +720,33 @@ async function loadPlayable() {
   }
 }
 
-function offerResume(left) {
-  ui.resumeCard.querySelector("#resume-text").textContent = left.text;
+// A length of time to the second as the server words it: "0:42" in English, "42秒" in Japanese.
+const LANG = document.documentElement.lang || "en";
+function duration(seconds) {
+  const total = Math.round(seconds);
+  if (LANG === "en" || LANG.startsWith("en-")) return clock(total);
+  try {
+    const h = Math.floor(total / 3600), m = Math.floor((total % 3600) / 60), s = total % 60;
+    const parts = [[h, "hour"], [m, "minute"], [s, "second"]].filter(([n]) => n);
+    const words = (parts.length ? parts : [[0, "second"]]).map(([n, unit]) =>
+      new Intl.NumberFormat(LANG, { style: "unit", unit, unitDisplay: "short" }).format(n));
+    const text = new Intl.ListFormat(LANG, { style: "short", type: "unit" }).format(words);
+    return /^(ja|zh)\b/.test(LANG) ? text.replace(/\s+/g, "") : text;
+  } catch { return clock(total); }
+}
+
+function offerResume(server) {
+  // the browser's own last position wins when it is later than the server's
+  const kept = keptPosition(server.uuid);
+  const left = kept === null || kept <= server.position ? server : {
+    ...server,
+    position: kept,
+    label: fmt(L.resume_at, { at: duration(kept) }),
+    text: fmt(L.left_at, {
+      at: duration(kept), total: duration(server.planned), percent: server.percent,
+    }),
+  };
+  ui.resumeCard.querySelector("#resume-text").textContent = together(left.text);
   ui.resumeCard.querySelector("#resume-at").textContent = left.label;
   seek(left.position);
   ui.resumeCard.hidden = false;
@@ -775,11 +826,15 @@ function watchStall() {
   }
   const now = performance.now();
   if (audio.currentTime !== stall.at || !stall.since) {
+    if (stall.since && !trouble && ui.status.textContent === L.waiting) ui.status.textContent = "";
     stall.at = audio.currentTime;
     stall.since = now;
   } else if (now - stall.since >= (audio.readyState >= 3 ? STALL_MS : LOADING_MS)) {
     stall.since = 0;
     troubled("stalled");
+  } else if (now - stall.since >= WAIT_MS && !trouble) {
+    // playing but not moving, whatever events the engine sends: say so at once
+    ui.status.textContent = L.waiting;
   }
 }
 setInterval(watchStall, 250);
