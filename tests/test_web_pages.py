@@ -90,6 +90,27 @@ def test_today_leads_with_the_diary_then_acknowledges_the_session_just_done(
     assert 'data-slot="home" data-status="not yet" data-moment="upcoming"' in html
 
 
+def test_after_midnight_today_is_still_the_evening_before(engine: Engine, tmp_path: Path) -> None:
+    late = dt.datetime(2026, 3, 15, 0, 30, tzinfo=dt.UTC)  # Sunday, half past midnight
+    c, _ = client(engine, tmp_path, clock=Clock(late))
+    _finished_session(engine, MORNING - dt.timedelta(minutes=20))  # Saturday morning
+    html = c.get("/").text
+    assert "Good evening" in html and "Good morning" not in html
+    # the date agrees with the three moments and the count, which are Saturday's
+    assert 'data-testid="today-day">Saturday 14 March · 1 of 3 sessions done today' in html
+    assert 'data-slot="bedtime" data-status="not yet" data-moment="now"' in html
+
+
+def test_in_the_morning_the_diary_is_one_button_not_two(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/").text
+    assert 'data-testid="primary-action" data-kind="diary"' in html
+    assert html.count('href="/sleep"') == 2  # the primary action and the tab bar
+    assert 'data-testid="diary-link"' not in html
+    c2, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=20)))
+    assert 'data-testid="diary-link"' in c2.get("/").text  # no nudge: the card offers it
+
+
 def test_today_shows_last_nights_summary_instead_of_the_nudge(
     engine: Engine, tmp_path: Path
 ) -> None:

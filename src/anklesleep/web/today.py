@@ -13,7 +13,7 @@ from anklesleep.basics.i18n import current_language, translator
 from anklesleep.routine import catalog as library
 from anklesleep.routine.options import Options
 from anklesleep.services.evidence import experiment_power_sentence
-from anklesleep.services.today import TodayView, load_today
+from anklesleep.services.today import TodayView, greeting, load_today
 from anklesleep.web.context import Snapshot, Web, render, web_of
 from anklesleep.web.memo import Packed, remembered
 
@@ -42,6 +42,7 @@ async def today_page(request: Request) -> Response:
     def make() -> Packed:
         snap = web.snapshot()
         view = current_today(web, snap)
+        local = web.local_now(snap.slots)
         page = render(
             request,
             "today.html",
@@ -50,7 +51,7 @@ async def today_page(request: Request) -> Response:
             experiment_power=experiment_power_sentence(web.engine, view.day, translator()),
             lengths=routine_lengths(web, snap.prefs.options),
             acknowledged=snap.acknowledged,
-            local=web.local_now(snap.slots),
+            greeting=greeting(local, view.day),
             snapshot=snap,
             csrf="",
         )
