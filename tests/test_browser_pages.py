@@ -161,6 +161,11 @@ def test_the_symptom_scale_is_one_row_for_thumbs_and_keys(browser: Any, live: Li
     assert len(boxes) == 11
     assert len({round(top) for top, _h, _r in boxes}) == 1  # one row
     assert all(height >= 44 for _t, height, _r in boxes)
+    widths = page.evaluate(
+        "[...document.querySelectorAll('#shoulders .scale-row label')]"
+        ".map(l => l.getBoundingClientRect().width)"
+    )
+    assert min(widths) >= 24, widths  # WCAG 2.2's minimum target size, even at 320 px
     assert max(right for _t, _h, right in boxes) <= 320
     # the keyboard moves along the scale; 0 and 10 say what they mean
     page.focus("#shoulders input[value='4']")
