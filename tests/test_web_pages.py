@@ -101,6 +101,28 @@ def test_after_midnight_today_is_still_the_evening_before(engine: Engine, tmp_pa
     assert 'data-slot="bedtime" data-status="not yet" data-moment="now"' in html
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_today_gives_each_routine_the_length_the_player_will_play(
+    engine: Engine, tmp_path: Path, language: str
+) -> None:
+    from anklesleep.basics import formats
+    from anklesleep.routine.descriptions import clock
+
+    c, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=21)))
+    headers = {"accept-language": language}
+    html = c.get("/", headers=headers).text
+    shown = dict(re.findall(r'data-routine="(\w+)">[^<]* · ([^<]+)<', html))
+    assert set(shown) == {"full", "quick"}
+    listed = {
+        r["id"]: r["total"] for r in c.get("/api/routines", headers=headers).json()["routines"]
+    }
+    for routine, length in shown.items():
+        # the player's track is timed by /api/timeline and /api/track with the same options
+        played = c.get(f"/api/timeline?routine={routine}", headers=headers).json()
+        assert length == formats.duration(played["total_seconds"], language), routine
+        assert listed[routine] == clock(played["total_seconds"]), routine
+
+
 def test_in_the_morning_the_diary_is_one_button_not_two(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
     html = c.get("/").text

@@ -16,6 +16,7 @@ from anklesleep.services.evidence import experiment_power_sentence
 from anklesleep.services.today import TodayView, greeting, load_today
 from anklesleep.web.context import Snapshot, Web, render, web_of
 from anklesleep.web.memo import Packed, remembered
+from anklesleep.web.requests import options_from
 
 
 def current_today(web: Web, snap: Snapshot | None = None) -> TodayView:
@@ -24,9 +25,15 @@ def current_today(web: Web, snap: Snapshot | None = None) -> TodayView:
     return load_today(web.engine, web.local_now(snap.slots), snap.slots, translator())
 
 
-def routine_lengths(web: Web, options: Options) -> dict[str, str]:
-    """Each built-in routine's length with the user's options, as `m:ss`."""
-    t = translator()
+def routine_lengths(web: Web, saved: Options) -> dict[str, str]:
+    """Each built-in routine's length as the player will play it, as `m:ss` ("12分8秒").
+
+    The player asks for its track with the user's `saved` options in the page's language
+    (`requests.options_from`), which also picks the voice: so do these lengths, or a Japanese
+    page would time an English voice reading Japanese.
+    """
+    options = options_from({}, saved)
+    t = translator(options.language)
     routines = web.routines.all()
     return {
         rid: formats.duration(timeline_to_play(routines[rid], options, translate=t).total_seconds)
