@@ -123,6 +123,31 @@ def test_today_gives_each_routine_the_length_the_player_will_play(
         assert listed[routine] == clock(played["total_seconds"]), routine
 
 
+def test_a_slot_with_ones_own_routine_shows_its_length(
+    engine: Engine, tmp_path: Path, isolated_home: Path
+) -> None:
+    from anklesleep.basics import formats
+    from anklesleep.routine import catalog
+
+    folder = isolated_home / "config" / "routines"
+    folder.mkdir(parents=True)
+    quick = (Path(catalog.__file__).parent / "builtin" / "quick.toml").read_text()
+    (folder / "mine.toml").write_text(quick.replace('id = "quick"', 'id = "mine"'))
+    c, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=21)))
+    with engine.begin() as conn:
+        bedtime = replace(SlotSettings(timezone="UTC").slot("bedtime"), routine="mine")
+        settings = SlotSettings(timezone="UTC")
+        slots = tuple(bedtime if s.name == "bedtime" else s for s in settings.slots)
+        slots_store.save(conn, replace(settings, slots=slots), MORNING)
+    html = c.get("/").text
+    lead = re.search(
+        r'data-testid="primary-action" data-kind="routine" data-routine="mine">([^<]*)<', html
+    )
+    assert lead is not None
+    played = c.get("/api/timeline?routine=mine").json()["total_seconds"]
+    assert lead.group(1).strip() == f"Start your bedtime routine · {formats.duration(played)}"
+
+
 def test_in_the_morning_the_diary_is_one_button_not_two(engine: Engine, tmp_path: Path) -> None:
     c, _ = client(engine, tmp_path)
     html = c.get("/").text

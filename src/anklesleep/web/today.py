@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,8 +27,9 @@ def current_today(web: Web, snap: Snapshot | None = None) -> TodayView:
     return load_today(web.engine, web.local_now(snap.slots), snap.slots, translator())
 
 
-def routine_lengths(web: Web, saved: Options) -> dict[str, str]:
-    """Each built-in routine's length as the player will play it, as `m:ss` ("12分8秒").
+def routine_lengths(web: Web, saved: Options, also: Iterable[str] = ()) -> dict[str, str]:
+    """The length of each built-in routine and of the routines `also` names (the slots' own,
+    which may be the user's) as the player will play it: `m:ss` ("12分8秒").
 
     The player asks for its track with the user's `saved` options in the page's language
     (`requests.options_from`), which also picks the voice: so do these lengths, or a Japanese
@@ -35,9 +38,11 @@ def routine_lengths(web: Web, saved: Options) -> dict[str, str]:
     options = options_from({}, saved)
     t = translator(options.language)
     routines = web.routines.all()
+    wanted = dict.fromkeys([*library.BUILTIN_IDS, *also])
     return {
         rid: formats.duration(timeline_to_play(routines[rid], options, translate=t).total_seconds)
-        for rid in library.BUILTIN_IDS
+        for rid in wanted
+        if rid in routines
     }
 
 
@@ -56,7 +61,7 @@ async def today_page(request: Request) -> Response:
             view=view,
             experiment=view.experiment,
             experiment_power=experiment_power_sentence(web.engine, view.day, translator()),
-            lengths=routine_lengths(web, snap.prefs.options),
+            lengths=routine_lengths(web, snap.prefs.options, (s.routine for s in view.slots)),
             acknowledged=snap.acknowledged,
             greeting=greeting(local, view.day),
             snapshot=snap,
@@ -65,8 +70,9 @@ async def today_page(request: Request) -> Response:
         return Packed.of(bytes(page.body))
 
     minute = web.now().strftime("%Y%m%d%H%M")
-    # it shows only the built-in routines, so the data and the minute are the whole key
-    packed = await remembered(web.memo, ("today", current_language(), minute), make)
+    # the data, the minute and the routine files (a slot may use one of the user's) are the key
+    key = ("today", current_language(), minute, id(web.routines.all()))
+    packed = await remembered(web.memo, key, make)
     return packed.response(request, "text/html; charset=utf-8")
 
 
