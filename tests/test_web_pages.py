@@ -700,3 +700,23 @@ def test_a_repeated_hour_is_asked_about_and_the_answer_counts(
     page = c.get("/sleep?night=2026-11-01").text
     assert re.search(r'data-metric="tib">7 h 30<', page)
     assert re.search(r'data-metric="tst">4 h 50<', page)
+
+
+def test_the_style_sheet_sizes_text_only_from_the_type_scale() -> None:
+    """Every font size in app.css is one of the scale's custom properties (documented in
+    docs/web.md), apart from the root size and the player's count, which grows with the
+    screen's height."""
+    from anklesleep.web.app import STATIC
+
+    css = (STATIC / "app.css").read_text()
+    scale = set(re.findall(r"(--text-[a-z0-9]+):", css))
+    assert scale == {"--text-xs", "--text-sm", "--text-md", "--text-lg", "--text-xl", "--text-2xl"}
+    allowed = {"112.5%", "inherit", "clamp(2rem, 9vh, 4.2rem)"}
+    sizes = re.findall(r"font-size:\s*([^;}]+?)\s*[;}]", css)
+    off_scale = [
+        size
+        for size in sizes
+        if size not in allowed and not re.fullmatch(r"var\(--text-\w+\)", size)
+    ]
+    assert len(sizes) > 40
+    assert off_scale == []
