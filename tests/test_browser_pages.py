@@ -225,6 +225,7 @@ def test_chart_text_measured_as_drawn(browser: Any, live: Live) -> None:
     assert page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX) == []
     page.evaluate(
         "for (const svg of document.querySelectorAll('svg.x-axis')) {"
-        " svg.setAttribute('viewBox', '0 0 1000 20'); svg.setAttribute('preserveAspectRatio', 'none'); }"
+        " svg.setAttribute('viewBox', '0 0 1000 20');"
+        " svg.setAttribute('preserveAspectRatio', 'none'); }"
     )
     assert any(entry.startswith("text.") for entry in page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX))
