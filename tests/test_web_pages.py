@@ -720,3 +720,16 @@ def test_the_style_sheet_sizes_text_only_from_the_type_scale() -> None:
     ]
     assert len(sizes) > 40
     assert off_scale == []
+
+
+def test_insights_lede_joins_its_sentences_as_the_language_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    _finished_session(engine, MORNING - dt.timedelta(days=2))
+    english = c.get("/insights", headers={"accept-language": "en"}).text
+    assert "The last 3 days, since 12 March. Patterns here are yours" in english
+    japanese = c.get("/insights", headers={"accept-language": "ja"}).text
+    lede = re.search(r'<p class="lede">(.*?)</p>', japanese)
+    assert lede is not None
+    assert "。ここに見えるパターン" in lede.group(1)  # no space after 「。」
