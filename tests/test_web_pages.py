@@ -99,6 +99,13 @@ def test_after_midnight_today_is_still_the_evening_before(engine: Engine, tmp_pa
     # the date agrees with the three moments and the count, which are Saturday's
     assert 'data-testid="today-day">Saturday 14 March · 1 of 3 sessions done today' in html
     assert 'data-slot="bedtime" data-status="not yet" data-moment="now"' in html
+    # last night is still the one that ended on Saturday morning, not the one under way
+    assert "No diary entry for last night yet." in html
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)  # the night before Saturday
+    html = c.get("/").text
+    assert "No diary entry for last night yet." not in html
+    assert 'href="/sleep?night=2026-03-14"' in html
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])

@@ -333,10 +333,12 @@ def load_today(
     engine: Engine, local_now: dt.datetime, slots: SlotSettings, translate: Translate = str
 ) -> TodayView:
     """Today from the store, at `local_now` (aware, in the user's zone) with `slots`."""
+    # after midnight in the bedtime slot the day is still the evening before, and so is its
+    # "last night": the night now under way has no diary entry to ask for yet
+    day = session_day(local_now, slots)
     with engine.connect() as conn:
         records = sessions_store.list_sessions(conn)
-        night = diary_store.get_night(conn, local_now.date())
-    day = session_day(local_now, slots)
+        night = diary_store.get_night(conn, day)
     return today_view(
         records,
         night,
