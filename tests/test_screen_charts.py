@@ -119,3 +119,15 @@ def test_one_day_of_streak_is_singular() -> None:
     lines = headline(o, str)
     assert lines[0] == "Practice: 1 of 1 day with at least one session (100%)."
     assert lines[1] == "Streak: 1 day now; longest 1."
+
+
+def test_dates_on_the_axes_in_japanese() -> None:
+    from anklesleep.basics.i18n import translator
+
+    ja = translator("ja")
+    assert sc.weekday_day(dt.date(2026, 11, 23), ja) == "23日(月)"
+    assert sc.month_name(dt.date(2026, 11, 23), ja) == "11月"
+    week = sc.date_ticks(TODAY - dt.timedelta(days=6), TODAY, ja)
+    assert [t.label for t in week][0] == "20日(金)" and week[-1].label == "26日(木)"
+    season = sc.date_ticks(TODAY - dt.timedelta(days=89), TODAY, ja)
+    assert [t.label for t in season] == ["9月", "10月", "11月"]
