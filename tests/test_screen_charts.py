@@ -128,6 +128,6 @@ def test_dates_on_the_axes_in_japanese() -> None:
     assert sc.weekday_day(dt.date(2026, 11, 23), ja) == "23日(月)"
     assert sc.month_name(dt.date(2026, 11, 23), ja) == "11月"
     week = sc.date_ticks(TODAY - dt.timedelta(days=6), TODAY, ja)
-    assert [t.label for t in week][0] == "20日(金)" and week[-1].label == "26日(木)"
+    assert week[0].label == "20日(金)" and week[-1].label == "26日(木)"
     season = sc.date_ticks(TODAY - dt.timedelta(days=89), TODAY, ja)
     assert [t.label for t in season] == ["9月", "10月", "11月"]
