@@ -229,3 +229,30 @@ def test_chart_text_measured_as_drawn(browser: Any, live: Live) -> None:
         " svg.setAttribute('preserveAspectRatio', 'none'); }"
     )
     assert any(entry.startswith("text.") for entry in page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX))
+
+
+#: The tops of the inputs of each diary row, grouped by the row their fields sit in.
+ROW_INPUT_TOPS = """() => [...document.querySelectorAll('main .row')].map(row =>
+  [...row.querySelectorAll(':scope > .field')].map(field => {
+    const box = field.getBoundingClientRect();
+    const input = field.querySelector('input, select');
+    return [Math.round(box.top), input ? input.getBoundingClientRect().top : null];
+  }).filter(([_t, input]) => input !== null))"""
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, {"width": 1366, "height": 768}])
+def test_diary_inputs_line_up_on_a_desktop(browser: Any, live: Live, size: dict[str, int]) -> None:
+    _seed(live)
+    context = browser.new_context(viewport=size, color_scheme="light")
+    page = context.new_page()
+    page.goto(live.base + "/sleep")
+    rows = page.evaluate(ROW_INPUT_TOPS)
+    lines: dict[tuple[int, int], list[float]] = {}
+    for index, fields in enumerate(rows):
+        for field_top, input_top in fields:
+            lines.setdefault((index, field_top), []).append(input_top)
+    side_by_side = [tops for tops in lines.values() if len(tops) > 1]
+    assert len(side_by_side) >= 2  # the times and the counts each fill a line of three
+    for tops in side_by_side:
+        assert max(tops) - min(tops) < 1, tops  # hint lines do not push an input down
+    context.close()
