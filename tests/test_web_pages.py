@@ -139,7 +139,10 @@ def test_a_slot_with_ones_own_routine_shows_its_length(
     folder = isolated_home / "config" / "routines"
     folder.mkdir(parents=True)
     quick = (Path(catalog.__file__).parent / "builtin" / "quick.toml").read_text()
-    (folder / "mine.toml").write_text(quick.replace('id = "quick"', 'id = "mine"'))
+    mine = quick.replace('id = "quick"', 'id = "mine"').replace(
+        'name = "Quick routine"', 'name = "My calm routine"'
+    )
+    (folder / "mine.toml").write_text(mine)
     c, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=21)))
     with engine.begin() as conn:
         bedtime = replace(SlotSettings(timezone="UTC").slot("bedtime"), routine="mine")
@@ -153,6 +156,25 @@ def test_a_slot_with_ones_own_routine_shows_its_length(
     assert lead is not None
     played = c.get("/api/timeline?routine=mine").json()["total_seconds"]
     assert lead.group(1).strip() == f"Start your bedtime routine · {formats.duration(played)}"
+    # the routine is called by its name, not its file's id
+    record = new_record(
+        routine="mine",
+        local_start=MORNING.replace(hour=20, minute=50),
+        planned_seconds=played,
+        source="web",
+    )
+    sessions_store.start_session(engine, record)
+    sessions_store.finish(
+        engine,
+        record.uuid,
+        completed=True,
+        ended_at=MORNING.replace(hour=20, minute=53),
+        completed_seconds=played,
+        steps_done=[],
+    )
+    html = c.get("/").text
+    assert "My calm routine finished:" in html
+    assert "mine finished" not in html
 
 
 def test_in_the_morning_the_diary_is_one_button_not_two(engine: Engine, tmp_path: Path) -> None:

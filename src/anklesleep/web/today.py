@@ -62,6 +62,8 @@ async def today_page(request: Request) -> Response:
             experiment=view.experiment,
             experiment_power=experiment_power_sentence(web.engine, view.day, translator()),
             lengths=routine_lengths(web, snap.prefs.options, (s.routine for s in view.slots)),
+            # every routine's own name, the user's too (a slot may use one)
+            names={rid: translator()(r.name) for rid, r in web.routines.all().items()},
             acknowledged=snap.acknowledged,
             greeting=greeting(local, view.day),
             snapshot=snap,
