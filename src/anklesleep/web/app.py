@@ -94,6 +94,8 @@ def _templates() -> Jinja2Templates:
     env.filters["time24"] = formats.time_of_day
     env.filters["duration"] = lambda seconds: formats.duration(seconds)
     env.filters["hours_minutes"] = lambda minutes: formats.hours_minutes(minutes)
+    # a length or a number that must not break across lines ("12分" / "8秒")
+    env.filters["unbroken"] = lambda value: Markup('<span class="unbroken">{}</span>').format(value)
     # whole sentences as one paragraph, the way the language writes them (no space in Japanese)
     env.filters["sentences"] = lambda parts: Markup(
         join_sentences([str(escape(part)) for part in parts], translator())
