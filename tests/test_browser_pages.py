@@ -29,8 +29,9 @@ SIZES = {
 SHOTS = ARTIFACTS.parent / "pages"
 SMALLEST_TEXT_PX = 12
 
-#: Every visible element with text of its own, and its computed font size, when under the limit;
-#: visually hidden text (for screen readers) and text clipped to nothing are left out.
+#: Every visible element with text of its own, and its font size as drawn (an SVG's text scaled
+#: with its SVG), when under the limit; visually hidden text (for screen readers) and text
+#: clipped to nothing are left out.
 SMALL_TEXT = """(limit) => {
   const small = [];
   for (const el of document.querySelectorAll('body *')) {
@@ -40,7 +41,9 @@ SMALL_TEXT = """(limit) => {
     if (box.width <= 1 || box.height <= 1) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
-    const size = parseFloat(style.fontSize);
+    // text in an SVG is drawn at its font size times the SVG's scale (a viewBox shrinks it)
+    const matrix = el instanceof SVGGraphicsElement ? el.getScreenCTM() : null;
+    const size = parseFloat(style.fontSize) * (matrix ? Math.hypot(matrix.a, matrix.b) : 1);
     if (size < limit) small.push(`${el.tagName.toLowerCase()}.${el.className} ${size}px`);
   }
   return small;
@@ -161,6 +164,11 @@ def test_the_symptom_scale_is_one_row_for_thumbs_and_keys(browser: Any, live: Li
     assert len(boxes) == 11
     assert len({round(top) for top, _h, _r in boxes}) == 1  # one row
     assert all(height >= 44 for _t, height, _r in boxes)
+    widths = page.evaluate(
+        "[...document.querySelectorAll('#shoulders .scale-row label')]"
+        ".map(l => l.getBoundingClientRect().width)"
+    )
+    assert min(widths) >= 24, widths  # WCAG 2.2's minimum target size, even at 320 px
     assert max(right for _t, _h, right in boxes) <= 320
     # the keyboard moves along the scale; 0 and 10 say what they mean
     page.focus("#shoulders input[value='4']")
@@ -192,3 +200,59 @@ def test_tapping_a_chart_point_reads_its_value(browser: Any, live: Live) -> None
     rows = habit.locator("table tbody tr").count()
     assert rows == 7
     assert page.errors == []
+
+
+def test_each_chart_has_one_title(browser: Any, live: Live) -> None:
+    _seed(live)
+    page = _phone(browser, live, "390x844")
+    page.goto(live.base + "/insights")
+    titles = page.evaluate(
+        "[...document.querySelectorAll('figure[data-chart]')].map(f => {"
+        " const title = f.querySelector('figcaption h2').textContent.trim();"
+        " return [title, f.innerText.split(title).length - 1]; })"
+    )
+    assert len(titles) >= 4
+    assert [count for _title, count in titles] == [1] * len(titles), titles
+    assert page.errors == []
+
+
+def test_chart_text_measured_as_drawn(browser: Any, live: Live) -> None:
+    """The size check sees through an SVG's scaling: the issue's charts were desktop drawings
+    shrunk to 5-6 px on a phone, with a computed font size that still said 10 px."""
+    _seed(live)
+    page = _phone(browser, live, "390x844")
+    page.goto(live.base + "/insights")
+    assert page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX) == []
+    page.evaluate(
+        "for (const svg of document.querySelectorAll('svg.x-axis')) {"
+        " svg.setAttribute('viewBox', '0 0 1000 20');"
+        " svg.setAttribute('preserveAspectRatio', 'none'); }"
+    )
+    assert any(entry.startswith("text.") for entry in page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX))
+
+
+#: The tops of the inputs of each diary row, grouped by the row their fields sit in.
+ROW_INPUT_TOPS = """() => [...document.querySelectorAll('main .row')].map(row =>
+  [...row.querySelectorAll(':scope > .field')].map(field => {
+    const box = field.getBoundingClientRect();
+    const input = field.querySelector('input, select');
+    return [Math.round(box.top), input ? input.getBoundingClientRect().top : null];
+  }).filter(([_t, input]) => input !== null))"""
+
+
+@pytest.mark.parametrize("size", [{"width": 1280, "height": 800}, {"width": 1366, "height": 768}])
+def test_diary_inputs_line_up_on_a_desktop(browser: Any, live: Live, size: dict[str, int]) -> None:
+    _seed(live)
+    context = browser.new_context(viewport=size, color_scheme="light")
+    page = context.new_page()
+    page.goto(live.base + "/sleep")
+    rows = page.evaluate(ROW_INPUT_TOPS)
+    lines: dict[tuple[int, int], list[float]] = {}
+    for index, fields in enumerate(rows):
+        for field_top, input_top in fields:
+            lines.setdefault((index, field_top), []).append(input_top)
+    side_by_side = [tops for tops in lines.values() if len(tops) > 1]
+    assert len(side_by_side) >= 2  # the times and the counts each fill a line of three
+    for tops in side_by_side:
+        assert max(tops) - min(tops) < 1, tops  # hint lines do not push an input down
+    context.close()

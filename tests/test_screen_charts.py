@@ -105,3 +105,29 @@ def test_the_period_counts_from_the_first_day_of_use_with_plurals() -> None:
     o = make_overview([], [], [], today=TODAY, t=str, first_use=TODAY)
     assert headline(o, str)[0].startswith("Practice: 0 of 1 day ")
     assert make_overview([], [], [], today=TODAY, t=str).start == TODAY - dt.timedelta(days=89)
+
+
+def test_one_day_of_streak_is_singular() -> None:
+    from dataclasses import replace
+
+    from anklesleep.practice.records import new_record
+
+    start = dt.datetime(2026, 11, 26, 22, 0, tzinfo=dt.UTC)
+    record = new_record(routine="full", local_start=start, planned_seconds=600, source="web")
+    done = replace(record, completed=True, completed_seconds=600)
+    o = make_overview([done], [], [], today=TODAY, t=str, first_use=TODAY)
+    lines = headline(o, str)
+    assert lines[0] == "Practice: 1 of 1 day with at least one session (100%)."
+    assert lines[1] == "Streak: 1 day now; longest 1."
+
+
+def test_dates_on_the_axes_in_japanese() -> None:
+    from anklesleep.basics.i18n import translator
+
+    ja = translator("ja")
+    assert sc.weekday_day(dt.date(2026, 11, 23), ja) == "23日(月)"
+    assert sc.month_name(dt.date(2026, 11, 23), ja) == "11月"
+    week = sc.date_ticks(TODAY - dt.timedelta(days=6), TODAY, ja)
+    assert week[0].label == "20日(金)" and week[-1].label == "26日(木)"
+    season = sc.date_ticks(TODAY - dt.timedelta(days=89), TODAY, ja)
+    assert [t.label for t in season] == ["9月", "10月", "11月"]

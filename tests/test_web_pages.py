@@ -79,7 +79,8 @@ def test_today_leads_with_the_diary_then_acknowledges_the_session_just_done(
         diary_store.save_night(conn, NIGHT, MORNING)
     html = c.get("/").text
     assert re.search(r'data-testid="primary-action" data-kind="routine" data-routine="full">'
-                     r"Start your morning routine · \d+:\d\d<", html)  # fmt: skip
+                     r'<span>Start your morning routine · <span class="unbroken">\d+:\d\d</span><',
+                     html)  # fmt: skip
     assert re.search(
         r'data-testid="secondary-action" data-kind="routine" data-routine="quick"', html
     )
@@ -89,6 +90,112 @@ def test_today_leads_with_the_diary_then_acknowledges_the_session_just_done(
     assert re.search(r'data-testid="ack-streak">1 day<', html)
     assert 'data-slot="morning" data-status="done" data-moment="done"' in html
     assert 'data-slot="home" data-status="not yet" data-moment="upcoming"' in html
+
+
+def test_after_midnight_today_is_still_the_evening_before(engine: Engine, tmp_path: Path) -> None:
+    late = dt.datetime(2026, 3, 15, 0, 30, tzinfo=dt.UTC)  # Sunday, half past midnight
+    c, _ = client(engine, tmp_path, clock=Clock(late))
+    _finished_session(engine, MORNING - dt.timedelta(minutes=20))  # Saturday morning
+    html = c.get("/").text
+    assert "Good evening" in html and "Good morning" not in html
+    # the date agrees with the three moments and the count, which are Saturday's
+    assert 'data-testid="today-day">Saturday 14 March · 1 of 3 sessions done today' in html
+    assert 'data-slot="bedtime" data-status="not yet" data-moment="now"' in html
+    # last night is still the one that ended on Saturday morning, not the one under way
+    assert "No diary entry for last night yet." in html
+    with engine.begin() as conn:
+        diary_store.save_night(conn, NIGHT, MORNING)  # the night before Saturday
+    html = c.get("/").text
+    assert "No diary entry for last night yet." not in html
+    assert 'href="/sleep?night=2026-03-14"' in html
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_today_gives_each_routine_the_length_the_player_will_play(
+    engine: Engine, tmp_path: Path, language: str
+) -> None:
+    from anklesleep.basics import formats
+    from anklesleep.routine.descriptions import clock
+
+    c, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=21)))
+    headers = {"accept-language": language}
+    html = c.get("/", headers=headers).text
+    # each length is one unbroken piece ("12分" and "8秒" never on two lines)
+    shown = dict(
+        re.findall(
+            r'data-routine="(\w+)">(?:<span>)?[^<]* · <span class="unbroken">([^<]+)</span>', html
+        )
+    )
+    assert set(shown) == {"full", "quick"}
+    listed = {
+        r["id"]: r["total"] for r in c.get("/api/routines", headers=headers).json()["routines"]
+    }
+    for routine, length in shown.items():
+        # the player's track is timed by /api/timeline and /api/track with the same options
+        played = c.get(f"/api/timeline?routine={routine}", headers=headers).json()
+        assert length == formats.duration(played["total_seconds"], language), routine
+        assert listed[routine] == clock(played["total_seconds"]), routine
+
+
+def test_a_slot_with_ones_own_routine_shows_its_length(
+    engine: Engine, tmp_path: Path, isolated_home: Path
+) -> None:
+    from anklesleep.basics import formats
+    from anklesleep.routine import catalog
+
+    folder = isolated_home / "config" / "routines"
+    folder.mkdir(parents=True)
+    quick = (Path(catalog.__file__).parent / "builtin" / "quick.toml").read_text()
+    mine = quick.replace('id = "quick"', 'id = "mine"').replace(
+        'name = "Quick routine"', 'name = "My calm routine"'
+    )
+    (folder / "mine.toml").write_text(mine)
+    c, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=21)))
+    with engine.begin() as conn:
+        bedtime = replace(SlotSettings(timezone="UTC").slot("bedtime"), routine="mine")
+        settings = SlotSettings(timezone="UTC")
+        slots = tuple(bedtime if s.name == "bedtime" else s for s in settings.slots)
+        slots_store.save(conn, replace(settings, slots=slots), MORNING)
+    html = c.get("/").text
+    lead = re.search(
+        r'data-testid="primary-action" data-kind="routine" data-routine="mine">(.*?)</a>',
+        html,
+        re.S,
+    )
+    assert lead is not None
+    played = c.get("/api/timeline?routine=mine").json()["total_seconds"]
+    assert re.sub("<[^>]+>", "", lead.group(1)).strip() == (
+        f"Start your bedtime routine · {formats.duration(played)}"
+    )
+    # the routine is called by its name, not its file's id
+    record = new_record(
+        routine="mine",
+        local_start=MORNING.replace(hour=20, minute=50),
+        planned_seconds=played,
+        source="web",
+    )
+    sessions_store.start_session(engine, record)
+    sessions_store.finish(
+        engine,
+        record.uuid,
+        completed=True,
+        ended_at=MORNING.replace(hour=20, minute=53),
+        completed_seconds=played,
+        steps_done=[],
+    )
+    html = c.get("/").text
+    assert "My calm routine finished:" in html
+    assert "mine finished" not in html
+
+
+def test_in_the_morning_the_diary_is_one_button_not_two(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/").text
+    assert 'data-testid="primary-action" data-kind="diary"' in html
+    assert html.count('href="/sleep"') == 2  # the primary action and the tab bar
+    assert 'data-testid="diary-link"' not in html
+    c2, _ = client(engine, tmp_path, clock=Clock(MORNING.replace(hour=20)))
+    assert 'data-testid="diary-link"' in c2.get("/").text  # no nudge: the card offers it
 
 
 def test_today_shows_last_nights_summary_instead_of_the_nudge(
@@ -721,3 +828,36 @@ def test_every_settings_mistake_is_shown_at_once_next_to_its_field(
     ):
         after = response.text.split(f'id="{field}-error"')[1].split("</p>")[0]
         assert words in after, field
+
+
+def test_the_style_sheet_sizes_text_only_from_the_type_scale() -> None:
+    """Every font size in app.css is one of the scale's custom properties (documented in
+    docs/web.md), apart from the root size and the player's count, which grows with the
+    screen's height (less on short screens)."""
+    from anklesleep.web.app import STATIC
+
+    css = (STATIC / "app.css").read_text()
+    scale = set(re.findall(r"(--text-[a-z0-9]+):", css))
+    assert scale == {"--text-xs", "--text-sm", "--text-md", "--text-lg", "--text-xl", "--text-2xl"}
+    allowed = {"112.5%", "inherit", "clamp(2rem, 9vh, 4.2rem)", "clamp(2rem, 7vh, 4.2rem)"}
+    sizes = re.findall(r"font-size:\s*([^;}]+?)\s*[;}]", css)
+    off_scale = [
+        size
+        for size in sizes
+        if size not in allowed and not re.fullmatch(r"var\(--text-\w+\)", size)
+    ]
+    assert len(sizes) > 40
+    assert off_scale == []
+
+
+def test_insights_lede_joins_its_sentences_as_the_language_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    _finished_session(engine, MORNING - dt.timedelta(days=2))
+    english = c.get("/insights", headers={"accept-language": "en"}).text
+    assert "The last 3 days, since 12 March. Patterns here are yours" in english
+    japanese = c.get("/insights", headers={"accept-language": "ja"}).text
+    lede = re.search(r'<p class="lede">(.*?)</p>', japanese)
+    assert lede is not None
+    assert "。ここに見えるパターン" in lede.group(1)  # no space after 「。」

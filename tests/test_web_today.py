@@ -122,3 +122,16 @@ def test_after_midnight_the_bedtime_routine_leads_not_the_diary() -> None:
     assert not view.nudge_diary  # the night is not over yet
     assert view.primary is not None and view.primary.slot == "bedtime"
     assert [s.moment for s in view.slots] == ["missed", "missed", "now"]
+
+
+def test_the_greeting_follows_the_day_not_only_the_hour() -> None:
+    from anklesleep.services.today import greeting
+
+    saturday = dt.date(2026, 3, 14)
+    assert greeting(dt.datetime(2026, 3, 14, 7, 0, tzinfo=TZ), saturday) == "Good morning"
+    assert greeting(dt.datetime(2026, 3, 14, 13, 0, tzinfo=TZ), saturday) == "Good afternoon"
+    assert greeting(dt.datetime(2026, 3, 14, 21, 0, tzinfo=TZ), saturday) == "Good evening"
+    # half past midnight, still Saturday's bedtime: not "good morning"
+    late = dt.datetime(2026, 3, 15, 0, 30, tzinfo=TZ)
+    view = today_view([], None, late, SlotSettings())
+    assert greeting(late, view.day) == "Good evening"

@@ -54,6 +54,9 @@ START_LABELS: dict[SlotName, str] = {
 }
 ROUTINE_NAMES: dict[str, str] = {"full": N_("Full routine"), "quick": N_("Quick routine")}
 
+#: The greeting above Today by local hour: before noon, before six, after.
+GREETINGS = (N_("Good morning"), N_("Good afternoon"), N_("Good evening"))
+
 
 @dataclass(frozen=True)
 class SlotView:
@@ -191,6 +194,17 @@ def instruction_dict(asked: TodayInstruction | None) -> dict[str, Any] | None:
     }
 
 
+def greeting(local_now: dt.datetime, day: dt.date) -> str:
+    """The greeting for `local_now` (its msgid, to translate) on the session `day`.
+
+    After midnight in the bedtime slot the day is still the evening before (`day` is the date
+    before `local_now`'s), so half past midnight says good evening, not good morning.
+    """
+    if day < local_now.date() or local_now.hour >= 18:
+        return GREETINGS[2]
+    return GREETINGS[0] if local_now.hour < 12 else GREETINGS[1]
+
+
 def moments(status: dict[SlotName, SlotStatus], current: SlotName) -> dict[SlotName, Moment]:
     """Each slot at a glance: done, missed (its turn has passed), now, or upcoming.
 
@@ -319,10 +333,12 @@ def load_today(
     engine: Engine, local_now: dt.datetime, slots: SlotSettings, translate: Translate = str
 ) -> TodayView:
     """Today from the store, at `local_now` (aware, in the user's zone) with `slots`."""
+    # after midnight in the bedtime slot the day is still the evening before, and so is its
+    # "last night": the night now under way has no diary entry to ask for yet
+    day = session_day(local_now, slots)
     with engine.connect() as conn:
         records = sessions_store.list_sessions(conn)
-        night = diary_store.get_night(conn, local_now.date())
-    day = session_day(local_now, slots)
+        night = diary_store.get_night(conn, day)
     return today_view(
         records,
         night,

@@ -84,8 +84,9 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
 
 def list_routines(request: Request) -> Response:
     web = web_of(request)
-    options = web.preferences().options
-    t = translator()
+    # timed as the player will play them: in the request's language and its voice
+    options = options_from({}, web.preferences().options)
+    t = translator(options.language)
     result = []
     for routine_id, routine in web.routines.all().items():
         total = timeline_to_play(routine, options, translate=t).total_seconds

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
@@ -31,7 +32,8 @@ from starlette.templating import Jinja2Templates
 from anklesleep import __version__
 from anklesleep.basics import formats
 from anklesleep.basics.errors import AnkleSleepError
-from anklesleep.basics.i18n import _, current_language, ngettext
+from anklesleep.basics.i18n import _, current_language, ngettext, translator
+from anklesleep.basics.wording import join_sentences
 from anklesleep.diary.entries import QUALITY_LABELS
 from anklesleep.services.access import csrf_secret
 from anklesleep.store.failures import describe
@@ -92,6 +94,12 @@ def _templates() -> Jinja2Templates:
     env.filters["time24"] = formats.time_of_day
     env.filters["duration"] = lambda seconds: formats.duration(seconds)
     env.filters["hours_minutes"] = lambda minutes: formats.hours_minutes(minutes)
+    # a length or a number that must not break across lines ("12分" / "8秒")
+    env.filters["unbroken"] = lambda value: Markup('<span class="unbroken">{}</span>').format(value)
+    # whole sentences as one paragraph, the way the language writes them (no space in Japanese)
+    env.filters["sentences"] = lambda parts: Markup(
+        join_sentences([str(escape(part)) for part in parts], translator())
+    )
     return Jinja2Templates(env=env)
 
 
