@@ -133,7 +133,7 @@ def test_a_full_experiment_gives_a_careful_result(
         (["--outcome", "mood"], "outcome: got 'mood'; use one of quality, sol, se, tst"),
         (["--seed", "x"], "seed: got 'x'"),
         (["--start", "2026-03-01"], "start: got 2026-03-01, before today"),
-        (["--start", "soon"], "start: got 'soon'"),
+        (["--start", "soon"], "start: “soon” is not a date; use one like"),
     ],
 )
 def test_bad_options_get_one_line(
