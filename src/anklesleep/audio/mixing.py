@@ -402,6 +402,49 @@ def _cache_key_of(
     return cache_key(routine, options, engine, form, ticks, draft_text), draft_text
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a track's files live in the cache, and what their key was made from."""
+
+    form: Format
+    t: Translate
+    options: Options  # as rendered: the voice off when nothing speaks
+    folder: Path
+    key: str
+    draft_text: str
+
+    @property
+    def audio(self) -> Path:
+        return self.folder / f"{self.key}{self.form.extension}"
+
+    @property
+    def vtt(self) -> Path:
+        return self.folder / f"{self.key}.vtt"
+
+    @property
+    def saved(self) -> Path:
+        return self.folder / f"{self.key}.timeline.json"
+
+
+def _place(
+    routine: Routine,
+    options: Options,
+    engine: SpeechEngine,
+    fmt: str | Format,
+    cache_dir: Path | None,
+    translate: Translate | None,
+    ticks: bool,
+) -> _Place:
+    """The cache place of the track `render_track` makes from these arguments."""
+    form = fmt if isinstance(fmt, Format) else format_named(fmt)
+    t = translate or translator(options.language)
+    if engine.name == "none" and options.voice:
+        options = replace(options, voice=False)
+    folder = cache_dir if cache_dir is not None else paths.cache_dir() / "tracks"
+    key, draft_text = _cache_key_of(routine, options, engine, form, ticks, t)
+    return _Place(form, t, options, folder, key, draft_text)
+
+
 def is_cached(
     routine: Routine,
     options: Options,
@@ -414,14 +457,8 @@ def is_cached(
 ) -> bool:
     """Whether `render_track` with the same arguments would find its track in the cache (and
     so render nothing): lets a caller send the renders that remain elsewhere."""
-    form = fmt if isinstance(fmt, Format) else format_named(fmt)
-    t = translate or translator(options.language)
-    if engine.name == "none" and options.voice:
-        options = replace(options, voice=False)
-    folder = cache_dir if cache_dir is not None else paths.cache_dir() / "tracks"
-    key, _text = _cache_key_of(routine, options, engine, form, ticks, t)
-    names = (f"{key}{form.extension}", f"{key}.vtt", f"{key}.timeline.json")
-    return all((folder / name).exists() for name in names)
+    place = _place(routine, options, engine, fmt, cache_dir, translate, ticks)
+    return all(path.exists() for path in (place.audio, place.vtt, place.saved))
 
 
 def render_track(
@@ -441,16 +478,10 @@ def render_track(
     while the routine, options, voice, format and app version stay the same. The returned
     timeline is the exact one that was mixed.
     """
-    form = fmt if isinstance(fmt, Format) else format_named(fmt)
-    t = translate or translator(options.language)
-    if engine.name == "none" and options.voice:
-        options = replace(options, voice=False)
-    folder = cache_dir if cache_dir is not None else paths.cache_dir() / "tracks"
-    key, draft_text = _cache_key_of(routine, options, engine, form, ticks, t)
-    key_parts = (routine, options, engine, ticks, draft_text)
-    audio = folder / f"{key}{form.extension}"
-    vtt = folder / f"{key}.vtt"
-    saved = folder / f"{key}.timeline.json"
+    place = _place(routine, options, engine, fmt, cache_dir, translate, ticks)
+    form, t, options, folder, key = place.form, place.t, place.options, place.folder, place.key
+    audio, vtt, saved = place.audio, place.vtt, place.saved
+    key_parts = (routine, options, engine, ticks, place.draft_text)
 
     clean_partial(folder)
     with _lock_for(key):

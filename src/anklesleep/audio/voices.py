@@ -544,14 +544,14 @@ def write_wav_atomic(path: Path, samples: Samples, rate: int) -> None:
 #: process or a model using a core): more only queue for the same CPUs.
 SYNTHESIS_AT_ONCE = max(1, min(4, os.cpu_count() or 1))
 _SYNTHESIS_SLOTS = threading.BoundedSemaphore(SYNTHESIS_AT_ONCE)
-_clip_locks: dict[Path, threading.Lock] = {}
-_clip_locks_guard = threading.Lock()
+#: Makers of one clip wait for each other; a clip's key always takes the same one of these
+#: locks (a fixed number, not one per clip ever made, as for rendered tracks).
+_clip_locks = tuple(threading.Lock() for _ in range(32))
 
 
-def _clip_lock(path: Path) -> threading.Lock:
-    """The lock held while the clip stored at `path` is being made (one per clip)."""
-    with _clip_locks_guard:
-        return _clip_locks.setdefault(path, threading.Lock())
+def _clip_lock(key: str) -> threading.Lock:
+    """The lock held while the clip with cache key `key` is being made."""
+    return _clip_locks[int(key[:8], 16) % len(_clip_locks)]
 
 
 class ClipCache:
@@ -599,7 +599,7 @@ class ClipCache:
         if samples is None:
             # one synthesis per clip however many requests want it, and no more at once in
             # this process than it has cores (a busy web server once ran 58 Festival processes)
-            with _clip_lock(path):
+            with _clip_lock(key):
                 samples = self._read(path)  # another thread may have made it meanwhile
                 if samples is None:
                     with _SYNTHESIS_SLOTS:
