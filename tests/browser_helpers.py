@@ -94,3 +94,14 @@ def wait_until(page: Any, expression: str, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {expression}")
         page.wait_for_timeout(50)
+
+
+def assert_save_bar_on_tab_bar(page: Any, size: str) -> None:
+    """After a scroll, the sticky Save bar ends exactly where the tab bar starts (no strip of
+    page between them)."""
+    page.mouse.wheel(0, 400)
+    page.wait_for_timeout(100)
+    save = page.locator(".sticky-save").bounding_box()
+    tabs = page.locator(".tabs").bounding_box()
+    assert save is not None and tabs is not None
+    assert abs((save["y"] + save["height"]) - tabs["y"]) < 1, (size, save, tabs)

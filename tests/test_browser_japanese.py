@@ -17,6 +17,7 @@ from anklesleep.store import preferences
 from tests.browser_helpers import (
     ARTIFACTS,
     Live,
+    assert_save_bar_on_tab_bar,
     live_server,
     wait_until,
     watch,
@@ -162,12 +163,7 @@ def test_the_japanese_save_bar_sits_right_on_the_tab_bar(
         page = context.new_page()
         watch(page, live)
         page.goto(live.base + path)
-        page.mouse.wheel(0, 400)
-        page.wait_for_timeout(100)
-        save = page.locator(".sticky-save").bounding_box()
-        tabs = page.locator(".tabs").bounding_box()
-        assert save is not None and tabs is not None
-        assert abs((save["y"] + save["height"]) - tabs["y"]) < 1, (size, save, tabs)
+        assert_save_bar_on_tab_bar(page, size)
         button = page.locator(".sticky-save .btn")
         assert button.evaluate("b => b.scrollWidth <= b.clientWidth && b.clientHeight < 80")
         assert page.errors == []

@@ -13,6 +13,7 @@ import pytest
 from tests.browser_helpers import (
     ARTIFACTS,
     Live,
+    assert_save_bar_on_tab_bar,
     live_server,
     wait_until,
     watch,
@@ -144,12 +145,7 @@ def test_the_sticky_save_bar_sits_right_on_the_tab_bar(browser: Any, live: Live,
     for size in ("320x568", "390x844"):
         page = _phone(browser, live, size)
         page.goto(live.base + path)
-        page.mouse.wheel(0, 400)
-        page.wait_for_timeout(100)
-        save = page.locator(".sticky-save").bounding_box()
-        tabs = page.locator(".tabs").bounding_box()
-        assert save is not None and tabs is not None
-        assert abs((save["y"] + save["height"]) - tabs["y"]) < 1, (size, save, tabs)
+        assert_save_bar_on_tab_bar(page, size)
         page.context.close()
 
 

@@ -139,13 +139,16 @@ def test_a_damaged_stored_setting_is_read_as_the_default_and_doctor_repairs_it(
     assert "Stored values: ok." in again.out
 
 
+#: one ordinary night, as `anklesleep sleep` flags
+NIGHT = ["--night", "2026-03-13", "--into-bed", "23:00", "--tried", "23:10", "--sol", "10"]
+NIGHT += ["--awakenings", "0", "--waso", "0", "--final", "06:50", "--out", "07:00"]
+
+
 def test_stored_text_that_is_not_json_or_not_utf8_is_read_and_repaired(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     db = tmp_path / "a.sqlite3"
-    night = ["--night", "2026-03-13", "--into-bed", "23:00", "--tried", "23:10", "--sol", "10"]
-    night += ["--awakenings", "0", "--waso", "0", "--final", "06:50", "--out", "07:00"]
-    assert cli(capsys, db, "sleep", *night, "--quality", "3", "--note", "ok").code == 0
+    assert cli(capsys, db, "sleep", *NIGHT, "--quality", "3", "--note", "ok").code == 0
     with sqlite3.connect(db) as conn:  # a hand edit without quotes, and bytes gone bad
         conn.execute(
             "INSERT OR REPLACE INTO settings VALUES ('preferences', 'garbage', '2026-03-01')"
@@ -178,9 +181,7 @@ def test_a_damaged_stored_date_or_time_is_one_line_and_doctor_names_its_row(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, column: str, damaged: str
 ) -> None:
     db = tmp_path / "a.sqlite3"
-    night = ["--night", "2026-03-13", "--into-bed", "23:00", "--tried", "23:10", "--sol", "10"]
-    night += ["--awakenings", "0", "--waso", "0", "--final", "06:50", "--out", "07:00"]
-    assert cli(capsys, db, "sleep", *night, "--quality", "3", "--note", "secret words").code == 0
+    assert cli(capsys, db, "sleep", *NIGHT, "--quality", "3", "--note", "secret words").code == 0
     with sqlite3.connect(db) as conn:  # bytes gone bad inside a stored value
         conn.execute(f"UPDATE sleep_entries SET {column} = ?", (damaged,))
     readers = [["export", "-o", str(tmp_path / "o.json")]]
