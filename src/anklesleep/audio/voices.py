@@ -258,6 +258,14 @@ VOICED: dict[str, Callable[[int, str], SpeechEngine]] = {
 LANGUAGE_NAMES: dict[str, str] = {"en": N_("English"), "ja": N_("Japanese")}
 
 
+def language_name(code: str | None) -> str:
+    """The translated name of a language an engine reads ("English"); "any" for None (the
+    silent engine)."""
+    if code is None:
+        return _("any")
+    return _(LANGUAGE_NAMES.get(code, code))
+
+
 def base_language(language: str | None) -> str:
     """The language part of a code: "ja_JP" and "ja-JP" -> "ja"; none or empty -> "en"."""
     code = (language or "en").strip().lower().replace("-", "_")
@@ -321,7 +329,7 @@ def _say_silent_once(language: str) -> None:
         _(
             "No voice that reads {language} is installed, so sessions play tones and text "
             "only; for a voice: {hint}"
-        ).format(language=_(LANGUAGE_NAMES.get(language, language)), hint=hint)
+        ).format(language=language_name(language), hint=hint)
     )
 
 

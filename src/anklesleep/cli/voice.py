@@ -42,9 +42,6 @@ def list_voices() -> None:
     }
     used_ids = {voices.speaker_id(engine) for engine in used.values()}
 
-    def language_name(spoken: str | None) -> str:
-        return _(voices.LANGUAGE_NAMES.get(spoken, spoken)) if spoken else _("any")
-
     for name, factory in voices.ENGINES.items():
         engine = factory(pace)
         installed = engine.available()
@@ -77,7 +74,7 @@ def list_voices() -> None:
             chosen = shown in used_ids or (shown == name and name in used_ids)
             mark = "*" if chosen else " "
             state = _("installed") if ready else _("not installed")
-            language = language_name(spoken)
+            language = voices.language_name(spoken)
             click.echo(
                 f"{mark} {width.ljust(shown, 22)} {width.ljust(language, 9)} "
                 f"{width.ljust(state, 14)} {details}"
@@ -101,7 +98,7 @@ def list_voices() -> None:
                     "For {language} text, {used} speaks (your choice {chosen} is not installed "
                     "or does not read it)."
                 ).format(
-                    language=_(voices.LANGUAGE_NAMES[lang]),
+                    language=voices.language_name(lang),
                     used=voices.speaker_id(engine),
                     chosen=speaker,
                 )

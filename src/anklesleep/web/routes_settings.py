@@ -52,8 +52,7 @@ def installed_speakers() -> list[tuple[str, str]]:
 
     found: list[tuple[str, str]] = []
     for name in voices.installed_speakers():
-        spoken = voices.engine_language(voices.installed_engine(name))
-        language = _(voices.LANGUAGE_NAMES.get(spoken or "", spoken or ""))
+        language = voices.language_name(voices.engine_language(voices.installed_engine(name)))
         found.append((name, _("{voice} ({language})").format(voice=name, language=language)))
     return found
 
