@@ -7,6 +7,7 @@ settings page edits), so `audio`, `start`, `timeline`, the web player and Today 
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def list_voices() -> None:
     }
     used_ids = {voices.speaker_id(engine) for engine in used.values()}
 
+    columns = max(60, shutil.get_terminal_size((80, 24)).columns)
     for name, factory in voices.ENGINES.items():
         engine = factory(pace)
         installed = engine.available()
@@ -75,10 +77,10 @@ def list_voices() -> None:
             mark = "*" if chosen else " "
             state = _("installed") if ready else _("not installed")
             language = voices.language_name(spoken)
-            click.echo(
-                f"{mark} {width.ljust(shown, 22)} {width.ljust(language, 9)} "
-                f"{width.ljust(state, 14)} {details}"
-            )
+            head = f"{mark} {width.ljust(shown, 22)} {width.ljust(language, 9)} "
+            head += f"{width.ljust(state, 14)} "
+            # the details wrap under themselves, so the columns stay readable at 80 columns
+            click.echo(width.fill(details, columns, head, " " * width.width(head)))
             if not ready and installed:  # the engine works, this voice's language does not
                 voiced = voices.VOICED[name](pace, shown.partition(".")[2])
                 why = getattr(voiced, "reason", lambda: None)()
