@@ -18,6 +18,7 @@ under 150 KB, resident memory under 150 MB.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import gzip
 import os
@@ -109,15 +110,15 @@ def seed(db: Path) -> None:
             record = new_record(
                 routine="full", local_start=start, planned_seconds=600, source="web"
             )
-            sessions.start_session(engine, record)
-            sessions.finish(
-                engine,
-                record.uuid,
+            finished = dataclasses.replace(
+                record,
                 completed=True,
                 ended_at=start,
                 completed_seconds=600,
-                steps_done=["T1 (left)"],
+                steps_done=("T1 (left)",),
             )
+            with engine.begin() as conn:
+                sessions.start_session(conn, finished)
     engine.dispose()
 
 

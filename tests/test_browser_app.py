@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from anklesleep.store import diary as diary_store
-from anklesleep.store import sessions as sessions_store
 from tests.browser_helpers import (
     ARTIFACTS,
     DESKTOP,
@@ -22,6 +21,7 @@ from tests.browser_helpers import (
     wait_until,
     watch,
 )
+from tests.session_helpers import store_session, stored_sessions
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +79,7 @@ def test_first_session_shows_safety_then_plays_to_the_end_and_counts_on_today(
     assert page.get_attribute("#play", "aria-label") == "Pause"
     _audio(page, "a.playbackRate = 8")
     page.wait_for_selector("#done:not([hidden])", timeout=60_000)
-    records = sessions_store.list_sessions(live.engine)
+    records = stored_sessions(live.engine)
     assert len(records) == 1
     assert records[0].completed
     assert records[0].source == "web"
@@ -136,12 +136,12 @@ def test_the_display_follows_the_audio_and_the_controls_work(browser: Any, live:
     _audio(page, "(a.currentTime = 0, 0)")
     wait_until(page, "document.getElementById('instruction').textContent === 'Settle in.'")
     # The session was checkpointed while it played (a closed tab leaves this partial record).
-    record = sessions_store.list_sessions(live.engine)[0]
+    record = stored_sessions(live.engine)[0]
     assert record.steps_done
     assert not record.completed
     page.click("#stop")
     page.wait_for_selector("#stopped:not([hidden])")
-    record = sessions_store.list_sessions(live.engine)[0]
+    record = stored_sessions(live.engine)[0]
     assert record.ended_at is not None
     assert not record.completed
     assert page.get_attribute("#download", "href").endswith(".opus?download=1")  # type: ignore[union-attr]
@@ -275,11 +275,9 @@ def test_no_browser_reminder_for_a_slot_already_done(browser: Any, live: Live) -
     # The bedtime routine is done early, after the reminder was planned (at 21:45, UTC).
     start = EVENING + dt.timedelta(minutes=15)
     record = new_record(routine="quick", local_start=start, planned_seconds=75, source="web")
-    sessions_store.start_session(live.engine, record)
-    sessions_store.finish(
-        live.engine, record.uuid, completed=True, ended_at=start, completed_seconds=75,
-        steps_done=[],
-    )  # fmt: skip
+    store_session(
+        live.engine, record, completed=True, ended_at=start, completed_seconds=75, steps_done=[]
+    )
     live.clock.now = start + dt.timedelta(minutes=2)
     page.clock.run_for("31:00")
     page.wait_for_timeout(1500)  # time for the reminder's own check of /api/today
@@ -322,10 +320,9 @@ def _seed(live: Live) -> None:
                 planned_seconds=600,
                 source="web",
             )
-            sessions_store.start_session(live.engine, record)
-            sessions_store.finish(
+            store_session(
                 live.engine,
-                record.uuid,
+                record,
                 completed=back != 3,
                 ended_at=start,
                 completed_seconds=600 if back != 3 else 240,
@@ -333,14 +330,8 @@ def _seed(live: Live) -> None:
             )
     morning = now.replace(hour=7, minute=5)
     record = new_record(routine="quick", local_start=morning, planned_seconds=75, source="web")
-    sessions_store.start_session(live.engine, record)
-    sessions_store.finish(
-        live.engine,
-        record.uuid,
-        completed=True,
-        ended_at=morning,
-        completed_seconds=75,
-        steps_done=[],
+    store_session(
+        live.engine, record, completed=True, ended_at=morning, completed_seconds=75, steps_done=[]
     )
 
 

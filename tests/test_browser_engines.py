@@ -21,9 +21,9 @@ import pytest
 
 from anklesleep.routine.descriptions import clock
 from anklesleep.store import diary as diary_store
-from anklesleep.store import sessions as sessions_store
 from tests.browser_helpers import ARTIFACTS, Live, live_server
 from tests.engine_drivers import ENGINES, Browser, EngineUnavailable, wait_for
+from tests.session_helpers import stored_sessions
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -192,7 +192,7 @@ def test_today_safety_player_and_diary_in_each_engine(browser: Browser, live: Li
     else:
         wait_for(browser, "!document.getElementById('done').hidden", 30)
     _shot(browser, "player-end")
-    records = sessions_store.list_sessions(live.engine)
+    records = stored_sessions(live.engine)
     assert len(records) == 1
     assert records[0].source == "web"
     assert records[0].played, (records[0], browser.evaluate("window.__events"))

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from anklesleep.routine.descriptions import clock
-from anklesleep.store import sessions as sessions_store
 from tests.browser_helpers import (
     ARTIFACTS,
     DESKTOP,
@@ -24,6 +23,7 @@ from tests.browser_helpers import (
     wait_until,
     watch,
 )
+from tests.session_helpers import stored_sessions
 
 pytestmark = pytest.mark.browser
 
@@ -299,7 +299,7 @@ def test_seeking_to_the_end_earns_no_finished_session(
     _play_for(page, 6)
     _seek(page, total - 2)  # drag to near the end and let it finish
     page.wait_for_selector("#done:not([hidden])", timeout=30_000)
-    record = sessions_store.list_sessions(live.engine)[0]
+    record = stored_sessions(live.engine)[0]
     assert not record.completed
     assert 6 <= record.completed_seconds < 20
     assert page.text_content("#done-h") == "You reached the end"
@@ -330,7 +330,7 @@ def test_a_session_played_through_ends_with_one_card_and_today_says_so(
     x, y = bar["x"] + 4, bar["y"] + bar["height"] / 2
     assert x < card["x"]
     assert _brightness(page, x, y) < 0.35
-    record = sessions_store.list_sessions(live.engine)[0]
+    record = stored_sessions(live.engine)[0]
     assert record.completed
     assert len(record.steps_done) == len(set(record.steps_done))
     assert record.ended_at is not None
@@ -350,7 +350,7 @@ def test_stop_before_play_records_nothing_and_says_so(browser: Any, live: Live) 
     page.click("#stop")
     wait_until(page, "document.getElementById('status').textContent.startsWith('Nothing')")
     assert page.is_hidden("#stopped")
-    assert sessions_store.list_sessions(live.engine) == []
+    assert stored_sessions(live.engine) == []
 
 
 def test_the_countdown_never_shows_zero_while_a_step_runs(browser: Any, live: Live) -> None:
@@ -376,7 +376,7 @@ def test_reopening_offers_to_resume_and_start_over_keeps_the_old_one(
     page.click("#play")  # pause: the position is reported
     wait_until(page, "document.getElementById('audio').paused")
     page.wait_for_timeout(300)
-    left = sessions_store.list_sessions(live.engine)[0]
+    left = stored_sessions(live.engine)[0]
     assert left.position_seconds is not None and left.position_seconds > 3
     assert left.planned_seconds == pytest.approx(grown, abs=0.2)  # the circles extend it
     page.reload()
@@ -390,7 +390,7 @@ def test_reopening_offers_to_resume_and_start_over_keeps_the_old_one(
     assert _audio(page, "a.currentTime") >= left.position_seconds - 0.1
     page.click("#play")
     page.wait_for_timeout(300)
-    assert len(sessions_store.list_sessions(live.engine)) == 1  # the same session carried on
+    assert len(stored_sessions(live.engine)) == 1  # the same session carried on
     page.reload()
     page.wait_for_selector("#resume-card:not([hidden])", timeout=60_000)
     page.click("#start-over")
@@ -398,7 +398,7 @@ def test_reopening_offers_to_resume_and_start_over_keeps_the_old_one(
     wait_until(page, "document.getElementById('audio').currentTime > 0.3")
     page.click("#play")
     page.wait_for_timeout(300)
-    old, new = sessions_store.list_sessions(live.engine)
+    old, new = stored_sessions(live.engine)
     assert old.uuid == left.uuid and old.ended_at is not None and not old.completed
     assert new.ended_at is None
     assert page.errors == []
@@ -517,7 +517,7 @@ def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     assert page.is_hidden("#trouble")
     page.click("#stop")
     page.wait_for_selector("#stopped:not([hidden])")
-    record = sessions_store.list_sessions(live.engine)[0]
+    record = stored_sessions(live.engine)[0]
     kinds = [note["kind"] for note in record.options["interruptions"]]
     assert kinds == ["stalled", "interrupted"]
     assert page.errors == []
@@ -609,7 +609,7 @@ def test_bedtime_audio_settings_interruptions_and_the_lock_screen_state(
     page.screenshot(path=str(SHOTS / "interrupted-390.png"))
     page.click("#stop")
     page.wait_for_selector("#stopped:not([hidden])")
-    record = sessions_store.list_sessions(live.engine)[0]
+    record = stored_sessions(live.engine)[0]
     kinds = [note["kind"] for note in record.options["interruptions"]]
     assert kinds == ["interrupted", "interrupted"]
     assert page.errors == []
@@ -682,7 +682,7 @@ def test_a_reload_resumes_where_the_page_was_even_before_its_last_report_lands(
     page.click("#play")  # pause: this position reaches the server
     wait_until(page, "document.getElementById('audio').paused")
     page.wait_for_timeout(300)
-    reported = sessions_store.list_sessions(live.engine)[0].position_seconds
+    reported = stored_sessions(live.engine)[0].position_seconds
     assert reported is not None
     # from here on no report reaches the server (as when the one sent while the page closes
     # arrives after the reloaded page has asked where to resume)

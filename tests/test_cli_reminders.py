@@ -17,6 +17,7 @@ import recurring_ical_events
 from anklesleep.schedule import calendar
 from anklesleep.testing.reminders import FakeClock
 from tests.cli_helpers import Result, run_cli
+from tests.session_helpers import store_session
 
 
 @pytest.fixture
@@ -240,7 +241,6 @@ def test_remind_runs_until_stopped_and_skips_done_slots(
     from anklesleep.practice.records import new_record
     from anklesleep.schedule import reminders
     from anklesleep.store import open_database
-    from anklesleep.store.sessions import start_session
 
     cli(capsys, db, "slots", "timezone", "Europe/London")
     cli(capsys, db, "slots", "off", "home")
@@ -252,7 +252,7 @@ def test_remind_runs_until_stopped_and_skips_done_slots(
         local_start=dt.datetime(2026, 5, 4, 6, 50, tzinfo=london),
         planned_seconds=70.0,
     )
-    start_session(engine, replace(record, completed=True))
+    store_session(engine, replace(record, completed=True))
     engine.dispose()
 
     start = dt.datetime(2026, 5, 4, 5, 0, tzinfo=dt.UTC)  # 06:00 in London

@@ -16,9 +16,9 @@ import pytest
 
 from anklesleep.player.stream import Samples, TrackStream
 from anklesleep.store import open_database
-from anklesleep.store.sessions import list_sessions
 from anklesleep.testing.player import BrokenDevice, FakeDevice, ManualClock
 from tests.cli_helpers import run_cli
+from tests.session_helpers import stored_sessions
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_a_plain_session_runs_to_the_end_and_is_recorded(
     assert all(r["actual"] == pytest.approx(r["scheduled"]) for r in records)
     assert records[3]["kind"] == "circle" and records[3]["rep"] == 1  # after lead-in, grip, words
     engine = open_database(db)
-    [session] = list_sessions(engine)
+    [session] = stored_sessions(engine)
     engine.dispose()
     assert session.completed and session.slot == "home" and session.routine == "quick"
     assert session.source == "terminal"
@@ -322,6 +322,6 @@ def test_sigkill_mid_session_leaves_a_partial_record(tmp_path: Path) -> None:
     assert json.loads(steps)[:2] == ["A0:left", "A1:left"]
     # the app still opens it and lists the partial session
     engine = open_database(db)
-    [record] = list_sessions(engine)
+    [record] = stored_sessions(engine)
     engine.dispose()
     assert not record.completed and record.steps_done[:2] == ("A0:left", "A1:left")

@@ -10,8 +10,9 @@ import pytest
 
 from anklesleep.practice.records import SessionRecord, new_record
 from anklesleep.schedule.slots import SlotName
-from anklesleep.store import open_database, sessions
+from anklesleep.store import open_database
 from tests.cli_helpers import run_cli
+from tests.session_helpers import store_session
 
 UTC = dt.UTC
 
@@ -35,10 +36,9 @@ def add(
         planned_seconds=610,
         slot=slot,
     )
-    sessions.start_session(engine, rec)
-    sessions.finish(
+    store_session(
         engine,
-        rec.uuid,
+        rec,
         completed=completed,
         ended_at=rec.started_at + dt.timedelta(minutes=10),
         completed_seconds=610 if completed else 95,

@@ -14,9 +14,10 @@ import pytest
 from anklesleep.basics import formats
 from anklesleep.basics.textwidth import width
 from anklesleep.practice.records import new_record
-from anklesleep.store import open_database, sessions
+from anklesleep.store import open_database
 from tests.cli_helpers import Result, run_cli
 from tests.pseudo_language import english_words, pseudo_language  # noqa: F401 (a fixture)
+from tests.session_helpers import store_session
 
 NOW = dt.datetime(2026, 5, 14, 20, 0, tzinfo=dt.UTC)
 #: day and month names come from the date formatting (being moved to Babel separately)
@@ -45,11 +46,14 @@ def add_session(db: Path, day: int, hour: int, completed: bool) -> None:
         routine="quick", local_start=dt.datetime(2026, 5, day, hour, 5, tzinfo=dt.UTC),
         planned_seconds=70,
     )  # fmt: skip
-    sessions.start_session(engine, rec)
-    sessions.finish(
-        engine, rec.uuid, completed=completed, ended_at=rec.started_at + dt.timedelta(minutes=2),
-        completed_seconds=70 if completed else 20, steps_done=["A0"],
-    )  # fmt: skip
+    store_session(
+        engine,
+        rec,
+        completed=completed,
+        ended_at=rec.started_at + dt.timedelta(minutes=2),
+        completed_seconds=70 if completed else 20,
+        steps_done=["A0"],
+    )
     engine.dispose()
 
 

@@ -175,3 +175,31 @@ def test_every_package_says_what_it_holds_and_may_import(package: Path) -> None:
     tree = ARCHITECTURE.read_text("utf-8")
     assert re.search(rf"^{package.name}/ ", tree, re.MULTILINE), f"{package.name} not in the map"
     assert package.name in ALLOWED, f"{package.name} has no layer in this test"
+
+
+# Database-wide operations own their transactions; everything else in `store` joins the caller's.
+ENGINE_TAKERS = {"database.py", "backup.py", "slot_status.py:done_checker"}
+
+
+def test_store_functions_take_a_connection_not_an_engine() -> None:
+    mixed = []
+    for path in sorted((PACKAGE / "store").glob("*.py")):
+        body = ast.parse(path.read_text()).body
+        aliases = {  # e.g. `Bind = Engine | Connection`
+            target.id
+            for node in body
+            if isinstance(node, ast.Assign) and "Engine" in ast.unparse(node.value)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in body:
+            if not isinstance(node, ast.FunctionDef) or not node.args.args:
+                continue
+            first = node.args.args[0].annotation
+            hint = ast.unparse(first) if first is not None else ""
+            if (
+                any(name in hint for name in {"Engine", *aliases})
+                and not {path.name, f"{path.name}:{node.name}"} & ENGINE_TAKERS
+            ):
+                mixed.append(f"{path.name}:{node.name}({hint})")
+    assert mixed == []

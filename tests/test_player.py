@@ -12,6 +12,7 @@ from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import Options, validate
 from anklesleep.routine.timeline import MORE_CIRCLES, Timeline, expand, no_speech
 from anklesleep.testing.player import ManualClock
+from tests.session_helpers import store_session, stored_session
 
 
 def timeline(routine: str = "full", **options: object) -> Timeline:
@@ -257,14 +258,13 @@ def test_quit_records_a_partial_session(engine: Engine) -> None:
 
     from anklesleep.practice.records import new_record
     from anklesleep.services.playback import SessionHooks
-    from anklesleep.store import sessions
 
     tl = timeline("quick")
     clock = ManualClock()
     player = Player(tl, clock)
     local = dt.datetime(2026, 3, 2, 22, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     record = new_record(routine="quick", local_start=local, planned_seconds=tl.total_seconds)
-    sessions.start_session(engine, record)
+    store_session(engine, record)
     ended = dt.datetime(2026, 3, 2, 21, 10, tzinfo=dt.UTC)
     hooks = SessionHooks(player, engine=engine, uuid=record.uuid, now=lambda: ended)
     hooks(player.start())
@@ -274,13 +274,13 @@ def test_quit_records_a_partial_session(engine: Engine) -> None:
         assert deadline is not None
         clock.sleep_until(deadline)
         hooks(player.tick())
-    stored = sessions.get_session(engine, record.uuid)
+    stored = stored_session(engine, record.uuid)
     assert stored is not None
     assert stored.steps_done == ("A0:left", "A1:left")  # checkpointed per step
     assert not stored.completed
     player.quit()
     hooks.close(completed=False)
-    stored = sessions.get_session(engine, record.uuid)
+    stored = stored_session(engine, record.uuid)
     assert stored is not None
     assert not stored.completed
     assert stored.ended_at == ended

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.practice import records
-from anklesleep.store import sessions as sessions_store
+from tests.session_helpers import stored_session
 from tests.web_helpers import client, csrf
 
 NOW = dt.datetime(2026, 3, 14, 21, 30, tzinfo=dt.UTC)
@@ -48,7 +48,7 @@ def test_interruptions_are_kept_on_the_record_across_reports(
         headers=csrf(c),
     )
     assert done.status_code == 200, done.text
-    stored = sessions_store.get_session(engine, uuid)
+    stored = stored_session(engine, uuid)
     assert stored is not None
     assert stored.options["interruptions"] == [
         {"at": 12.5, "kind": "stalled"},
@@ -64,7 +64,7 @@ def test_a_report_without_interruptions_leaves_the_record_without_them(
     c, _ = client(engine, tmp_path)
     uuid = _start(c)
     c.post(f"/api/sessions/{uuid}/checkpoint", json={"played": [[0, 5]]}, headers=csrf(c))
-    stored = sessions_store.get_session(engine, uuid)
+    stored = stored_session(engine, uuid)
     assert stored is not None
     assert "interruptions" not in stored.options
 
@@ -92,7 +92,7 @@ def test_a_bad_interruption_is_refused_and_names_the_field(
     )
     assert response.status_code == 400, response.text
     assert response.json()["field"] == "interruptions"
-    stored = sessions_store.get_session(engine, uuid)
+    stored = stored_session(engine, uuid)
     assert stored is not None and "interruptions" not in stored.options
 
 

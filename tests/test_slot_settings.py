@@ -22,7 +22,7 @@ from anklesleep.schedule.slots import (
 )
 from anklesleep.store import slot_status
 from anklesleep.store import slots as store
-from anklesleep.store.sessions import start_session
+from tests.session_helpers import store_session
 
 NOW = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
 
@@ -98,7 +98,7 @@ def test_slot_status_counts_only_completed_sessions(engine: Engine) -> None:
             local_start=dt.datetime(2026, 5, 4, hour, minute, tzinfo=zone),
             planned_seconds=600.0,
         )
-        start_session(engine, replace(record, completed=completed))
+        store_session(engine, replace(record, completed=completed))
 
     session(7, 5, completed=True)
     session(18, 40, completed=False)  # stopped early: the reminder should still come

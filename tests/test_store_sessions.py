@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.practice.records import SessionRecord, new_record
 from anklesleep.store import sessions
+from tests.session_helpers import store_session, stored_session, stored_sessions
 
 ZONE = dt.timezone(dt.timedelta(hours=-5))
 
@@ -28,25 +30,28 @@ def make(day: int, hour: int = 22, routine: str = "full") -> SessionRecord:
 
 def test_a_session_round_trips(engine: Engine) -> None:
     rec = make(3)
-    sessions.start_session(engine, rec)
-    assert sessions.get_session(engine, rec.uuid) == rec
-    assert sessions.get_session(engine, "no-such-id") is None
+    store_session(engine, rec)
+    assert stored_session(engine, rec.uuid) == rec
+    assert stored_session(engine, "no-such-id") is None
 
 
-def test_checkpoint_then_finish(engine: Engine) -> None:
+def test_save_writes_a_progress_report_then_the_end(engine: Engine) -> None:
     rec = make(3)
-    sessions.start_session(engine, rec)
-    sessions.checkpoint(engine, rec.uuid, ["T1:left", "T2:left"], 81.5)
-    mid = sessions.get_session(engine, rec.uuid)
+    store_session(engine, rec)
+    with engine.begin() as conn:
+        sessions.save(conn, replace(rec, steps_done=("T1:left", "T2:left"), completed_seconds=81.5))
+    mid = stored_session(engine, rec.uuid)
     assert mid is not None
     assert mid.steps_done == ("T1:left", "T2:left")
     assert mid.completed_seconds == pytest.approx(81.5)
     assert not mid.completed and mid.ended_at is None
     end = dt.datetime(2026, 4, 4, 3, 30, tzinfo=dt.UTC)
-    sessions.finish(
-        engine, rec.uuid, completed=True, ended_at=end, completed_seconds=612.4, steps_done=["a"]
-    )
-    done = sessions.get_session(engine, rec.uuid)
+    with engine.begin() as conn:
+        sessions.save(
+            conn,
+            replace(rec, completed=True, ended_at=end, completed_seconds=612.4, steps_done=("a",)),
+        )
+    done = stored_session(engine, rec.uuid)
     assert done is not None
     assert done.completed and done.ended_at == end and done.steps_done == ("a",)
     assert done.started_at.tzinfo is not None
@@ -54,20 +59,18 @@ def test_checkpoint_then_finish(engine: Engine) -> None:
 
 
 def test_unknown_session_is_a_clear_error(engine: Engine) -> None:
-    with pytest.raises(AnkleSleepError, match="no session"):
-        sessions.checkpoint(engine, "missing", [], 0)
+    with pytest.raises(AnkleSleepError, match="no session"), engine.begin() as conn:
+        sessions.save(conn, make(3))
 
 
 def test_list_sessions_by_day(engine: Engine) -> None:
     records = [make(d) for d in (1, 2, 3, 5)]
     for rec in reversed(records):
-        sessions.start_session(engine, rec)
-    assert sessions.list_sessions(engine) == records  # oldest first
-    mid = sessions.list_sessions(engine, dt.date(2026, 4, 2), dt.date(2026, 4, 3))
+        store_session(engine, rec)
+    assert stored_sessions(engine) == records  # oldest first
+    mid = stored_sessions(engine, dt.date(2026, 4, 2), dt.date(2026, 4, 3))
     assert [r.local_date.day for r in mid] == [2, 3]
-    assert [
-        r.local_date.day for r in sessions.list_sessions(engine, start=dt.date(2026, 4, 3))
-    ] == [
+    assert [r.local_date.day for r in stored_sessions(engine, start=dt.date(2026, 4, 3))] == [
         3,
         5,
     ]
@@ -81,7 +84,7 @@ def test_writes_join_a_callers_transaction(engine: Engine) -> None:
     with pytest.raises(RuntimeError), engine.begin() as conn:
         sessions.start_session(conn, make(8))
         raise RuntimeError("roll back")
-    assert [r.local_date.day for r in sessions.list_sessions(engine)] == [7]
+    assert [r.local_date.day for r in stored_sessions(engine)] == [7]
 
 
 def test_an_existing_sqlite_file_is_backed_up_before_migrating(
@@ -93,7 +96,7 @@ def test_an_existing_sqlite_file_is_backed_up_before_migrating(
     engine = database.create(f"sqlite:///{path}")
     assert database.migrate(engine) is None  # a new file: nothing to back up
     rec = make(9)
-    sessions.start_session(engine, rec)
+    store_session(engine, rec)
     # a newer release with a later schema revision: the file must be copied first
     monkeypatch.setattr(database, "head_revision", lambda: "9999")
     when = dt.datetime(2026, 4, 10, 8, 5, 3, tzinfo=dt.UTC)

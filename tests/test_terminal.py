@@ -22,6 +22,7 @@ from anklesleep.routine import catalog as routines
 from anklesleep.routine.options import validate
 from anklesleep.routine.timeline import expand, no_speech
 from anklesleep.testing.player import ManualClock, ScriptedKeys
+from tests.session_helpers import stored_sessions
 
 
 def ident(text: str) -> str:
@@ -236,10 +237,9 @@ def test_real_terminal_keys_act_and_the_terminal_is_restored(
     assert "Kept as a partial session" in pane.screen()
 
     from anklesleep.store import open_database
-    from anklesleep.store.sessions import list_sessions
 
     engine = open_database(acknowledged_db)
-    [record] = list_sessions(engine)
+    [record] = stored_sessions(engine)
     engine.dispose()
     assert not record.completed and record.ended_at is not None
 
@@ -257,9 +257,8 @@ def test_real_terminal_ctrl_c_restores_and_keeps_a_partial_session(
     assert "TOES · LEFT FOOT" not in screen  # the full screen is gone
 
     from anklesleep.store import open_database
-    from anklesleep.store.sessions import list_sessions
 
     engine = open_database(acknowledged_db)
-    [record] = list_sessions(engine)
+    [record] = stored_sessions(engine)
     engine.dispose()
     assert not record.completed and record.ended_at is not None

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import anklesleep
+from tests.session_helpers import stored_sessions
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -207,10 +208,9 @@ def test_signals_exit_by_convention_and_restore_the_terminal(
     pane.save(f"after-SIG{signal_name}", screen)
     assert "╭" not in screen  # the full screen is gone
     from anklesleep.store import open_database
-    from anklesleep.store.sessions import list_sessions
 
     engine = open_database(pane.tmp / "db.sqlite3")
-    [record] = list_sessions(engine)
+    [record] = stored_sessions(engine)
     engine.dispose()
     assert not record.completed and record.ended_at is not None
 

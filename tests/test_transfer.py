@@ -23,6 +23,7 @@ from anklesleep.store import diary as repo
 from anklesleep.store import export_files as exportfiles
 from anklesleep.store import settings as settings_store
 from anklesleep.store.tables import metadata
+from tests.session_helpers import store_session, stored_sessions
 from tests.test_diary import valid_nights
 
 TODAY = dt.date(2026, 3, 14)
@@ -547,7 +548,6 @@ def test_real_sessions_and_experiments_survive_a_round_trip(engine: Engine) -> N
     from anklesleep.experiment import design as exp
     from anklesleep.practice.records import new_record
     from anklesleep.store import experiments as experiments_store
-    from anklesleep.store import sessions as sessions_store
 
     zone = dt.timezone(dt.timedelta(hours=9))
     record = new_record(
@@ -556,8 +556,7 @@ def test_real_sessions_and_experiments_survive_a_round_trip(engine: Engine) -> N
         planned_seconds=612.25,
         options={"tempo": 1.1, "first_foot": "right"},
     )
-    sessions_store.start_session(engine, record)
-    sessions_store.checkpoint(engine, record.uuid, ["T1", "T2"], 95.5)
+    store_session(engine, record, steps_done=["T1", "T2"], completed_seconds=95.5)
     design = exp.design(weeks=4, block_days=7, outcome="se", seed=12345)
     planned = exp.new_experiment(
         design, dt.date(2026, 3, 2), today=dt.date(2026, 3, 1), uuid="e-1", created_at=NOW
@@ -569,7 +568,7 @@ def test_real_sessions_and_experiments_survive_a_round_trip(engine: Engine) -> N
         report = load(other, exportfiles.parse_json(text, "x.json"))
         assert report.added == {"sessions": 1, "experiments": 1}
         assert transfer.to_json(export(other), NOW) == text
-        assert sessions_store.list_sessions(other) == sessions_store.list_sessions(engine)
+        assert stored_sessions(other) == stored_sessions(engine)
         with other.connect() as conn:
             assert experiments_store.get(conn, "e-1") == planned
 

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences
-from anklesleep.store import sessions as sessions_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web import api
+from tests.session_helpers import stored_session, stored_sessions
 from tests.web_helpers import client, csrf
 
 NIGHT = {
@@ -159,7 +159,7 @@ def test_a_web_session_is_started_checkpointed_and_finished(engine: Engine, tmp_
         headers=csrf(c),
     )
     assert cp.json()["completed_seconds"] == 20.5
-    stored = sessions_store.get_session(engine, uuid)
+    stored = stored_session(engine, uuid)
     assert stored is not None
     assert stored.steps_done == ("A0 (left)", "A1 (left)")
     assert not stored.completed  # a closed tab leaves this partial record
@@ -215,7 +215,7 @@ def test_bad_session_bodies_name_the_field(
     response = c.post("/api/sessions", json=body, headers=csrf(c))
     assert response.status_code == 400
     assert response.json()["field"] == field
-    assert sessions_store.list_sessions(engine) == []
+    assert stored_sessions(engine) == []
 
 
 def test_session_bodies_must_be_json_objects(engine: Engine, tmp_path: Path) -> None:
@@ -550,7 +550,7 @@ def test_start_over_keeps_the_unfinished_session_as_partial(engine: Engine, tmp_
         headers=csrf(c),
     )
     new = _start(c, replaces=old)["uuid"]
-    stored = sessions_store.get_session(engine, old)
+    stored = stored_session(engine, old)
     assert stored is not None and stored.ended_at is not None and not stored.completed
     assert stored.completed_seconds == pytest.approx(42.4)
     assert new != old

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from anklesleep.diary.entries import SYMPTOM_KEYS, SleepEntry, SymptomEntry
 from anklesleep.practice.records import new_record
 from anklesleep.store import diary as diary_store
-from anklesleep.store import sessions as sessions_store
+from tests.session_helpers import store_session
 from tests.web_helpers import MORNING, Clock, client
 
 #: what the issue allows for the page with everything it loads
@@ -37,11 +37,14 @@ def _fill(engine: Engine, days: int) -> None:
             record = new_record(
                 routine="full", local_start=start, planned_seconds=600, source="web"
             )
-            sessions_store.start_session(engine, record)
-            sessions_store.finish(
-                engine, record.uuid, completed=back % 4 != 0, ended_at=start,
-                completed_seconds=600, steps_done=[],
-            )  # fmt: skip
+            store_session(
+                engine,
+                record,
+                completed=back % 4 != 0,
+                ended_at=start,
+                completed_seconds=600,
+                steps_done=[],
+            )
 
 
 def test_insights_with_ninety_full_days_weighs_under_the_budget(

@@ -16,11 +16,11 @@ from anklesleep.practice.records import new_record
 from anklesleep.schedule.slots import SlotSettings
 from anklesleep.store import diary as diary_store
 from anklesleep.store import preferences
-from anklesleep.store import sessions as sessions_store
 from anklesleep.store import settings as settings_store
 from anklesleep.store import slots as slots_store
 from anklesleep.web.context import theme_for
 from anklesleep.web.routes_pages import safe_next
+from tests.session_helpers import store_session
 from tests.web_helpers import MORNING, Clock, client, form_csrf
 
 NIGHT = SleepEntry(
@@ -38,10 +38,9 @@ NIGHT = SleepEntry(
 
 def _finished_session(engine: Engine, day_time: dt.datetime, routine: str = "quick") -> str:
     record = new_record(routine=routine, local_start=day_time, planned_seconds=70, source="web")
-    sessions_store.start_session(engine, record)
-    sessions_store.finish(
+    store_session(
         engine,
-        record.uuid,
+        record,
         completed=True,
         ended_at=day_time + dt.timedelta(seconds=70),
         completed_seconds=70,
@@ -174,10 +173,9 @@ def test_a_slot_with_ones_own_routine_shows_its_length(
         planned_seconds=played,
         source="web",
     )
-    sessions_store.start_session(engine, record)
-    sessions_store.finish(
+    store_session(
         engine,
-        record.uuid,
+        record,
         completed=True,
         ended_at=MORNING.replace(hour=20, minute=53),
         completed_seconds=played,
@@ -610,8 +608,7 @@ def test_history_lists_sessions_and_nights(engine: Engine, tmp_path: Path) -> No
     c, _ = client(engine, tmp_path)
     uuid = _finished_session(engine, MORNING - dt.timedelta(hours=1))
     partial = new_record(routine="full", local_start=MORNING, planned_seconds=600, source="web")
-    sessions_store.start_session(engine, partial)
-    sessions_store.checkpoint(engine, partial.uuid, ["T1 (left)"], 150)
+    store_session(engine, partial, steps_done=["T1 (left)"], completed_seconds=150)
     with engine.begin() as conn:
         diary_store.save_night(conn, NIGHT, MORNING)
     html = c.get("/history").text

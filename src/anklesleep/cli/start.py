@@ -478,7 +478,8 @@ def _day_line(engine: Engine, day: Any, t: Translate) -> str:
     from anklesleep.schedule.slots import slot_name
     from anklesleep.store.sessions import list_sessions
 
-    records = list_sessions(engine)
+    with engine.connect() as conn:
+        records = list_sessions(conn)
     status = day_status(records, day)
     slots = join_list(
         (

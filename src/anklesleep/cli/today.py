@@ -116,7 +116,10 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
     settings, zone = slot_settings(engine)
     day = session_day(local_now(zone), settings)
     first = day - dt.timedelta(days=days - 1)
-    records = sorted(list_sessions(engine, start=first), key=lambda r: r.started_at, reverse=True)
+    with engine.connect() as conn:
+        all_records = list_sessions(conn)
+    recent = (r for r in all_records if r.local_date >= first)
+    records = sorted(recent, key=lambda r: r.started_at, reverse=True)
     if as_json:
         click.echo(
             json.dumps(
@@ -166,7 +169,6 @@ def history(ctx: click.Context, /, days: int, as_json: bool) -> None:
             f"{rjust(row[4], widths[4])}  {row[5]}"
         )
     completed = sum(1 for r in records if r.completed)
-    all_records = list_sessions(engine)
     click.echo()
     click.echo(
         ngettext(

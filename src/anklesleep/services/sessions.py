@@ -58,12 +58,14 @@ def start(
         options=options,
         source=source,
     )
-    store.start_session(engine, record)
+    with engine.begin() as conn:
+        store.start_session(conn, record)
     return record
 
 
 def load(engine: Engine, uuid: str) -> SessionRecord:
-    record = store.get_session(engine, uuid)
+    with engine.connect() as conn:
+        record = store.get_session(conn, uuid)
     if record is None:
         raise _no_session(uuid)
     return record
@@ -107,7 +109,9 @@ def resumable(engine: Engine, *, routine: str, now: dt.datetime) -> SessionRecor
     """The session of `routine` left unfinished in the last day, if any (see
     `records.resumable`)."""
     since = (now - dt.timedelta(days=2)).date()
-    return records.resumable(store.list_sessions(engine, start=since), routine=routine, now=now)
+    with engine.connect() as conn:
+        recent = store.list_sessions(conn, start=since)
+    return records.resumable(recent, routine=routine, now=now)
 
 
 def set_aside(engine: Engine, uuid: str, *, now: dt.datetime) -> SessionRecord:

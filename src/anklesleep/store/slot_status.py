@@ -13,12 +13,12 @@ from anklesleep.schedule.slots import SlotName
 from anklesleep.store.sessions import list_sessions
 
 
-def is_done(bind: Engine | Connection, slot: SlotName, day: dt.date) -> bool:
+def is_done(conn: Connection, slot: SlotName, day: dt.date) -> bool:
     """True when `slot` has a completed session counted for `day` (stopped ones do not count)."""
-    return day_status(list_sessions(bind, day, day), day)[slot] == "done"
+    return day_status(list_sessions(conn, day, day), day)[slot] == "done"
 
 
-def done_checker(bind: Engine | Connection) -> Callable[[SlotName, dt.date], bool]:
+def done_checker(engine: Engine) -> Callable[[SlotName, dt.date], bool]:
     """`is_done` bound to a database, for the reminder service.
 
     A database error (locked, briefly unavailable) counts as "not done": one reminder too many
@@ -27,7 +27,8 @@ def done_checker(bind: Engine | Connection) -> Callable[[SlotName, dt.date], boo
 
     def check(slot: SlotName, day: dt.date) -> bool:
         try:
-            return is_done(bind, slot, day)
+            with engine.connect() as conn:
+                return is_done(conn, slot, day)
         except SQLAlchemyError:
             return False
 

@@ -155,7 +155,8 @@ def get_track(request: Request) -> Response:
 
 def _session_or_404(request: Request) -> session_records.SessionRecord:
     uuid = request.path_params["uuid"]
-    record = sessions_store.get_session(web_of(request).engine, uuid)
+    with web_of(request).engine.connect() as conn:
+        record = sessions_store.get_session(conn, uuid)
     if record is None:
         raise HTTPException(
             404, _("uuid: no session {uuid!r}; start one with POST /api/sessions").format(uuid=uuid)
@@ -168,7 +169,8 @@ def list_sessions(request: Request) -> Response:
     check_params(params, ("start", "end"))
     start = diary.parse_date(params["start"], "start") if params.get("start") else None
     end = diary.parse_date(params["end"], "end") if params.get("end") else None
-    records = sessions_store.list_sessions(web_of(request).engine, start=start, end=end)
+    with web_of(request).engine.connect() as conn:
+        records = sessions_store.list_sessions(conn, start=start, end=end)
     return JSONResponse({"sessions": [r.to_dict() for r in records]})
 
 

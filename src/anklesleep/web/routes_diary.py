@@ -254,8 +254,8 @@ def history_page(request: Request) -> Response:
     web = web_of(request)
     today = web.local_now().date()
     start = today - dt.timedelta(days=60)
-    records = list(reversed(sessions_store.list_sessions(web.engine, start=start)))
     with web.engine.connect() as conn:
+        records = list(reversed(sessions_store.list_sessions(conn, start=start)))
         nights = {n.night: n for n in diary_store.list_nights(conn, start=start)}
         tracked = _tracked(conn, start, today)
     days = sorted(set(nights) | set(tracked), reverse=True)
