@@ -130,6 +130,56 @@ def test_a_repeated_time_asks_which_one_and_the_answer_counts() -> None:
     assert (diary.metrics(later).tib, diary.metrics(later).tst) == (450, 290)
 
 
+@pytest.mark.parametrize("fold", [None, 0, 1])
+@pytest.mark.parametrize(
+    ("zone", "morning", "changes", "tib", "tst"),
+    [
+        # London, 25 Oct 2026: into bed 01:50 BST = 00:50 UTC; the clocks go back at 02:00 BST;
+        # tried 01:05 GMT = 01:05 UTC; final 06:30 GMT, up 07:00 GMT = 07:00 UTC.
+        # In bed 00:50-07:00 UTC = 370; tried 01:05 to final 06:30 UTC = 325 - 15 - 20 = 290.
+        ("Europe/London", "2026-10-25", {"into": "01:50", "tried": "01:05"}, 370, 290),
+        # Sydney, 5 Apr 2026: 03:00 AEDT becomes 02:00 AEST. Into bed 02:40 AEDT = 15:40 UTC
+        # (4 Apr); tried 02:10 AEST = 16:10 UTC; up 07:00 AEST = 21:00 UTC: 320 in bed.
+        # Tried 16:10 to final 06:30 AEST = 20:30 UTC: 260 - 35 = 225.
+        ("Australia/Sydney", "2026-04-05", {"into": "02:40", "tried": "02:10"}, 320, 225),
+        # Going to bed inside the repeated hour and waking up inside it again, on the other
+        # side: New York, 1 Nov 2026, into 01:40 EDT = 05:40 UTC, tried 01:45 EDT = 05:45 UTC,
+        # final 01:20 EST = 06:20 UTC, up 01:30 EST = 06:30 UTC: 50 in bed; 35 - 15 - 0 = 20.
+        (
+            "America/New_York",
+            "2026-11-01",
+            {"into": "01:40", "tried": "01:45", "final": "01:20", "out": "01:30", "waso": 0},
+            50,
+            20,
+        ),
+    ],
+)
+def test_a_step_back_inside_the_repeated_hour_has_one_reading(
+    zone: str, morning: str, changes: dict[str, object], tib: int, tst: int, fold: int | None
+) -> None:
+    # Only one reading keeps the times in order, so no question is asked and the answer, if one
+    # was given, cannot change it.
+    entry = night(zone, morning, fold=fold, **changes)  # type: ignore[arg-type]
+    m = diary.metrics(diary.validate_entry(entry, TODAY, confirmed=True))
+    assert (m.tib, m.tst) == (tib, tst)
+
+
+def test_a_later_repeated_time_keeps_the_answered_side_when_both_fit() -> None:
+    # New York, 1 Nov 2026: into 01:10 and tried 01:50 both repeated, both readings in order
+    # on the same side; the answer for into bed holds for tried too.
+    base = {"into": "01:10", "tried": "01:50", "sol": 10, "waso": 0}
+    with pytest.raises(AnkleSleepError, match="earlier or the later 01:10"):
+        diary.validate_entry(night("America/New_York", "2026-11-01", **base), TODAY)  # type: ignore[arg-type]
+    # Earlier: into 05:10 UTC, tried 05:50 UTC, final 06:30 EST = 11:30 UTC, up 12:00 UTC.
+    earlier = night("America/New_York", "2026-11-01", fold=0, **base)  # type: ignore[arg-type]
+    m = diary.metrics(diary.validate_entry(earlier, TODAY))
+    assert (m.tib, m.tst) == (410, 330)
+    # Later: into 06:10 UTC, tried 06:50 UTC: 350 in bed, 280 - 10 = 270.
+    later = night("America/New_York", "2026-11-01", fold=1, **base)  # type: ignore[arg-type]
+    m = diary.metrics(diary.validate_entry(later, TODAY))
+    assert (m.tib, m.tst) == (350, 270)
+
+
 def test_an_unusual_night_needs_confirming() -> None:
     long = night("Europe/London", "2026-06-14", into="16:00", tried="16:10")  # 15 h in bed
     with pytest.raises(AnkleSleepError, match="confirm") as info:

@@ -343,12 +343,9 @@ def _times(entry: SleepEntry) -> tuple[dt.time, dt.time, dt.time, dt.time]:
     return (entry.into_bed, entry.tried_to_sleep, entry.final_awakening, entry.out_of_bed)
 
 
-def _wall_offsets(entry: SleepEntry) -> tuple[int, int, int]:
-    """Clock minutes after going to bed of trying to sleep, the final awakening and getting up."""
-    tried = nighttime.forward_minutes(entry.into_bed, entry.tried_to_sleep)
-    final = tried + nighttime.forward_minutes(entry.tried_to_sleep, entry.final_awakening)
-    out = final + nighttime.forward_minutes(entry.final_awakening, entry.out_of_bed)
-    return tried, final, out
+def _wall_minutes_in_bed(entry: SleepEntry) -> int:
+    """Clock minutes from going to bed to getting up, each time read after the one before."""
+    return sum(nighttime.clock_steps(entry.night, _times(entry), nighttime.zone(entry.zone)))
 
 
 def instants(entry: SleepEntry, *, strict: bool = False) -> nighttime.Instants:
@@ -416,7 +413,7 @@ def validate_entry(entry: SleepEntry, today: dt.date, *, confirmed: bool = False
             field="quality",
         )
     check_note(entry.note)
-    _tried, _final, out = _wall_offsets(entry)
+    out = _wall_minutes_in_bed(entry)
     if out >= MINUTES_PER_DAY:
         raise _order_error(
             "out_of_bed",

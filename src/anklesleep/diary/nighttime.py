@@ -9,7 +9,10 @@ morning of its date. Each local time is then placed in the night's zone:
   is refused with a sentence that says so;
 - a time the clocks showed twice (01:30 on a fall-back night) is ambiguous; the entry's `fold`
   says which one was meant (0 the earlier, 1 the later, as in `datetime.fold`); without it the
-  entry is refused with a question rather than guessed.
+  entry is refused with a question rather than guessed. When the order of the night leaves only
+  one reading (into bed at 01:50, then trying to sleep at 01:05 after the clocks went back),
+  that reading is taken without asking; `fold` answers for the first repeated time, and later
+  ones keep the same side unless only the other keeps the times in order.
 
 Pure: no clock, no database; the zone data is the standard library's.
 """
@@ -56,16 +59,30 @@ def forward_minutes(start: dt.time, end: dt.time) -> int:
     return (_minute_of_day(end) - _minute_of_day(start)) % MINUTES_PER_DAY
 
 
-def wall_times(night: dt.date, times: tuple[dt.time, ...]) -> list[dt.datetime]:
-    """The local (naive) date and time of each clock time, the last one on the morning of
-    `night`, each one the first at or after the one before on the clock."""
+def clock_steps(night: dt.date, times: tuple[dt.time, ...], tz: dt.tzinfo) -> list[int]:
+    """Minutes on the wall clock from each time to the next: forward around the clock, except a
+    step back inside the hour that a fall-back night shows twice (into bed at 01:50, trying to
+    sleep at 01:05 once the clocks went back), which is a negative step."""
     steps = [forward_minutes(a, b) for a, b in itertools.pairwise(times)]
+    for n, local in enumerate(_chain(night, times, steps)[1:]):
+        before = dt.datetime.combine(local.date(), times[n])
+        if before > local and is_repeated(local, tz) and is_repeated(before, tz):
+            steps[n] = -round((before - local).total_seconds() / 60)
+    return steps
+
+
+def _chain(night: dt.date, times: tuple[dt.time, ...], steps: list[int]) -> list[dt.datetime]:
     end = dt.datetime.combine(night, times[-1])
-    total = sum(steps)
-    result = [end - dt.timedelta(minutes=total)]
+    result = [end - dt.timedelta(minutes=sum(steps))]
     for step in steps:
         result.append(result[-1] + dt.timedelta(minutes=step))
     return result
+
+
+def wall_times(night: dt.date, times: tuple[dt.time, ...], tz: dt.tzinfo) -> list[dt.datetime]:
+    """The local (naive) date and time of each clock time, the last one on the morning of
+    `night`, each one the next at or after the one before on the clock (see `clock_steps`)."""
+    return _chain(night, times, clock_steps(night, times, tz))
 
 
 def is_skipped(local: dt.datetime, tz: dt.tzinfo) -> bool:
@@ -109,8 +126,8 @@ def instants(
     offset before the change and a repeated one as the earlier, so old rows still show.
     """
     tz = zone(zone_name)
-    result: list[dt.datetime] = []
-    for name, local in zip(TIME_FIELDS, wall_times(night, times), strict=True):
+    locals_ = wall_times(night, times, tz)
+    for name, local in zip(TIME_FIELDS, locals_, strict=True):
         if strict and is_skipped(local, tz):
             raise AnkleSleepError(
                 _(
@@ -124,7 +141,12 @@ def instants(
                 ),
                 field=name,
             )
-        if strict and fold is None and is_repeated(local, tz):
+    folds = _folds(locals_, tz, fold)
+    if folds is None:
+        if strict:
+            name, local = next(
+                (n, t) for n, t in zip(TIME_FIELDS, locals_, strict=True) if is_repeated(t, tz)
+            )
             raise AnkleSleepError(
                 _(
                     "{field}: {time} happened twice on {date} in {zone}, because the clocks went "
@@ -137,9 +159,41 @@ def instants(
                 ),
                 field="fold",
             )
-        aware = local.replace(tzinfo=tz, fold=fold or 0)
-        result.append(aware.astimezone(dt.UTC))
-    return Instants(*result)
+        folds = [0] * len(locals_)
+    return Instants(
+        *(
+            local.replace(tzinfo=tz, fold=f).astimezone(dt.UTC)
+            for local, f in zip(locals_, folds, strict=True)
+        )
+    )
+
+
+def _folds(locals_: list[dt.datetime], tz: dt.tzinfo, fold: int | None) -> list[int] | None:
+    """The `fold` of each local time: the readings of the repeated ones that keep the night in
+    order, the one `fold` names for the first repeated time, most often on that same side.
+    None when the night allows more than one reading and `fold` is not given."""
+    repeated = [n for n, local in enumerate(locals_) if is_repeated(local, tz)]
+
+    def spread(choice: tuple[int, ...]) -> list[int]:
+        folds = [0] * len(locals_)
+        for n, f in zip(repeated, choice, strict=True):
+            folds[n] = f
+        return folds
+
+    def in_order(choice: tuple[int, ...]) -> bool:
+        pairs = zip(locals_, spread(choice), strict=True)
+        moments = [t.replace(tzinfo=tz, fold=f).astimezone(dt.UTC) for t, f in pairs]
+        return all(a <= b for a, b in itertools.pairwise(moments))
+
+    readings = [c for c in itertools.product((0, 1), repeat=len(repeated)) if in_order(c)]
+    if len(readings) == 1 or not repeated:
+        return spread(readings[0] if readings else ())
+    if fold is None:
+        return None
+    answered = [r for r in readings if r[0] == fold]
+    if not answered:  # no reading keeps the order: the order checks say what is wrong
+        return spread((fold,) * len(repeated))
+    return spread(max(answered, key=lambda r: r.count(fold)))
 
 
 def elapsed_minutes(start: dt.datetime, end: dt.datetime) -> int:
