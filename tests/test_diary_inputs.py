@@ -232,3 +232,24 @@ def test_the_zone_of_a_night(app: tuple[TestClient, Engine], value: Any) -> None
         assert response.status_code == 400, value
         assert 'id="zone-error"' in response.text or "Time zone" in response.text
     _nothing_saved(engine)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("sol_minutes", 1.5, "Minutes to fall asleep: “1.5” is not a whole number from 0 to"),
+        ("into_bed", 23.15, "Got into bed: 23.15 is not a clock time; write it as text, like"),
+        ("into_bed", [23, 15], "Got into bed: [23, 15] is not a clock time; write it as text"),
+        ("awakenings", True, "Times you woke up: true is not a whole number; give one like 2"),
+        ("note", 5, "Note: 5 is not text; write it between quotes"),
+        ("fold", "maybe", "“maybe” is not one of the answers; choose “earlier” or “later”"),
+    ],
+)
+def test_a_json_value_of_the_wrong_kind_is_named_in_plain_words(
+    app: tuple[TestClient, Engine], field: str, value: Any, words: str
+) -> None:
+    c, engine = app
+    response = c.put("/api/sleep/2026-03-14", json={**NIGHT, field: value}, headers=csrf(c))
+    assert response.status_code == 400
+    assert words in response.json()["problems"][field]
+    _nothing_saved(engine)

@@ -8,6 +8,7 @@ each message next to its own field; the first problem is the error's own message
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import TypeVar
@@ -36,20 +37,26 @@ class FormProblems(AnkleSleepError):
 
 
 def text_of(value: object, field: str, *, numbers: bool = True) -> str:
-    """The text of a form value or a JSON value (a string, or a whole number when `numbers`);
-    anything else (a list, an object, true/false, a fraction) is refused naming the field."""
+    """The text of a form value or a JSON value (a string, or for a count a number, which the
+    field's own reader then checks in the words a form gets); anything else (a list, an object,
+    true/false, a clock time sent as a number) is refused naming the field, the value and what
+    to give instead."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if numbers and isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise AnkleSleepError(
-        _("{field}: got {value!r}; give a whole number or a clock time as text").format(
-            field=label(field), value=value if len(repr(value)) <= 30 else type(value).__name__
-        ),
-        field=field,
-    )
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if numbers and is_number and field not in TIME_FIELDS:
+        return str(value)  # a fraction or a huge count: its reader says what it takes
+    shown = json.dumps(value, default=repr, ensure_ascii=False)  # as it was sent
+    shown = shown if len(shown) <= 30 else shown[:29] + "…"
+    if field in TIME_FIELDS:
+        text = _("{field}: {value} is not a clock time; write it as text, like 23:15")
+    elif numbers:
+        text = _("{field}: {value} is not a whole number; give one like 2")
+    else:
+        text = _("{field}: {value} is not text; write it between quotes")
+    raise AnkleSleepError(text.format(field=label(field), value=shown), field=field)
 
 
 def is_checked(value: object) -> bool:
@@ -91,7 +98,7 @@ def _fold(text: str) -> int | None:
     if word in ("0", "1"):
         return int(word)
     raise AnkleSleepError(
-        _("{field}: got {value!r}; choose earlier or later").format(
+        _("{field}: “{value}” is not one of the answers; choose “earlier” or “later”").format(
             field=label("fold"), value=text[:20]
         ),
         field="fold",

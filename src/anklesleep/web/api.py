@@ -376,14 +376,6 @@ def put_sleep(request: Request, data: dict[str, Any]) -> Response:
     web = web_of(request)
     night = diary.parse_date(request.path_params["night"], "night")
     check_params(data, (*diary.NIGHT_FIELDS[1:], *forms.EXTRA_FIELDS))  # night: from the path
-    for key in ("into_bed", "tried_to_sleep", "final_awakening", "out_of_bed"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise AnkleSleepError(
-                _('{field}: got {value!r}; send a clock time like "23:15"').format(
-                    field=key, value=data[key]
-                ),
-                field=key,
-            )
     now = web.local_now()
     with web.engine.connect() as conn:
         stored = diary_store.get_night(conn, night)
