@@ -106,6 +106,7 @@ def test_a_skipped_time_is_explained_in_the_inputs_time_format(browser: Any, liv
     page.wait_for_load_state("load")  # the page's scripts rewrite the times once they have run
     message = page.text_content("#tried_to_sleep-error") or ""
     assert "2:30 AM" in message and "02:30" not in message
+    assert "on Mar 8, 2026 in America/New_York" in message, message  # as a date input shows it
     assert "clocks went forward" in message
     _shot(page, "diary-skipped-time-phone")
     assert page.errors == []
