@@ -624,7 +624,15 @@ def test_history_lists_sessions_and_nights(engine: Engine, tmp_path: Path) -> No
 def test_empty_history_says_so(engine: Engine, tmp_path: Path) -> None:
     html = c_get(engine, tmp_path, "/history")
     assert "No sessions yet" in html
-    assert "No nights yet" in html
+    assert 'No nights yet. <a href="/sleep">Fill in last night</a>' in html
+
+
+def test_empty_history_joins_its_japanese_sentences_without_a_space(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/history", headers={"accept-language": "ja"}).text
+    assert '夜の記録はまだありません。<a href="/sleep">昨夜の記録をつける</a>' in html
 
 
 def test_unknown_pages_get_a_friendly_404(engine: Engine, tmp_path: Path) -> None:
