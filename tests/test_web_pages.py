@@ -633,6 +633,9 @@ def test_empty_history_joins_its_japanese_sentences_without_a_space(
     c, _ = client(engine, tmp_path)
     html = c.get("/history", headers={"accept-language": "ja"}).text
     assert '夜の記録はまだありません。<a href="/sleep">昨夜の記録をつける</a>' in html
+    assert '医療ではありません。<a href="/about#safety">' in html  # the footer, likewise
+    english = c.get("/history", headers={"accept-language": "en"}).text
+    assert 'not medical care. <a href="/about#safety">Safety notes</a>' in english
 
 
 def test_unknown_pages_get_a_friendly_404(engine: Engine, tmp_path: Path) -> None:
