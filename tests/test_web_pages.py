@@ -621,7 +621,18 @@ def test_history_lists_sessions_and_nights(engine: Engine, tmp_path: Path) -> No
 def test_empty_history_says_so(engine: Engine, tmp_path: Path) -> None:
     html = c_get(engine, tmp_path, "/history")
     assert "No sessions yet" in html
-    assert "No nights yet" in html
+    assert 'No nights yet. <a href="/sleep">Fill in last night</a>' in html
+
+
+def test_empty_history_joins_its_japanese_sentences_without_a_space(
+    engine: Engine, tmp_path: Path
+) -> None:
+    c, _ = client(engine, tmp_path)
+    html = c.get("/history", headers={"accept-language": "ja"}).text
+    assert '夜の記録はまだありません。<a href="/sleep">昨夜の記録をつける</a>' in html
+    assert '医療ではありません。<a href="/about#safety">' in html  # the footer, likewise
+    english = c.get("/history", headers={"accept-language": "en"}).text
+    assert 'not medical care. <a href="/about#safety">Safety notes</a>' in english
 
 
 def test_unknown_pages_get_a_friendly_404(engine: Engine, tmp_path: Path) -> None:
@@ -845,6 +856,44 @@ def test_the_style_sheet_sizes_text_only_from_the_type_scale() -> None:
     ]
     assert len(sizes) > 40
     assert off_scale == []
+
+
+#: The only lengths in a margin, padding, gap or inset that are not a `--space-*` step.
+SPACING_ALLOWED = {
+    ("margin-left", "-0.7rem"): "half the progress thumb's width: centres it on its place",
+    ("gap", "3px"): "the calendar's cells sit a hairline apart, as a drawn grid does",
+    ("gap", "3vw"): "the player's buttons spread with the screen, between two steps",
+}
+
+
+def test_the_style_sheet_spaces_things_only_from_the_spacing_scale() -> None:
+    """Every margin, padding, gap and inset in app.css is 0, auto or made of the spacing
+    scale's custom properties (documented in docs/web.md), alone or in calc(), max() or
+    clamp() with the screen's safe-area insets; SPACING_ALLOWED names the few exceptions."""
+    from anklesleep.web.app import STATIC
+
+    css = re.sub(r"/\*.*?\*/", "", (STATIC / "app.css").read_text(), flags=re.DOTALL)
+    scale = dict(re.findall(r"(--space-\d+):\s*([^;]+);", css))
+    assert list(scale) == [f"--space-{n}" for n in range(1, len(scale) + 1)]
+    assert 6 <= len(scale) <= 8  # a small scale
+    declarations = re.findall(
+        r"(?<![-\w])(margin(?:-[a-z-]+)?|padding(?:-[a-z-]+)?|(?:row-|column-)?gap|inset(?:-[a-z-]+)?)"
+        r"\s*:\s*([^;}]+?)\s*(?:!important\s*)?[;}]",
+        css,
+    )
+    used = set(re.findall(r"var\((--space-\d+)\)", css))
+    assert used <= set(scale), used - set(scale)
+    off_scale: list[str] = []
+    allowed_seen: set[tuple[str, str]] = set()
+    for prop, value in declarations:
+        rest = re.sub(r"var\(--space-\d+\)|env\([a-z-]+\)", "", value)
+        lengths = re.findall(r"-?(?<![\w.])\d*\.?\d+(?:[a-z]+|%)", rest)
+        allowed_seen |= {(prop, length) for length in lengths} & set(SPACING_ALLOWED)
+        if any((prop, length) not in SPACING_ALLOWED for length in lengths):
+            off_scale.append(f"{prop}: {value}")
+    assert len(declarations) > 90
+    assert off_scale == []
+    assert allowed_seen == set(SPACING_ALLOWED)  # no exception outlives its reason
 
 
 def test_insights_lede_joins_its_sentences_as_the_language_does(
