@@ -180,6 +180,21 @@ def test_the_symptom_scale_is_one_row_for_thumbs_and_keys(browser: Any, live: Li
     assert page.errors == []
 
 
+def test_the_sessions_table_shows_every_column_on_a_small_phone(browser: Any, live: Live) -> None:
+    _seed(live)  # a stopped session among the finished ones
+    page = _phone(browser, live)
+    page.goto(live.base + "/history")
+    wrap = page.locator('[aria-labelledby="sessions-h"] .table-wrap')
+    width, room = wrap.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert width <= room, (width, room)  # the Done column is on screen, no sideways scroll
+    first = page.locator('[aria-labelledby="sessions-h"] tbody tr').first
+    assert [c.strip() for c in first.locator("td").all_inner_texts()][:2] == [
+        "Sat 14 Mar\n07:05",
+        "Morning\nQuick",
+    ]
+    assert page.errors == []
+
+
 def test_tapping_a_chart_point_reads_its_value(browser: Any, live: Live) -> None:
     _seed(live)
     page = _phone(browser, live, "390x844")
