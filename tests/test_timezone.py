@@ -98,3 +98,20 @@ def test_check_only_ever_answers_a_name_or_an_anklesleep_error(text: str) -> Non
         assert "\n" not in exc.message
     else:
         assert timezone.check(name) == name  # a checked name stays valid
+
+
+def test_usual_zones_are_checked_without_walking_the_zone_folders(
+    monkeypatch: pytest.MonkeyPatch, no_files: dict[str, Path]
+) -> None:
+    """Listing every zone opens hundreds of files (tens of milliseconds on each `slots`): the
+    names the tzdata package lists, and UTC's, are known without it."""
+
+    def walk() -> set[str]:
+        raise AssertionError("walked the zone folders")
+
+    monkeypatch.setattr(timezone.zoneinfo, "available_timezones", walk)
+    timezone._available.cache_clear()
+    for name in ("Europe/London", "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Etc/UTC"):
+        assert timezone.check(name) == timezone.normalize(name)
+    assert timezone.detect({"TZ": "Europe/Paris"}, **no_files) == "Europe/Paris"
+    assert timezone.detect({}, **no_files) == "UTC"

@@ -222,6 +222,42 @@ def test_prepare_synthesizes_every_missing_clip(tmp_path: Path) -> None:
     assert len(engine.calls) == 3
 
 
+def test_a_made_clip_is_measured_from_its_header_without_loading_it(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    texts = ["Hold the big toe.", "Circle inward, slowly.", "Rest."]
+    made = voice.ClipCache(engine, tmp_path)
+    lengths = {text: made.clip(text)[0].size / voice.CLIP_RATE for text in texts}
+    fresh = voice.ClipCache(engine, tmp_path)  # another process: the clips are on disk
+    fresh.prepare(texts)
+    assert {text: fresh.speech_seconds(text) for text in texts} == lengths
+    assert len(engine.calls) == len(texts)  # nothing synthesized again...
+    assert fresh._memory == {}  # ...and no samples loaded to measure them
+
+
+def test_stored_frames_count_what_soundfile_reads(tmp_path: Path) -> None:
+    cache = voice.ClipCache(FakeEngine(), tmp_path)
+    path = cache.wav_path("Tilt out and in.")
+    frames = voice.stored_frames(path)
+    assert frames == soundfile.info(str(path)).frames > 0
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 1001])  # cut short: fewer samples than the header says
+    assert voice.stored_frames(path) == frames - 501 == soundfile.read(str(path))[0].size
+
+
+def test_stored_frames_refuse_what_is_not_a_clip(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.wav"
+    assert voice.stored_frames(missing) is None
+    damaged = tmp_path / "damaged.wav"
+    damaged.write_bytes(b"not a wav")
+    assert voice.stored_frames(damaged) is None
+    stereo = tmp_path / "stereo.wav"
+    soundfile.write(str(stereo), np.zeros((100, 2), np.float32), voice.CLIP_RATE, "PCM_16")
+    assert voice.stored_frames(stereo) is None
+    other_rate = tmp_path / "other_rate.wav"
+    soundfile.write(str(other_rate), np.zeros(100, np.float32), 22050, "PCM_16")
+    assert voice.stored_frames(other_rate) is None
+
+
 def test_process_clip_of_silence_is_empty() -> None:
     assert voice.process_clip(np.zeros(1000, np.float32), 22050).size == 0
     assert voice.process_clip(np.zeros(0, np.float32), 22050).size == 0

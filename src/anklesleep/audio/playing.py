@@ -12,7 +12,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from anklesleep.audio.mixing import measured_speech, plan
+from anklesleep.audio.speech_timing import measured_speech, plan
 from anklesleep.audio.voices import ClipCache, SpeechEngine, engine_for
 from anklesleep.basics import paths
 from anklesleep.basics.i18n import Translate, translator

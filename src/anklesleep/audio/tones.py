@@ -15,15 +15,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING
 
 from anklesleep.audio.voices import write_wav_atomic
 from anklesleep.basics import paths
 from anklesleep.routine.timeline import TONE_STEP_END
 
-Samples = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # NumPy loads when a sound is made: measuring a session needs no samples
+    import numpy as np
+    import numpy.typing as npt
+
+    from anklesleep.audio.voices import Samples
 
 #: Length of the attack and of the final fade (raised cosine): long enough not to click.
 FADE_SECONDS = 0.010
@@ -68,10 +70,14 @@ MIN_SECONDS = 2 * FADE_SECONDS + SUSTAIN_SECONDS
 
 def _ramp(count: int) -> npt.NDArray[np.float64]:
     """A raised-cosine rise of `count` samples, from just above 0 to just below 1."""
+    import numpy as np
+
     return 0.5 - 0.5 * np.cos(np.pi * (np.arange(count) + 0.5) / count)
 
 
 def _envelope(n: int, rate: int, decay: float, fade: float) -> npt.NDArray[np.float64]:
+    import numpy as np
+
     f = min(round(fade * rate), n // 2)
     envelope = np.ones(n, dtype=np.float64)
     if f:
@@ -97,6 +103,8 @@ def shaped_tone(
     """A note at `hz` lasting `seconds`: attack, `SUSTAIN_SECONDS` at its peak, then steady
     (decay 0) or decaying with time constant `decay`, and a fade out; with `partials` (ratio,
     level, relative decay) it rings like a struck bar. Never louder than `peak`."""
+    import numpy as np
+
     n = max(0, round(seconds * rate))
     if n == 0:
         return np.zeros(0, dtype=np.float32)
@@ -137,6 +145,8 @@ def cue_sound(kind: str, hz: float, rate: int, room: float | None = None) -> Sam
     Returns no samples when the room is shorter than `MIN_SECONDS` (a sound that short would
     click rather than ring).
     """
+    import numpy as np
+
     shape = _shape(kind, hz)
     seconds = sound_seconds(kind, room, hz)
     if seconds < MIN_SECONDS:

@@ -17,14 +17,12 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import wave
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from anklesleep.audio import kokoro
 from anklesleep.audio.kokoro import KokoroEngine
@@ -33,7 +31,11 @@ from anklesleep.basics.errors import AnkleSleepError
 from anklesleep.basics.i18n import N_, _
 from anklesleep.routine.options import Options, check_speech_rate
 
-Samples = npt.NDArray[np.float32]
+if TYPE_CHECKING:  # NumPy loads with the first clip made or read: a clip's length needs none
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
 
 #: Sample rate of processed clips and rendered tracks: one that Opus accepts (8/12/16/24/48 kHz)
 #: and above espeak-ng's 22.05 kHz, so nothing of the voice is lost.
@@ -137,6 +139,7 @@ def _failure(done: subprocess.CompletedProcess[bytes]) -> str:
 
 def _mono(path: Path) -> tuple[Samples, int]:
     """A WAV file a speech program wrote, as mono float32 samples and their rate."""
+    import numpy as np
     import soundfile
 
     data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
@@ -229,6 +232,8 @@ class SilentEngine:
         return True
 
     def synthesize(self, text: str) -> tuple[Samples, int]:
+        import numpy as np
+
         return np.zeros(0, dtype=np.float32), CLIP_RATE
 
 
@@ -482,6 +487,8 @@ def engine_for(
 
 def resample(samples: Samples, from_rate: int, to_rate: int) -> Samples:
     """Band-limited resampling by FFT (exact for a clip padded with silence at both ends)."""
+    import numpy as np
+
     if from_rate == to_rate or samples.size == 0:
         return samples.astype(np.float32, copy=False)
     pad = int(from_rate * 0.05)  # silence on both sides keeps the FFT's wrap-around inaudible
@@ -501,6 +508,8 @@ def resample(samples: Samples, from_rate: int, to_rate: int) -> Samples:
 
 
 def _frame_db(samples: Samples, frame: int) -> npt.NDArray[np.float64]:
+    import numpy as np
+
     count = max(1, -(-samples.size // frame))
     padded = np.zeros(count * frame, dtype=np.float64)
     padded[: samples.size] = samples
@@ -514,6 +523,8 @@ def process_clip(samples: Samples, rate: int) -> Samples:
     Loudness is the RMS of the voiced 10 ms frames, set to `SPEECH_RMS_DBFS`, with the peak kept
     under `SPEECH_PEAK_DBFS` so speech never clips when mixed.
     """
+    import numpy as np
+
     if samples.size == 0 or not np.any(samples):
         return np.zeros(0, dtype=np.float32)
     frame = max(1, rate // 100)
@@ -562,6 +573,22 @@ def _clip_lock(key: str) -> threading.Lock:
     return _clip_locks[int(key[:8], 16) % len(_clip_locks)]
 
 
+def stored_frames(path: Path) -> int | None:
+    """How many samples the clip stored at `path` holds, read from its WAV header alone (the
+    standard library's `wave`; no samples loaded); None when it is missing, damaged or not a
+    mono clip at `CLIP_RATE` (then `ClipCache` makes it again)."""
+    try:
+        with path.open("rb") as handle, wave.open(handle, "rb") as header:
+            if header.getframerate() != CLIP_RATE or header.getnchannels() != 1:
+                return None
+            # `wave` stops at the start of the samples: a file cut short holds fewer than its
+            # header says, and counts as soundfile reads it (what the file holds)
+            room = os.fstat(handle.fileno()).st_size - handle.tell()
+            return min(header.getnframes(), max(0, room) // header.getsampwidth())
+    except (OSError, EOFError, wave.Error):
+        return None
+
+
 class ClipCache:
     """Processed speech clips of one engine, memoized in memory and kept on disk.
 
@@ -569,13 +596,15 @@ class ClipCache:
     between threads and processes: files are written under a temporary name and renamed.
     Threads asking for the same clip at once wait for one synthesis (so a busy server's
     requests on a cold cache do not each start the engine for the same words), and at most
-    `SYNTHESIS_AT_ONCE` syntheses run at a time.
+    `SYNTHESIS_AT_ONCE` syntheses run at a time. A clip's length comes from its file's header
+    (`stored_frames`), so measuring a session loads no samples.
     """
 
     def __init__(self, engine: SpeechEngine, folder: Path | None = None) -> None:
         self.engine = engine
         self.folder = folder if folder is not None else paths.cache_dir() / "clips"
         self._memory: dict[str, Samples] = {}
+        self._frames: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @property
@@ -595,6 +624,8 @@ class ClipCache:
 
     def clip(self, text: str) -> tuple[Samples, int]:
         """The processed clip of `text`: trimmed, loudness-normalized, at `CLIP_RATE`."""
+        import numpy as np
+
         if self.silent or not text.strip():
             return np.zeros(0, dtype=np.float32), CLIP_RATE
         key = self.key(text)
@@ -619,10 +650,12 @@ class ClipCache:
                     assert samples is not None
         with self._lock:
             self._memory[key] = samples
+            self._frames[key] = samples.size
         return samples, CLIP_RATE
 
     @staticmethod
     def _read(path: Path) -> Samples | None:
+        import numpy as np
         import soundfile
 
         try:
@@ -633,31 +666,54 @@ class ClipCache:
             return None
         return np.ascontiguousarray(data, dtype=np.float32)
 
+    def _made_frames(self, text: str) -> int | None:
+        """The length in samples of the clip of `text` when it is made already (in memory or
+        on disk), without loading it; None when it is still to make."""
+        key = self.key(text)
+        with self._lock:
+            known = self._frames.get(key)
+        if known is not None:
+            return known
+        frames = stored_frames(self._path(text))
+        if frames is not None:
+            with self._lock:
+                self._frames.setdefault(key, frames)
+        return frames
+
     def speech_seconds(self, text: str) -> float:
-        """Length of the processed clip in seconds (0 for the "none" engine)."""
-        if self.silent:
+        """Length of the processed clip in seconds (0 for the "none" engine), the very samples
+        `clip` gives: from the stored file's header when the clip is made, else made first."""
+        if self.silent or not text.strip():
             return 0.0
-        samples, rate = self.clip(text)
-        return samples.size / rate
+        frames = self._made_frames(text)
+        if frames is None:
+            frames = self.clip(text)[0].size
+        return frames / CLIP_RATE
 
     def wav_path(self, text: str) -> Path:
         """The processed clip as a WAV file on disk (synthesized first if needed)."""
         if self.silent or not text.strip():
             path = self.folder / "none" / "silence.wav"
             if not path.exists():
+                import numpy as np
+
                 write_wav_atomic(path, np.zeros(CLIP_RATE // 10, np.float32), CLIP_RATE)
             return path
         path = self._path(text)
         if not path.exists():
             with self._lock:
                 self._memory.pop(self.key(text), None)
+                self._frames.pop(self.key(text), None)
             self.clip(text)
         return path
 
     def prepare(self, texts: Iterable[str], workers: int | None = None) -> None:
-        """Synthesize every missing clip of `texts`, several at a time (one per core)."""
-        todo = sorted({t for t in texts if t.strip()})
-        if self.silent or not todo:
+        """Synthesize every missing clip of `texts`, several at a time (one per core); clips
+        already made are left on disk, not loaded."""
+        if self.silent:
+            return
+        todo = sorted({t for t in texts if t.strip() and self._made_frames(t) is None})
+        if not todo:
             return
         count = workers or max(1, min(4, os.cpu_count() or 1))
         if count == 1 or len(todo) == 1:

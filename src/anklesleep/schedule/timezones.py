@@ -12,6 +12,7 @@ import os
 import zoneinfo
 from collections.abc import Mapping
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from anklesleep.basics.errors import AnkleSleepError
@@ -50,7 +51,25 @@ _NOT_ZONES = frozenset({"localtime", "Factory", "posixrules", "posix", "right"})
 
 @cache
 def _available() -> frozenset[str]:
+    """Every zone zoneinfo lists: slow (it opens each file of the system's zone folders)."""
     return frozenset(zoneinfo.available_timezones())
+
+
+@cache
+def _packaged() -> frozenset[str]:
+    """The zones the `tzdata` package lists in one small file: the part of `_available` that
+    costs nothing (`available_timezones` reads it first, then walks the system's folders)."""
+    try:
+        text = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _listed(name: str) -> bool:
+    """Whether zoneinfo lists `name` (or it is a name of UTC), walking the system's zone
+    folders only for a name the `tzdata` package does not list."""
+    return name in UTC_ALIASES or name in _packaged() or name in _available()
 
 
 def _loads(name: str) -> bool:
@@ -66,7 +85,7 @@ def _loads(name: str) -> bool:
 
 def _known(name: str) -> bool:
     """A listed IANA zone (not `localtime`, `posixrules` or `Factory`) that loads."""
-    return name not in _NOT_ZONES and name in _available() | UTC_ALIASES and _loads(name)
+    return name not in _NOT_ZONES and _listed(name) and _loads(name)
 
 
 def normalize(name: str) -> str:

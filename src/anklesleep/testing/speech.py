@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from anklesleep.audio.voices import Samples
+if TYPE_CHECKING:
+    from anklesleep.audio.voices import Samples
 
 FAKE_RATE = 22050
 BUZZ_HZ = 126  # 22050 / 126 = 175 samples: a whole number per period
