@@ -94,6 +94,7 @@ def check(page: Any, name: str) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("theme", ["dark", "light"])
 @pytest.mark.parametrize("size", list(SIZES))
 def test_insights_and_sleep_pages_with_a_tracker(

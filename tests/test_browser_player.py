@@ -148,6 +148,7 @@ def _check_every_step_fits(browser: Any, live: Live, routine: str) -> None:
     assert clipped == known, ("cut off:", clipped - known, "no longer cut off:", known - clipped)
 
 
+@pytest.mark.slow
 def test_the_transport_stays_on_one_screen_for_every_quick_step(browser: Any, live: Live) -> None:
     _check_every_step_fits(browser, live, "quick")
 
@@ -201,6 +202,7 @@ def _same_angle(a: float, b: float) -> bool:
     return abs((a - b + 180) % 360 - 180) < 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_picture_moves_once_per_cue_in_phase_with_the_audio(
     browser: Any, live: Live, viewport: dict[str, int]
@@ -261,6 +263,7 @@ def test_the_picture_moves_once_per_cue_in_phase_with_the_audio(
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_reduced_motion_shows_a_still_picture_and_the_count(browser: Any, live: Live) -> None:
     page = _open(browser, live, reduced_motion="reduce")
     timeline = _timeline(page, "quick")
@@ -289,6 +292,7 @@ def _play_for(page: Any, seconds: float) -> None:
     wait_until(page, f"document.getElementById('audio').currentTime > {start + seconds}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_seeking_to_the_end_earns_no_finished_session(
     browser: Any, live: Live, viewport: dict[str, int]
@@ -315,6 +319,7 @@ def test_seeking_to_the_end_earns_no_finished_session(
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_a_session_played_through_ends_with_one_card_and_today_says_so(
     browser: Any, live: Live
 ) -> None:
@@ -353,6 +358,7 @@ def test_stop_before_play_records_nothing_and_says_so(browser: Any, live: Live) 
     assert stored_sessions(live.engine) == []
 
 
+@pytest.mark.slow
 def test_the_countdown_never_shows_zero_while_a_step_runs(browser: Any, live: Live) -> None:
     page = _open(browser, live)
     timeline = _timeline(page, "quick")
@@ -362,6 +368,7 @@ def test_the_countdown_never_shows_zero_while_a_step_runs(browser: Any, live: Li
         assert page.text_content("#remaining") not in ("−0:00", "-0:00")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_reopening_offers_to_resume_and_start_over_keeps_the_old_one(
     browser: Any, live: Live, viewport: dict[str, int]
@@ -404,6 +411,7 @@ def test_reopening_offers_to_resume_and_start_over_keeps_the_old_one(
     assert page.errors == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_progress_bar_seeks_and_keys_work_from_any_control(
     browser: Any, live: Live, viewport: dict[str, int]
@@ -444,6 +452,7 @@ def test_the_progress_bar_seeks_and_keys_work_from_any_control(
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_touch_on_the_progress_bar_seeks(browser: Any, live: Live) -> None:
     page = _open(browser, live, has_touch=True, is_mobile=True)
     total = _timeline(page, "quick")["total_seconds"]
@@ -453,6 +462,7 @@ def test_touch_on_the_progress_bar_seeks(browser: Any, live: Live) -> None:
     assert _audio(page, "a.currentTime") == pytest.approx(total / 4, abs=1.5)
 
 
+@pytest.mark.slow
 def test_the_audio_carries_the_chapters(browser: Any, live: Live) -> None:
     page = _open(browser, live)
     chapters = _timeline(page, "quick")["chapters"]
@@ -469,6 +479,7 @@ def test_the_audio_carries_the_chapters(browser: Any, live: Live) -> None:
     assert [round(c[0], 2) for c in cues] == [round(c["start"], 2) for c in chapters]
 
 
+@pytest.mark.slow
 def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     browser: Any, live: Live
 ) -> None:
@@ -523,6 +534,7 @@ def test_sound_that_stops_stops_the_display_says_so_and_can_be_retried(
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_the_download_offers_the_other_format_too(browser: Any, live: Live) -> None:
     page = _open(browser, live)
     assert page.get_attribute("#download", "href").endswith(".opus?download=1")  # type: ignore[union-attr]
@@ -534,6 +546,7 @@ def test_the_download_offers_the_other_format_too(browser: Any, live: Live) -> N
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_an_opus_track_the_engine_cannot_decode_falls_back_to_mp3(browser: Any, live: Live) -> None:
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -568,6 +581,7 @@ FAKE_AUDIO_SESSION = """
 """
 
 
+@pytest.mark.slow
 def test_bedtime_audio_settings_interruptions_and_the_lock_screen_state(
     browser: Any, live: Live
 ) -> None:
@@ -615,6 +629,7 @@ def test_bedtime_audio_settings_interruptions_and_the_lock_screen_state(
     assert page.errors == []
 
 
+@pytest.mark.slow
 def test_keys_typed_into_a_field_are_left_to_the_field(browser: Any, live: Live) -> None:
     page = _open(browser, live)
     page.evaluate(
@@ -631,6 +646,7 @@ def test_keys_typed_into_a_field_are_left_to_the_field(browser: Any, live: Live)
     assert page.errors == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(320, 568), (390, 844)], ids=["320", "390"])
 def test_a_long_instruction_is_clamped_with_show_more_and_the_transport_stays(
     browser: Any, live: Live, size: tuple[int, int]
@@ -670,6 +686,7 @@ def test_a_long_instruction_is_clamped_with_show_more_and_the_transport_stays(
     assert page.errors == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_reload_resumes_where_the_page_was_even_before_its_last_report_lands(
     browser: Any, live: Live, language: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import vulture
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +76,7 @@ def unused() -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_vulture_finds_no_dead_code_in_the_package() -> None:
     found = unused()
     assert not found, "\n".join(found)

@@ -260,6 +260,7 @@ def test_the_report_and_its_charts_are_japanese(in_japanese: None) -> None:
     assert left == [], left
 
 
+@pytest.mark.slow
 def test_the_calendar_file_is_japanese_and_valid() -> None:
     import icalendar
     import recurring_ical_events

@@ -285,6 +285,7 @@ def test_choosing_an_engine_loads_nothing_of_the_model() -> None:
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 @needs_kokoro
 def test_the_japanese_track_puts_every_tone_where_its_timeline_says_and_speaks_japanese() -> None:
     """The quick routine rendered in Japanese with Kokoro, decoded from Opus: every tone within

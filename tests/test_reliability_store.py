@@ -476,6 +476,7 @@ def _played_ok(value: Any) -> bool:
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

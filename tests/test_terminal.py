@@ -212,6 +212,7 @@ def finished_rc(tmp_path: Path, timeout: float = 8.0) -> str:
     raise AssertionError("the program did not exit")
 
 
+@pytest.mark.slow
 @needs_tmux
 def test_real_terminal_keys_act_and_the_terminal_is_restored(
     pane: Pane, tmp_path: Path, acknowledged_db: Path
@@ -244,6 +245,7 @@ def test_real_terminal_keys_act_and_the_terminal_is_restored(
     assert not record.completed and record.ended_at is not None
 
 
+@pytest.mark.slow
 @needs_tmux
 def test_real_terminal_ctrl_c_restores_and_keeps_a_partial_session(
     pane: Pane, tmp_path: Path, acknowledged_db: Path
