@@ -222,6 +222,29 @@ def test_prepare_synthesizes_every_missing_clip(tmp_path: Path) -> None:
     assert len(engine.calls) == 3
 
 
+def test_many_requests_measuring_on_a_cold_cache_load_no_samples(tmp_path: Path) -> None:
+    # A web server's first burst of Today pages: every request measures the same session at
+    # once. Each clip is made once, and none is read into memory to be measured.
+    engine = FakeEngine()
+    texts = [f"Step number {i}." for i in range(8)]
+    cache = voice.ClipCache(engine, tmp_path)
+    lengths: list[list[float]] = []
+
+    def request() -> None:
+        cache.prepare(texts, workers=2)
+        lengths.append([cache.speech_seconds(text) for text in texts])
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(engine.calls) == sorted(texts)  # one synthesis per clip
+    assert cache._memory == {}  # nothing loaded to measure
+    assert len(lengths) == 8 and all(row == lengths[0] for row in lengths)
+    assert lengths[0] == [cache.clip(text)[0].size / voice.CLIP_RATE for text in texts]
+
+
 def test_a_made_clip_is_measured_from_its_header_without_loading_it(tmp_path: Path) -> None:
     engine = FakeEngine()
     texts = ["Hold the big toe.", "Circle inward, slowly.", "Rest."]

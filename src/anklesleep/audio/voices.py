@@ -636,22 +636,34 @@ class ClipCache:
         path = self._path(text)
         samples = self._read(path)
         if samples is None:
-            # one synthesis per clip however many requests want it, and no more at once in
-            # this process than it has cores (a busy web server once ran 58 Festival processes)
-            with _clip_lock(key):
-                samples = self._read(path)  # another thread may have made it meanwhile
-                if samples is None:
-                    with _SYNTHESIS_SLOTS:
-                        raw, rate = self.engine.synthesize(text)
-                    samples = process_clip(raw, rate)
-                    write_wav_atomic(path, samples, CLIP_RATE)
-                    # read back what is stored, so memory and disk hold the same samples
-                    samples = self._read(path)
-                    assert samples is not None
+            self._make(text, again=path.exists())  # missing, or damaged: made once more
+            samples = self._read(path)
+            assert samples is not None
         with self._lock:
             self._memory[key] = samples
             self._frames[key] = samples.size
         return samples, CLIP_RATE
+
+    def _make(self, text: str, *, again: bool = False) -> int:
+        """Synthesize the clip of `text` unless it is stored already (or, with `again`, was
+        stored damaged), and return its length in samples. No samples stay in memory: many
+        requests measuring a session at once on a cold cache cost one clip each, not one per
+        request."""
+        key = self.key(text)
+        path = self._path(text)
+        # one synthesis per clip however many requests want it, and no more at once in this
+        # process than it has cores (a busy web server once ran 58 Festival processes)
+        with _clip_lock(key):
+            frames = None if again else stored_frames(path)  # made meanwhile by another?
+            if frames is None:
+                with _SYNTHESIS_SLOTS:
+                    raw, rate = self.engine.synthesize(text)
+                write_wav_atomic(path, process_clip(raw, rate), CLIP_RATE)
+                frames = stored_frames(path)
+                assert frames is not None
+        with self._lock:
+            self._frames[key] = frames
+        return frames
 
     @staticmethod
     def _read(path: Path) -> Samples | None:
@@ -687,7 +699,7 @@ class ClipCache:
             return 0.0
         frames = self._made_frames(text)
         if frames is None:
-            frames = self.clip(text)[0].size
+            frames = self._make(text)
         return frames / CLIP_RATE
 
     def wav_path(self, text: str) -> Path:
@@ -718,7 +730,7 @@ class ClipCache:
         count = workers or max(1, min(4, os.cpu_count() or 1))
         if count == 1 or len(todo) == 1:
             for text in todo:
-                self.clip(text)
+                self._make(text)
             return
         with ThreadPoolExecutor(max_workers=count) as pool:
-            list(pool.map(self.clip, todo))
+            list(pool.map(self._make, todo))
