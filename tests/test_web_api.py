@@ -95,9 +95,10 @@ def test_track_renders_once_and_serves_the_file(engine: Engine, tmp_path: Path) 
     assert renderer.calls[0][1].tempo == 0.5
     assert data["audio_url"] == f"/tracks/{data['id']}.mp3"
     assert data["timeline"]["routine"] == "quick"
-    audio = c.get(data["audio_url"])
+    audio = c.get(data["audio_url"], headers={"accept-encoding": "gzip"})
     assert audio.status_code == 200
     assert audio.headers["content-type"] == "audio/mpeg"
+    assert "content-encoding" not in audio.headers  # compressed audio is sent as it is
     assert audio.content.startswith(b"ID3")
     part = c.get(data["audio_url"], headers={"range": "bytes=0-9"})
     assert part.status_code == 206

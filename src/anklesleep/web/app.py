@@ -201,8 +201,15 @@ def create_app(
                 allowed_hosts=allowed_hosts,
                 csrf_secret=csrf_secret(engine, clock()),
             ),
-            # pages, scripts, JSON and chart SVGs shrink 4-8x; audio is left alone
-            Middleware(GZipMiddleware, minimum_size=1024, compresslevel=5),
+            # pages, scripts, JSON and chart SVGs shrink 4-8x; audio and archives are left
+            # alone (the app serves nothing else already compressed; a short list also spares
+            # the middleware re-reading a long one on every request)
+            Middleware(
+                GZipMiddleware,
+                minimum_size=1024,
+                compresslevel=5,
+                exclude_content_types=("audio/*", "application/zip", "application/gzip"),
+            ),
             Middleware(LanguageMiddleware),
         ],
         exception_handlers={
