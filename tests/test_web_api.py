@@ -601,3 +601,10 @@ def test_saved_options_that_are_not_an_object_answer_400(
     response = c.put("/api/settings", json={"preferences": {"options": options}}, headers=csrf(c))
     assert response.status_code == 400
     assert response.json()["field"] == "preferences.options"
+
+
+def test_the_busiest_requests_are_matched_first(engine: Engine, tmp_path: Path) -> None:
+    c, _ = client(engine, tmp_path)
+    paths = [getattr(route, "path", None) for route in c.app.routes]  # type: ignore[attr-defined]
+    assert paths[:2] == ["/", "/api/timeline"]
+    assert c.get("/api/timeline?routine=quick").status_code == 200

@@ -167,6 +167,10 @@ async def _preparing(app: Starlette) -> AsyncIterator[None]:
     preparer.close()
 
 
+#: The API request asked most often (every player start and option change).
+BUSIEST_API_PATH = "/api/timeline"
+
+
 def create_app(
     engine: Engine,
     *,
@@ -182,14 +186,18 @@ def create_app(
     default); `token`, when given, is required on every request (serving on a network);
     `prepare_tracks` renders the tracks in the background at start and after option changes.
     """
+    # routes are tried in order: the two busiest requests (Today and the timeline the player
+    # asks for) come first, so they do not wait for thirty others to fail to match
+    busiest = [r for r in api.routes if getattr(r, "path", None) == BUSIEST_API_PATH]
     routes = [
         *today.routes,
+        *busiest,
         *routes_pages.routes,
         *routes_player.routes,
         *routes_diary.routes,
         *routes_insights.routes,
         *routes_settings.routes,
-        *api.routes,
+        *(r for r in api.routes if r not in busiest),
         Mount("/static", app=Static(directory=STATIC), name="static"),
     ]
     app = Starlette(
